@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+
+export const MenuItem = Type.Object(
+  {
+    name: Type.String({ description: 'Name shown to staff.' }),
+    contains: Type.Record(Type.String(), Type.Integer({ minimum: 0, maximum: 50 }), {
+      default: {},
+      description: 'Detector label → count per unit of this SKU.',
+    }),
+    verify: Type.Boolean({ default: true, description: 'false: no camera can check this line (gift card, sauce in a bag).' }),
+  },
+  { additionalProperties: false },
+);
+
+export const MenuSection = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }), MenuItem, {
+  default: {},
+  description: 'POS SKU → what it puts on the tray.',
+});
+
+export const OrdersSection = Type.Object(
+  {
+    ttlMinutes: Type.Number({ default: 120, minimum: 1, maximum: 10080, description: 'Orders not served after this long expire.' }),
+    maxPayloadBytes: Type.Integer({ default: 65536, minimum: 1024, maximum: 1048576, description: 'Larger POS messages are rejected.' }),
+  },
+  { additionalProperties: false, default: {} },
+);

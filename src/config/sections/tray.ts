@@ -1,0 +1,20 @@
+import { Type } from '@sinclair/typebox';
+
+export const TraySection = Type.Object(
+  {
+    settleWindowMs: Type.Integer({ default: 1000, minimum: 100, maximum: 30000, description: 'Counts must be unchanged this long to settle.' }),
+    settleMinFrames: Type.Integer({ default: 3, minimum: 1, maximum: 100, description: 'And seen on at least this many detection frames.' }),
+    departAfterMs: Type.Integer({ default: 1500, minimum: 100, maximum: 60000, description: 'A tray unseen this long has departed.' }),
+    uncertainMargin: Type.Number({ default: 0.1, minimum: 0, maximum: 0.5, description: 'Scores within this of the threshold make a label uncertain.' }),
+    trayLabel: Type.String({ default: 'tray', description: 'Model label of the tray itself.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const VerifySection = Type.Object(
+  {
+    bestMatchWindowMin: Type.Number({ default: 30, minimum: 1, maximum: 1440, description: 'Open orders placed within this many minutes are best-match candidates.' }),
+    maxBestMatchDiff: Type.Integer({ default: 3, minimum: 0, maximum: 100, description: 'A best match differing by more items than this is not linked (verdict unlinked).' }),
+  },
+  { additionalProperties: false, default: {} },
+);

@@ -1,0 +1,167 @@
+// Core data types that flow between pipeline stages (see docs/DESIGN.md).
+// Every stage speaks these; nothing else crosses a stage boundary.
+
+/** Counts per detector label, e.g. { burger: 1, fries: 2 }. */
+export type LabelCounts = Record<string, number>;
+
+/** One decoded camera frame, rgb24, row-major, `width * height * 3` bytes. */
+export interface Frame {
+  cameraId: string;
+  seq: number;
+  /** Capture time, epoch ms (wall clock at the moment the frame was read). */
+  ts: number;
+  width: number;
+  height: number;
+  data: Buffer;
+}
+
+/** Axis-aligned box in frame pixels: [x1, y1, x2, y2]. */
+export type Box = [number, number, number, number];
+
+export interface Detection {
+  label: string;
+  score: number;
+  box: Box;
+}
+
+export interface FrameDetections {
+  cameraId: string;
+  seq: number;
+  ts: number;
+  width: number;
+  height: number;
+  detections: Detection[];
+  inferenceMs: number;
+}
+
+export type TrayPhase = 'settled' | 'changed' | 'departed';
+
+export interface TrayObservation {
+  cameraId: string;
+  /** Stable id for one physical tray while it stays in view, e.g. "expo-17". */
+  trayId: string;
+  /** Station of the camera that saw the tray (from camera config). */
+  station: string | null;
+  phase: TrayPhase;
+  items: LabelCounts;
+  /** Labels whose count flickered or whose scores sat near the threshold. */
+  uncertain: string[];
+  /** Time the observation was made (epoch ms, taken from frame timestamps). */
+  ts: number;
+  /** Time the counts became stable (start of the settle window), epoch ms. */
+  settledSinceTs?: number;
+  /** Tray box in frame pixels at settle time. */
+  box?: Box;
+  /** Detections on this tray at settle time (for snapshots). */
+  detections?: Detection[];
+  /** Seq of the frame the observation was made on. */
+  frameSeq?: number;
+  snapshotId?: string;
+}
+
+export type OrderStatus =
+  | 'open'
+  | 'ready'
+  | 'verified'
+  | 'mismatch'
+  | 'served'
+  | 'cancelled'
+  | 'expired';
+
+export interface OrderLine {
+  sku: string;
+  qty: number;
+  modifiers?: string[];
+}
+
+export interface Order {
+  orderId: string;
+  version: number;
+  station?: string | null;
+  channel?: string | null;
+  items: OrderLine[];
+  status: OrderStatus;
+  /** Epoch ms. */
+  placedAt: number;
+  /** Epoch ms of the ready bump, if any. */
+  readyAt?: number | null;
+  updatedAt: number;
+}
+
+export interface OrderReady {
+  orderId: string;
+  station: string | null;
+  ts: number;
+}
+
+export type LinkMethod = 'ready' | 'best-match' | 'fifo' | 'none';
+export type VerdictResult = 'ok' | 'mismatch' | 'uncertain' | 'unlinked';
+
+export interface Verdict {
+  id?: number;
+  trayId: string;
+  cameraId: string;
+  orderId: string | null;
+  orderVersion?: number | null;
+  link: LinkMethod;
+  result: VerdictResult;
+  expected: LabelCounts;
+  observed: LabelCounts;
+  missing: LabelCounts;
+  extra: LabelCounts;
+  /** Order lines that no camera can check (menu `verify: false`, unknown SKU). */
+  unverifiable: string[];
+  uncertain: string[];
+  /** Verdict time, epoch ms. */
+  ts: number;
+  /** When the tray's counts became stable (epoch ms). */
+  settledTs?: number;
+  modelSha256?: string;
+  snapshotId?: string | null;
+}
+
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+export type AlertResolution = 'corrected' | 'acknowledged' | 'served-with-error';
+
+export interface Alert {
+  id: number;
+  trayId: string;
+  cameraId: string;
+  orderId: string | null;
+  verdict: Verdict;
+  status: AlertStatus;
+  resolution?: AlertResolution | null;
+  openedAt: number;
+  acknowledgedAt?: number | null;
+  acknowledgedBy?: string | null;
+  resolvedAt?: number | null;
+  snapshotId?: string | null;
+  /** settle → alert latency in ms (alert open time minus settled time). */
+  latencyMs?: number | null;
+}
+
+export type CameraState = 'connecting' | 'online' | 'stalled' | 'offline';
+
+export interface CameraStatus {
+  cameraId: string;
+  state: CameraState;
+  /** Time of the last state change, epoch ms. */
+  since: number;
+  /** Measured frames per second delivered to detection (1 s window). */
+  fps: number;
+  framesTotal: number;
+  framesDropped: number;
+  lastFrameTs: number | null;
+  /** Human-readable reason for the last failure (credentials stripped). */
+  lastError: string | null;
+  restarts: number;
+  /** true while the motion gate runs detection at the idle rate. */
+  idle?: boolean;
+}
+
+export interface RejectedMessage {
+  topic: string;
+  reason: string;
+  payload: string;
+  ts: number;
+}
