@@ -69,7 +69,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const issues: ConfigIssue[] = [];
   for (const e of doc.errors) {
-    const line = e.linePos?.[0]?.line ?? null;
+    const line = e.linePos?.[0]?.line ?? (e.pos[0] >= 0 ? lineCounter.linePos(e.pos[0]).line : null);
     issues.push({ path: '', line, source: file, message: `YAML syntax: ${e.message.split('\n')[0]}` });
   }
   if (issues.length) throw new ConfigError(file, issues);

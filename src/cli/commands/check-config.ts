@@ -1,0 +1,27 @@
+import { ConfigError, formatIssues, loadConfig } from '../../config/load.js';
+import { maskConfig } from '../../config/mask.js';
+import { EXIT_CONFIG, EXIT_OK, type Command } from '../command.js';
+
+export const checkConfigCommand: Command = {
+  name: 'check-config',
+  summary: 'validate a config file without starting (exit 0 valid, 78 invalid)',
+  usage: 'check-config <file> [--print]',
+  positionals: true,
+  options: {
+    print: { type: 'boolean', description: 'Print the effective config (defaults filled, secrets masked) as JSON.' },
+  },
+  run(args) {
+    const file = args.positionals[0] ?? 'config/traycheck.yaml';
+    try {
+      const loaded = loadConfig(file);
+      process.stdout.write(`${file}: OK (${loaded.config.cameras.length} camera(s), ${Object.keys(loaded.config.menu).length} menu items)\n`);
+      if (loaded.overrides.length) process.stdout.write(`environment overrides: ${loaded.overrides.join(', ')}\n`);
+      if (args.values.print) process.stdout.write(JSON.stringify(maskConfig(loaded.config), null, 2) + '\n');
+      return Promise.resolve(EXIT_OK);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      process.stderr.write(`${file}: ${err.issues.length} error(s)\n${formatIssues(file, err.issues)}\n`);
+      return Promise.resolve(EXIT_CONFIG);
+    }
+  },
+};

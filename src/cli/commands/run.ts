@@ -1,0 +1,42 @@
+import { ConfigError, formatIssues, loadConfig } from '../../config/load.js';
+import { createDaemon, StartupError } from '../../daemon.js';
+import { createLogger } from '../../log.js';
+import { EXIT_CONFIG, requireString, type Command } from '../command.js';
+import { runUntilSignal } from '../lifecycle.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run the daemon (cameras, detector, orders, verification, dashboard)',
+  usage: 'run --config <file>',
+  options: {
+    config: { type: 'string', short: 'c', valueName: 'file', description: 'Config file (YAML). Required.' },
+  },
+  async run(args) {
+    const file = requireString(args, 'config');
+    let loaded;
+    try {
+      loaded = loadConfig(file);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      process.stderr.write(`traycheck: refusing to start, ${err.issues.length} configuration error(s) in ${file}:\n${formatIssues(file, err.issues)}\n`);
+      return EXIT_CONFIG;
+    }
+    const { logging } = loaded.config;
+    const log = createLogger({ level: logging.level, pretty: logging.pretty === 'auto' ? undefined : logging.pretty });
+    const daemon = createDaemon({ loaded, log });
+    // Signal handlers go in before start so a SIGTERM during start-up still shuts down cleanly.
+    const stopped = runUntilSignal(daemon, log);
+    try {
+      await daemon.start();
+    } catch (err) {
+      if (err instanceof StartupError) {
+        log.fatal({ component: err.component }, `refusing to start: ${err.message}`);
+        process.stderr.write(`traycheck: refusing to start (${err.component}): ${err.message}\n`);
+        await daemon.stop().catch(() => undefined);
+        return EXIT_CONFIG;
+      }
+      throw err;
+    }
+    return stopped;
+  },
+};
