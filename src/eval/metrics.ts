@@ -1,0 +1,163 @@
+// Pure scoring of one scenario run: what the pipeline said (verdicts, alerts, observations)
+// against what the scenario says happened (tray contents over time, the order each tray is for).
+import type { Menu } from '../config/schema.js';
+import { expandSimple } from '../sim/scenario-generate.js';
+import { orderItemsAt, trayContentsAt, type Scenario, type ScenarioTray } from '../sim/scenario.js';
+import type { LabelCounts } from '../types.js';
+
+/** A verdict as the eval sees it, with scenario time (seconds) and where the tray was. */
+export interface EvalVerdict {
+  verdictId: number;
+  trayId: string;
+  orderId: string | null;
+  result: 'ok' | 'mismatch' | 'uncertain' | 'unlinked';
+  observed: LabelCounts;
+  tS: number;
+  /** Tray box centre x in 0..1 of the frame. */
+  centreX: number;
+}
+
+export interface EvalAlert {
+  verdictId: number;
+  trayId: string;
+  resolution: string | null;
+  latencyMs: number | null;
+}
+
+export interface LabelConfusion {
+  truePositive: number;
+  falsePositive: number;
+  falseNegative: number;
+}
+
+export interface TrayOutcome {
+  trayId: string;
+  orderId: string | null;
+  wrong: boolean;
+  finalCorrect: boolean;
+  verdicts: number;
+  alerted: boolean;
+  corrected: boolean;
+  finalVerdict: string | null;
+  verdictCorrect: boolean;
+  linkedRight: boolean;
+  verdictedBeforeLeave: boolean;
+}
+
+export interface EvalReport {
+  scenario: string;
+  trays: number;
+  wrongTrays: number;
+  correctTrays: number;
+  alertsRaised: number;
+  wrongTrayRecall: number | null;
+  falseAlertRate: number | null;
+  verdictAccuracy: number | null;
+  correctLinkRate: number | null;
+  unlinkedTrays: number;
+  correctedCaught: number;
+  verdictedBeforeDeparture: number;
+  latencyMs: { p50: number | null; p95: number | null; max: number | null; n: number };
+  labels: Record<string, LabelConfusion>;
+  outcomes: TrayOutcome[];
+}
+
+const SKIP_LABELS = new Set(['tray', 'hand']);
+
+function equalCounts(a: LabelCounts, b: LabelCounts): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => !SKIP_LABELS.has(k)));
+  for (const k of keys) if ((a[k] ?? 0) !== (b[k] ?? 0)) return false;
+  return true;
+}
+
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((x, y) => x - y);
+  const idx = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[idx] ?? null;
+}
+
+/** Which scenario tray a verdict belongs to: in view at that time, on the same side of the counter. */
+export function matchTray(sc: Scenario, v: EvalVerdict): ScenarioTray | null {
+  const inView = sc.trays.filter((t) => v.tS >= t.enter && v.tS < t.leave + 0.5);
+  if (inView.length <= 1) return inView[0] ?? null;
+  const slot = v.centreX < 0.5 ? 0 : 1;
+  return inView.find((t) => t.slot === slot) ?? inView[0] ?? null;
+}
+
+function expectedFor(sc: Scenario, tray: ScenarioTray, menu: Menu, t: number): LabelCounts | null {
+  const order = sc.orders.find((o) => o.id === tray.order);
+  if (!order) return null;
+  const items = orderItemsAt(order, t);
+  return items ? expandSimple(items, menu) : null;
+}
+
+export function scoreScenario(sc: Scenario, menu: Menu, verdicts: EvalVerdict[], alerts: EvalAlert[]): EvalReport {
+  const labels: Record<string, LabelConfusion> = {};
+  const byTray = new Map<string, EvalVerdict[]>();
+  for (const v of verdicts) {
+    const tray = matchTray(sc, v);
+    if (!tray) continue;
+    const list = byTray.get(tray.id) ?? [];
+    list.push(v);
+    byTray.set(tray.id, list);
+    const truth = trayContentsAt(tray, Math.min(v.tS, tray.leave - 0.01)) ?? {};
+    for (const label of new Set([...Object.keys(truth), ...Object.keys(v.observed)])) {
+      if (SKIP_LABELS.has(label)) continue;
+      const c = (labels[label] ??= { truePositive: 0, falsePositive: 0, falseNegative: 0 });
+      const want = truth[label] ?? 0;
+      const got = v.observed[label] ?? 0;
+      c.truePositive += Math.min(want, got);
+      c.falsePositive += Math.max(0, got - want);
+      c.falseNegative += Math.max(0, want - got);
+    }
+  }
+  const alertsByVerdict = new Map(alerts.map((a) => [a.verdictId, a]));
+  const outcomes: TrayOutcome[] = sc.trays.map((tray) => {
+    const stepStates = tray.steps.map((s) => {
+      const t = tray.enter + s.at + 0.01;
+      const exp = expectedFor(sc, tray, menu, t);
+      return exp === null ? true : equalCounts(s.items, exp);
+    });
+    const wrong = stepStates.some((ok) => !ok);
+    const finalCorrect = stepStates[stepStates.length - 1] ?? true;
+    const vs = (byTray.get(tray.id) ?? []).sort((a, b) => a.tS - b.tS);
+    const trayAlerts = vs.map((v) => alertsByVerdict.get(v.verdictId)).filter((a): a is EvalAlert => Boolean(a));
+    const last = vs[vs.length - 1] ?? null;
+    const finalExpected = last && last.result !== 'unlinked' ? (finalCorrect ? 'ok' : 'mismatch') : null;
+    return {
+      trayId: tray.id,
+      orderId: tray.order ?? null,
+      wrong,
+      finalCorrect,
+      verdicts: vs.length,
+      alerted: trayAlerts.length > 0 || vs.some((v) => v.result === 'mismatch'),
+      corrected: trayAlerts.some((a) => a.resolution === 'corrected'),
+      finalVerdict: last?.result ?? null,
+      verdictCorrect: last !== null && last.result === finalExpected,
+      linkedRight: last !== null && last.orderId === (tray.order ?? null),
+      verdictedBeforeLeave: vs.some((v) => v.tS < tray.leave),
+    };
+  });
+  const wrongTrays = outcomes.filter((o) => o.wrong);
+  const correctTrays = outcomes.filter((o) => !o.wrong);
+  const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
+  const latencies = alerts.map((a) => a.latencyMs).filter((x): x is number => typeof x === 'number');
+  return {
+    scenario: sc.name,
+    trays: outcomes.length,
+    wrongTrays: wrongTrays.length,
+    correctTrays: correctTrays.length,
+    alertsRaised: alerts.length,
+    wrongTrayRecall: ratio(wrongTrays.filter((o) => o.alerted).length, wrongTrays.length),
+    falseAlertRate: ratio(correctTrays.filter((o) => o.alerted).length, correctTrays.length),
+    verdictAccuracy: ratio(outcomes.filter((o) => o.verdictCorrect).length, outcomes.length),
+    correctLinkRate: ratio(outcomes.filter((o) => o.linkedRight).length, outcomes.length),
+    unlinkedTrays: outcomes.filter((o) => o.finalVerdict === 'unlinked').length,
+    correctedCaught: outcomes.filter((o) => o.corrected).length,
+    verdictedBeforeDeparture: outcomes.filter((o) => o.verdictedBeforeLeave).length,
+    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.length ? Math.max(...latencies) : null, n: latencies.length },
+    labels,
+    outcomes,
+  };
+}
