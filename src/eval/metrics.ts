@@ -85,6 +85,21 @@ export function matchTray(sc: Scenario, v: EvalVerdict): ScenarioTray | null {
   return inView.find((t) => t.slot === slot) ?? inView[0] ?? null;
 }
 
+/** Seconds a tray state must stay visible and hand-free to count as settled in the truth. */
+const SETTLE_S = 1.5;
+
+function longestHandFreeS(tray: ScenarioTray, t0: number, t1: number): number {
+  const hands = tray.hands.map((h) => [tray.enter + h.at, tray.enter + h.at + h.duration] as const).sort((a, b) => a[0] - b[0]);
+  let best = 0;
+  let cursor = t0;
+  for (const [a, b] of hands) {
+    if (b <= cursor || a >= t1) continue;
+    best = Math.max(best, Math.min(a, t1) - cursor);
+    cursor = Math.max(cursor, b);
+  }
+  return Math.max(best, t1 - cursor);
+}
+
 function expectedFor(sc: Scenario, tray: ScenarioTray, menu: Menu, t: number): LabelCounts | null {
   const order = sc.orders.find((o) => o.id === tray.order);
   if (!order) return null;
@@ -114,11 +129,22 @@ export function scoreScenario(sc: Scenario, menu: Menu, verdicts: EvalVerdict[],
   }
   const alertsByVerdict = new Map(alerts.map((a) => [a.verdictId, a]));
   const outcomes: TrayOutcome[] = sc.trays.map((tray) => {
-    const stepStates = tray.steps.map((s) => {
-      const t = tray.enter + s.at + 0.01;
-      const exp = expectedFor(sc, tray, menu, t);
-      return exp === null ? true : equalCounts(s.items, exp);
-    });
+    // Check the tray at every moment its contents or its order change while it is in view.
+    const order = sc.orders.find((o) => o.id === tray.order);
+    const times = [
+      ...tray.steps.map((s) => tray.enter + s.at),
+      ...(order?.updates ?? []).map((u) => u.at).filter((t) => t > tray.enter && t < tray.leave),
+    ].sort((a, b) => a - b);
+    // A state only counts if it could settle: visible without a hand for SETTLE_S or more.
+    const stepStates = times
+      .map((t0, i) => ({ t0, t1: Math.min(times[i + 1] ?? tray.leave, tray.leave) }))
+      .filter(({ t0, t1 }) => longestHandFreeS(tray, t0, t1) >= SETTLE_S)
+      .map(({ t0 }) => {
+        const t = t0 + 0.01;
+        const exp = expectedFor(sc, tray, menu, t);
+        const have = trayContentsAt(tray, t) ?? {};
+        return exp === null ? true : equalCounts(have, exp);
+      });
     const wrong = stepStates.some((ok) => !ok);
     const finalCorrect = stepStates[stepStates.length - 1] ?? true;
     const vs = (byTray.get(tray.id) ?? []).sort((a, b) => a.tS - b.tS);
