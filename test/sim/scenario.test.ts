@@ -1,0 +1,62 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { scoreScenario } from '../../src/eval/metrics.js';
+import { generateScenario } from '../../src/sim/scenario-generate.js';
+import { handOverTray, loadScenario, orderItemsAt, parseScenario, ScenarioError, trayContentsAt } from '../../src/sim/scenario.js';
+import { ROOT } from '../helpers/daemon.js';
+
+const menu = loadConfig(join(ROOT, 'config', 'traycheck.example.yaml'), {}).config.menu;
+const dir = join(ROOT, 'test', 'scenarios');
+
+describe('scenario files', () => {
+  it('every checked-in scenario parses and its truth labels agree with its steps', () => {
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
+      const sc = loadScenario(join(dir, f));
+      const report = scoreScenario(sc, menu, [], []);
+      const wrongByTruth = new Set(Object.keys(sc.truth));
+      const wrongBySteps = new Set(report.outcomes.filter((o) => o.wrong).map((o) => o.trayId));
+      expect([...wrongBySteps].sort(), f).toEqual([...wrongByTruth].sort());
+    }
+  });
+
+  it('rejects invalid scenarios with a reason', () => {
+    expect(() => parseScenario('name: x\ntrays: [{ id: a, enter: 5, leave: 2, steps: [{ at: 0, items: {} }] }]')).toThrow(/leave must be after enter/);
+    expect(() => parseScenario('name: x\norders: [{ id: a, at: 0, items: [] }]')).toThrow(ScenarioError);
+    expect(() => parseScenario('trays: [{ id: a, order: nope, enter: 0, leave: 2, steps: [{ at: 0, items: {} }] }]\nname: x')).toThrow(/unknown order nope/);
+  });
+
+  it('answers what is on a tray, whether a hand is over it and what the order holds at a time', () => {
+    const sc = loadScenario(join(dir, 'order-updated.yaml'));
+    const tray = sc.trays[0];
+    const order = sc.orders[0];
+    if (!tray || !order) throw new Error('fixture');
+    expect(trayContentsAt(tray, 1)).toBeNull();
+    expect(trayContentsAt(tray, 3)).toEqual({ burger: 1, fries: 1, drink: 1 });
+    expect(trayContentsAt(tray, 12)).toEqual({ burger: 1, fries: 1, drink: 1, dessert: 1 });
+    expect(handOverTray(tray, 10)).toBe(true);
+    expect(handOverTray(tray, 12)).toBe(false);
+    expect(orderItemsAt(order, 6)?.length).toBe(1);
+    expect(orderItemsAt(order, 8)?.length).toBe(2);
+  });
+});
+
+describe('scenario generator', () => {
+  it('is deterministic, valid, and its wrong trays match the requested error rate roughly', () => {
+    const a = generateScenario({ trays: 200, errorRate: 0.2, seed: 5, menu });
+    const b = generateScenario({ trays: 200, errorRate: 0.2, seed: 5, menu });
+    expect(stringify(a)).toBe(stringify(b));
+    const reparsed = parseScenario(stringify(a));
+    expect(reparsed.trays).toHaveLength(200);
+    const report = scoreScenario(reparsed, menu, [], []);
+    expect(report.wrongTrays).toBe(Object.keys(a.truth).length);
+    expect(report.wrongTrays).toBeGreaterThan(20);
+    expect(report.wrongTrays).toBeLessThan(60);
+    const kinds = new Set(Object.values(a.truth));
+    expect([...kinds].sort()).toEqual(['corrected', 'extra', 'missing', 'wrong']);
+    const c = generateScenario({ trays: 200, errorRate: 0.2, seed: 6, menu });
+    expect(stringify(c)).not.toBe(stringify(a));
+  });
+});
