@@ -157,6 +157,10 @@ export interface CameraStatus {
   restarts: number;
   /** true while the motion gate runs detection at the idle rate. */
   idle?: boolean;
+  /** Measured frames per second read from ffmpeg, before the motion gate (1 s window). */
+  ingestFps?: number;
+  /** Frames the motion gate kept from detection while the zone was still. */
+  framesSkipped?: number;
 }
 
 export interface RejectedMessage {

@@ -40,6 +40,12 @@ export const CameraConfig = Type.Object(
       maximum: 1,
       description: 'Fraction of zone pixels that must change (grey, downscaled) to count as motion. 0 disables the gate.',
     }),
+    motionHoldMs: Type.Integer({
+      default: 2000,
+      minimum: 0,
+      maximum: 60000,
+      description: 'Keep detection at full fps this long after the last motion in the zone (covers the tray settle window).',
+    }),
   },
   { additionalProperties: false },
 );

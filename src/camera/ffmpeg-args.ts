@@ -1,0 +1,65 @@
+// The ffmpeg command line per source kind. Decode only what detection needs: no audio, frames
+// scaled by ffmpeg to the configured size, at the detection rate, as raw rgb24 on stdout.
+import type { CameraConfig } from '../config/schema.js';
+
+export type SourceKind = 'rtsp' | 'url' | 'file' | 'sim';
+
+/** Raw input format of a simulated camera (frames written to ffmpeg's stdin). */
+export interface RawInput {
+  width: number;
+  height: number;
+  fps: number;
+}
+
+/** RTSP socket I/O timeout (µs). ffmpeg 5.1 refuses -rw_timeout/-stimeout for RTSP. */
+export const RTSP_TIMEOUT_US = 5_000_000;
+
+export function sourceKind(source: string): SourceKind {
+  if (/^rtsps?:\/\//i.test(source)) return 'rtsp';
+  if (source.startsWith('sim:')) return 'sim';
+  if (/^file:\/\//i.test(source)) return 'file';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return 'url';
+  return 'file';
+}
+
+function filePath(source: string): string {
+  return /^file:\/\//i.test(source) ? decodeURIComponent(new URL(source).pathname) : source;
+}
+
+/** ffmpeg arguments (without the binary) for one camera; `raw` is required for sim sources. */
+export function ffmpegArgs(cam: CameraConfig, raw?: RawInput): string[] {
+  const kind = sourceKind(cam.source);
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning'];
+  let filters = `fps=${cam.fps},scale=${cam.width}:${cam.height}:flags=bilinear`;
+
+  switch (kind) {
+    case 'rtsp':
+      // Without -timeout, ffmpeg 5.1 waits forever on a server that accepts and then says nothing.
+      args.push('-rtsp_transport', cam.transport, '-timeout', String(RTSP_TIMEOUT_US), ...cam.hwaccel, '-i', cam.source);
+      break;
+    case 'url':
+      args.push(...cam.hwaccel, '-i', cam.source);
+      break;
+    case 'file':
+      if (cam.realtime) args.push('-re');
+      if (cam.loop) args.push('-stream_loop', '-1');
+      args.push(...cam.hwaccel, '-i', filePath(cam.source));
+      break;
+    case 'sim': {
+      if (!raw) throw new Error(`camera ${cam.id}: a sim source needs its raw input format`);
+      // Tiny probe so ffmpeg starts emitting after the first frame: the pull pacing keeps only
+      // two frames in flight and would otherwise wait for a probe that wants more.
+      args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${raw.width}x${raw.height}`, '-r', String(raw.fps));
+      args.push('-probesize', '32', '-analyzeduration', '0', '-fflags', 'nobuffer', '-i', 'pipe:0');
+      // One frame out per frame in: the sim source already runs at the detection rate.
+      filters = raw.width === cam.width && raw.height === cam.height ? '' : `scale=${cam.width}:${cam.height}:flags=bilinear`;
+      break;
+    }
+  }
+
+  args.push('-an', '-sn', '-dn');
+  if (filters !== '') args.push('-vf', filters);
+  // passthrough: the fps filter already made the rate; no second resampling by the muxer.
+  args.push('-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-flush_packets', '1', 'pipe:1');
+  return args;
+}

@@ -1,0 +1,220 @@
+// One camera: a supervised ffmpeg process. Every exit is a lost stream (ffmpeg 5.1 exits 0
+// when an RTSP server dies), a stall watchdog kills a process that stops delivering frames,
+// and reconnects follow capped exponential backoff with jitter, forever.
+import type { CameraConfig } from '../config/schema.js';
+import type { EventBus } from '../events.js';
+import { redactUrl, type Logger } from '../log.js';
+import type { CameraStatus, Frame } from '../types.js';
+import { BACKOFF_RESET_MS, backoffDelayMs } from './backoff.js';
+import { createStatusTracker } from './camera-status.js';
+import { ffmpegArgs, sourceKind } from './ffmpeg-args.js';
+import { endProcess, spawnFfmpeg, type FfmpegProcess } from './ffmpeg-process.js';
+import { createFrameReader } from './frame-reader.js';
+import { createMotionGate } from './motion-gate.js';
+import { startSimFeeder, type SimClock, type SimFeeder, type SimFrameSource } from './sim-source.js';
+import { classifyExit, createStderrLog } from './stderr-log.js';
+
+/** Full detection rate is kept this long after the last motion in the zone. */
+export const MOTION_HOLD_MS_DEFAULT = 2000;
+/** cameraStatus is re-emitted this often even without a change (retained MQTT heartbeat). */
+export const STATUS_INTERVAL_MS = 5000;
+
+export interface CameraDeps {
+  config: CameraConfig;
+  bus: EventBus;
+  log: Logger;
+  sim?: SimFrameSource;
+  /** Pull-mode sim sources wait for this before counting a frame as taken (lossless eval). */
+  waitForConsumer?: (frame: Frame) => Promise<void>;
+  ffmpegPath?: string;
+}
+
+export interface Camera {
+  start(): void;
+  stop(): Promise<void>;
+  status(): CameraStatus;
+  latestFrame(): Frame | null;
+  pid(): number | null;
+}
+
+export function createCamera(deps: CameraDeps): Camera {
+  const { config: cam, bus, log } = deps;
+  const kind = sourceKind(cam.source);
+  const frameBytes = cam.width * cam.height * 3;
+  const status = createStatusTracker(cam.id, (s) => bus.emit('cameraStatus', s));
+  const stderr = createStderrLog();
+  const gate = createMotionGate({
+    width: cam.width,
+    height: cam.height,
+    zone: cam.zone,
+    fps: deps.sim?.fps ?? cam.fps,
+    idleFps: cam.idleFps,
+    motionThreshold: cam.motionThreshold,
+    holdMs: cam.motionHoldMs ?? MOTION_HOLD_MS_DEFAULT,
+  });
+  const reader = createFrameReader(frameBytes, onFrame);
+  const simClock: SimClock = { seq: 0, startMs: Date.now() };
+  // Virtual time for files read as fast as possible: downstream windows see video time.
+  const virtualFileTime = kind === 'file' && !cam.realtime;
+
+  let proc: FfmpegProcess | null = null;
+  let feeder: SimFeeder | null = null;
+  let running = false;
+  let seq = 0;
+  let attempt = 0;
+  let spawnedAt = 0;
+  let lastFrameAt: number | null = null;
+  let runFirstFrameAt: number | null = null;
+  let killReason: string | null = null;
+  let finalReason: string | null = null;
+  let latest: Frame | null = null;
+  let watchdog: NodeJS.Timeout | null = null;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let heartbeat: NodeJS.Timeout | null = null;
+
+  function launch(): void {
+    restartTimer = null;
+    if (!running) return;
+    if (kind === 'sim' && !deps.sim) {
+      log.error({ source: cam.source }, 'no simulated frame source registered for this camera');
+      status.set('offline', `no sim source registered for camera "${cam.id}"`);
+      return;
+    }
+    stderr.clear();
+    reader.reset();
+    gate.reset();
+    killReason = null;
+    finalReason = null;
+    lastFrameAt = null;
+    runFirstFrameAt = null;
+    spawnedAt = Date.now();
+    const args = ffmpegArgs(cam, deps.sim);
+    log.debug({ args: redactUrl(args.join(' ')), attempt }, 'starting ffmpeg');
+    const p = spawnFfmpeg(deps.ffmpegPath ?? 'ffmpeg', args, kind === 'sim');
+    proc = p;
+    p.child.stdout?.on('data', (chunk: Buffer) => reader.push(chunk));
+    p.child.stderr?.setEncoding('utf8');
+    p.child.stderr?.on('data', (text: string) => stderr.write(text));
+    void p.closed.then(({ code, signal, error }) => onExit(p, code, signal, error));
+    watchdog = setInterval(checkStall, Math.min(500, cam.stallTimeoutMs / 4));
+    if (kind === 'sim' && deps.sim && p.child.stdin) {
+      feeder = startSimFeeder({
+        source: deps.sim,
+        stdin: p.child.stdin,
+        clock: simClock,
+        onDropped: (n) => status.dropped(n),
+        onEnd: () => (finalReason = 'ended (sim source finished)'),
+        onError: (err) => {
+          killReason = `sim source failed: ${err.message}`;
+          p.child.kill('SIGKILL');
+        },
+      });
+    }
+  }
+
+  function onFrame(data: Buffer): void {
+    const now = Date.now();
+    lastFrameAt = now;
+    let ts = now;
+    let frameSeq = seq++;
+    if (feeder) {
+      const meta = feeder.shift();
+      if (meta) ({ seq: frameSeq, ts } = meta);
+    } else if (virtualFileTime) {
+      ts = Math.round(simClock.startMs + (frameSeq * 1000) / cam.fps);
+    }
+    const frame: Frame = { cameraId: cam.id, seq: frameSeq, ts, width: cam.width, height: cam.height, data };
+    latest = frame;
+    status.ingested(now, ts);
+    if (runFirstFrameAt === null) {
+      runFirstFrameAt = now;
+      status.set('online');
+      log.info({ attempt }, 'camera online');
+    } else if (attempt > 0 && now - runFirstFrameAt >= BACKOFF_RESET_MS) {
+      attempt = 0;
+    }
+    const decision = gate.check(data, ts);
+    status.setIdle(decision.idle);
+    if (!decision.forward) {
+      status.skipped();
+      feeder?.release();
+      return;
+    }
+    status.forwarded(now);
+    bus.emit('frame', frame);
+    const f = feeder;
+    if (!f) return;
+    if (deps.waitForConsumer && !deps.sim?.realtime) {
+      deps.waitForConsumer(frame).then(
+        () => f.release(),
+        () => f.release(),
+      );
+    } else f.release();
+  }
+
+  function checkStall(): void {
+    // A sim source is only stalled when ffmpeg sits on a frame written to it: time spent in the
+    // producer or waiting for the consumer (pull mode) is not ffmpeg's fault.
+    const since = feeder ? feeder.oldestWrittenAt() : (lastFrameAt ?? spawnedAt);
+    if (since === null) return;
+    const idleMs = Date.now() - since;
+    if (!proc || killReason !== null || idleMs <= cam.stallTimeoutMs) return;
+    const secs = (idleMs / 1000).toFixed(1);
+    killReason = lastFrameAt === null ? `timed out (no frame within ${secs} s)` : `stalled (no frame for ${secs} s)`;
+    proc.child.kill('SIGKILL');
+  }
+
+  function onExit(p: FfmpegProcess, code: number | null, signal: NodeJS.Signals | null, error: Error | null): void {
+    if (proc !== p) return;
+    proc = null;
+    if (watchdog) clearInterval(watchdog);
+    watchdog = null;
+    feeder?.stop();
+    feeder = null;
+    if (!running) return;
+    const lines = stderr.lines();
+    const spawnFailed = error !== null && p.child.pid === undefined;
+    let reason = spawnFailed ? `cannot start ffmpeg: ${error.message}` : (killReason ?? classifyExit(lines, code, signal));
+    if (finalReason === null && kind === 'file' && !cam.loop && code === 0 && killReason === null) {
+      finalReason = 'ended (end of file)';
+    }
+    if (finalReason !== null) reason = finalReason;
+    const changed = reason !== status.snapshot().lastError;
+    const fields = { code, signal, stderr: lines, framesThisRun: runFirstFrameAt !== null };
+    if (changed) log.warn(fields, `ffmpeg stopped: ${reason}`);
+    else log.debug(fields, `ffmpeg stopped: ${reason}`);
+    status.set(killReason !== null && killReason.startsWith('stalled') ? 'stalled' : 'offline', reason);
+    if (finalReason !== null) return;
+    status.restarted();
+    const delay = backoffDelayMs(attempt++, cam.backoffInitialMs, cam.backoffMaxMs);
+    log.debug({ delayMs: delay, attempt }, 'reconnecting after backoff');
+    restartTimer = setTimeout(launch, delay);
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      status.set('connecting', null);
+      heartbeat = setInterval(() => bus.emit('cameraStatus', status.snapshot()), STATUS_INTERVAL_MS);
+      launch();
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      for (const t of [restartTimer, heartbeat]) if (t) clearTimeout(t);
+      restartTimer = heartbeat = null;
+      if (watchdog) clearInterval(watchdog);
+      watchdog = null;
+      feeder?.stop();
+      feeder = null;
+      const p = proc;
+      proc = null;
+      if (p) await endProcess(p);
+      status.set('offline');
+    },
+    status: () => status.snapshot(),
+    latestFrame: () => latest,
+    pid: () => proc?.child.pid ?? null,
+  };
+}

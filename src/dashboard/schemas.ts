@@ -1,0 +1,147 @@
+// Request/response schemas of the REST API (fastify validates and serialises with them;
+// openapi.ts turns them into /api/openapi.json).
+import { Type, type TSchema } from '@sinclair/typebox';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Counts = Type.Record(Type.String(), Type.Number(), { description: 'Count per detector label.' });
+
+export const ErrorReply = Type.Object({ error: Type.String() }, { $id: 'Error' });
+export const OkReply = Type.Object({ ok: Type.Boolean() });
+
+export const AlertDto = Type.Object(
+  {
+    id: Type.Integer(),
+    status: Type.String({ enum: ['open', 'acknowledged', 'resolved'] }),
+    resolution: Nullable(Type.String({ enum: ['corrected', 'acknowledged', 'served-with-error'] })),
+    orderId: Nullable(Type.String()),
+    trayId: Type.String(),
+    cameraId: Type.String(),
+    openedAt: Type.Number(),
+    acknowledgedAt: Nullable(Type.Number()),
+    acknowledgedBy: Nullable(Type.String()),
+    resolvedAt: Nullable(Type.Number()),
+    snapshotId: Nullable(Type.String()),
+    latencyMs: Nullable(Type.Number()),
+    result: Type.String(),
+    missing: Counts,
+    extra: Counts,
+    uncertain: Type.Array(Type.String()),
+    unverifiable: Type.Array(Type.String()),
+    lines: Type.Array(Type.String(), { description: 'Plain words, e.g. "Missing: 1 × Fries".' }),
+    summary: Type.String(),
+  },
+  { $id: 'Alert' },
+);
+
+export const VerdictRow = Type.Object({
+  id: Type.Integer(),
+  trayId: Type.String(),
+  cameraId: Type.String(),
+  orderId: Nullable(Type.String()),
+  link: Type.String(),
+  result: Type.String(),
+  expected: Counts,
+  observed: Counts,
+  missing: Counts,
+  extra: Counts,
+  unverifiable: Type.Array(Type.String()),
+  uncertain: Type.Array(Type.String()),
+  snapshotId: Nullable(Type.String()),
+  ts: Type.Number(),
+  summary: Type.String(),
+  alertResolution: Nullable(Type.String()),
+});
+
+export const VerdictQuery = Type.Object({
+  orderId: Type.Optional(Type.String({ maxLength: 64 })),
+  result: Type.Optional(Type.String({ enum: ['ok', 'mismatch', 'uncertain', 'unlinked'] })),
+  from: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, inclusive.' })),
+  to: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, exclusive.' })),
+  page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 25 }),
+});
+
+export const OrderRow = Type.Object({
+  orderId: Type.String(),
+  version: Type.Integer(),
+  status: Type.String(),
+  station: Nullable(Type.String()),
+  placedAt: Type.Number(),
+  readyAt: Nullable(Type.Number()),
+  updatedAt: Type.Number(),
+  lines: Type.Array(Type.String()),
+  verdict: Nullable(Type.Object({ id: Type.Integer(), result: Type.String(), summary: Type.String(), snapshotId: Nullable(Type.String()) })),
+});
+
+export const Percentiles = Type.Object({ p50: Nullable(Type.Number()), p95: Nullable(Type.Number()), n: Type.Integer() });
+
+export const PeriodStats = Type.Object({
+  from: Type.Number(),
+  to: Type.Number(),
+  traysVerified: Type.Integer({ description: 'Settled trays compared with a linked order.' }),
+  verdicts: Type.Integer({ description: 'All verdicts, unlinked included.' }),
+  ok: Type.Integer(),
+  mismatches: Type.Integer(),
+  accuracyRate: Nullable(Type.Number({ description: 'ok / verdicts linked to an order.' })),
+  errorsCaught: Type.Integer({ description: 'Alerts resolved as corrected.' }),
+  servedWithError: Type.Integer(),
+  mostMissed: Type.Array(Type.Object({ label: Type.String(), name: Type.String(), count: Type.Integer() })),
+  latencyMs: Percentiles,
+});
+
+export const ManagerStats = Type.Object({
+  today: PeriodStats,
+  last7Days: PeriodStats,
+  daily: Type.Array(
+    Type.Object({ day: Type.String(), from: Type.Number(), traysVerified: Type.Integer(), mismatches: Type.Integer(), errorsCaught: Type.Integer() }),
+  ),
+});
+
+export const ComponentHealth = Type.Object(
+  {
+    state: Type.String({ enum: ['ok', 'degraded', 'down'] }),
+    detail: Type.String(),
+    data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: true },
+);
+
+export const HealthReport = Type.Object({
+  status: Type.String({ enum: ['ok', 'degraded'] }),
+  version: Type.String(),
+  startedAt: Type.Number(),
+  uptimeS: Type.Number(),
+  components: Type.Record(Type.String(), ComponentHealth),
+});
+
+export const CameraStatusDto = Type.Object(
+  {
+    cameraId: Type.String(),
+    state: Type.String(),
+    since: Type.Number(),
+    fps: Type.Number(),
+    framesTotal: Type.Number(),
+    framesDropped: Type.Number(),
+    lastFrameTs: Nullable(Type.Number()),
+    lastError: Nullable(Type.String()),
+    restarts: Type.Number(),
+    idle: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: true },
+);
+
+export const UserDto = Type.Object({
+  username: Type.String(),
+  role: Type.String({ enum: ['admin', 'staff'] }),
+  createdAt: Type.Optional(Type.Number()),
+  updatedAt: Type.Optional(Type.Number()),
+});
+
+export const MeReply = Type.Object({
+  username: Type.String(),
+  role: Type.String({ enum: ['admin', 'staff'] }),
+  csrfToken: Type.String({ description: 'Send as X-CSRF-Token on every POST/DELETE.' }),
+  storeName: Type.String(),
+  storeId: Type.String(),
+  version: Type.String(),
+});

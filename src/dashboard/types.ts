@@ -1,0 +1,71 @@
+// What the dashboard needs from the rest of the daemon (wired in src/daemon.ts).
+import type { DashboardConfig } from '../config/schema.js';
+import type { EventBus } from '../events.js';
+import type { HealthReport } from '../health/types.js';
+import type { Logger } from '../log.js';
+import type { Db } from '../store/db.js';
+import type { Alert, Box, CameraStatus, Frame, LabelCounts } from '../types.js';
+
+export interface LiveTray {
+  trayId: string;
+  box: Box;
+  counts: LabelCounts;
+  settled: boolean;
+  orderId: string | null;
+  expected: LabelCounts | null;
+}
+
+export interface ModelSummary {
+  name: string;
+  path: string;
+  sha256: string;
+  labels: string[];
+  family: string;
+  version: string | null;
+}
+
+export interface MenuEntry {
+  name: string;
+  contains: Record<string, number>;
+  verify: boolean;
+}
+
+export interface DashboardDeps {
+  config: DashboardConfig;
+  store: { id: string; name: string };
+  db: Db;
+  bus: EventBus;
+  log: Logger;
+  dataDir: string;
+  alerts: {
+    acknowledge(id: number, by: string): Alert | null;
+    listOpen(): Alert[];
+    get(id: number): Alert | null;
+  };
+  getHealth: () => HealthReport;
+  cameras: {
+    statuses(): CameraStatus[];
+    latestFrame(cameraId: string): Frame | null;
+    /** Check-zone polygon per camera, points in 0..1 of frame width/height. */
+    zones(): Record<string, [number, number][]>;
+  };
+  liveTrays?: (cameraId: string) => LiveTray[];
+  model: () => ModelSummary;
+  /** Already secret-masked. */
+  effectiveConfig: () => unknown;
+  configSchema: unknown;
+  /** Folder with the POS payload JSON Schemas (*.json). */
+  schemasDir: string;
+  /** Snapshot id → file, null when unknown or invalid. */
+  snapshotPath: (id: string) => string | null;
+  menu: Record<string, MenuEntry>;
+  version: string;
+}
+
+export interface Dashboard {
+  start(): Promise<{ url: string }>;
+  stop(): Promise<void>;
+  url(): string;
+  /** The one-time setup token while no admin exists (print it as /setup?token=...), else null. */
+  setupToken(): string | null;
+}

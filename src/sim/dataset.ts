@@ -1,0 +1,125 @@
+// Writes a synthetic training set in the YOLO txt layout: images/<split>/*.jpg,
+// labels/<split>/*.txt ("class cx cy w h", normalised), scenes/<split>/*.json (the scene,
+// so any image can be re-rendered), classes.txt and data.json.
+// The held-out test split uses seeds from a range training never touches (seed + 1e9).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CLASSES, encodeJpeg, randomScene, renderScene } from './render/index.js';
+
+export const TEST_SEED_OFFSET = 1_000_000_000;
+
+export interface DatasetOptions {
+  outDir: string;
+  count: number;
+  seed: number;
+  /** Fraction of the images that go to the val split (train split only). */
+  valFraction?: number;
+  /** 'train' writes train + val; 'test' writes the held-out test split. */
+  split?: 'train' | 'test';
+  width?: number;
+  height?: number;
+  jpegQuality?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DatasetSummary {
+  outDir: string;
+  splits: Record<string, number>;
+  objects: Record<string, number>;
+  ms: number;
+}
+
+export function yoloLines(labels: Array<{ label: string; box: [number, number, number, number] }>, width: number, height: number): string {
+  return labels
+    .map(({ label, box: [x1, y1, x2, y2] }) => {
+      const c = CLASSES.indexOf(label as (typeof CLASSES)[number]);
+      if (c < 0) throw new Error(`label not in class list: ${label}`);
+      const v = [(x1 + x2) / 2 / width, (y1 + y2) / 2 / height, (x2 - x1) / width, (y2 - y1) / height];
+      return `${c} ${v.map((n) => n.toFixed(6)).join(' ')}\n`;
+    })
+    .join('');
+}
+
+export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary> {
+  const t0 = Date.now();
+  const split = opts.split ?? 'train';
+  const valCount = split === 'test' ? 0 : Math.round(opts.count * (opts.valFraction ?? 0.1));
+  const base = opts.seed + (split === 'test' ? TEST_SEED_OFFSET : 0);
+  const splitOf = (i: number): string => (split === 'test' ? 'test' : i >= opts.count - valCount ? 'val' : 'train');
+  const splits: Record<string, number> = {};
+  const objects: Record<string, number> = Object.fromEntries(CLASSES.map((c) => [c, 0]));
+  for (const s of split === 'test' ? ['test'] : ['train', 'val']) {
+    for (const kind of ['images', 'labels', 'scenes']) mkdirSync(join(opts.outDir, kind, s), { recursive: true });
+    splits[s] = 0;
+  }
+  const renderOne = async (i: number): Promise<void> => {
+    const scene = randomScene(base + i, { width: opts.width ?? 640, height: opts.height ?? 360 });
+    const frame = await renderScene(scene);
+    const s = splitOf(i);
+    const name = String(i).padStart(6, '0');
+    writeFileSync(join(opts.outDir, 'images', s, `${name}.jpg`), await encodeJpeg(frame.rgb, frame.width, frame.height, opts.jpegQuality ?? 92));
+    writeFileSync(join(opts.outDir, 'labels', s, `${name}.txt`), yoloLines(frame.labels, frame.width, frame.height));
+    writeFileSync(join(opts.outDir, 'scenes', s, `${name}.json`), `${JSON.stringify({ scene, labels: frame.labels })}\n`);
+    splits[s] = (splits[s] ?? 0) + 1;
+    for (const l of frame.labels) objects[l.label] = (objects[l.label] ?? 0) + 1;
+  };
+  // Two frames in flight: sharp rasterises one on its thread pool while JS post-processes the other.
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < opts.count) {
+      const i = next++;
+      await renderOne(i);
+      opts.onProgress?.(++done, opts.count);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  writeFileSync(join(opts.outDir, 'classes.txt'), `${CLASSES.join('\n')}\n`);
+  const summary: DatasetSummary = { outDir: opts.outDir, splits, objects, ms: Date.now() - t0 };
+  const dataFile = join(opts.outDir, 'data.json');
+  const data = { names: CLASSES, nc: CLASSES.length, width: opts.width ?? 640, height: opts.height ?? 360, seed: opts.seed, seedBase: base, split, splits, objects, format: 'yolo-txt' };
+  writeFileSync(split === 'test' ? join(opts.outDir, 'data-test.json') : dataFile, `${JSON.stringify(data, null, 2)}\n`);
+  return summary;
+}
+
+/** A one-line progress bar on stderr (redrawn in place on a TTY, every 10% otherwise). */
+export function progressBar(label: string): (done: number, total: number) => void {
+  const t0 = Date.now();
+  let lastPct = -1;
+  return (done, total) => {
+    const pct = Math.floor((done / total) * 100);
+    if (!process.stderr.isTTY && pct - lastPct < 10 && done !== total) return;
+    lastPct = pct;
+    const rate = done / Math.max(0.001, (Date.now() - t0) / 1000);
+    const bar = '#'.repeat(Math.round(pct / 4)).padEnd(25, '.');
+    const eta = Math.round((total - done) / Math.max(rate, 0.001));
+    process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${label} [${bar}] ${done}/${total} ${rate.toFixed(1)} img/s eta ${eta}s${process.stderr.isTTY && done !== total ? '' : '\n'}`);
+  };
+}
+
+export function parseDatasetArgs(argv: string[]): DatasetOptions {
+  const get = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const outDir = get('--out');
+  if (!outDir) throw new Error('usage: dataset --out DIR [--count N] [--seed S] [--val 0.1] [--test]');
+  const num = (name: string, dflt: number): number => {
+    const v = get(name);
+    const n = v === undefined ? dflt : Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${v}`);
+    return n;
+  };
+  return { outDir, count: Math.floor(num('--count', 1000)), seed: Math.floor(num('--seed', 1)), valFraction: num('--val', 0.1), split: argv.includes('--test') ? 'test' : 'train' };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const opts = parseDatasetArgs(process.argv.slice(2));
+  writeDataset({ ...opts, onProgress: progressBar(opts.split === 'test' ? 'test set' : 'dataset') })
+    .then((s) => process.stdout.write(`${JSON.stringify(s)}\n`))
+    .catch((err: unknown) => {
+      process.stderr.write(`dataset: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    });
+}

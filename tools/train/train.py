@@ -1,0 +1,170 @@
+"""Train traycheck-det on a packed dataset (see pack.mjs). Seeded and resumable.
+
+OMP_NUM_THREADS=2 /usr/bin/python3 tools/train/train.py --data PACKDIR --name v1 --epochs 12
+Writes tools/train/runs/<name>/{last.pt,best.pt,log.jsonl}; rerun the same command to resume.
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from metrics import evaluate, nms_detections  # noqa: E402
+from model import STRIDE, TrayDet, decode  # noqa: E402
+from targets import build_targets, focal_heatmap_loss, giou_loss  # noqa: E402
+
+CLASSES = ["tray", "burger", "fries", "drink", "nuggets", "wrap", "salad", "dessert", "sauce", "hand"]
+
+
+def load_split(data, split):
+    meta = json.load(open(os.path.join(data, f"{split}.json")))
+    h, w = meta["imgsz"]
+    x = np.fromfile(os.path.join(data, f"{split}.u8"), np.uint8).reshape(meta["count"], h, w, 3)
+    boxes = [np.array(b, np.float32).reshape(-1, 5) for b in meta["boxes"]]
+    return x, boxes, (h, w)
+
+
+def augment(imgs, boxes, rng, w, h):
+    out_boxes = []
+    for k in range(len(imgs)):
+        b = boxes[k].copy()
+        if rng.random() < 0.5:
+            imgs[k] = imgs[k][:, ::-1]
+            b[:, [1, 3]] = w - b[:, [3, 1]]
+        if rng.random() < 0.5:
+            imgs[k] = imgs[k][::-1]
+            b[:, [2, 4]] = h - b[:, [4, 2]]
+        out_boxes.append(b)
+    t = torch.from_numpy(np.ascontiguousarray(imgs)).permute(0, 3, 1, 2).float().div_(255)
+    n = len(imgs)
+    gain = torch.from_numpy(rng.uniform(0.75, 1.25, (n, 1, 1, 1)).astype(np.float32))
+    tint = torch.from_numpy(rng.uniform(0.9, 1.1, (n, 3, 1, 1)).astype(np.float32))
+    t = (t * gain * tint).clamp_(0, 1)
+    return t, out_boxes
+
+
+@torch.no_grad()
+def validate(model, x, boxes, nc, batch=32):
+    model.eval()
+    dets = []
+    for i in range(0, len(x), batch):
+        t = torch.from_numpy(x[i : i + batch]).permute(0, 3, 1, 2).float().div_(255)
+        out = decode(*model(t)).numpy()
+        dets += [nms_detections(o) for o in out]
+    model.train()
+    res = evaluate(dets, boxes, nc)
+    aps = [r["ap"] for r in res.values() if r["n"]]
+    return float(np.mean(aps)), res
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--name", default="v1")
+    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--val-max", type=int, default=400)
+    ap.add_argument("--init", default=None, help="start from these weights (fine-tuning)")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    run = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runs", args.name)
+    os.makedirs(run, exist_ok=True)
+    log = open(os.path.join(run, "log.jsonl"), "a")
+
+    xtr, btr, (h, w) = load_split(args.data, "train")
+    xva, bva, _ = load_split(args.data, "val")
+    xva, bva = xva[: args.val_max], bva[: args.val_max]
+    nc = len(CLASSES)
+    model = TrayDet(nc)
+    if args.init:
+        model.load_state_dict(torch.load(args.init, map_location="cpu")["ema"])
+    ema = copy.deepcopy(model).eval()
+    decay, no_decay = [], []
+    for n_, p in model.named_parameters():
+        (no_decay if p.ndim <= 1 else decay).append(p)
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 5e-4}, {"params": no_decay, "weight_decay": 0}], lr=args.lr)
+    iters_per_epoch = len(xtr) // args.batch
+    total = iters_per_epoch * args.epochs
+    warm = min(300, total // 10)
+    step, epoch, start_it, best = 0, 0, 0, -1.0
+    last = os.path.join(run, "last.pt")
+    if os.path.exists(last):
+        ck = torch.load(last, map_location="cpu")
+        model.load_state_dict(ck["model"])
+        ema.load_state_dict(ck["ema"])
+        opt.load_state_dict(ck["opt"])
+        step, epoch, start_it, best = ck["step"], ck["epoch"], ck["iter"], ck["best"]
+        torch.set_rng_state(ck["torch_rng"])
+        print(f"resumed from epoch {epoch} iter {start_it} (step {step})", flush=True)
+    gh, gw = h // STRIDE, w // STRIDE
+    params = sum(p.numel() for p in model.parameters())
+    print(f"train {len(xtr)} val {len(xva)} input {w}x{h} params {params} iters/epoch {iters_per_epoch}", flush=True)
+
+    def save(path, epoch_, iter_):
+        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "epoch": epoch_, "iter": iter_, "best": best, "torch_rng": torch.get_rng_state(), "imgsz": [h, w], "names": CLASSES, "args": vars(args)}, path + ".tmp")
+        os.replace(path + ".tmp", path)
+
+    while epoch < args.epochs:
+        rng = np.random.default_rng(args.seed * 1000 + epoch)
+        perm = rng.permutation(len(xtr))
+        t0 = time.time()
+        sums = np.zeros(3)
+        nb = 0
+        for it in range(start_it, iters_per_epoch):
+            idx = np.sort(perm[it * args.batch : (it + 1) * args.batch])
+            arng = np.random.default_rng([args.seed, epoch, it])
+            imgs, bxs = augment(xtr[idx].copy(), [btr[i] for i in idx], arng, w, h)
+            heat, tbox, wt = build_targets(bxs, nc, gh, gw)
+            lr = args.lr * (step / warm if step < warm else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm))))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            logits, dist = model(imgs)
+            l_cls = focal_heatmap_loss(logits, heat)
+            l_box = giou_loss(dist, tbox, wt)
+            loss = l_cls + 2.0 * l_box
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+            opt.step()
+            step += 1
+            d = min(0.998, (1 + step) / (10 + step))
+            with torch.no_grad():
+                for pe, pm in zip(ema.state_dict().values(), model.state_dict().values()):
+                    if pe.dtype.is_floating_point:
+                        pe.mul_(d).add_(pm.detach(), alpha=1 - d)
+                    else:
+                        pe.copy_(pm)
+            sums += [loss.item(), l_cls.item(), l_box.item()]
+            nb += 1
+            if it % 25 == 0:
+                el = time.time() - t0
+                print(f"ep {epoch} it {it}/{iters_per_epoch} loss {sums[0] / nb:.3f} cls {sums[1] / nb:.3f} box {sums[2] / nb:.3f} lr {lr:.5f} {el / nb:.2f}s/it", flush=True)
+            if it % 100 == 99:
+                save(last, epoch, it + 1)
+        m, res = validate(ema, xva, bva, nc)
+        rec = {"epoch": epoch, "loss": sums[0] / max(nb, 1), "cls": sums[1] / max(nb, 1), "box": sums[2] / max(nb, 1), "val_map50": m, "per_class": {CLASSES[c]: round(r["ap"], 4) for c, r in res.items()}, "epoch_s": round(time.time() - t0), "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        print(json.dumps(rec), flush=True)
+        log.write(json.dumps(rec) + "\n")
+        log.flush()
+        epoch += 1
+        start_it = 0
+        if m > best:
+            best = m
+            save(os.path.join(run, "best.pt"), epoch, 0)
+        save(last, epoch, 0)
+    print("done", flush=True)
+
+
+if __name__ == "__main__":
+    main()
