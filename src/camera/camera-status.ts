@@ -45,12 +45,17 @@ export interface StatusTracker {
   snapshot(nowMs?: number): CameraStatus;
 }
 
-export function createStatusTracker(cameraId: string, onChange: (s: CameraStatus) => void, clock: () => number = Date.now): StatusTracker {
+export function createStatusTracker(
+  cameraId: string,
+  onChange: (s: CameraStatus) => void,
+  clock: () => number = Date.now,
+): StatusTracker {
   const detect = createRateMeter();
   const ingest = createRateMeter();
   const s: CameraStatus = {
     cameraId,
-    state: 'connecting',
+    // Not started yet: start() moves to 'connecting' (and emits).
+    state: 'offline',
     since: clock(),
     fps: 0,
     ingestFps: 0,

@@ -35,7 +35,15 @@ export function ffmpegArgs(cam: CameraConfig, raw?: RawInput): string[] {
   switch (kind) {
     case 'rtsp':
       // Without -timeout, ffmpeg 5.1 waits forever on a server that accepts and then says nothing.
-      args.push('-rtsp_transport', cam.transport, '-timeout', String(RTSP_TIMEOUT_US), ...cam.hwaccel, '-i', cam.source);
+      args.push(
+        '-rtsp_transport',
+        cam.transport,
+        '-timeout',
+        String(RTSP_TIMEOUT_US),
+        ...cam.hwaccel,
+        '-i',
+        cam.source,
+      );
       break;
     case 'url':
       args.push(...cam.hwaccel, '-i', cam.source);
@@ -47,12 +55,17 @@ export function ffmpegArgs(cam: CameraConfig, raw?: RawInput): string[] {
       break;
     case 'sim': {
       if (!raw) throw new Error(`camera ${cam.id}: a sim source needs its raw input format`);
-      // Tiny probe so ffmpeg starts emitting after the first frame: the pull pacing keeps only
-      // two frames in flight and would otherwise wait for a probe that wants more.
-      args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${raw.width}x${raw.height}`, '-r', String(raw.fps));
-      args.push('-probesize', '32', '-analyzeduration', '0', '-fflags', 'nobuffer', '-i', 'pipe:0');
+      // Tiny probe so ffmpeg emits a frame as soon as it has read one: the pull pacing keeps only
+      // two frames in flight and would wait forever on a probe that wants more. (-fflags nobuffer
+      // is left out on purpose: with it ffmpeg 5.1 holds two frames back and loses the last one.)
+      const size = `${raw.width}x${raw.height}`;
+      args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', size, '-r', String(raw.fps));
+      args.push('-probesize', '32', '-analyzeduration', '0', '-i', 'pipe:0');
       // One frame out per frame in: the sim source already runs at the detection rate.
-      filters = raw.width === cam.width && raw.height === cam.height ? '' : `scale=${cam.width}:${cam.height}:flags=bilinear`;
+      filters =
+        raw.width === cam.width && raw.height === cam.height
+          ? ''
+          : `scale=${cam.width}:${cam.height}:flags=bilinear`;
       break;
     }
   }
@@ -60,6 +73,10 @@ export function ffmpegArgs(cam: CameraConfig, raw?: RawInput): string[] {
   args.push('-an', '-sn', '-dn');
   if (filters !== '') args.push('-vf', filters);
   // passthrough: the fps filter already made the rate; no second resampling by the muxer.
-  args.push('-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-flush_packets', '1', 'pipe:1');
+  // -threads 1 (rawvideo encoder): a threaded encoder holds frames back, measured 1-2 frames of
+  // latency, which a 2-frame pull window turns into a deadlock. flush_packets: no frame tail
+  // waits in ffmpeg's output buffer for the next frame.
+  args.push('-fps_mode', 'passthrough', '-threads', '1', '-pix_fmt', 'rgb24', '-f', 'rawvideo');
+  args.push('-flush_packets', '1', 'pipe:1');
   return args;
 }

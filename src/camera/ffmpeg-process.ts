@@ -11,15 +11,17 @@ export interface FfmpegProcess {
 
 export function spawnFfmpeg(binary: string, args: string[], withStdin: boolean): FfmpegProcess {
   const child = spawn(binary, args, { stdio: [withStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
-  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error: Error | null }>((resolve) => {
-    let error: Error | null = null;
-    child.on('error', (err) => {
-      error = err;
-      // A process that never started emits no 'close' on some Node versions.
-      if (child.pid === undefined) resolve({ code: null, signal: null, error });
-    });
-    child.on('close', (code, signal) => resolve({ code, signal, error }));
-  });
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error: Error | null }>(
+    (resolve) => {
+      let error: Error | null = null;
+      child.on('error', (err) => {
+        error = err;
+        // A process that never started emits no 'close' on some Node versions.
+        if (child.pid === undefined) resolve({ code: null, signal: null, error });
+      });
+      child.on('close', (code, signal) => resolve({ code, signal, error }));
+    },
+  );
   return { child, closed };
 }
 
@@ -27,6 +29,8 @@ export function spawnFfmpeg(binary: string, args: string[], withStdin: boolean):
 export async function endProcess(proc: FfmpegProcess, graceMs = KILL_GRACE_MS): Promise<void> {
   const { child } = proc;
   if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+    // ffmpeg blocked reading a pipe only sees SIGTERM after the read returns: close its stdin.
+    child.stdin?.destroy();
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await proc.closed;

@@ -42,7 +42,8 @@ export interface Cameras {
 const clockTime = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
 
 export function describeCamera(s: CameraStatus): string {
-  if (s.state === 'online') return `${s.cameraId} online, ${s.fps} fps to detection${s.idle ? ' (idle)' : ''}`;
+  if (s.state === 'online')
+    return `${s.cameraId} online, ${s.fps} fps to detection${s.idle ? ' (idle)' : ''}`;
   const why = s.lastError ? `: ${s.lastError}` : '';
   return `${s.cameraId} ${s.state} since ${clockTime(s.since)}${why}`;
 }
@@ -76,7 +77,11 @@ export function createCameras(deps: CamerasDeps): Cameras {
       const all = statuses();
       if (all.length === 0) return { state: 'ok', detail: 'no cameras configured' };
       const ok = all.every((s) => s.state === 'online');
-      return { state: ok ? 'ok' : 'degraded', detail: all.map(describeCamera).join('; '), data: { cameras: all } };
+      return {
+        state: ok ? 'ok' : 'degraded',
+        detail: all.map(describeCamera).join('; '),
+        data: { cameras: all },
+      };
     },
     latestFrame: (id) => cams.get(id)?.latestFrame() ?? null,
     processes: () => [...cams.entries()].map(([cameraId, c]) => ({ cameraId, pid: c.pid() })),

@@ -70,7 +70,14 @@ export function zoneMask(width: number, height: number, zone: readonly ZonePoint
 }
 
 /** Mean grey level of each masked cell, sampling every second pixel of every second row. */
-function cellMeans(data: Buffer, width: number, height: number, scale: number, mask: ZoneMask, out: Float32Array): void {
+function cellMeans(
+  data: Buffer,
+  width: number,
+  height: number,
+  scale: number,
+  mask: ZoneMask,
+  out: Float32Array,
+): void {
   for (let i = 0; i < mask.cells.length; i++) {
     const cell = mask.cells[i] as number;
     const x0 = (cell % mask.cols) * scale;
@@ -113,7 +120,8 @@ export function createMotionGate(opts: MotionGateOptions): MotionGate {
       let changed = 1;
       if (prev) {
         let n = 0;
-        for (let i = 0; i < cur.length; i++) if (Math.abs((cur[i] as number) - (prev[i] as number)) > cellDelta) n++;
+        for (let i = 0; i < cur.length; i++)
+          if (Math.abs((cur[i] as number) - (prev[i] as number)) > cellDelta) n++;
         changed = n / cur.length;
       }
       const spare = prev ?? new Float32Array(mask.cells.length);

@@ -120,7 +120,8 @@ export function startSimFeeder(deps: SimFeederDeps): SimFeeder {
         deps.onEnd();
         return;
       }
-      if (frame.length !== frameBytes) throw new Error(`sim frame ${seq} has ${frame.length} bytes, expected ${frameBytes}`);
+      if (frame.length !== frameBytes)
+        throw new Error(`sim frame ${seq} has ${frame.length} bytes, expected ${frameBytes}`);
       clock.seq = seq + 1;
       inFlight.push({ seq, ts, writtenAt: Date.now() });
       unreleased++;

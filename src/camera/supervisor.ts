@@ -14,8 +14,6 @@ import { createMotionGate } from './motion-gate.js';
 import { startSimFeeder, type SimClock, type SimFeeder, type SimFrameSource } from './sim-source.js';
 import { classifyExit, createStderrLog } from './stderr-log.js';
 
-/** Full detection rate is kept this long after the last motion in the zone. */
-export const MOTION_HOLD_MS_DEFAULT = 2000;
 /** cameraStatus is re-emitted this often even without a change (retained MQTT heartbeat). */
 export const STATUS_INTERVAL_MS = 5000;
 
@@ -50,7 +48,7 @@ export function createCamera(deps: CameraDeps): Camera {
     fps: deps.sim?.fps ?? cam.fps,
     idleFps: cam.idleFps,
     motionThreshold: cam.motionThreshold,
-    holdMs: cam.motionHoldMs ?? MOTION_HOLD_MS_DEFAULT,
+    holdMs: cam.motionHoldMs,
   });
   const reader = createFrameReader(frameBytes, onFrame);
   const simClock: SimClock = { seq: 0, startMs: Date.now() };
@@ -160,11 +158,17 @@ export function createCamera(deps: CameraDeps): Camera {
     const idleMs = Date.now() - since;
     if (!proc || killReason !== null || idleMs <= cam.stallTimeoutMs) return;
     const secs = (idleMs / 1000).toFixed(1);
-    killReason = lastFrameAt === null ? `timed out (no frame within ${secs} s)` : `stalled (no frame for ${secs} s)`;
+    killReason =
+      lastFrameAt === null ? `timed out (no frame within ${secs} s)` : `stalled (no frame for ${secs} s)`;
     proc.child.kill('SIGKILL');
   }
 
-  function onExit(p: FfmpegProcess, code: number | null, signal: NodeJS.Signals | null, error: Error | null): void {
+  function onExit(
+    p: FfmpegProcess,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    error: Error | null,
+  ): void {
     if (proc !== p) return;
     proc = null;
     if (watchdog) clearInterval(watchdog);
@@ -174,7 +178,9 @@ export function createCamera(deps: CameraDeps): Camera {
     if (!running) return;
     const lines = stderr.lines();
     const spawnFailed = error !== null && p.child.pid === undefined;
-    let reason = spawnFailed ? `cannot start ffmpeg: ${error.message}` : (killReason ?? classifyExit(lines, code, signal));
+    let reason = spawnFailed
+      ? `cannot start ffmpeg: ${error.message}`
+      : (killReason ?? classifyExit(lines, code, signal));
     if (finalReason === null && kind === 'file' && !cam.loop && code === 0 && killReason === null) {
       finalReason = 'ended (end of file)';
     }

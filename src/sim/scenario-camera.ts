@@ -10,8 +10,8 @@ import { handOverTray, scenarioDurationS, trayContentsAt, type Scenario } from '
 export interface ScenarioSourceOptions {
   scenario: Scenario;
   realtime: boolean;
-  /** Called (and awaited) before frame at scenario time tS is rendered. */
-  beforeFrame?: (tS: number) => Promise<void>;
+  /** Called (and awaited) before the frame at scenario time tS (frame timestamp tsMs) is rendered. */
+  beforeFrame?: (tS: number, tsMs: number) => Promise<void>;
   /** Start over when the scenario ends (demo); else the source ends (eval). */
   loop?: boolean;
   /** Called when a loop wraps, with the new lap number (the demo starts a fresh shift). */
@@ -21,6 +21,8 @@ export interface ScenarioSourceOptions {
 export interface ScenarioSource extends SimFrameSource {
   /** Scenario time (s) of frame `seq`. */
   timeS(seq: number): number;
+  /** Frame timestamp (epoch ms) of scenario time 0 in the current lap; null before the first frame. */
+  originMs(): number | null;
   durationS: number;
 }
 
@@ -62,14 +64,16 @@ export function createScenarioSource(opts: ScenarioSourceOptions): ScenarioSourc
   const durationS = scenarioDurationS(sc);
   const framesPerLap = Math.max(1, Math.ceil(durationS * sc.fps));
   let lap = 0;
+  let origin: number | null = null;
   return {
+    originMs: () => origin,
     width: sc.width,
     height: sc.height,
     fps: sc.fps,
     realtime: opts.realtime,
     durationS,
     timeS: (seq) => (seq % framesPerLap) / sc.fps,
-    async next(seq) {
+    async next(seq, tsMs) {
       const thisLap = Math.floor(seq / framesPerLap);
       if (thisLap > 0 && !opts.loop) return null;
       if (thisLap !== lap) {
@@ -77,7 +81,8 @@ export function createScenarioSource(opts: ScenarioSourceOptions): ScenarioSourc
         opts.onLap?.(lap);
       }
       const tS = (seq % framesPerLap) / sc.fps;
-      if (opts.beforeFrame) await opts.beforeFrame(tS);
+      if (origin === null || seq % framesPerLap === 0) origin = tsMs - tS * 1000;
+      if (opts.beforeFrame) await opts.beforeFrame(tS, tsMs);
       const frame = await renderScene(sceneAt(sc, tS, seq));
       return frame.rgb;
     },

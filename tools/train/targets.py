@@ -11,14 +11,14 @@ from model import STRIDE
 def build_targets(boxes_list, nc, h, w):
     """boxes_list: per image an array [n,5] (cls, x1, y1, x2, y2) in input pixels.
 
-    Returns heat [B,nc,h,w] (gaussian peaks at object centres), box [B,4,h,w] (ltrb target
-    distances) and weight [B,h,w] (box-loss weight; 0 where no object owns the cell).
+    Returns heat [B,nc,h,w] (gaussian peaks at object centres), box [B,nc,4,h,w] (ltrb target
+    distances) and weight [B,nc,h,w] (box-loss weight; 0 where no object of that class owns the cell).
     """
     b = len(boxes_list)
     heat = np.zeros((b, nc, h, w), np.float32)
-    box = np.zeros((b, 4, h, w), np.float32)
-    weight = np.zeros((b, h, w), np.float32)
-    owner_area = np.full((b, h, w), np.inf, np.float32)
+    box = np.zeros((b, nc, 4, h, w), np.float32)
+    weight = np.zeros((b, nc, h, w), np.float32)
+    owner_area = np.full((b, nc, h, w), np.inf, np.float32)
     gx = (np.arange(w, dtype=np.float32) + 0.5) * STRIDE
     gy = (np.arange(h, dtype=np.float32) + 0.5) * STRIDE
     for i, objs in enumerate(boxes_list):
@@ -49,13 +49,13 @@ def build_targets(boxes_list, nc, h, w):
             xs, ys = gx[j0 : j1 + 1], gy[i0 : i1 + 1]
             inside = (xs[None, :] > x1) & (xs[None, :] < x2) & (ys[:, None] > y1) & (ys[:, None] < y2)
             area = bw * bh
-            own = owner_area[i, i0 : i1 + 1, j0 : j1 + 1]
+            own = owner_area[i, c, i0 : i1 + 1, j0 : j1 + 1]
             take = inside & (g > 0.2) & (area < own)
             if not take.any():
                 continue
             own[take] = area
-            weight[i, i0 : i1 + 1, j0 : j1 + 1][take] = g[take]
-            bx = box[i, :, i0 : i1 + 1, j0 : j1 + 1]
+            weight[i, c, i0 : i1 + 1, j0 : j1 + 1][take] = g[take]
+            bx = box[i, c, :, i0 : i1 + 1, j0 : j1 + 1]
             bx[0][take] = (xs[None, :] - x1).repeat(len(ys), 0)[take]
             bx[1][take] = (ys[:, None] - y1).repeat(len(xs), 1)[take]
             bx[2][take] = (x2 - xs[None, :]).repeat(len(ys), 0)[take]
@@ -75,12 +75,12 @@ def focal_heatmap_loss(logits, heat):
 
 
 def giou_loss(pred, target, weight):
-    """pred/target: [B,4,h,w] ltrb distances; weight [B,h,w]."""
+    """pred/target: [B,nc,4,h,w] ltrb distances; weight [B,nc,h,w]."""
     m = weight > 0
     if not m.any():
         return pred.sum() * 0
-    p = pred.permute(0, 2, 3, 1)[m]
-    t = target.permute(0, 2, 3, 1)[m]
+    p = pred.permute(0, 1, 3, 4, 2)[m]
+    t = target.permute(0, 1, 3, 4, 2)[m]
     wv = weight[m]
     pa = (p[:, 0] + p[:, 2]) * (p[:, 1] + p[:, 3])
     ta = (t[:, 0] + t[:, 2]) * (t[:, 1] + t[:, 3])

@@ -15,6 +15,12 @@ export const DetectorSection = Type.Object(
       description: 'Per-label score thresholds overriding scoreThreshold.',
     }),
     nmsIou: Type.Number({ default: 0.45, minimum: 0.05, maximum: 0.95, description: 'IoU above which class-wise NMS drops the weaker box.' }),
+    maxDetections: Type.Integer({ default: 100, minimum: 1, maximum: 1000, description: 'Keep at most this many detections per frame (highest scores).' }),
+    inputSize: Type.Optional(
+      Type.Tuple([Type.Integer({ minimum: 32, maximum: 4096 }), Type.Integer({ minimum: 32, maximum: 4096 })], {
+        description: 'Model input [height, width] for models with a dynamic input shape and no imgsz metadata.',
+      }),
+    ),
     aliases: Type.Record(Type.String(), Type.String(), {
       default: {},
       description: 'Model label → menu label, e.g. { sandwich: burger, cup: drink } for a generic COCO model.',

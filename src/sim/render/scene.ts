@@ -175,7 +175,8 @@ export function sceneForTrays(traysCounts: Array<Record<string, number>>, seed: 
     const x = 0.27 + slot * 0.46 + (jitter ? range(trng, -0.04, 0.04) : 0);
     const y = 0.5 + (jitter ? range(trng, -0.08, 0.08) : 0);
     const rotationDeg = jitter ? Math.round(range(trng, -12, 12)) : 0;
-    return { x: r2(x), y: r2(y), rotationDeg, items: placeItems(expand(counts), trng), color: pick(trng, TRAY_COLORS) };
+    const color = pick(trng, TRAY_COLORS);
+    return { x: r2(x), y: r2(y), rotationDeg, items: placeItems(expand(counts), trng), color };
   });
   let hand: SceneHand | null = null;
   if (opts.hand !== undefined && opts.hand !== false) {

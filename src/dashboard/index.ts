@@ -1,0 +1,120 @@
+// The dashboard stage: fastify API + SSE + static UI + live view + metrics (issue #7).
+// The factory does no I/O; start() opens the setup token, binds the port and subscribes to the bus.
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import type { EventMap } from '../events.js';
+import { createAuth } from './auth/service.js';
+import type { DashboardContext } from './context.js';
+import { createLiveEncoder } from './live/encoder.js';
+import { createMetrics } from './metrics.js';
+import { alertDto, orderDto, verdictDto } from './present.js';
+import { createStatsQueries } from './queries/stats.js';
+import { securityHeaders } from './security.js';
+import { buildApp } from './server.js';
+import { createSseHub } from './sse.js';
+import type { Dashboard, DashboardDeps } from './types.js';
+
+export type { Dashboard, DashboardDeps } from './types.js';
+
+export const isLoopback = (host: string): boolean => /^127\./.test(host) || host === '::1' || host === 'localhost';
+
+/** The address to print: the bind address, or for a wildcard bind the box's first LAN IPv4. */
+function publicHost(bind: string): string {
+  if (bind !== '0.0.0.0' && bind !== '::') return bind.includes(':') ? `[${bind}]` : bind;
+  for (const list of Object.values(networkInterfaces())) {
+    const lan = list?.find((i) => i.family === 'IPv4' && !i.internal);
+    if (lan) return lan.address;
+  }
+  return '127.0.0.1';
+}
+
+export function createDashboard(deps: DashboardDeps): Dashboard & { app(): FastifyInstance } {
+  const { config } = deps;
+  const log = deps.log.child({ stage: 'dashboard' });
+  const tls = Boolean(config.tlsCert && config.tlsKey);
+  const streams = new Set<ServerResponse>();
+  let app: FastifyInstance | null = null;
+  let ctx: DashboardContext | null = null;
+  let url = '';
+  let broker: EventMap['brokerStatus'] | null = null;
+  const off: Array<() => void> = [];
+
+  return {
+    async start() {
+      const auth = createAuth({
+        db: deps.db,
+        sessionTtlMs: config.sessionTtlHours * 3_600_000,
+        loginMaxFailures: config.loginMaxFailures,
+        loginWindowMs: config.loginWindowMin * 60_000,
+      });
+      const menu = deps.menu;
+      const sse = createSseHub({
+        bus: deps.bus,
+        log,
+        heartbeatMs: config.sseHeartbeatMs,
+        maxBufferedBytes: config.sseMaxBufferedBytes,
+        present: { alert: (a) => alertDto(a, menu), verdict: (v) => verdictDto(v, menu), camera: (c) => c, order: (o) => orderDto(o, menu) },
+      });
+      const live = createLiveEncoder({
+        bus: deps.bus,
+        log,
+        cameras: deps.cameras,
+        liveTrays: deps.liveTrays,
+        fps: config.liveFps,
+        quality: config.liveJpegQuality,
+      });
+      const metrics = createMetrics({
+        bus: deps.bus,
+        cameras: () => deps.cameras.statuses(),
+        alertsOpen: () => deps.alerts.listOpen().length,
+        sseClients: () => sse.clientCount(),
+        liveViewers: () => live.viewers(),
+        liveEncodes: () => live.encodes(),
+      });
+      ctx = {
+        deps: { ...deps, log },
+        menu,
+        auth,
+        sse,
+        live,
+        metrics,
+        stats: createStatsQueries(deps.db, menu),
+        tls,
+        headers: securityHeaders(tls),
+        broker: () => broker,
+        streams,
+      };
+      const token = auth.initSetup();
+      if (token) log.warn('no admin account yet: open the setup link printed on the console to set the admin password');
+      off.push(deps.bus.on('brokerStatus', 'dashboard', (b) => void (broker = b)));
+      sse.start();
+      metrics.start();
+      const https = tls ? { cert: readFileSync(config.tlsCert as string), key: readFileSync(config.tlsKey as string) } : null;
+      app = await buildApp(ctx, { https, loopbackOnly: isLoopback(config.bind) });
+      await app.listen({ host: config.bind, port: config.port });
+      const addr = app.server.address();
+      const port = addr && typeof addr === 'object' ? addr.port : config.port;
+      url = `${tls ? 'https' : 'http'}://${publicHost(config.bind)}:${port}`;
+      log.info({ url, tls }, 'dashboard listening');
+      return { url };
+    },
+    async stop() {
+      for (const u of off.splice(0)) u();
+      ctx?.sse.stop();
+      ctx?.metrics.stop();
+      ctx?.live.stop();
+      for (const res of [...streams]) res.destroy();
+      streams.clear();
+      await app?.close();
+      app = null;
+    },
+    url: () => url,
+    setupToken: () => ctx?.auth.setupToken() ?? null,
+    app() {
+      if (!app) throw new Error('dashboard not started');
+      return app;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// The static UI: one HTML page per view plus shared assets, all served from this box.
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { projectPath } from '../../paths.js';
+
+export const PAGES: Record<string, string> = {
+  '/': 'alerts.html',
+  '/live': 'live.html',
+  '/orders': 'orders.html',
+  '/history': 'history.html',
+  '/manager': 'manager.html',
+  '/tech': 'tech.html',
+};
+
+/** src/dashboard/ui holds the pages; the daemon runs from dist/ and serves them from the source tree it ships with. */
+export function uiDir(): string {
+  const dir = projectPath('src', 'dashboard', 'ui');
+  if (!existsSync(dir)) throw new Error(`dashboard UI folder missing: ${dir}`);
+  return dir;
+}
+
+export async function pageRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(fastifyStatic, {
+    root: uiDir(),
+    prefix: '/ui/',
+    index: false,
+    wildcard: true,
+    dotfiles: 'deny',
+    cacheControl: true,
+    maxAge: 60_000,
+  });
+  const html = { access: 'page' as const };
+  const hide = { hide: true };
+  for (const [url, file] of Object.entries(PAGES)) {
+    app.get(url, { config: html, schema: hide }, (_req, reply) => reply.header('cache-control', 'no-store').sendFile(file));
+  }
+  app.get('/login', { config: { access: 'public' }, schema: hide }, (_req, reply) => reply.sendFile('login.html'));
+  app.get('/setup', { config: { access: 'public' }, schema: hide }, (_req, reply) => reply.sendFile('setup.html'));
+  app.get('/favicon.ico', { config: { access: 'public' }, schema: hide }, (_req, reply) => reply.sendFile('favicon.svg'));
+}

@@ -1,0 +1,130 @@
+// Technician view data, health, effective config and the JSON Schemas integrators validate against.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { DashboardContext } from '../context.js';
+import { diskUse, latestRejected, retentionOf } from '../queries/tech.js';
+import { CameraStatusDto, ErrorReply, HealthReport } from '../schemas.js';
+
+const SCHEMA_NAME = '^[A-Za-z0-9_-]{1,64}$';
+const SchemaParams = Type.Object({ name: Type.String({ pattern: SCHEMA_NAME }) });
+const Anything = Type.Unknown();
+
+export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
+  const { deps } = ctx;
+
+  const schemaNames = (): string[] => {
+    try {
+      return readdirSync(deps.schemasDir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -'.json'.length))
+        .filter((n) => new RegExp(SCHEMA_NAME).test(n))
+        .sort();
+    } catch {
+      return [];
+    }
+  };
+
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'monitor' },
+      schema: { summary: 'Health of every component; HTTP 503 unless status is ok', response: { 200: HealthReport, 503: HealthReport } },
+    },
+    async (_req, reply) => {
+      const h = deps.getHealth();
+      return reply.code(h.status === 'ok' ? 200 : 503).send(h);
+    },
+  );
+
+  app.get(
+    '/api/tech',
+    {
+      schema: {
+        summary: 'Everything the technician view shows',
+        response: {
+          200: Type.Object({
+            version: Type.String(),
+            store: Type.Object({ id: Type.String(), name: Type.String() }),
+            cameras: Type.Array(CameraStatusDto),
+            broker: Type.Union([Type.Object({ connected: Type.Boolean(), url: Type.String(), error: Type.Union([Type.String(), Type.Null()]), ts: Type.Number() }), Type.Null()]),
+            model: Type.Object({
+              name: Type.String(),
+              path: Type.String(),
+              sha256: Type.String(),
+              labels: Type.Array(Type.String()),
+              family: Type.String(),
+              version: Type.Union([Type.String(), Type.Null()]),
+            }),
+            disk: Anything,
+            retention: Anything,
+            health: HealthReport,
+          }),
+        },
+      },
+    },
+    async () => ({
+      version: deps.version,
+      store: deps.store,
+      cameras: deps.cameras.statuses(),
+      broker: ctx.broker(),
+      model: deps.model(),
+      disk: diskUse(deps.db, deps.dataDir),
+      retention: retentionOf(deps.effectiveConfig()),
+      health: deps.getHealth(),
+    }),
+  );
+
+  app.get(
+    '/api/rejected',
+    {
+      schema: {
+        summary: 'The latest 100 rejected POS/KDS messages with their reasons',
+        response: {
+          200: Type.Object({
+            rejected: Type.Array(
+              Type.Object({ id: Type.Integer(), topic: Type.String(), reason: Type.String(), payload: Type.String(), receivedAt: Type.Number() }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({ rejected: latestRejected(deps.db, 100) }),
+  );
+
+  app.get(
+    '/api/config',
+    { config: { access: 'admin' }, schema: { summary: 'The effective configuration, secrets masked (admin)', response: { 200: Anything } } },
+    async () => deps.effectiveConfig(),
+  );
+
+  app.get(
+    '/api/config/schema.json',
+    { config: { access: 'public' }, schema: { summary: 'JSON Schema of traycheck.yaml', response: { 200: Anything } } },
+    async () => deps.configSchema,
+  );
+
+  app.get(
+    '/api/schemas',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'POS/KDS payload JSON Schemas served at stable URLs',
+        response: { 200: Type.Object({ schemas: Type.Array(Type.Object({ name: Type.String(), url: Type.String() })) }) },
+      },
+    },
+    async () => ({ schemas: schemaNames().map((name) => ({ name, url: `/api/schemas/${name}.json` })) }),
+  );
+
+  app.get<{ Params: Static<typeof SchemaParams> }>(
+    '/api/schemas/:name.json',
+    { config: { access: 'public' }, schema: { summary: 'One payload JSON Schema', params: SchemaParams, response: { 404: ErrorReply } } },
+    async (req, reply) => {
+      // Only names listed from the folder are opened: nothing in the URL becomes a path.
+      if (!schemaNames().includes(req.params.name)) return reply.code(404).send({ error: 'no such schema' });
+      const text = readFileSync(join(deps.schemasDir, `${req.params.name}.json`), 'utf8');
+      return reply.type('application/schema+json; charset=utf-8').header('cache-control', 'public, max-age=300').send(text);
+    },
+  );
+}

@@ -1,0 +1,54 @@
+// Admin: list, create and delete staff accounts.
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { MAX_PASSWORD_LENGTH } from '../auth/passwords.js';
+import { USERNAME_PATTERN } from '../auth/service.js';
+import type { DashboardContext } from '../context.js';
+import { ErrorReply, OkReply, UserDto } from '../schemas.js';
+
+const NewUser = Type.Object(
+  {
+    username: Type.String({ pattern: USERNAME_PATTERN }),
+    password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH, description: 'At least 10 characters.' }),
+    role: Type.Optional(Type.Literal('staff')),
+  },
+  { additionalProperties: false },
+);
+const UserParams = Type.Object({ username: Type.String({ pattern: USERNAME_PATTERN }) });
+const admin = { access: 'admin' as const };
+
+export function userRoutes(app: FastifyInstance, ctx: DashboardContext): void {
+  app.get(
+    '/api/users',
+    { config: admin, schema: { summary: 'Dashboard accounts (admin)', response: { 200: Type.Object({ users: Type.Array(UserDto) }) } } },
+    async () => ({ users: ctx.auth.listUsers() }),
+  );
+
+  app.post<{ Body: Static<typeof NewUser> }>(
+    '/api/users',
+    {
+      config: admin,
+      schema: { summary: 'Create a staff account (admin)', body: NewUser, response: { 201: UserDto, 400: ErrorReply, 409: ErrorReply } },
+    },
+    async (req, reply) => {
+      const r = await ctx.auth.createStaff(req.body.username, req.body.password);
+      if (!r.ok) return reply.code(r.status).send({ error: r.error });
+      ctx.deps.log.info({ user: r.value.username, by: req.session?.username }, 'staff account created');
+      return reply.code(201).send(r.value);
+    },
+  );
+
+  app.delete<{ Params: Static<typeof UserParams> }>(
+    '/api/users/:username',
+    {
+      config: admin,
+      schema: { summary: 'Delete a staff account and its sessions (admin)', params: UserParams, response: { 200: OkReply, 403: ErrorReply, 404: ErrorReply } },
+    },
+    async (req, reply) => {
+      const r = ctx.auth.deleteStaff(req.params.username);
+      if (!r.ok) return reply.code(r.status).send({ error: r.error });
+      ctx.deps.log.info({ user: r.value.username, by: req.session?.username }, 'staff account deleted');
+      return { ok: true };
+    },
+  );
+}

@@ -1,0 +1,70 @@
+// Builds the fastify app: security hooks, every route module, the generated OpenAPI document.
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { DashboardContext } from './context.js';
+import { collectRoutes, openApiDocument } from './openapi.js';
+import { alertRoutes } from './routes/alerts.js';
+import { authRoutes } from './routes/auth.js';
+import { liveRoutes } from './routes/live.js';
+import { orderRoutes } from './routes/orders.js';
+import { pageRoutes } from './routes/pages.js';
+import { snapshotRoutes } from './routes/snapshots.js';
+import { streamRoutes } from './routes/stream.js';
+import { techRoutes } from './routes/tech.js';
+import { userRoutes } from './routes/users.js';
+import { installSecurity } from './security.js';
+
+export interface AppOptions {
+  https: { cert: Buffer; key: Buffer } | null;
+  loopbackOnly: boolean;
+}
+
+export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise<FastifyInstance> {
+  const { config, log } = ctx.deps;
+  const app = Fastify({
+    loggerInstance: log,
+    disableRequestLogging: true,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: false,
+    return503OnClosing: true,
+    ...(opts.https ? { https: opts.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  // JSON only: a cross-site <form> can post text/plain without a preflight, so that parser goes.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err, url: req.url }, 'dashboard request failed');
+    return reply.code(status).send({ error: status >= 500 ? 'internal error' : err.message });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not found' }));
+
+  await app.register(fastifyCookie);
+  installSecurity(app, {
+    auth: ctx.auth,
+    tls: ctx.tls,
+    metricsToken: config.metricsToken,
+    loopbackOnly: opts.loopbackOnly,
+  });
+
+  const routes = collectRoutes(app);
+  authRoutes(app, ctx);
+  alertRoutes(app, ctx);
+  orderRoutes(app, ctx);
+  techRoutes(app, ctx);
+  userRoutes(app, ctx);
+  snapshotRoutes(app, ctx);
+  liveRoutes(app, ctx);
+  streamRoutes(app, ctx);
+  await pageRoutes(app);
+
+  let doc: unknown = null;
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => {
+    doc ??= openApiDocument(routes, { title: 'traycheck dashboard API', version: ctx.deps.version });
+    return doc;
+  });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,117 @@
+// `traycheck detect`: run the detector on image files and print what it finds (table or JSON),
+// optionally writing annotated JPEGs. Mounted into src/cli by the lead.
+import { mkdir } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import sharp from 'sharp';
+import { applyDefaults } from '../config/defaults.js';
+import type { DetectorConfig } from '../config/schema.js';
+import { DetectorSection } from '../config/sections/detector.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { Detection } from '../types.js';
+import { writeAnnotated } from './annotate.js';
+import { isFamily } from './decoders/index.js';
+import { createDetector } from './detector.js';
+import { FAMILIES } from './decoders/types.js';
+
+export interface DetectCommandArgs {
+  model: string;
+  family?: string;
+  labels?: string;
+  threshold?: number;
+  images: string[];
+  json: boolean;
+  annotate?: string;
+}
+
+interface ImageResult {
+  file: string;
+  width: number;
+  height: number;
+  inferenceMs: number;
+  detections: Detection[];
+  annotated?: string;
+  error?: string;
+}
+
+const round = (v: number, digits: number): number => Number(v.toFixed(digits));
+
+async function decodeImage(file: string): Promise<{ rgb: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(file).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
+  return { rgb: data, width: info.width, height: info.height };
+}
+
+function table(r: ImageResult): string {
+  if (r.error) return `${r.file}: error: ${r.error}\n`;
+  const head = `${r.file}  ${r.width}x${r.height}  ${r.detections.length} detection(s)  ${r.inferenceMs.toFixed(1)} ms\n`;
+  const rows = r.detections.map(
+    (d) => `  ${d.label.padEnd(16)} ${d.score.toFixed(2).padStart(5)}  [${d.box.map((v) => Math.round(v).toString().padStart(5)).join(' ')}]\n`,
+  );
+  const tail = r.annotated ? `  annotated: ${r.annotated}\n` : '';
+  return head + rows.join('') + tail;
+}
+
+/** Returns the exit code: 0 all images done, 1 model or image failure, 2 bad arguments. */
+export async function runDetectCommand(args: DetectCommandArgs, out: NodeJS.WritableStream, log: Logger = silentLogger()): Promise<number> {
+  if (args.family !== undefined && args.family !== 'auto' && !isFamily(args.family)) {
+    out.write(`error: --family must be one of auto, ${FAMILIES.join(', ')}; got "${args.family}"\n`);
+    return 2;
+  }
+  if (args.threshold !== undefined && !(args.threshold > 0 && args.threshold < 1)) {
+    out.write(`error: --threshold must be between 0 and 1, got ${args.threshold}\n`);
+    return 2;
+  }
+  if (args.images.length === 0) {
+    out.write('error: give at least one image file\n');
+    return 2;
+  }
+  const config = applyDefaults(DetectorSection as unknown as Record<string, unknown>, {
+    model: args.model,
+    ...(args.family ? { family: args.family } : {}),
+    ...(args.labels ? { labelsFile: args.labels } : {}),
+    ...(args.threshold !== undefined ? { scoreThreshold: args.threshold } : {}),
+  }) as DetectorConfig;
+  if (args.annotate) {
+    try {
+      await mkdir(args.annotate, { recursive: true });
+    } catch (err) {
+      out.write(`error: cannot create ${args.annotate}: ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
+  const detector = createDetector({ config, log });
+  try {
+    await detector.start();
+  } catch (err) {
+    out.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const results: ImageResult[] = [];
+  try {
+    for (const [i, file] of args.images.entries()) {
+      let result: ImageResult;
+      try {
+        const { rgb, width, height } = await decodeImage(file);
+        const fd = await detector.detect({ cameraId: 'cli', seq: i, ts: Date.now(), width, height, data: rgb });
+        const detections = fd.detections.map((d) => ({ label: d.label, score: round(d.score, 4), box: d.box.map((v) => round(v, 1)) as Detection['box'] }));
+        result = { file, width, height, inferenceMs: round(fd.inferenceMs, 2), detections };
+        if (args.annotate) {
+          result.annotated = join(args.annotate, `${basename(file, extname(file))}.jpg`);
+          await writeAnnotated(result.annotated, rgb, width, height, detections);
+        }
+      } catch (err) {
+        result = { file, width: 0, height: 0, inferenceMs: 0, detections: [], error: (err as Error).message };
+      }
+      results.push(result);
+      if (!args.json) out.write(table(result));
+    }
+    if (args.json) {
+      const info = detector.info();
+      const model = { path: info.path, sha256: info.sha256, family: info.family, imgsz: info.imgsz, version: info.version, labels: info.labels };
+      out.write(JSON.stringify({ model, images: results }, null, 2) + '\n');
+    }
+  } finally {
+    await detector.stop();
+  }
+  return results.some((r) => r.error) ? 1 : 0;
+}

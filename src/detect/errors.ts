@@ -1,0 +1,11 @@
+// A model the detector cannot use. The message names the file and what is wrong with it,
+// so `traycheck run` can print it and refuse to start.
+export class ModelError extends Error {
+  readonly file: string;
+
+  constructor(file: string, problem: string, options?: { cause?: unknown }) {
+    super(`model ${file}: ${problem}`, options);
+    this.name = 'ModelError';
+    this.file = file;
+  }
+}

@@ -1,0 +1,110 @@
+// Daemon wiring of the detector: bus 'frame' → detect → bus 'detections'. One inference at a
+// time; each camera has a one-frame slot, so while the detector is busy the newest frame
+// replaces the waiting one (the replaced frame is counted as dropped). Cameras take turns.
+import type { EventBus } from '../events.js';
+import type { Logger } from '../log.js';
+import type { Frame } from '../types.js';
+import type { Detector } from './detector.js';
+
+export interface DetectLoopDeps {
+  detector: Pick<Detector, 'detect'>;
+  bus: EventBus;
+  log: Logger;
+}
+
+export interface DetectLoopStats {
+  processed: number;
+  dropped: number;
+  errors: number;
+  busy: boolean;
+  /** Detect-stage ms of the last frame (null before the first). */
+  lastInferenceMs: number | null;
+  /** Median detect-stage ms over the last 100 frames (null before the first). */
+  p50Ms: number | null;
+}
+
+export interface DetectLoop {
+  start(): void;
+  /** Stops intake and waits for the inference in flight. */
+  stop(): Promise<void>;
+  stats(): DetectLoopStats;
+}
+
+const WINDOW = 100;
+
+export function createDetectLoop(deps: DetectLoopDeps): DetectLoop {
+  const { detector, bus, log } = deps;
+  const waiting = new Map<string, Frame>();
+  const recentMs: number[] = [];
+  let unsubscribe: (() => void) | null = null;
+  let inFlight: Promise<void> | null = null;
+  let processed = 0;
+  let dropped = 0;
+  let errors = 0;
+  let lastInferenceMs: number | null = null;
+
+  const next = (): Frame | null => {
+    // Map iteration follows insertion order; a camera's new frame is re-inserted at the end,
+    // so the camera that waited longest goes first.
+    for (const [cameraId, frame] of waiting) {
+      waiting.delete(cameraId);
+      return frame;
+    }
+    return null;
+  };
+
+  const pump = (): void => {
+    if (inFlight) return;
+    const frame = next();
+    if (!frame) return;
+    inFlight = detector
+      .detect(frame)
+      .then(
+        (result) => {
+          processed++;
+          lastInferenceMs = result.inferenceMs;
+          recentMs.push(result.inferenceMs);
+          if (recentMs.length > WINDOW) recentMs.shift();
+          bus.emit('detections', result);
+        },
+        (err: unknown) => {
+          errors++;
+          log.error({ err, camera: frame.cameraId, seq: frame.seq }, 'detection failed');
+        },
+      )
+      .finally(() => {
+        inFlight = null;
+        if (unsubscribe) pump();
+      });
+  };
+
+  const onFrame = (frame: Frame): void => {
+    if (waiting.delete(frame.cameraId)) dropped++;
+    waiting.set(frame.cameraId, frame);
+    pump();
+  };
+
+  return {
+    start() {
+      if (unsubscribe) return;
+      unsubscribe = bus.on('frame', 'detect', onFrame);
+    },
+    async stop() {
+      unsubscribe?.();
+      unsubscribe = null;
+      waiting.clear();
+      while (inFlight) await inFlight;
+    },
+    stats() {
+      const sorted = [...recentMs].sort((a, b) => a - b);
+      return {
+        processed,
+        dropped,
+        errors,
+        busy: inFlight !== null,
+        lastInferenceMs,
+        p50Ms: sorted.length ? (sorted[Math.floor((sorted.length - 1) / 2)] as number) : null,
+      };
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// `traycheck eval`: run scenarios through the real daemon — renderer → ffmpeg ingest → detector →
+// tray → verify → alerts, orders over real MQTT — faster than real time, then score the result.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import type { LoadedConfig } from '../config/load.js';
+import type { Config, Menu } from '../config/schema.js';
+import { createDaemon } from '../daemon.js';
+import type { Logger } from '../log.js';
+import { createScenarioSource } from '../sim/scenario-camera.js';
+import { scenarioEvents, type ScenarioEvent } from '../sim/scenario-events.js';
+import { scenarioDurationS, type Scenario } from '../sim/scenario.js';
+import type { TrayObservation, Verdict } from '../types.js';
+import { scoreScenario, type EvalAlert, type EvalReport, type EvalVerdict } from './metrics.js';
+
+export interface EvalOptions {
+  /** Daemon config the scenario runs under (detector, tray, verify, menu). */
+  base: LoadedConfig;
+  log: Logger;
+  /** Called with progress 0..1 of the current scenario. */
+  onProgress?: (fraction: number) => void;
+  /** Real-time pacing (demo-like); default false: as fast as the pipeline goes. */
+  realtime?: boolean;
+}
+
+export interface EvalRun {
+  report: EvalReport;
+  wallS: number;
+  scenarioS: number;
+  framesProcessed: number;
+}
+
+const EVAL_CAMERA = 'sim';
+
+function evalConfig(base: Config, sc: Scenario, dataDir: string, realtime: boolean): Config {
+  const menu: Menu = sc.menu ?? base.menu;
+  return {
+    ...base,
+    store: { id: 'eval', name: `eval ${sc.name}` },
+    cameras: [
+      {
+        id: EVAL_CAMERA,
+        source: 'sim:scenario',
+        station: sc.station,
+        fps: sc.fps,
+        width: sc.width,
+        height: sc.height,
+        zone: [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+        ],
+        transport: 'tcp',
+        stallTimeoutMs: 20_000,
+        backoffInitialMs: 500,
+        backoffMaxMs: 5000,
+        hwaccel: [],
+        realtime,
+        loop: false,
+        idleFps: Math.min(1, sc.fps),
+        motionThreshold: base.cameras[0]?.motionThreshold ?? 0.01,
+      },
+    ],
+    menu,
+    mqtt: { ...base.mqtt, url: undefined, username: undefined, password: undefined, embedded: { host: '127.0.0.1', port: 0 } },
+    dashboard: { ...base.dashboard, enabled: false },
+    storage: { ...base.storage, dataDir },
+    logging: { ...base.logging, level: 'warn' },
+  };
+}
+
+export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<EvalRun> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'traycheck-eval-'));
+  const realtime = opts.realtime ?? false;
+  const config = evalConfig(opts.base.config, sc, dataDir, realtime);
+  let events: ScenarioEvent[] | null = null;
+  const durationS = scenarioDurationS(sc);
+  let publisher: mqtt.MqttClient | null = null;
+  let nextEvent = 0;
+  let ended!: () => void;
+  const endedP = new Promise<void>((r) => (ended = r));
+
+  const source = createScenarioSource({
+    scenario: sc,
+    realtime,
+    async beforeFrame(tS, tsMs) {
+      opts.onProgress?.(Math.min(1, tS / durationS));
+      // Orders are stamped on the frames' clock (virtual time when faster than real time).
+      events ??= scenarioEvents(sc, tsMs - tS * 1000);
+      const due: ScenarioEvent[] = [];
+      while (nextEvent < events.length && (events[nextEvent]?.atS ?? Infinity) <= tS) due.push(events[nextEvent++] as ScenarioEvent);
+      if (due.length === 0 || !publisher) return;
+      const before = daemon.orderEventsStored();
+      for (const e of due) await publisher.publishAsync(`${config.mqtt.prefix}/${config.store.id}/${e.channel}`, JSON.stringify(e.payload), { qos: 1 });
+      // Frames wait until the daemon has stored what the POS said by this time.
+      const deadline = Date.now() + 10_000;
+      while (daemon.orderEventsStored() < before + due.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    },
+  });
+
+  const daemon = createDaemon({
+    loaded: { ...opts.base, config },
+    log: opts.log,
+    simSources: { [EVAL_CAMERA]: source },
+    clockFromFrames: !realtime,
+  });
+  const observations = new Map<string, TrayObservation>();
+  daemon.bus.on('tray', 'eval', (obs) => {
+    if (obs.phase !== 'departed') observations.set(`${obs.trayId}@${obs.ts}`, obs);
+  });
+  let framesProcessed = 0;
+  daemon.bus.on('detections', 'eval', () => {
+    framesProcessed++;
+  });
+  daemon.bus.on('cameraStatus', 'eval', (s) => {
+    if (s.state === 'offline' && s.lastError?.includes('ended')) ended();
+  });
+  const t0 = Date.now();
+  try {
+    await daemon.start();
+    publisher = await mqtt.connectAsync(daemon.brokerUrl(), { protocolVersion: 4, clientId: `traycheck-eval-pos-${process.pid}` });
+    await Promise.race([endedP, daemon.sourceEnded(EVAL_CAMERA)]);
+    await daemon.drain();
+    const verdicts = daemon.verdicts();
+    const evalVerdicts: EvalVerdict[] = verdicts.map((v: Verdict & { id: number }) => {
+      const obs = observations.get(`${v.trayId}@${v.ts}`) ?? [...observations.values()].find((o) => o.trayId === v.trayId);
+      const box = obs?.box;
+      return {
+        verdictId: v.id,
+        trayId: v.trayId,
+        orderId: v.orderId,
+        result: v.result,
+        observed: v.observed,
+        tS: (v.ts - (source.originMs() ?? 0)) / 1000,
+        centreX: box ? (box[0] + box[2]) / 2 / sc.width : 0.5,
+      };
+    });
+    const alerts: EvalAlert[] = daemon.alertsAll().map((a) => ({ verdictId: a.verdict.id ?? -1, trayId: a.trayId, resolution: a.resolution ?? null, latencyMs: a.latencyMs ?? null }));
+    const report = scoreScenario(sc, config.menu, evalVerdicts, alerts);
+    return { report, wallS: (Date.now() - t0) / 1000, scenarioS: durationS, framesProcessed };
+  } finally {
+    await publisher?.endAsync().catch(() => undefined);
+    await daemon.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,2 @@
+// Tray stage: pure tray tracking per camera (see tracker.ts).
+export { createTrayTracker, type TrayState, type TrayTracker, type TrayTrackerOptions } from './tracker.js';

@@ -1,0 +1,215 @@
+// Tray tracking for one camera: pure state machine fed with FrameDetections (time comes from
+// the frames, never from a clock). A tray is `settled` once its voted counts have been unchanged
+// for settleWindowMs and at least settleMinFrames hand-free frames; every later new stable
+// content is reported once as `changed`; a tray unseen for departAfterMs has `departed`.
+// Empty trays settle like any other (the verifier decides what an empty tray means).
+import type { TrayConfig } from '../config/schema.js';
+import type { Box, Detection, FrameDetections, LabelCounts, TrayObservation } from '../types.js';
+import { assignFrame, type FrameTray } from './assign.js';
+import { matchBoxes } from './match.js';
+import { sameCounts, uncertainLabels, voteCounts, type VoteFrame } from './vote.js';
+
+export interface TrayTrackerOptions {
+  cameraId: string;
+  station: string | null;
+  /** Check zone polygon, 0..1 of the frame. */
+  zone: readonly (readonly [number, number])[];
+  config: TrayConfig;
+  /** The detector's score threshold, global or per label. */
+  scoreThreshold: number | ((label: string) => number);
+  /** Number of the first tray id (`<cameraId>-<n>`); pass one past the last stored id after a restart. */
+  firstTrayNumber?: number;
+}
+
+/** What the live view shows about a tray in view. */
+export interface TrayState {
+  id: string;
+  cameraId: string;
+  box: Box;
+  /** Counts on the latest frame the tray was seen on. */
+  counts: LabelCounts;
+  /** Current vote over the settle window. */
+  votedCounts: LabelCounts;
+  /** true while the current vote is settled. */
+  settled: boolean;
+  /** Last reported (settled or changed) contents; null before the first settle. */
+  settledCounts: LabelCounts | null;
+  uncertain: string[];
+  handOver: boolean;
+  firstSeenTs: number;
+  lastSeenTs: number;
+}
+
+export interface TrayTracker {
+  /** Feed one frame's detections; returns the observations it caused (departed first, then by tray id). */
+  update(fd: FrameDetections): TrayObservation[];
+  /** Depart trays unseen since `ts - departAfterMs` without a frame (camera went offline). */
+  expire(ts: number): TrayObservation[];
+  trays(): TrayState[];
+}
+
+interface Track {
+  id: string;
+  n: number;
+  box: Box;
+  firstSeenTs: number;
+  lastSeenTs: number;
+  last: FrameTray;
+  /** Hand-free frames inside the settle window, oldest first. */
+  window: VoteFrame[];
+  handOver: boolean;
+  candidate: LabelCounts | null;
+  candidateSinceTs: number;
+  candidateFrames: number;
+  settled: boolean;
+  reported: LabelCounts | null;
+}
+
+export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
+  const cfg = opts.config;
+  const fixed = opts.scoreThreshold;
+  const threshold = typeof fixed === 'function' ? fixed : () => fixed;
+  const tracks = new Map<string, Track>();
+  let nextNumber = opts.firstTrayNumber ?? 1;
+  let lastTs = -Infinity;
+
+  const byNumber = (): Track[] => [...tracks.values()].sort((a, b) => a.n - b.n);
+
+  const observation = (t: Track, phase: TrayObservation['phase'], ts: number, seq?: number): TrayObservation => ({
+    cameraId: opts.cameraId,
+    trayId: t.id,
+    station: opts.station,
+    phase,
+    items: { ...(phase === 'departed' ? (t.reported ?? {}) : (t.candidate ?? {})) },
+    uncertain: phase === 'departed' ? [] : uncertainLabels(t.window),
+    ts,
+    settledSinceTs: phase === 'departed' ? undefined : t.candidateSinceTs,
+    box: [...t.box],
+    detections: t.last.detections.map((d) => ({ ...d, box: [...d.box] })),
+    frameSeq: seq,
+  });
+
+  const departures = (ts: number, seq: number | undefined, seen: Set<string>): TrayObservation[] => {
+    const out: TrayObservation[] = [];
+    for (const t of byNumber()) {
+      if (seen.has(t.id) || ts - t.lastSeenTs < cfg.departAfterMs) continue;
+      tracks.delete(t.id);
+      // A tray that never settled (a passing false detection, a tray carried through) is dropped silently.
+      if (t.reported) out.push(observation(t, 'departed', ts, seq));
+    }
+    return out;
+  };
+
+  const step = (t: Track, ft: FrameTray, ts: number, seq: number): TrayObservation | null => {
+    t.box = ft.box;
+    t.last = ft;
+    t.lastSeenTs = ts;
+    t.handOver = ft.handOver;
+    if (ft.handOver) {
+      // Hands add and take items and hide what is under them: start the vote afresh once they leave.
+      t.window = [];
+      t.candidate = null;
+      t.settled = false;
+      return null;
+    }
+    t.window.push({ ts, seq, counts: ft.counts, nearThreshold: ft.nearThreshold });
+    t.window = t.window.filter((f) => f.ts >= ts - cfg.settleWindowMs);
+    const voted = voteCounts(t.window, t.candidate);
+    if (!t.candidate || !sameCounts(voted, t.candidate)) {
+      t.candidate = voted;
+      t.candidateSinceTs = ts;
+      t.candidateFrames = 1;
+      t.settled = false;
+    } else {
+      t.candidateFrames += 1;
+    }
+    if (t.settled || ts - t.candidateSinceTs < cfg.settleWindowMs || t.candidateFrames < cfg.settleMinFrames) return null;
+    t.settled = true;
+    if (!t.reported) {
+      t.reported = { ...t.candidate };
+      return observation(t, 'settled', ts, seq);
+    }
+    if (sameCounts(t.reported, t.candidate)) return null;
+    t.reported = { ...t.candidate };
+    return observation(t, 'changed', ts, seq);
+  };
+
+  return {
+    update(fd) {
+      if (fd.cameraId !== opts.cameraId || fd.ts < lastTs) return [];
+      lastTs = fd.ts;
+      const frameTrays = assignFrame(fd.detections, {
+        zone: opts.zone,
+        width: fd.width,
+        height: fd.height,
+        trayLabel: cfg.trayLabel,
+        handLabel: cfg.handLabel,
+        handOverlap: cfg.handOverlap,
+        threshold,
+        uncertainMargin: cfg.uncertainMargin,
+      });
+      const ordered = byNumber();
+      const { pairs, unmatched } = matchBoxes(
+        ordered.map((t) => t.box),
+        frameTrays.map((f) => f.box),
+        { minIou: cfg.matchIou, maxCentreDist: cfg.matchCentreDist },
+      );
+      const seen = new Set<string>();
+      const settledNow: TrayObservation[] = [];
+      const assigned: [Track, FrameTray][] = [];
+      for (const [p, c] of pairs) {
+        const t = ordered[p];
+        const ft = frameTrays[c];
+        if (t && ft) assigned.push([t, ft]);
+      }
+      for (const c of unmatched) {
+        const ft = frameTrays[c];
+        if (!ft) continue;
+        const n = nextNumber++;
+        const t: Track = {
+          id: `${opts.cameraId}-${n}`,
+          n,
+          box: ft.box,
+          firstSeenTs: fd.ts,
+          lastSeenTs: fd.ts,
+          last: ft,
+          window: [],
+          handOver: false,
+          candidate: null,
+          candidateSinceTs: fd.ts,
+          candidateFrames: 0,
+          settled: false,
+          reported: null,
+        };
+        tracks.set(t.id, t);
+        assigned.push([t, ft]);
+      }
+      assigned.sort((a, b) => a[0].n - b[0].n);
+      for (const [t, ft] of assigned) {
+        seen.add(t.id);
+        const obs = step(t, ft, fd.ts, fd.seq);
+        if (obs) settledNow.push(obs);
+      }
+      return [...departures(fd.ts, fd.seq, seen), ...settledNow];
+    },
+    expire(ts) {
+      if (ts < lastTs) return [];
+      return departures(ts, undefined, new Set());
+    },
+    trays() {
+      return byNumber().map((t) => ({
+        id: t.id,
+        cameraId: opts.cameraId,
+        box: [...t.box],
+        counts: { ...t.last.counts },
+        votedCounts: { ...(t.candidate ?? {}) },
+        settled: t.settled,
+        settledCounts: t.reported ? { ...t.reported } : null,
+        uncertain: uncertainLabels(t.window),
+        handOver: t.handOver,
+        firstSeenTs: t.firstSeenTs,
+        lastSeenTs: t.lastSeenTs,
+      }));
+    },
+  };
+}

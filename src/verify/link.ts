@@ -1,0 +1,76 @@
+// Which order is this tray for? DESIGN.md "Tray lifecycle and linking" rule 3:
+// a. `ready` orders bumped at this station (best match among several, ties to the oldest bump);
+// b. `best-match` among recent open orders, within maxBestMatchDiff, ties to the oldest;
+// c. nothing → unlinked.
+import type { Menu } from '../config/schema.js';
+import type { LinkMethod, Order, TrayObservation } from '../types.js';
+import { diffSize, isEmpty } from './compare.js';
+import { expandOrder } from './expand.js';
+
+export interface LinkCandidates {
+  /** Orders bumped ready at this station and not yet verified. */
+  ready: Order[];
+  /** Open orders (not ready, verified, served or cancelled) placed within the best-match window. */
+  open: Order[];
+}
+
+export interface LinkOptions {
+  maxBestMatchDiff: number;
+}
+
+export interface LinkResult {
+  order: Order | null;
+  link: LinkMethod;
+  /** Items differing from the linked order's expansion (0 when unlinked). */
+  diff: number;
+}
+
+interface Ranked {
+  order: Order;
+  diff: number;
+  since: number;
+}
+
+const byDiffThenOldest = (a: Ranked, b: Ranked): number =>
+  a.diff - b.diff ||
+  a.since - b.since ||
+  a.order.placedAt - b.order.placedAt ||
+  (a.order.orderId < b.order.orderId ? -1 : a.order.orderId > b.order.orderId ? 1 : 0);
+
+function rank(obs: TrayObservation, orders: Order[], menu: Menu, since: (o: Order) => number): Ranked[] {
+  return orders
+    .map((order) => ({ order, expected: expandOrder(order, menu).expected }))
+    .filter((c) => !isEmpty(c.expected)) // an order with nothing visible cannot be recognised on a tray
+    .map((c) => ({ order: c.order, diff: diffSize(c.expected, obs.items), since: since(c.order) }))
+    .sort(byDiffThenOldest);
+}
+
+export function linkTray(obs: TrayObservation, candidates: LinkCandidates, menu: Menu, opts: LinkOptions): LinkResult {
+  const ready = rank(obs, candidates.ready, menu, (o) => o.readyAt ?? o.placedAt)[0];
+  if (ready) return { order: ready.order, link: 'ready', diff: ready.diff };
+  // An empty tray resembles every small order equally: it is never guessed onto one.
+  if (isEmpty(obs.items)) return { order: null, link: 'none', diff: 0 };
+  const best = rank(obs, candidates.open, menu, (o) => o.placedAt)[0];
+  if (best && best.diff <= opts.maxBestMatchDiff) return { order: best.order, link: 'best-match', diff: best.diff };
+  return { order: null, link: 'none', diff: 0 };
+}
+
+export interface CandidateOptions {
+  now: number;
+  bestMatchWindowMin: number;
+  /** Orders already linked to another tray still in view. */
+  taken?: ReadonlySet<string>;
+}
+
+const stationMatches = (order: Order, station: string | null): boolean =>
+  order.station == null || station == null || order.station === station;
+
+/** Splits the known orders into the candidates of rules a and b for this tray. */
+export function selectCandidates(obs: TrayObservation, orders: readonly Order[], opts: CandidateOptions): LinkCandidates {
+  const free = orders.filter((o) => !opts.taken?.has(o.orderId));
+  const windowStart = opts.now - opts.bestMatchWindowMin * 60_000;
+  return {
+    ready: free.filter((o) => o.status === 'ready' && stationMatches(o, obs.station)),
+    open: free.filter((o) => o.status === 'open' && o.placedAt >= windowStart),
+  };
+}

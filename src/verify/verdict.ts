@@ -1,0 +1,82 @@
+// One verdict for one settled (or changed) tray: link it to an order, compare, decide.
+import type { Menu } from '../config/schema.js';
+import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict, VerdictResult } from '../types.js';
+import { compare, isEmpty } from './compare.js';
+import { expandOrder } from './expand.js';
+import { linkTray, selectCandidates } from './link.js';
+
+export interface VerifyOptions {
+  now: number;
+  bestMatchWindowMin: number;
+  maxBestMatchDiff: number;
+  modelSha256?: string;
+  /** The link of this tray's previous verdict: a tray keeps its order while it stays in view. */
+  previous?: { orderId: string | null; link: LinkMethod } | null;
+  /** Orders linked to other trays still in view: not candidates for this one. */
+  taken?: ReadonlySet<string>;
+}
+
+/**
+ * Verdict for a settled or changed tray; null for a departed tray and for an empty tray that
+ * links to no order (nothing to say about it).
+ */
+export function verifyTray(obs: TrayObservation, orders: readonly Order[], menu: Menu, opts: VerifyOptions): Verdict | null {
+  if (obs.phase === 'departed') return null;
+  let order: Order | null = null;
+  let link: LinkMethod = 'none';
+  const kept = opts.previous?.orderId ? orders.find((o) => o.orderId === opts.previous?.orderId) : undefined;
+  if (kept && opts.previous && kept.status !== 'cancelled') {
+    order = kept;
+    link = opts.previous.link;
+  } else {
+    const candidates = selectCandidates(obs, orders, opts);
+    const linked = linkTray(obs, candidates, menu, opts);
+    order = linked.order;
+    link = linked.link;
+  }
+  if (!order && isEmpty(obs.items)) return null;
+
+  const base = {
+    trayId: obs.trayId,
+    cameraId: obs.cameraId,
+    observed: { ...obs.items },
+    uncertain: [...obs.uncertain],
+    ts: opts.now,
+    settledTs: obs.ts,
+    modelSha256: opts.modelSha256,
+    snapshotId: obs.snapshotId ?? null,
+  };
+  if (!order) {
+    return {
+      ...base,
+      orderId: null,
+      orderVersion: null,
+      link: 'none',
+      result: 'unlinked',
+      expected: {},
+      missing: {},
+      extra: {},
+      unverifiable: [],
+    };
+  }
+  const expansion = expandOrder(order, menu);
+  const { missing, extra } = compare(expansion.expected, obs.items);
+  return {
+    ...base,
+    orderId: order.orderId,
+    orderVersion: order.version,
+    link,
+    result: decide(missing, extra, obs.uncertain),
+    expected: expansion.expected,
+    missing,
+    extra,
+    unverifiable: [...new Set([...expansion.unverifiable, ...expansion.unknownSkus])],
+  };
+}
+
+/** ok when nothing differs; uncertain when every differing label was uncertain on the tray. */
+function decide(missing: LabelCounts, extra: LabelCounts, uncertain: readonly string[]): VerdictResult {
+  const differing = [...Object.keys(missing), ...Object.keys(extra)];
+  if (differing.length === 0) return 'ok';
+  return differing.every((label) => uncertain.includes(label)) ? 'uncertain' : 'mismatch';
+}

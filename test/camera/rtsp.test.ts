@@ -1,0 +1,139 @@
+// A real RTSP server (gst-rtsp-server, H.264 640x480@25) and real ffmpeg: rate and size, the
+// server dying and coming back on the same port, and a server that freezes with the connection open.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCameras, type Cameras } from '../../src/camera/index.js';
+import { silentLogger } from '../../src/log.js';
+import { startRtspServer, stopAllRtspServers, type RtspServer } from '../helpers/rtsp.js';
+import { waitFor } from '../helpers/wait.js';
+import { cameraConfig, pidTracker, processAlive, recorder } from './fixtures.js';
+
+let server: RtspServer;
+let cams: Cameras | null = null;
+const tracker = pidTracker();
+
+beforeAll(async () => {
+  server = await startRtspServer({ width: 640, height: 480, fps: 25, pattern: 'ball' });
+});
+
+afterEach(async () => {
+  await cams?.stop();
+  cams = null;
+  tracker.stop();
+  for (const pid of tracker.pids) expect(processAlive(pid), `ffmpeg ${pid} still running`).toBe(false);
+  tracker.pids.clear();
+});
+
+afterAll(async () => {
+  const pid = server.pid;
+  await stopAllRtspServers();
+  expect(processAlive(pid)).toBe(false);
+});
+
+const fast = { stallTimeoutMs: 2000, backoffInitialMs: 200, backoffMaxMs: 1000, motionThreshold: 0 };
+
+describe('RTSP camera', () => {
+  it('delivers frames of the configured size at about the configured rate', async () => {
+    const rec = recorder(true);
+    cams = createCameras({
+      cameras: [cameraConfig({ id: 'expo', source: server.url, width: 320, height: 180, fps: 5, ...fast })],
+      bus: rec.bus,
+      log: silentLogger(),
+    });
+    cams.start();
+    tracker.watch(cams);
+    expect(rec.statuses[0]?.state).toBe('connecting');
+    await waitFor(() => rec.frames.length >= 2, { timeoutMs: 15_000, message: 'first frames' });
+    const n0 = rec.frames.length;
+    const t0 = Date.now();
+    await waitFor(() => Date.now() - t0 >= 3000, { timeoutMs: 5000 });
+    const rate = ((rec.frames.length - n0) * 1000) / (Date.now() - t0);
+    expect(rate).toBeGreaterThan(5 * 0.7);
+    expect(rate).toBeLessThan(5 * 1.3);
+    for (const f of rec.frames) expect(f).toMatchObject({ cameraId: 'expo', width: 320, height: 180 });
+    expect(rec.frames.at(-1)?.data.length).toBe(320 * 180 * 3);
+    const seqs = rec.frames.map((f) => f.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const st = cams.statuses()[0];
+    expect(st).toMatchObject({ state: 'online', lastError: null, framesDropped: 0 });
+    expect(st?.fps).toBeGreaterThan(3);
+    expect(st?.framesTotal).toBeGreaterThanOrEqual(rec.frames.length);
+    expect(cams.health()).toMatchObject({ state: 'ok' });
+    expect(cams.latestFrame('expo')?.seq).toBe(rec.frames.at(-1)?.seq);
+    expect(cams.latestFrame('nope')).toBeNull();
+  });
+
+  it('server killed → offline at once; restarted on the same port → online again', async () => {
+    const own = await startRtspServer({ width: 320, height: 240, fps: 25 });
+    const rec = recorder();
+    cams = createCameras({
+      cameras: [cameraConfig({ id: 'drive', source: own.url, width: 160, height: 120, fps: 5, ...fast })],
+      bus: rec.bus,
+      log: silentLogger(),
+    });
+    cams.start();
+    tracker.watch(cams);
+    await waitFor(() => cams?.statuses()[0]?.state === 'online', { timeoutMs: 15_000, message: 'online' });
+
+    own.kill();
+    const killedAt = Date.now();
+    const down = await waitFor(
+      () => rec.statuses.find((s) => s.state === 'stalled' || s.state === 'offline'),
+      {
+        timeoutMs: fast.stallTimeoutMs + 1000,
+        message: 'stalled/offline',
+      },
+    );
+    expect(down.since - killedAt).toBeLessThanOrEqual(fast.stallTimeoutMs);
+    // ffmpeg 5.1 exits 0 when the server goes away: still a lost stream.
+    expect(down.lastError).toBe('ended (exit 0)');
+    await waitFor(() => cams?.statuses()[0]?.lastError === 'connection refused', {
+      timeoutMs: 5000,
+      message: 'refused',
+    });
+    expect(cams.health().state).toBe('degraded');
+
+    const again = await startRtspServer({ width: 320, height: 240, fps: 25, port: own.port });
+    const upAt = Date.now();
+    await waitFor(() => cams?.statuses()[0]?.state === 'online', {
+      timeoutMs: 5000,
+      message: 'online after restart',
+    });
+    expect(Date.now() - upAt).toBeLessThan(5000);
+    expect(cams.statuses()[0]?.restarts).toBeGreaterThanOrEqual(1);
+    await again.stop();
+  });
+
+  it('server frozen with the connection open → the watchdog kills ffmpeg (stalled) and reconnects', async () => {
+    const own = await startRtspServer({ width: 320, height: 240, fps: 25 });
+    const rec = recorder();
+    cams = createCameras({
+      cameras: [cameraConfig({ id: 'frozen', source: own.url, width: 160, height: 120, fps: 5, ...fast })],
+      bus: rec.bus,
+      log: silentLogger(),
+    });
+    cams.start();
+    tracker.watch(cams);
+    await waitFor(() => cams?.statuses()[0]?.state === 'online', { timeoutMs: 15_000, message: 'online' });
+    const firstPid = cams.processes()[0]?.pid;
+
+    own.pause();
+    const pausedAt = Date.now();
+    const stalled = await waitFor(() => rec.statuses.find((s) => s.state === 'stalled'), {
+      timeoutMs: fast.stallTimeoutMs + 2000,
+      message: 'stalled',
+    });
+    expect(stalled.since - pausedAt).toBeLessThan(fast.stallTimeoutMs + 1000);
+    expect(stalled.lastError).toMatch(/^stalled \(no frame for \d+\.\d s\)$/);
+    await waitFor(() => firstPid !== undefined && !processAlive(firstPid), {
+      timeoutMs: 2000,
+      message: 'old ffmpeg gone',
+    });
+
+    own.resume();
+    await waitFor(() => cams?.statuses()[0]?.state === 'online', {
+      timeoutMs: 10_000,
+      message: 'online after resume',
+    });
+    await own.stop();
+  });
+});
