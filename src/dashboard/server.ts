@@ -1,6 +1,6 @@
 // Builds the fastify app: security hooks, every route module, the generated OpenAPI document.
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import type { DashboardContext } from './context.js';
 import { collectRoutes, openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -23,7 +23,8 @@ export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise
   const { config, log } = ctx.deps;
   const app = Fastify({
     loggerInstance: log,
-    disableRequestLogging: true,
+    // Per-request info lines would flood the journal (the live view polls every second).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
     return503OnClosing: true,

@@ -3,13 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config, Menu } from '../config/schema.js';
 import { createDaemon } from '../daemon.js';
 import type { Logger } from '../log.js';
 import { createScenarioSource } from '../sim/scenario-camera.js';
-import { scenarioEvents, type ScenarioEvent } from '../sim/scenario-events.js';
+import { createScenarioPos } from '../sim/scenario-pos.js';
 import { scenarioDurationS, type Scenario } from '../sim/scenario.js';
 import type { TrayObservation, Verdict } from '../types.js';
 import { scoreScenario, type EvalAlert, type EvalReport, type EvalVerdict } from './metrics.js';
@@ -29,6 +28,8 @@ export interface EvalRun {
   wallS: number;
   scenarioS: number;
   framesProcessed: number;
+  /** settle→alert latencies (ms) of every alert, for percentiles across scenarios. */
+  latencies: number[];
 }
 
 const EVAL_CAMERA = 'sim';
@@ -75,28 +76,26 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
   const dataDir = mkdtempSync(join(tmpdir(), 'traycheck-eval-'));
   const realtime = opts.realtime ?? false;
   const config = evalConfig(opts.base.config, sc, dataDir, realtime);
-  let events: ScenarioEvent[] | null = null;
   const durationS = scenarioDurationS(sc);
-  let publisher: mqtt.MqttClient | null = null;
-  let nextEvent = 0;
   let ended!: () => void;
   const endedP = new Promise<void>((r) => (ended = r));
-
+  const pos = createScenarioPos({
+    scenario: sc,
+    log: opts.log,
+    prefix: config.mqtt.prefix,
+    storeId: config.store.id,
+    // Frames wait until the daemon has stored what the POS said by their time.
+    async afterPublish() {
+      const deadline = Date.now() + 10_000;
+      while (daemon.orderEventsStored() < pos.published() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    },
+  });
   const source = createScenarioSource({
     scenario: sc,
     realtime,
     async beforeFrame(tS, tsMs) {
       opts.onProgress?.(Math.min(1, tS / durationS));
-      // Orders are stamped on the frames' clock (virtual time when faster than real time).
-      events ??= scenarioEvents(sc, tsMs - tS * 1000);
-      const due: ScenarioEvent[] = [];
-      while (nextEvent < events.length && (events[nextEvent]?.atS ?? Infinity) <= tS) due.push(events[nextEvent++] as ScenarioEvent);
-      if (due.length === 0 || !publisher) return;
-      const before = daemon.orderEventsStored();
-      for (const e of due) await publisher.publishAsync(`${config.mqtt.prefix}/${config.store.id}/${e.channel}`, JSON.stringify(e.payload), { qos: 1 });
-      // Frames wait until the daemon has stored what the POS said by this time.
-      const deadline = Date.now() + 10_000;
-      while (daemon.orderEventsStored() < before + due.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await pos.advance(tS, tsMs);
     },
   });
 
@@ -120,7 +119,7 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
   const t0 = Date.now();
   try {
     await daemon.start();
-    publisher = await mqtt.connectAsync(daemon.brokerUrl(), { protocolVersion: 4, clientId: `traycheck-eval-pos-${process.pid}` });
+    await pos.start(daemon.brokerUrl());
     await Promise.race([endedP, daemon.sourceEnded(EVAL_CAMERA)]);
     await daemon.drain();
     const verdicts = daemon.verdicts();
@@ -139,9 +138,10 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
     });
     const alerts: EvalAlert[] = daemon.alertsAll().map((a) => ({ verdictId: a.verdict.id ?? -1, trayId: a.trayId, resolution: a.resolution ?? null, latencyMs: a.latencyMs ?? null }));
     const report = scoreScenario(sc, config.menu, evalVerdicts, alerts);
-    return { report, wallS: (Date.now() - t0) / 1000, scenarioS: durationS, framesProcessed };
+    const latencies = alerts.map((a) => a.latencyMs).filter((x): x is number => typeof x === 'number');
+    return { report, wallS: (Date.now() - t0) / 1000, scenarioS: durationS, framesProcessed, latencies };
   } finally {
-    await publisher?.endAsync().catch(() => undefined);
+    await pos.stop();
     await daemon.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

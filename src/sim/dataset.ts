@@ -30,7 +30,11 @@ export interface DatasetSummary {
   ms: number;
 }
 
-export function yoloLines(labels: Array<{ label: string; box: [number, number, number, number] }>, width: number, height: number): string {
+export function yoloLines(
+  labels: Array<{ label: string; box: [number, number, number, number] }>,
+  width: number,
+  height: number,
+): string {
   return labels
     .map(({ label, box: [x1, y1, x2, y2] }) => {
       const c = CLASSES.indexOf(label as (typeof CLASSES)[number]);
@@ -46,11 +50,13 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
   const split = opts.split ?? 'train';
   const valCount = split === 'test' ? 0 : Math.round(opts.count * (opts.valFraction ?? 0.1));
   const base = opts.seed + (split === 'test' ? TEST_SEED_OFFSET : 0);
-  const splitOf = (i: number): string => (split === 'test' ? 'test' : i >= opts.count - valCount ? 'val' : 'train');
+  const splitOf = (i: number): string =>
+    split === 'test' ? 'test' : i >= opts.count - valCount ? 'val' : 'train';
   const splits: Record<string, number> = {};
   const objects: Record<string, number> = Object.fromEntries(CLASSES.map((c) => [c, 0]));
   for (const s of split === 'test' ? ['test'] : ['train', 'val']) {
-    for (const kind of ['images', 'labels', 'scenes']) mkdirSync(join(opts.outDir, kind, s), { recursive: true });
+    for (const kind of ['images', 'labels', 'scenes'])
+      mkdirSync(join(opts.outDir, kind, s), { recursive: true });
     splits[s] = 0;
   }
   const renderOne = async (i: number): Promise<void> => {
@@ -58,9 +64,18 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
     const frame = await renderScene(scene);
     const s = splitOf(i);
     const name = String(i).padStart(6, '0');
-    writeFileSync(join(opts.outDir, 'images', s, `${name}.jpg`), await encodeJpeg(frame.rgb, frame.width, frame.height, opts.jpegQuality ?? 92));
-    writeFileSync(join(opts.outDir, 'labels', s, `${name}.txt`), yoloLines(frame.labels, frame.width, frame.height));
-    writeFileSync(join(opts.outDir, 'scenes', s, `${name}.json`), `${JSON.stringify({ scene, labels: frame.labels })}\n`);
+    writeFileSync(
+      join(opts.outDir, 'images', s, `${name}.jpg`),
+      await encodeJpeg(frame.rgb, frame.width, frame.height, opts.jpegQuality ?? 92),
+    );
+    writeFileSync(
+      join(opts.outDir, 'labels', s, `${name}.txt`),
+      yoloLines(frame.labels, frame.width, frame.height),
+    );
+    writeFileSync(
+      join(opts.outDir, 'scenes', s, `${name}.json`),
+      `${JSON.stringify({ scene, labels: frame.labels })}\n`,
+    );
     splits[s] = (splits[s] ?? 0) + 1;
     for (const l of frame.labels) objects[l.label] = (objects[l.label] ?? 0) + 1;
   };
@@ -78,8 +93,22 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
   writeFileSync(join(opts.outDir, 'classes.txt'), `${CLASSES.join('\n')}\n`);
   const summary: DatasetSummary = { outDir: opts.outDir, splits, objects, ms: Date.now() - t0 };
   const dataFile = join(opts.outDir, 'data.json');
-  const data = { names: CLASSES, nc: CLASSES.length, width: opts.width ?? 640, height: opts.height ?? 360, seed: opts.seed, seedBase: base, split, splits, objects, format: 'yolo-txt' };
-  writeFileSync(split === 'test' ? join(opts.outDir, 'data-test.json') : dataFile, `${JSON.stringify(data, null, 2)}\n`);
+  const data = {
+    names: CLASSES,
+    nc: CLASSES.length,
+    width: opts.width ?? 640,
+    height: opts.height ?? 360,
+    seed: opts.seed,
+    seedBase: base,
+    split,
+    splits,
+    objects,
+    format: 'yolo-txt',
+  };
+  writeFileSync(
+    split === 'test' ? join(opts.outDir, 'data-test.json') : dataFile,
+    `${JSON.stringify(data, null, 2)}\n`,
+  );
   return summary;
 }
 
@@ -94,7 +123,9 @@ export function progressBar(label: string): (done: number, total: number) => voi
     const rate = done / Math.max(0.001, (Date.now() - t0) / 1000);
     const bar = '#'.repeat(Math.round(pct / 4)).padEnd(25, '.');
     const eta = Math.round((total - done) / Math.max(rate, 0.001));
-    process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${label} [${bar}] ${done}/${total} ${rate.toFixed(1)} img/s eta ${eta}s${process.stderr.isTTY && done !== total ? '' : '\n'}`);
+    process.stderr.write(
+      `${process.stderr.isTTY ? '\r' : ''}${label} [${bar}] ${done}/${total} ${rate.toFixed(1)} img/s eta ${eta}s${process.stderr.isTTY && done !== total ? '' : '\n'}`,
+    );
   };
 }
 
@@ -111,7 +142,13 @@ export function parseDatasetArgs(argv: string[]): DatasetOptions {
     if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${v}`);
     return n;
   };
-  return { outDir, count: Math.floor(num('--count', 1000)), seed: Math.floor(num('--seed', 1)), valFraction: num('--val', 0.1), split: argv.includes('--test') ? 'test' : 'train' };
+  return {
+    outDir,
+    count: Math.floor(num('--count', 1000)),
+    seed: Math.floor(num('--seed', 1)),
+    valFraction: num('--val', 0.1),
+    split: argv.includes('--test') ? 'test' : 'train',
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -56,12 +56,18 @@ export function createAlertsRepo(db: Db): AlertsRepo {
        VALUES (?, ?, ?, ?, 'open', ?, ?, ?)`,
     ),
     get: db.prepare<[number], RawAlert>('SELECT * FROM alerts WHERE id = ?'),
-    unresolved: db.prepare<[], RawAlert>("SELECT * FROM alerts WHERE status IN ('open', 'acknowledged') ORDER BY opened_at, id"),
+    unresolved: db.prepare<[], RawAlert>(
+      "SELECT * FROM alerts WHERE status IN ('open', 'acknowledged') ORDER BY opened_at, id",
+    ),
     recent: db.prepare<[number], RawAlert>('SELECT * FROM alerts ORDER BY opened_at DESC, id DESC LIMIT ?'),
-    counts: db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM alerts GROUP BY status'),
+    counts: db.prepare<[], { status: string; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM alerts GROUP BY status',
+    ),
     setVerdict: db.prepare('UPDATE alerts SET verdict_id = ?, order_id = ? WHERE id = ?'),
     setSnapshot: db.prepare('UPDATE alerts SET snapshot_id = ? WHERE id = ?'),
-    ack: db.prepare("UPDATE alerts SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND status = 'open'"),
+    ack: db.prepare(
+      "UPDATE alerts SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND status = 'open'",
+    ),
     resolve: db.prepare(
       "UPDATE alerts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ? AND status IN ('open', 'acknowledged')",
     ),
@@ -91,7 +97,15 @@ export function createAlertsRepo(db: Db): AlertsRepo {
 
   return {
     insert(a) {
-      const info = q.insert.run(a.trayId, a.cameraId, a.orderId, a.verdictId, a.openedAt, a.snapshotId ?? null, a.latencyMs ?? null);
+      const info = q.insert.run(
+        a.trayId,
+        a.cameraId,
+        a.orderId,
+        a.verdictId,
+        a.openedAt,
+        a.snapshotId ?? null,
+        a.latencyMs ?? null,
+      );
       return Number(info.lastInsertRowid);
     },
     get(id) {

@@ -22,7 +22,17 @@ interface Region {
   height: number;
 }
 
-const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4'];
+const PALETTE = [
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#42d4f4',
+  '#f032e6',
+  '#bfef45',
+  '#fabed4',
+];
 
 const colourOf = (label: string): string => {
   let h = 0;
@@ -31,11 +41,15 @@ const colourOf = (label: string): string => {
 };
 
 const escapeXml = (s: string): string =>
-  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+  s.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  );
 
 /** The zone's bounding box in pixels (whole frame without a zone). */
 function regionOf(frame: Frame, zone: ImageOptions['zone'], zoneOnly: boolean): Region {
-  if (!zoneOnly || !zone || zone.length < 3) return { left: 0, top: 0, width: frame.width, height: frame.height };
+  if (!zoneOnly || !zone || zone.length < 3)
+    return { left: 0, top: 0, width: frame.width, height: frame.height };
   const xs = zone.map((p) => p[0] * frame.width);
   const ys = zone.map((p) => p[1] * frame.height);
   const left = Math.max(0, Math.floor(Math.min(...xs)));
@@ -52,8 +66,12 @@ function overlay(frame: Frame, r: Region, opts: ImageOptions, zoneOnly: boolean)
     `height="${(b[3] - b[1]).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="${width}"/>`;
   if (zoneOnly && opts.zone && opts.zone.length >= 3) {
     // Blank everything outside the polygon inside the cropped rectangle.
-    const poly = opts.zone.map((p) => `${(p[0] * frame.width - r.left).toFixed(1)} ${(p[1] * frame.height - r.top).toFixed(1)}`);
-    parts.push(`<path d="M0 0 H${r.width} V${r.height} H0 Z M${poly.join(' L')} Z" fill="#000" fill-rule="evenodd"/>`);
+    const poly = opts.zone.map(
+      (p) => `${(p[0] * frame.width - r.left).toFixed(1)} ${(p[1] * frame.height - r.top).toFixed(1)}`,
+    );
+    parts.push(
+      `<path d="M0 0 H${r.width} V${r.height} H0 Z M${poly.join(' L')} Z" fill="#000" fill-rule="evenodd"/>`,
+    );
   }
   if (opts.trayBox) parts.push(rect(opts.trayBox, '#ffffff', 3));
   for (const d of opts.boxes) {

@@ -73,11 +73,17 @@ export function createSnapshotStore(deps: SnapshotDeps): SnapshotStore {
   const now = deps.now ?? Date.now;
   const log = deps.log.child({ stage: 'snapshots' });
   const q = {
-    insert: deps.db.prepare('INSERT INTO snapshots (id, camera_id, tray_id, path, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    insert: deps.db.prepare(
+      'INSERT INTO snapshots (id, camera_id, tray_id, path, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     get: deps.db.prepare<[string], { path: string }>('SELECT path FROM snapshots WHERE id = ?'),
-    older: deps.db.prepare<[number], Row>('SELECT id, path, bytes FROM snapshots WHERE created_at < ? ORDER BY created_at, id'),
+    older: deps.db.prepare<[number], Row>(
+      'SELECT id, path, bytes FROM snapshots WHERE created_at < ? ORDER BY created_at, id',
+    ),
     oldest: deps.db.prepare<[], Row>('SELECT id, path, bytes FROM snapshots ORDER BY created_at, id'),
-    total: deps.db.prepare<[], { bytes: number; n: number }>('SELECT COALESCE(SUM(bytes), 0) AS bytes, COUNT(*) AS n FROM snapshots'),
+    total: deps.db.prepare<[], { bytes: number; n: number }>(
+      'SELECT COALESCE(SUM(bytes), 0) AS bytes, COUNT(*) AS n FROM snapshots',
+    ),
     del: deps.db.prepare('DELETE FROM snapshots WHERE id = ?'),
   };
   let isPaused = false;
@@ -92,7 +98,8 @@ export function createSnapshotStore(deps: SnapshotDeps): SnapshotStore {
       freeBytes = s.bavail * s.bsize;
       const low = freeBytes < cfg.diskReserveBytes;
       if (low !== isPaused) {
-        if (low) log.warn({ freeBytes, reserve: cfg.diskReserveBytes }, 'disk space low: snapshot writing paused');
+        if (low)
+          log.warn({ freeBytes, reserve: cfg.diskReserveBytes }, 'disk space low: snapshot writing paused');
         else log.info({ freeBytes }, 'disk space recovered: snapshot writing resumed');
       }
       isPaused = low;
@@ -190,7 +197,12 @@ export function createSnapshotStore(deps: SnapshotDeps): SnapshotStore {
     health() {
       const t = q.total.get() ?? { bytes: 0, n: 0 };
       const data = { count: t.n, bytes: t.bytes, freeBytes, paused: isPaused, errors, lastError };
-      if (isPaused) return { state: 'degraded', detail: `snapshots paused: ${freeBytes ?? '?'} bytes free, reserve ${cfg.diskReserveBytes}`, data };
+      if (isPaused)
+        return {
+          state: 'degraded',
+          detail: `snapshots paused: ${freeBytes ?? '?'} bytes free, reserve ${cfg.diskReserveBytes}`,
+          data,
+        };
       if (lastError) return { state: 'degraded', detail: `last snapshot failed: ${lastError}`, data };
       return { state: 'ok', detail: `${t.n} snapshots, ${t.bytes} bytes`, data };
     },

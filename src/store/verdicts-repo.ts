@@ -72,7 +72,9 @@ export function createVerdictsRepo(db: Db): VerdictsRepo {
     lastTray: db.prepare<[number, string, string], { n: number | null }>(
       `SELECT MAX(CAST(substr(tray_id, ? + 2) AS INTEGER)) AS n FROM verdicts WHERE camera_id = ? AND tray_id LIKE ? ESCAPE '\\'`,
     ),
-    deleteBefore: db.prepare('DELETE FROM verdicts WHERE ts < ? AND id NOT IN (SELECT verdict_id FROM alerts)'),
+    deleteBefore: db.prepare(
+      'DELETE FROM verdicts WHERE ts < ? AND id NOT IN (SELECT verdict_id FROM alerts)',
+    ),
   };
   return {
     insert(v) {

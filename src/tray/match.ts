@@ -17,7 +17,11 @@ export interface MatchResult {
   unmatched: number[];
 }
 
-export function matchBoxes(previous: readonly Box[], current: readonly Box[], opts: MatchOptions): MatchResult {
+export function matchBoxes(
+  previous: readonly Box[],
+  current: readonly Box[],
+  opts: MatchOptions,
+): MatchResult {
   const candidates: { p: number; c: number; overlap: number; dist: number }[] = [];
   previous.forEach((pb, p) => {
     const pc = centre(pb);

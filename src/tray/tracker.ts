@@ -75,7 +75,12 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
 
   const byNumber = (): Track[] => [...tracks.values()].sort((a, b) => a.n - b.n);
 
-  const observation = (t: Track, phase: TrayObservation['phase'], ts: number, seq?: number): TrayObservation => ({
+  const observation = (
+    t: Track,
+    phase: TrayObservation['phase'],
+    ts: number,
+    seq?: number,
+  ): TrayObservation => ({
     cameraId: opts.cameraId,
     trayId: t.id,
     station: opts.station,
@@ -123,7 +128,8 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     } else {
       t.candidateFrames += 1;
     }
-    if (t.settled || ts - t.candidateSinceTs < cfg.settleWindowMs || t.candidateFrames < cfg.settleMinFrames) return null;
+    if (t.settled || ts - t.candidateSinceTs < cfg.settleWindowMs || t.candidateFrames < cfg.settleMinFrames)
+      return null;
     t.settled = true;
     if (!t.reported) {
       t.reported = { ...t.candidate };

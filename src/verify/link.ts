@@ -45,13 +45,19 @@ function rank(obs: TrayObservation, orders: Order[], menu: Menu, since: (o: Orde
     .sort(byDiffThenOldest);
 }
 
-export function linkTray(obs: TrayObservation, candidates: LinkCandidates, menu: Menu, opts: LinkOptions): LinkResult {
+export function linkTray(
+  obs: TrayObservation,
+  candidates: LinkCandidates,
+  menu: Menu,
+  opts: LinkOptions,
+): LinkResult {
   const ready = rank(obs, candidates.ready, menu, (o) => o.readyAt ?? o.placedAt)[0];
   if (ready) return { order: ready.order, link: 'ready', diff: ready.diff };
   // An empty tray resembles every small order equally: it is never guessed onto one.
   if (isEmpty(obs.items)) return { order: null, link: 'none', diff: 0 };
   const best = rank(obs, candidates.open, menu, (o) => o.placedAt)[0];
-  if (best && best.diff <= opts.maxBestMatchDiff) return { order: best.order, link: 'best-match', diff: best.diff };
+  if (best && best.diff <= opts.maxBestMatchDiff)
+    return { order: best.order, link: 'best-match', diff: best.diff };
   return { order: null, link: 'none', diff: 0 };
 }
 
@@ -66,7 +72,11 @@ const stationMatches = (order: Order, station: string | null): boolean =>
   order.station == null || station == null || order.station === station;
 
 /** Splits the known orders into the candidates of rules a and b for this tray. */
-export function selectCandidates(obs: TrayObservation, orders: readonly Order[], opts: CandidateOptions): LinkCandidates {
+export function selectCandidates(
+  obs: TrayObservation,
+  orders: readonly Order[],
+  opts: CandidateOptions,
+): LinkCandidates {
   const free = orders.filter((o) => !opts.taken?.has(o.orderId));
   const windowStart = opts.now - opts.bestMatchWindowMin * 60_000;
   return {

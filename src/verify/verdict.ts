@@ -20,7 +20,12 @@ export interface VerifyOptions {
  * Verdict for a settled or changed tray; null for a departed tray and for an empty tray that
  * links to no order (nothing to say about it).
  */
-export function verifyTray(obs: TrayObservation, orders: readonly Order[], menu: Menu, opts: VerifyOptions): Verdict | null {
+export function verifyTray(
+  obs: TrayObservation,
+  orders: readonly Order[],
+  menu: Menu,
+  opts: VerifyOptions,
+): Verdict | null {
   if (obs.phase === 'departed') return null;
   let order: Order | null = null;
   let link: LinkMethod = 'none';

@@ -43,7 +43,8 @@ export function createVerifier(opts: VerifierOptions): Verifier {
 
   const takenBy = (exceptTrayId: string): Set<string> => {
     const set = new Set<string>();
-    for (const [trayId, m] of memory) if (trayId !== exceptTrayId && m.verdict.orderId) set.add(m.verdict.orderId);
+    for (const [trayId, m] of memory)
+      if (trayId !== exceptTrayId && m.verdict.orderId) set.add(m.verdict.orderId);
     return set;
   };
 
@@ -78,7 +79,8 @@ export function createVerifier(opts: VerifierOptions): Verifier {
         const stale = order.status === 'cancelled' || order.version > (m.verdict.orderVersion ?? 0);
         if (!stale) continue;
         // A cancelled order releases the tray, which then links afresh.
-        if (order.status === 'cancelled') memory.set(trayId, { ...m, verdict: { ...m.verdict, orderId: null, link: 'none' } });
+        if (order.status === 'cancelled')
+          memory.set(trayId, { ...m, verdict: { ...m.verdict, orderId: null, link: 'none' } });
         const v = run(m.obs, current, now);
         if (v) out.push(v);
       }

@@ -16,11 +16,20 @@ describe('dataset writer', () => {
     const out = mkdtempSync(join(tmpdir(), 'traycheck-ds-'));
     dirs.push(out);
     const progress: number[] = [];
-    const summary = await writeDataset({ outDir: out, count: 6, seed: 77, valFraction: 0.34, onProgress: (d) => progress.push(d) });
+    const summary = await writeDataset({
+      outDir: out,
+      count: 6,
+      seed: 77,
+      valFraction: 0.34,
+      onProgress: (d) => progress.push(d),
+    });
     expect(summary.splits).toEqual({ train: 4, val: 2 });
     expect(progress.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(readFileSync(join(out, 'classes.txt'), 'utf8').trim().split('\n')).toEqual([...CLASSES]);
-    const data = JSON.parse(readFileSync(join(out, 'data.json'), 'utf8')) as { names: string[]; splits: Record<string, number> };
+    const data = JSON.parse(readFileSync(join(out, 'data.json'), 'utf8')) as {
+      names: string[];
+      splits: Record<string, number>;
+    };
     expect(data.names).toEqual([...CLASSES]);
     expect(data.splits).toEqual({ train: 4, val: 2 });
     for (const split of ['train', 'val']) {
@@ -30,14 +39,18 @@ describe('dataset writer', () => {
         const name = img.replace(/\.jpg$/, '');
         const meta = await sharp(join(out, 'images', split, img)).metadata();
         expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 640, 360]);
-        const lines = readFileSync(join(out, 'labels', split, `${name}.txt`), 'utf8').split('\n').filter(Boolean);
+        const lines = readFileSync(join(out, 'labels', split, `${name}.txt`), 'utf8')
+          .split('\n')
+          .filter(Boolean);
         for (const line of lines) {
           const [c, ...v] = line.split(' ').map(Number);
           expect(Number.isInteger(c) && (c as number) >= 0 && (c as number) < CLASSES.length).toBe(true);
           for (const x of v) expect(x >= 0 && x <= 1).toBe(true);
         }
         // The stored scene re-renders to the same labels.
-        const stored = JSON.parse(readFileSync(join(out, 'scenes', split, `${name}.json`), 'utf8')) as { scene: Scene };
+        const stored = JSON.parse(readFileSync(join(out, 'scenes', split, `${name}.json`), 'utf8')) as {
+          scene: Scene;
+        };
         const again = await renderScene(stored.scene);
         expect(yoloLines(again.labels, 640, 360).split('\n').filter(Boolean)).toEqual(lines);
       }
@@ -50,7 +63,9 @@ describe('dataset writer', () => {
     const summary = await writeDataset({ outDir: out, count: 2, seed: 77, split: 'test' });
     expect(summary.splits).toEqual({ test: 2 });
     expect(existsSync(join(out, 'images', 'train'))).toBe(false);
-    const scene = (JSON.parse(readFileSync(join(out, 'scenes', 'test', '000001.json'), 'utf8')) as { scene: Scene }).scene;
+    const scene = (
+      JSON.parse(readFileSync(join(out, 'scenes', 'test', '000001.json'), 'utf8')) as { scene: Scene }
+    ).scene;
     expect(scene.seed).toBe(77 + TEST_SEED_OFFSET + 1);
   });
 });

@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { CLASSES, randomScene, renderScene, sceneForTray, sceneForTrays, type Scene } from '../../src/sim/render/index.js';
+import {
+  CLASSES,
+  randomScene,
+  renderScene,
+  sceneForTray,
+  sceneForTrays,
+  type Scene,
+} from '../../src/sim/render/index.js';
 
 const quiet = { distractors: 0, noise: 0.2, jpegQuality: null, counter: 'steel' } as const;
 
-function meanAbsDiff(a: Buffer, b: Buffer, w: number, box: [number, number, number, number], inside: boolean): number {
+function meanAbsDiff(
+  a: Buffer,
+  b: Buffer,
+  w: number,
+  box: [number, number, number, number],
+  inside: boolean,
+): number {
   let sum = 0;
   let n = 0;
   const [x1, y1, x2, y2] = box;
@@ -65,12 +78,28 @@ describe('tray scene renderer', () => {
   });
 
   it('places the ordered items on two trays and labels each of them', async () => {
-    const scene = sceneForTrays([{ burger: 1, fries: 1, drink: 1 }, { nuggets: 1, sauce: 2, salad: 1 }], 11, quiet);
+    const scene = sceneForTrays(
+      [
+        { burger: 1, fries: 1, drink: 1 },
+        { nuggets: 1, sauce: 2, salad: 1 },
+      ],
+      11,
+      quiet,
+    );
     expect(scene.trays).toHaveLength(2);
     const frame = await renderScene(scene);
     const count = (l: string): number => frame.labels.filter((x) => x.label === l).length;
     expect(count('tray')).toBe(2);
-    for (const [l, n] of Object.entries({ burger: 1, fries: 1, drink: 1, nuggets: 1, sauce: 2, salad: 1, hand: 0 })) expect(count(l)).toBe(n);
+    for (const [l, n] of Object.entries({
+      burger: 1,
+      fries: 1,
+      drink: 1,
+      nuggets: 1,
+      sauce: 2,
+      salad: 1,
+      hand: 0,
+    }))
+      expect(count(l)).toBe(n);
     expect(() => sceneForTray({ pizza: 1 }, 1)).toThrow(/unknown item label/);
   });
 
@@ -106,7 +135,9 @@ describe('tray scene renderer', () => {
         expect(box[3] - box[1]).toBeGreaterThan(4);
       }
       const items = scene.trays.reduce((n, t) => n + t.items.length, 0);
-      expect(frame.labels.filter((l) => l.label !== 'tray' && l.label !== 'hand').length).toBeLessThanOrEqual(items);
+      expect(frame.labels.filter((l) => l.label !== 'tray' && l.label !== 'hand').length).toBeLessThanOrEqual(
+        items,
+      );
     }
     expect(seen.size).toBeGreaterThan(6);
     // 200 ms/frame budget at 5 fps; typically ~25–50 ms here (loaded 2-core box, generous bound).

@@ -15,8 +15,22 @@ export const trayConfig = (over: Partial<TrayConfig> = {}): TrayConfig => ({
   ...over,
 });
 
-export function tracker(over: Partial<TrayConfig> = {}, zone: [number, number][] = [[0, 0], [1, 0], [1, 1], [0, 1]]): TrayTracker {
-  return createTrayTracker({ cameraId: 'expo', station: 'expo', zone, config: trayConfig(over), scoreThreshold: 0.4 });
+export function tracker(
+  over: Partial<TrayConfig> = {},
+  zone: [number, number][] = [
+    [0, 0],
+    [1, 0],
+    [1, 1],
+    [0, 1],
+  ],
+): TrayTracker {
+  return createTrayTracker({
+    cameraId: 'expo',
+    station: 'expo',
+    zone,
+    config: trayConfig(over),
+    scoreThreshold: 0.4,
+  });
 }
 
 export const det = (label: string, box: Box, score = 0.9): Detection => ({ label, score, box });

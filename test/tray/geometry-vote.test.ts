@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { centre, containsPoint, iou, pointInPolygon } from '../../src/tray/geometry.js';
 import { matchBoxes } from '../../src/tray/match.js';
-import { flickeringLabels, sameCounts, uncertainLabels, voteCounts, type VoteFrame } from '../../src/tray/vote.js';
+import {
+  flickeringLabels,
+  sameCounts,
+  uncertainLabels,
+  voteCounts,
+  type VoteFrame,
+} from '../../src/tray/vote.js';
 import type { Box, LabelCounts } from '../../src/types.js';
 
-const f = (counts: LabelCounts, nearThreshold: string[] = [], ts = 0): VoteFrame => ({ ts, seq: 0, counts, nearThreshold });
+const f = (counts: LabelCounts, nearThreshold: string[] = [], ts = 0): VoteFrame => ({
+  ts,
+  seq: 0,
+  counts,
+  nearThreshold,
+});
 
 describe('geometry', () => {
   it.each([
@@ -76,13 +87,31 @@ describe('vote', () => {
     { name: 'one double', frames: [{ a: 2 }, { a: 1 }, { a: 1 }], prev: null, want: { a: 1 } },
     { name: 'majority absent', frames: [{ a: 1 }, {}, {}], prev: null, want: {} },
     { name: 'tie keeps previous', frames: [{ a: 1 }, { a: 2 }], prev: { a: 1 }, want: { a: 1 } },
-    { name: 'tie keeps previous (other order)', frames: [{ a: 2 }, { a: 1 }], prev: { a: 2 }, want: { a: 2 } },
+    {
+      name: 'tie keeps previous (other order)',
+      frames: [{ a: 2 }, { a: 1 }],
+      prev: { a: 2 },
+      want: { a: 2 },
+    },
     { name: 'tie without previous: latest', frames: [{ a: 2 }, { a: 1 }], prev: null, want: { a: 1 } },
     { name: 'tie, previous not tied: latest', frames: [{ a: 2 }, { a: 1 }], prev: { a: 3 }, want: { a: 1 } },
-    { name: 'labels independent', frames: [{ a: 1, b: 2 }, { a: 1, b: 2 }, { a: 1 }], prev: null, want: { a: 1, b: 2 } },
-  ] as { name: string; frames: LabelCounts[]; prev: LabelCounts | null; want: LabelCounts }[])('$name', ({ frames, prev, want }) => {
-    expect(voteCounts(frames.map((c) => f(c)), prev)).toEqual(want);
-  });
+    {
+      name: 'labels independent',
+      frames: [{ a: 1, b: 2 }, { a: 1, b: 2 }, { a: 1 }],
+      prev: null,
+      want: { a: 1, b: 2 },
+    },
+  ] as { name: string; frames: LabelCounts[]; prev: LabelCounts | null; want: LabelCounts }[])(
+    '$name',
+    ({ frames, prev, want }) => {
+      expect(
+        voteCounts(
+          frames.map((c) => f(c)),
+          prev,
+        ),
+      ).toEqual(want);
+    },
+  );
 
   it('flicker and near-threshold labels are uncertain', () => {
     const frames = [f({ a: 1, b: 1 }), f({ a: 1 }), f({ a: 1, b: 1 }, ['c'])];

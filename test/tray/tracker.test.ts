@@ -39,9 +39,19 @@ describe('settle timing', () => {
   it('trays() shows the vote before and after settling', () => {
     const t = tracker();
     run(t, 5, 600, () => trayWith(LEFT, ['burger', 'burger']));
-    expect(t.trays()).toMatchObject([{ id: 'expo-1', settled: false, settledCounts: null, votedCounts: { burger: 2 }, counts: { burger: 2 } }]);
+    expect(t.trays()).toMatchObject([
+      {
+        id: 'expo-1',
+        settled: false,
+        settledCounts: null,
+        votedCounts: { burger: 2 },
+        counts: { burger: 2 },
+      },
+    ]);
     run(t, 5, 600, () => trayWith(LEFT, ['burger', 'burger']), T0 + 800, 10);
-    expect(t.trays()).toMatchObject([{ id: 'expo-1', settled: true, settledCounts: { burger: 2 }, handOver: false }]);
+    expect(t.trays()).toMatchObject([
+      { id: 'expo-1', settled: true, settledCounts: { burger: 2 }, handOver: false },
+    ]);
   });
 
   it('an empty tray settles after the window with no items', () => {
@@ -50,7 +60,9 @@ describe('settle timing', () => {
   });
 
   it('counts duplicates of a label', () => {
-    const { obs } = run(tracker(), 5, 1200, () => trayWith(LEFT, ['burger', 'burger', 'fries', 'drink', 'drink', 'drink']));
+    const { obs } = run(tracker(), 5, 1200, () =>
+      trayWith(LEFT, ['burger', 'burger', 'fries', 'drink', 'drink', 'drink']),
+    );
     expect(obs[0]?.items).toEqual({ burger: 2, fries: 1, drink: 3 });
   });
 });
@@ -58,13 +70,17 @@ describe('settle timing', () => {
 describe('uncertain labels', () => {
   it('a flickering count is voted and listed uncertain', () => {
     // fries missing on every third frame: the vote keeps 1, the label is uncertain
-    const { obs } = run(tracker(), 5, 2000, (_ts, i) => trayWith(LEFT, i % 3 === 1 ? ['burger'] : ['burger', 'fries']));
+    const { obs } = run(tracker(), 5, 2000, (_ts, i) =>
+      trayWith(LEFT, i % 3 === 1 ? ['burger'] : ['burger', 'fries']),
+    );
     expect(obs).toHaveLength(1);
     expect(obs[0]).toMatchObject({ phase: 'settled', items: { burger: 1, fries: 1 }, uncertain: ['fries'] });
   });
 
   it('a label seen on a minority of frames is voted absent but uncertain', () => {
-    const { obs } = run(tracker(), 5, 2000, (_ts, i) => trayWith(LEFT, i % 4 === 2 ? ['burger', 'sauce'] : ['burger']));
+    const { obs } = run(tracker(), 5, 2000, (_ts, i) =>
+      trayWith(LEFT, i % 4 === 2 ? ['burger', 'sauce'] : ['burger']),
+    );
     expect(obs[0]).toMatchObject({ items: { burger: 1 }, uncertain: ['sauce'] });
   });
 
@@ -77,7 +93,11 @@ describe('uncertain labels', () => {
     { score: 0.29, counted: false, uncertain: false },
     { score: 0.1, counted: false, uncertain: false },
   ])('fries at score $score (threshold 0.4, margin 0.1): counted $counted, uncertain $uncertain', (c) => {
-    const { obs } = run(tracker(), 5, 1500, () => [det('tray', LEFT), item('burger', LEFT, 0), item('fries', LEFT, 1, c.score)]);
+    const { obs } = run(tracker(), 5, 1500, () => [
+      det('tray', LEFT),
+      item('burger', LEFT, 0),
+      item('fries', LEFT, 1, c.score),
+    ]);
     expect(obs).toHaveLength(1);
     expect(obs[0]?.items.fries ?? 0).toBe(c.counted ? 1 : 0);
     expect(obs[0]?.uncertain.includes('fries')).toBe(c.uncertain);
@@ -99,7 +119,11 @@ describe('uncertain labels', () => {
       config: trayConfig({ uncertainMargin: 0 }),
       scoreThreshold: (label) => (label === 'sauce' ? 0.7 : 0.3),
     });
-    const { obs } = run(t, 5, 1500, () => [det('tray', LEFT), item('sauce', LEFT, 0, 0.6), item('fries', LEFT, 1, 0.35)]);
+    const { obs } = run(t, 5, 1500, () => [
+      det('tray', LEFT),
+      item('sauce', LEFT, 0, 0.6),
+      item('fries', LEFT, 1, 0.35),
+    ]);
     expect(obs[0]?.items).toEqual({ fries: 1 });
     expect(obs[0]?.station).toBeNull();
   });
@@ -115,14 +139,21 @@ describe('hands', () => {
     { from: 400, until: 1400, settleAt: 2400 },
     { from: 800, until: 1000, settleAt: 2000 },
     { from: 600, until: 3000, settleAt: 4000 },
-  ])('a hand over the tray from $from to $until ms holds the settle until it has left for the window ($settleAt)', (c) => {
-    const { obs } = run(tracker(), 5, 6000, (ts) => {
-      const d = trayWith(LEFT, MEAL);
-      return ts >= c.from && ts < c.until ? [...d, hand(cx, cy)] : d;
-    });
-    expect(obs).toHaveLength(1);
-    expect(obs[0]).toMatchObject({ phase: 'settled', ts: T0 + c.settleAt, items: { burger: 1, fries: 1, drink: 1 } });
-  });
+  ])(
+    'a hand over the tray from $from to $until ms holds the settle until it has left for the window ($settleAt)',
+    (c) => {
+      const { obs } = run(tracker(), 5, 6000, (ts) => {
+        const d = trayWith(LEFT, MEAL);
+        return ts >= c.from && ts < c.until ? [...d, hand(cx, cy)] : d;
+      });
+      expect(obs).toHaveLength(1);
+      expect(obs[0]).toMatchObject({
+        phase: 'settled',
+        ts: T0 + c.settleAt,
+        items: { burger: 1, fries: 1, drink: 1 },
+      });
+    },
+  );
 
   it('a hand adding an item: only the contents after the hand has left are reported', () => {
     const { obs } = run(tracker(), 5, 5000, (ts) => {
@@ -130,13 +161,18 @@ describe('hands', () => {
       if (ts <= 1600) return [...trayWith(LEFT, ts < 1200 ? ['burger'] : ['burger', 'fries']), hand(cx, cy)];
       return trayWith(LEFT, ['burger', 'fries']);
     });
-    expect(obs).toEqual([expect.objectContaining({ phase: 'settled', items: { burger: 1, fries: 1 }, ts: T0 + 2800 })]);
+    expect(obs).toEqual([
+      expect.objectContaining({ phase: 'settled', items: { burger: 1, fries: 1 }, ts: T0 + 2800 }),
+    ]);
   });
 
   it.each([
     { name: 'hand elsewhere in the frame', hand: hand(620, 340) },
     { name: 'hand over the other tray', hand: hand(460, 190) },
-    { name: 'hand barely touching the tray edge (< 10 % of the hand)', hand: det('hand', [296, 150, 356, 200]) },
+    {
+      name: 'hand barely touching the tray edge (< 10 % of the hand)',
+      hand: det('hand', [296, 150, 356, 200]),
+    },
     { name: 'hand below the score threshold', hand: { ...hand(cx, cy), score: 0.2 } },
   ])('$name does not hold the settle', (c) => {
     const { obs } = run(tracker(), 5, 2000, () => [...trayWith(LEFT, MEAL), c.hand]);
@@ -182,12 +218,16 @@ describe('changed', () => {
   });
 
   it('a brief change that reverts before settling reports nothing', () => {
-    const { obs } = run(tracker(), 5, 6000, (ts) => trayWith(LEFT, ts >= 2000 && ts < 2600 ? ['burger'] : ['burger', 'fries']));
+    const { obs } = run(tracker(), 5, 6000, (ts) =>
+      trayWith(LEFT, ts >= 2000 && ts < 2600 ? ['burger'] : ['burger', 'fries']),
+    );
     expect(obs.map((o) => o.phase)).toEqual(['settled']);
   });
 
   it('a change that reverts after settling is reported both ways', () => {
-    const { obs } = run(tracker(), 5, 9000, (ts) => trayWith(LEFT, ts >= 2000 && ts < 5000 ? ['burger'] : ['burger', 'fries']));
+    const { obs } = run(tracker(), 5, 9000, (ts) =>
+      trayWith(LEFT, ts >= 2000 && ts < 5000 ? ['burger'] : ['burger', 'fries']),
+    );
     expect(obs.map((o) => [o.phase, o.items])).toEqual([
       ['settled', { burger: 1, fries: 1 }],
       ['changed', { burger: 1 }],
@@ -203,9 +243,16 @@ describe('departure', () => {
     { departAfterMs: 3000, departAt: 5800 },
   ])('unseen for $departAfterMs ms → departed with the last settled items', (c) => {
     // last seen at 2800 (relative); frames keep coming with the tray gone
-    const { obs } = run(tracker({ departAfterMs: c.departAfterMs }), 5, 8000, (ts) => (ts <= 2800 ? trayWith(LEFT, MEAL) : []));
+    const { obs } = run(tracker({ departAfterMs: c.departAfterMs }), 5, 8000, (ts) =>
+      ts <= 2800 ? trayWith(LEFT, MEAL) : [],
+    );
     expect(obs.map((o) => o.phase)).toEqual(['settled', 'departed']);
-    expect(obs[1]).toMatchObject({ trayId: 'expo-1', items: { burger: 1, fries: 1, drink: 1 }, uncertain: [], ts: T0 + c.departAt });
+    expect(obs[1]).toMatchObject({
+      trayId: 'expo-1',
+      items: { burger: 1, fries: 1, drink: 1 },
+      uncertain: [],
+      ts: T0 + c.departAt,
+    });
   });
 
   it('a tray missed on a few frames stays the same tray', () => {
@@ -224,19 +271,28 @@ describe('departure', () => {
     const t = tracker();
     run(t, 5, 2000, () => trayWith(LEFT, MEAL));
     expect(t.expire(T0 + 2000 + 1499)).toEqual([]);
-    expect(t.expire(T0 + 2000 + 1500)).toEqual([expect.objectContaining({ phase: 'departed', trayId: 'expo-1' })]);
+    expect(t.expire(T0 + 2000 + 1500)).toEqual([
+      expect.objectContaining({ phase: 'departed', trayId: 'expo-1' }),
+    ]);
     expect(t.trays()).toEqual([]);
   });
 
   it('a new tray after a departure gets a new id', () => {
     const { obs } = run(tracker(), 5, 10000, (ts) => (ts <= 2000 || ts >= 5000 ? trayWith(LEFT, MEAL) : []));
-    expect(obs.map((o) => `${o.trayId}:${o.phase}`)).toEqual(['expo-1:settled', 'expo-1:departed', 'expo-2:settled']);
+    expect(obs.map((o) => `${o.trayId}:${o.phase}`)).toEqual([
+      'expo-1:settled',
+      'expo-1:departed',
+      'expo-2:settled',
+    ]);
   });
 });
 
 describe('several trays and the zone', () => {
   it('two trays side by side are tracked and counted separately', () => {
-    const { obs } = run(tracker(), 5, 2000, () => [...trayWith(LEFT, ['burger', 'fries']), ...trayWith(RIGHT, ['nuggets', 'drink', 'drink'])]);
+    const { obs } = run(tracker(), 5, 2000, () => [
+      ...trayWith(LEFT, ['burger', 'fries']),
+      ...trayWith(RIGHT, ['nuggets', 'drink', 'drink']),
+    ]);
     expect(obs.map((o) => [o.trayId, o.items])).toEqual([
       ['expo-1', { burger: 1, fries: 1 }],
       ['expo-2', { nuggets: 1, drink: 2 }],
@@ -256,7 +312,11 @@ describe('several trays and the zone', () => {
   });
 
   it('items outside every tray are ignored', () => {
-    const loose: Detection[] = [det('drink', [10, 10, 40, 60]), det('fries', [600, 320, 630, 350]), det('burger', [305, 150, 335, 180])];
+    const loose: Detection[] = [
+      det('drink', [10, 10, 40, 60]),
+      det('fries', [600, 320, 630, 350]),
+      det('burger', [305, 150, 335, 180]),
+    ];
     const { obs } = run(tracker(), 5, 2000, () => [...trayWith(LEFT, ['burger']), ...loose]);
     expect(obs[0]?.items).toEqual({ burger: 1 });
   });
@@ -264,8 +324,16 @@ describe('several trays and the zone', () => {
   it('an item on two overlapping tray boxes goes to the smaller tray', () => {
     const big: Box = [50, 50, 400, 330];
     const small: Box = [250, 100, 390, 250];
-    const { obs } = run(tracker(), 5, 2000, () => [det('tray', big), det('tray', small), det('drink', [300, 150, 340, 190]), det('fries', [80, 80, 120, 120])]);
-    expect(Object.fromEntries(obs.map((o) => [o.trayId, o.items]))).toEqual({ 'expo-1': { fries: 1 }, 'expo-2': { drink: 1 } });
+    const { obs } = run(tracker(), 5, 2000, () => [
+      det('tray', big),
+      det('tray', small),
+      det('drink', [300, 150, 340, 190]),
+      det('fries', [80, 80, 120, 120]),
+    ]);
+    expect(Object.fromEntries(obs.map((o) => [o.trayId, o.items]))).toEqual({
+      'expo-1': { fries: 1 },
+      'expo-2': { drink: 1 },
+    });
   });
 
   it('a tray outside the zone is ignored, with its items', () => {
@@ -310,13 +378,29 @@ describe('identity', () => {
   it('a tray jumping across the frame is a new tray', () => {
     const t = tracker();
     const { obs } = run(t, 5, 6000, (ts) => trayWith(ts < 2000 ? LEFT : RIGHT, MEAL));
-    expect(obs.map((o) => `${o.trayId}:${o.phase}`)).toEqual(['expo-1:settled', 'expo-2:settled', 'expo-1:departed']);
+    expect(obs.map((o) => `${o.trayId}:${o.phase}`)).toEqual([
+      'expo-1:settled',
+      'expo-2:settled',
+      'expo-1:departed',
+    ]);
   });
 
   it('ids start at firstTrayNumber', async () => {
     const { createTrayTracker } = await import('../../src/tray/index.js');
     const { trayConfig } = await import('./fixtures.js');
-    const t = createTrayTracker({ cameraId: 'expo', station: 'expo', zone: [[0, 0], [1, 0], [1, 1], [0, 1]], config: trayConfig(), scoreThreshold: 0.4, firstTrayNumber: 41 });
+    const t = createTrayTracker({
+      cameraId: 'expo',
+      station: 'expo',
+      zone: [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+      ],
+      config: trayConfig(),
+      scoreThreshold: 0.4,
+      firstTrayNumber: 41,
+    });
     expect(run(t, 5, 1200, () => trayWith(LEFT, MEAL)).obs[0]?.trayId).toBe('expo-41');
   });
 });

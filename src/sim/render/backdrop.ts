@@ -5,12 +5,29 @@ import { blobPts, rectPts, smoothPath, type Drawing } from './shapes.js';
 const f = (v: number): string => v.toFixed(1);
 
 export const COUNTERS = ['steel', 'wood', 'granite', 'white', 'dark', 'tile'] as const;
-export const TRAY_COLORS = ['#7a4b2a', '#b3261e', '#2f3336', '#1f5fa8', '#2e7d32', '#d9c7a3', '#e07b00', '#5d4037', '#455a64'];
+export const TRAY_COLORS = [
+  '#7a4b2a',
+  '#b3261e',
+  '#2f3336',
+  '#1f5fa8',
+  '#2e7d32',
+  '#d9c7a3',
+  '#e07b00',
+  '#5d4037',
+  '#455a64',
+];
 export const TRAY_W = 252;
 export const TRAY_H = 189;
 
 export function drawCounter(kind: string, rng: Rng, w: number, h: number): { defs: string; body: string } {
-  const base: Record<string, string> = { steel: '#b9bdc1', wood: '#a8743f', granite: '#55555a', white: '#e6e3dc', dark: '#2c2f33', tile: '#9b4a32' };
+  const base: Record<string, string> = {
+    steel: '#b9bdc1',
+    wood: '#a8743f',
+    granite: '#55555a',
+    white: '#e6e3dc',
+    dark: '#2c2f33',
+    tile: '#9b4a32',
+  };
   const c = shade(base[kind] ?? '#b9bdc1', range(rng, -0.15, 0.15));
   const defs =
     `<linearGradient id="ctr" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${shade(c, 0.12)}"/>` +
@@ -28,12 +45,15 @@ export function drawCounter(kind: string, rng: Rng, w: number, h: number): { def
     }
   } else if (kind === 'granite' || kind === 'white') {
     let dots = '';
-    for (let i = 0; i < 14; i++) dots += `<circle cx="${f(range(rng, 0, 24))}" cy="${f(range(rng, 0, 24))}" r="${f(range(rng, 0.4, 1.3))}" fill="${pick(rng, ['#000', '#fff', '#888'])}" opacity=".3"/>`;
+    for (let i = 0; i < 14; i++)
+      dots += `<circle cx="${f(range(rng, 0, 24))}" cy="${f(range(rng, 0, 24))}" r="${f(range(rng, 0.4, 1.3))}" fill="${pick(rng, ['#000', '#fff', '#888'])}" opacity=".3"/>`;
     body = `<defs><pattern id="spk" width="24" height="24" patternUnits="userSpaceOnUse">${dots}</pattern></defs>${body}<rect width="${w}" height="${h}" fill="url(#spk)"/>`;
   } else if (kind === 'tile') {
     const s = range(rng, 50, 90);
-    for (let x = s; x < w; x += s) body += `<line x1="${f(x)}" y1="0" x2="${f(x)}" y2="${h}" stroke="#ddd" stroke-opacity=".5" stroke-width="2"/>`;
-    for (let y = s; y < h; y += s) body += `<line x1="0" y1="${f(y)}" x2="${w}" y2="${f(y)}" stroke="#ddd" stroke-opacity=".5" stroke-width="2"/>`;
+    for (let x = s; x < w; x += s)
+      body += `<line x1="${f(x)}" y1="0" x2="${f(x)}" y2="${h}" stroke="#ddd" stroke-opacity=".5" stroke-width="2"/>`;
+    for (let y = s; y < h; y += s)
+      body += `<line x1="0" y1="${f(y)}" x2="${w}" y2="${f(y)}" stroke="#ddd" stroke-opacity=".5" stroke-width="2"/>`;
   }
   if (chance(rng, 0.3)) {
     // Counter edge: a strip of floor or back wall along the top or bottom of the view.
@@ -84,7 +104,8 @@ export function drawDistractor(kind: string, rng: Rng, u: string): Drawing {
     const w = range(rng, 30, 42);
     const h = range(rng, 80, 130);
     let body = `<rect x="${f(-w / 2)}" y="${f(-h / 2)}" width="${f(w)}" height="${f(h)}" fill="#fbfbf6" stroke="#d6d6d0" stroke-width=".6"/>`;
-    for (let y = -h / 2 + 8; y < h / 2 - 6; y += 5) body += `<rect x="${f(-w / 2 + 4)}" y="${f(y)}" width="${f(range(rng, w * 0.3, w - 8))}" height="1.6" fill="#777" opacity=".55"/>`;
+    for (let y = -h / 2 + 8; y < h / 2 - 6; y += 5)
+      body += `<rect x="${f(-w / 2 + 4)}" y="${f(y)}" width="${f(range(rng, w * 0.3, w - 8))}" height="1.6" fill="#777" opacity=".55"/>`;
     return { defs: '', body, outline: rectPts(-w / 2, -h / 2, w / 2, h / 2) };
   }
   if (kind === 'wrapper') {
@@ -93,7 +114,8 @@ export function drawDistractor(kind: string, rng: Rng, u: string): Drawing {
     const defs = `<linearGradient id="wrp${u}" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${shade(c, 0.4)}"/><stop offset=".5" stop-color="${shade(c, -0.25)}"/><stop offset="1" stop-color="${shade(c, 0.2)}"/></linearGradient>`;
     const pts = blobPts(range(rng, 22, 36), range(rng, 18, 30), 0.35, 11, rng);
     let body = `<path d="${pts.map(([x, y], i) => `${i ? 'L' : 'M'}${f(x)},${f(y)}`).join('')}Z" fill="url(#wrp${u})" stroke="${shade(c, -0.4)}" stroke-width=".8"/>`;
-    for (let i = 0; i < 4; i++) body += `<path d="M${f(range(rng, -18, 18))},${f(range(rng, -15, 15))} L${f(range(rng, -18, 18))},${f(range(rng, -15, 15))}" stroke="${shade(c, -0.35)}" stroke-width="1"/>`;
+    for (let i = 0; i < 4; i++)
+      body += `<path d="M${f(range(rng, -18, 18))},${f(range(rng, -15, 15))} L${f(range(rng, -18, 18))},${f(range(rng, -15, 15))}" stroke="${shade(c, -0.35)}" stroke-width="1"/>`;
     return { defs, body, outline: pts };
   }
   if (kind === 'straw') {

@@ -6,7 +6,15 @@ import { drawBurger, drawDrink, drawFries, drawNuggets } from './items-food.js';
 import { drawDessert, drawSalad, drawSauce, drawWrap } from './items-more.js';
 import { chance, pick, range, rngFor, type Rng } from './random.js';
 import type { Scene } from './scene.js';
-import { pathOf, rectPts, transformAttr, transformPts, type Drawing, type Placement, type Pt } from './shapes.js';
+import {
+  pathOf,
+  rectPts,
+  transformAttr,
+  transformPts,
+  type Drawing,
+  type Placement,
+  type Pt,
+} from './shapes.js';
 
 type Drawer = (rng: Rng, uid: string) => Drawing;
 const DRAWERS: Record<string, Drawer> = {
@@ -47,7 +55,9 @@ export function composeScene(scene: Scene): Composed {
   const shadow = (poly: Pt[], mult = 1, opMult = 1): void => {
     const moved = poly.map(([x, y]): Pt => [x + sdx * mult, y + sdy * mult]);
     const op = (shadowOp * opMult).toFixed(2);
-    body.push(`<path d="${pathOf(moved)}" fill="#000" fill-opacity="${op}" stroke="#000" stroke-opacity="${(shadowOp * opMult * 0.45).toFixed(2)}" stroke-width="${(4 * k * mult).toFixed(1)}" stroke-linejoin="round"/>`);
+    body.push(
+      `<path d="${pathOf(moved)}" fill="#000" fill-opacity="${op}" stroke="#000" stroke-opacity="${(shadowOp * opMult * 0.45).toFixed(2)}" stroke-width="${(4 * k * mult).toFixed(1)}" stroke-linejoin="round"/>`,
+    );
   };
   const place = (d: Drawing, p: Placement, label: string | null, withShadow = true): void => {
     const poly = transformPts(d.outline, p);
@@ -72,7 +82,12 @@ export function composeScene(scene: Scene): Composed {
       list.push({ d, u: i });
       onTray.set(t, list);
     } else {
-      place(d, { x: range(clutter, 0, W), y: range(clutter, 0, H), rotationDeg: range(clutter, 0, 360), scale: k }, null, false);
+      place(
+        d,
+        { x: range(clutter, 0, W), y: range(clutter, 0, H), rotationDeg: range(clutter, 0, 360), scale: k },
+        null,
+        false,
+      );
       layers.pop(); // counter clutter lies under everything labelled: it occludes nothing
     }
   }
@@ -81,18 +96,32 @@ export function composeScene(scene: Scene): Composed {
     const cx = tray.x * W;
     const cy = tray.y * H;
     const a = (tray.rotationDeg * Math.PI) / 180;
-    const toFrame = (lx: number, ly: number): [number, number] => [cx + (lx * Math.cos(a) - ly * Math.sin(a)) * k, cy + (lx * Math.sin(a) + ly * Math.cos(a)) * k];
+    const toFrame = (lx: number, ly: number): [number, number] => [
+      cx + (lx * Math.cos(a) - ly * Math.sin(a)) * k,
+      cy + (lx * Math.sin(a) + ly * Math.cos(a)) * k,
+    ];
     const trng = rngFor(scene.seed, 10, t);
-    place(drawTray(tray.color ?? '#7a4b2a', trng, `t${t}`), { x: cx, y: cy, rotationDeg: tray.rotationDeg, scale: k }, 'tray');
+    place(
+      drawTray(tray.color ?? '#7a4b2a', trng, `t${t}`),
+      { x: cx, y: cy, rotationDeg: tray.rotationDeg, scale: k },
+      'tray',
+    );
     for (const { d } of onTray.get(t) ?? []) {
-      const [x, y] = toFrame(range(clutter, -TRAY_W / 3, TRAY_W / 3), range(clutter, -TRAY_H / 3, TRAY_H / 3));
+      const [x, y] = toFrame(
+        range(clutter, -TRAY_W / 3, TRAY_W / 3),
+        range(clutter, -TRAY_H / 3, TRAY_H / 3),
+      );
       place(d, { x, y, rotationDeg: range(clutter, 0, 360), scale: k }, null, false);
     }
     tray.items.forEach((it, i) => {
       const draw = DRAWERS[it.label];
       if (!draw) throw new Error(`renderer has no drawing for label "${it.label}"`);
       const [x, y] = toFrame((it.x - 0.5) * TRAY_W, (it.y - 0.5) * TRAY_H);
-      place(draw(rngFor(scene.seed, 11, t, i), `i${t}_${i}`), { x, y, rotationDeg: tray.rotationDeg + it.rotationDeg, scale: k * it.scale }, it.label);
+      place(
+        draw(rngFor(scene.seed, 11, t, i), `i${t}_${i}`),
+        { x, y, rotationDeg: tray.rotationDeg + it.rotationDeg, scale: k * it.scale },
+        it.label,
+      );
     });
   });
 

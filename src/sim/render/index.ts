@@ -28,9 +28,13 @@ export async function renderScene(scene: Scene): Promise<RenderedFrame> {
   let img = sharp(Buffer.from(svg), { density: 72 });
   if (scene.blur >= 0.3) img = img.blur(scene.blur);
   let rgb: Buffer = await img.removeAlpha().raw().toBuffer();
-  if (rgb.length !== width * height * 3) throw new Error(`renderer produced ${rgb.length} bytes, expected ${width * height * 3}`);
+  if (rgb.length !== width * height * 3)
+    throw new Error(`renderer produced ${rgb.length} bytes, expected ${width * height * 3}`);
   applyLightAndNoise(rgb, scene);
   if (scene.jpegQuality !== null) rgb = await jpegRoundTrip(rgb, width, height, scene.jpegQuality);
-  const labels = visibleObjects(layers, width, height, MIN_VISIBLE_FRACTION).map(({ label, box }) => ({ label, box }));
+  const labels = visibleObjects(layers, width, height, MIN_VISIBLE_FRACTION).map(({ label, box }) => ({
+    label,
+    box,
+  }));
   return { rgb, width, height, labels };
 }

@@ -21,7 +21,8 @@ export function drawBurger(rng: Rng, u: string): Drawing {
     const rr = r + (i % 2 ? 3.5 : 0.5) + range(rng, -0.8, 0.8);
     leaf.push([rr * Math.cos(a), rr * Math.sin(a)]);
   }
-  if (chance(rng, 0.75)) body += `<path d="${smoothPath(leaf)}" fill="${pick(rng, ['#5da832', '#74b843', '#4c9a2a'])}"/>`;
+  if (chance(rng, 0.75))
+    body += `<path d="${smoothPath(leaf)}" fill="${pick(rng, ['#5da832', '#74b843', '#4c9a2a'])}"/>`;
   body += `<circle r="${r}" fill="url(#bun${u})"/>`;
   body += `<ellipse cx="-10" cy="-11" rx="14" ry="9" fill="#fff" opacity=".13"/>`;
   const seeds = chance(rng, 0.85) ? int(rng, 14, 26) : 0;
@@ -58,7 +59,18 @@ export function drawFries(rng: Rng, u: string): Drawing {
     ? `<path d="M-13,10 Q0,24 13,10" stroke="${emblem}" stroke-width="4" fill="none" stroke-linecap="round"/><circle cy="4" r="3.5" fill="${emblem}"/>`
     : `<path d="M0,2 L3,10 L11,10 L5,15 L7,23 L0,18 L-7,23 L-5,15 L-11,10 L-3,10 Z" fill="${emblem}"/>`;
   body += `<path d="M-31,-12 Q0,-2 31,-12" stroke="${shade(carton, 0.3)}" stroke-width="1.5" fill="none"/>`;
-  return { defs, body, outline: [[-30, -50], [30, -50], [31, -12], [24, 36], [-24, 36], [-31, -12]] };
+  return {
+    defs,
+    body,
+    outline: [
+      [-30, -50],
+      [30, -50],
+      [31, -12],
+      [24, 36],
+      [-24, 36],
+      [-31, -12],
+    ],
+  };
 }
 
 export function drawDrink(rng: Rng, u: string): Drawing {
@@ -68,7 +80,8 @@ export function drawDrink(rng: Rng, u: string): Drawing {
     `<radialGradient id="lid${u}" cx=".45" cy=".4" r=".7"><stop offset="0" stop-color="${lidTone}"/>` +
     `<stop offset=".7" stop-color="${shade(lidTone, -0.1)}"/><stop offset="1" stop-color="${shade(lidTone, -0.3)}"/></radialGradient>`;
   let body = `<circle r="32" fill="${cup}" stroke="${shade(cup, -0.35)}" stroke-width="1.5"/>`;
-  if (chance(rng, 0.5)) body += `<path d="M-32,0 A32,32 0 0 1 0,-32" stroke="${pick(rng, ['#ffcc00', '#ffffff', '#e8352a'])}" stroke-width="3" fill="none"/>`;
+  if (chance(rng, 0.5))
+    body += `<path d="M-32,0 A32,32 0 0 1 0,-32" stroke="${pick(rng, ['#ffcc00', '#ffffff', '#e8352a'])}" stroke-width="3" fill="none"/>`;
   body += `<circle r="27.5" fill="url(#lid${u})" stroke="${shade(lidTone, -0.35)}" stroke-width="1"/>`;
   body += `<circle r="22" fill="none" stroke="${shade(lidTone, -0.25)}" stroke-width="1.4"/>`;
   const a0 = range(rng, 0, 6.28);

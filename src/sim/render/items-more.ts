@@ -20,7 +20,8 @@ export function drawWrap(rng: Rng, u: string): Drawing {
   body += `<circle cx="-55" cy="-5" r="3" fill="${pick(rng, ['#d9412b', '#f0e6c8', '#5a8f2a'])}"/><circle cx="-53" cy="6" r="2.6" fill="#f3d36b"/>`;
   body += `<path d="M-2,-21 L58,-21 L58,21 L-2,21 L4,10 L-3,0 L4,-10 Z" fill="url(#ppr${u})" stroke="${shade(paper, -0.4)}" stroke-width=".8"/>`;
   body += `<path d="M10,-21 L22,21 M30,-21 L38,21 M46,-21 L50,21" stroke="${shade(paper, -0.3)}" stroke-width="1" opacity=".7"/>`;
-  if (chance(rng, 0.4)) body += `<rect x="14" y="-6" width="30" height="12" fill="${pick(rng, ['#d62718', '#2e8b57', '#1f5fa8'])}" opacity=".8"/>`;
+  if (chance(rng, 0.4))
+    body += `<rect x="14" y="-6" width="30" height="12" fill="${pick(rng, ['#d62718', '#2e8b57', '#1f5fa8'])}" opacity=".8"/>`;
   return { defs, body, outline: rectPts(-58, -21, 58, 21) };
 }
 
@@ -64,9 +65,11 @@ export function drawDessert(rng: Rng, u: string): Drawing {
       `<stop offset=".8" stop-color="#f3ead8"/><stop offset="1" stop-color="#d8ccb3"/></radialGradient>`;
     let body = `<circle r="28" fill="${cup}" stroke="${shade(cup, -0.35)}" stroke-width="1.5"/>`;
     body += `<circle r="23" fill="url(#ice${u})"/>`;
-    for (const r of [17, 11, 5]) body += `<circle cx="${f(range(rng, -2, 2))}" cy="${f(range(rng, -2, 2))}" r="${r}" fill="none" stroke="#d9ccb2" stroke-width="1.3"/>`;
+    for (const r of [17, 11, 5])
+      body += `<circle cx="${f(range(rng, -2, 2))}" cy="${f(range(rng, -2, 2))}" r="${r}" fill="none" stroke="#d9ccb2" stroke-width="1.3"/>`;
     let d = 'M-18,-6';
-    for (let i = 0; i < 6; i++) d += ` Q${f(-12 + i * 6)},${f(range(rng, -16, 16))} ${f(-14 + i * 6 + 3)},${f(range(rng, -10, 10))}`;
+    for (let i = 0; i < 6; i++)
+      d += ` Q${f(-12 + i * 6)},${f(range(rng, -16, 16))} ${f(-14 + i * 6 + 3)},${f(range(rng, -10, 10))}`;
     body += `<path d="${d}" stroke="${drizzle}" stroke-width="3" fill="none" stroke-linecap="round"/>`;
     const a = range(rng, 0, 360);
     body += `<rect x="4" y="-3" width="36" height="6" rx="3" fill="${pick(rng, ['#ffffff', '#f2b705', '#e8352a'])}" stroke="#999" stroke-width=".6" transform="rotate(${f(a)})"/>`;
@@ -78,7 +81,8 @@ export function drawDessert(rng: Rng, u: string): Drawing {
     `<stop offset="1" stop-color="${shade(sleeve, -0.35)}"/></linearGradient>`;
   let body = `<ellipse cx="40" cy="0" rx="7" ry="14" fill="#e0a24a" stroke="#a86a22" stroke-width="1"/>`;
   body += `<rect x="-42" y="-16" width="82" height="32" rx="4" fill="url(#slv${u})" stroke="${shade(sleeve, -0.5)}" stroke-width="1"/>`;
-  for (let i = 0; i < 4; i++) body += `<path d="M${-28 + i * 16},-9 l6,18" stroke="${shade(sleeve, 0.45)}" stroke-width="2"/>`;
+  for (let i = 0; i < 4; i++)
+    body += `<path d="M${-28 + i * 16},-9 l6,18" stroke="${shade(sleeve, 0.45)}" stroke-width="2"/>`;
   body += `<circle cx="-30" cy="0" r="6" fill="${pick(rng, ['#ffcc00', '#ffffff'])}" opacity=".85"/>`;
   return { defs, body, outline: rectPts(-42, -16, 47, 16) };
 }

@@ -64,7 +64,11 @@ export function visibleObjects(layers: Layer[], W: number, H: number, minVisible
     const visible = area > 0 ? (count[i] as number) / area : 0;
     const b = box[i] as number[];
     if (visible < minVisible || !Number.isFinite(b[0] as number)) return;
-    out.push({ label: l.label, box: [b[0] as number, b[1] as number, (b[2] as number) + 1, (b[3] as number) + 1], visible: Math.min(1, visible) });
+    out.push({
+      label: l.label,
+      box: [b[0] as number, b[1] as number, (b[2] as number) + 1, (b[3] as number) + 1],
+      visible: Math.min(1, visible),
+    });
   });
   return out;
 }

@@ -56,14 +56,24 @@ export function applyLightAndNoise(rgb: Buffer, scene: Scene): void {
   }
 }
 
-export async function encodeJpeg(rgb: Buffer, width: number, height: number, quality: number): Promise<Buffer> {
+export async function encodeJpeg(
+  rgb: Buffer,
+  width: number,
+  height: number,
+  quality: number,
+): Promise<Buffer> {
   return sharp(rgb, { raw: { width, height, channels: 3 } })
     .jpeg({ quality: Math.round(quality) })
     .toBuffer();
 }
 
 /** JPEG encode + decode, so the frame carries the artefacts a real stream has. */
-export async function jpegRoundTrip(rgb: Buffer, width: number, height: number, quality: number): Promise<Buffer> {
+export async function jpegRoundTrip(
+  rgb: Buffer,
+  width: number,
+  height: number,
+  quality: number,
+): Promise<Buffer> {
   const jpg = await encodeJpeg(rgb, width, height, quality);
   return sharp(jpg).removeAlpha().raw().toBuffer();
 }

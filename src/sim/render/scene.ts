@@ -4,12 +4,32 @@ import { COUNTERS, TRAY_COLORS, TRAY_H, TRAY_W } from './backdrop.js';
 import { chance, int, pick, r2, range, rngFor, type Rng } from './random.js';
 
 /** The detector's label list, in model order. */
-export const CLASSES = ['tray', 'burger', 'fries', 'drink', 'nuggets', 'wrap', 'salad', 'dessert', 'sauce', 'hand'] as const;
+export const CLASSES = [
+  'tray',
+  'burger',
+  'fries',
+  'drink',
+  'nuggets',
+  'wrap',
+  'salad',
+  'dessert',
+  'sauce',
+  'hand',
+] as const;
 export type ClassName = (typeof CLASSES)[number];
 export const ITEM_LABELS = CLASSES.filter((c) => c !== 'tray' && c !== 'hand');
 
 /** Rough half-extent of each item in tray pixels (for placement only). */
-export const ITEM_RADIUS: Record<string, number> = { burger: 38, fries: 38, drink: 32, nuggets: 40, wrap: 48, salad: 52, dessert: 34, sauce: 18 };
+export const ITEM_RADIUS: Record<string, number> = {
+  burger: 38,
+  fries: 38,
+  drink: 32,
+  nuggets: 40,
+  wrap: 48,
+  salad: 52,
+  dessert: 34,
+  sauce: 18,
+};
 
 export interface SceneItem {
   label: string;
@@ -97,7 +117,13 @@ export function placeItems(labels: string[], rng: Rng, looseness = 0.75): SceneI
       if (cost === 0) break;
     }
     placed.push({ px: best.px, py: best.py, r });
-    items.push({ label, x: r2(best.px / TRAY_W + 0.5), y: r2(best.py / TRAY_H + 0.5), rotationDeg: Math.round(range(rng, 0, 360)), scale });
+    items.push({
+      label,
+      x: r2(best.px / TRAY_W + 0.5),
+      y: r2(best.py / TRAY_H + 0.5),
+      rotationDeg: Math.round(range(rng, 0, 360)),
+      scale,
+    });
   }
   return items;
 }
@@ -111,7 +137,12 @@ function handOver(rng: Rng, cx: number, cy: number, aspect: number): SceneHand {
   const angleDeg = Math.round(pick(rng, [-90, 90, 0, 180, -90, -90]) + range(rng, -35, 35));
   const a = (angleDeg * Math.PI) / 180;
   const back = range(rng, 0, 0.25);
-  return { x: r2(cx - back * Math.cos(a)), y: r2(cy - back * Math.sin(a) * aspect), angleDeg, scale: r2(range(rng, 0.85, 1.2)) };
+  return {
+    x: r2(cx - back * Math.cos(a)),
+    y: r2(cy - back * Math.sin(a) * aspect),
+    angleDeg,
+    scale: r2(range(rng, 0.85, 1.2)),
+  };
 }
 
 /** A random training scene: 0–2 trays, 0–7 items each, sometimes a hand, clutter and bad light. */
@@ -131,12 +162,26 @@ export function randomScene(seed: number, opts: SceneOptions = {}): Scene {
     for (const it of items) {
       if (chance(rng, 0.06)) it.x = r2(it.x < 0.5 ? it.x - 0.35 : it.x + 0.35); // an item set down beside the tray
     }
-    trays.push({ x: r2(x), y: r2(range(rng, 0.3, 0.7)), rotationDeg: Math.round(turned + range(rng, -22, 22)), items, color: pick(rng, TRAY_COLORS) });
+    trays.push({
+      x: r2(x),
+      y: r2(range(rng, 0.3, 0.7)),
+      rotationDeg: Math.round(turned + range(rng, -22, 22)),
+      items,
+      color: pick(rng, TRAY_COLORS),
+    });
   }
   let hand: SceneHand | null = null;
   if (chance(rng, 0.3)) {
-    const target = trays.length && chance(rng, 0.8) ? pick(rng, trays) : { x: range(rng, 0.15, 0.85), y: range(rng, 0.2, 0.8) };
-    hand = handOver(rng, target.x + range(rng, -0.12, 0.12), target.y + range(rng, -0.15, 0.15), width / height);
+    const target =
+      trays.length && chance(rng, 0.8)
+        ? pick(rng, trays)
+        : { x: range(rng, 0.15, 0.85), y: range(rng, 0.2, 0.8) };
+    hand = handOver(
+      rng,
+      target.x + range(rng, -0.12, 0.12),
+      target.y + range(rng, -0.15, 0.15),
+      width / height,
+    );
   }
   return {
     width,
@@ -159,19 +204,25 @@ function expand(counts: Record<string, number>): string[] {
   const order = [...ITEM_LABELS].sort((a, b) => (ITEM_RADIUS[b] ?? 0) - (ITEM_RADIUS[a] ?? 0));
   const labels: string[] = [];
   for (const l of order) for (let i = 0; i < Math.max(0, Math.floor(counts[l] ?? 0)); i++) labels.push(l);
-  for (const l of Object.keys(counts)) if (!order.includes(l as (typeof ITEM_LABELS)[number])) throw new Error(`unknown item label: ${l}`);
+  for (const l of Object.keys(counts))
+    if (!order.includes(l as (typeof ITEM_LABELS)[number])) throw new Error(`unknown item label: ${l}`);
   return labels;
 }
 
 /** A scene with the given item counts on 1–2 trays (the simulated camera's view of real orders). */
-export function sceneForTrays(traysCounts: Array<Record<string, number>>, seed: number, opts: SceneOptions = {}): Scene {
+export function sceneForTrays(
+  traysCounts: Array<Record<string, number>>,
+  seed: number,
+  opts: SceneOptions = {},
+): Scene {
   const rng = rngFor(seed, 2);
   const width = opts.width ?? 640;
   const height = opts.height ?? 360;
   const jitter = opts.jitter ?? true;
   const trays = traysCounts.map((counts, t): SceneTray => {
     const trng = rngFor(seed, 3, t);
-    const slot = opts.slots?.[t] ?? (traysCounts.length === 1 ? 0.5 : t / Math.max(1, traysCounts.length - 1));
+    const slot =
+      opts.slots?.[t] ?? (traysCounts.length === 1 ? 0.5 : t / Math.max(1, traysCounts.length - 1));
     const x = 0.27 + slot * 0.46 + (jitter ? range(trng, -0.04, 0.04) : 0);
     const y = 0.5 + (jitter ? range(trng, -0.08, 0.08) : 0);
     const rotationDeg = jitter ? Math.round(range(trng, -12, 12)) : 0;

@@ -1,0 +1,37 @@
+import { loadConfig } from '../../config/load.js';
+import { formatReport, summarise } from '../../eval/report.js';
+import { runScenario, type EvalRun } from '../../eval/run.js';
+import { createLogger } from '../../log.js';
+import { projectPath } from '../../paths.js';
+import { progressBar } from '../../sim/dataset.js';
+import { loadScenario } from '../../sim/scenario.js';
+import { UsageError, type Command } from '../command.js';
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'run scenarios through the real pipeline and report wrong-tray recall, false alerts, latency',
+  usage: 'eval SCENARIO.yaml... [--json] [--config FILE] [--realtime]',
+  positionals: true,
+  options: {
+    json: { type: 'boolean', description: 'Print one JSON object (fields in the README).' },
+    config: { type: 'string', short: 'c', valueName: 'file', description: 'Daemon config for detector/tray/verify/menu (default: the example config).' },
+    realtime: { type: 'boolean', description: 'Pace the simulated camera at real time (default: as fast as possible).' },
+  },
+  async run(args) {
+    if (args.positionals.length === 0) throw new UsageError('give at least one scenario file');
+    const base = loadConfig((args.values.config as string | undefined) ?? projectPath('config', 'traycheck.example.yaml'));
+    const log = createLogger({ level: 'warn', pretty: false, destination: process.stderr });
+    const runs: EvalRun[] = [];
+    for (const file of args.positionals) {
+      const sc = loadScenario(file);
+      const bar = progressBar(sc.name);
+      const run = await runScenario(sc, { base, log, realtime: Boolean(args.values.realtime), onProgress: (f) => bar(Math.round(f * 1000), 1000) });
+      bar(1000, 1000);
+      runs.push(run);
+    }
+    const summary = summarise(runs);
+    if (args.values.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    else process.stdout.write(formatReport(summary));
+    return 0;
+  },
+};

@@ -1,0 +1,124 @@
+// Wrong URLs and passwords against a real RTSP server with basic auth: distinct, readable
+// lastError states; two cameras online at once; credentials never reach a log line.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCameras, type Cameras } from '../../src/camera/index.js';
+import { startRtspServer, stopAllRtspServers, type RtspServer } from '../helpers/rtsp.js';
+import { freePort } from '../helpers/ports.js';
+import { waitFor } from '../helpers/wait.js';
+import { cameraConfig, memoryLogger, pidTracker, processAlive, recorder } from './fixtures.js';
+
+let server: RtspServer;
+let cams: Cameras | null = null;
+const tracker = pidTracker();
+
+beforeAll(async () => {
+  server = await startRtspServer({
+    width: 320,
+    height: 240,
+    fps: 25,
+    user: 'admin',
+    password: 'secret',
+    path: '/live',
+  });
+});
+
+afterEach(async () => {
+  await cams?.stop();
+  cams = null;
+  tracker.stop();
+  for (const pid of tracker.pids) expect(processAlive(pid), `ffmpeg ${pid} still running`).toBe(false);
+  tracker.pids.clear();
+});
+
+afterAll(async () => {
+  const pid = server.pid;
+  await stopAllRtspServers();
+  expect(processAlive(pid)).toBe(false);
+});
+
+const fast = { stallTimeoutMs: 3000, backoffInitialMs: 300, backoffMaxMs: 1000, motionThreshold: 0 };
+
+describe('RTSP failures', () => {
+  it('wrong password, wrong path and no server give distinct, readable errors; good cameras run side by side; no secret is logged', async () => {
+    const { log, text } = memoryLogger();
+    const rec = recorder(true);
+    const base = `127.0.0.1:${server.port}`;
+    const closed = await freePort();
+    cams = createCameras({
+      cameras: [
+        cameraConfig({
+          id: 'good1',
+          source: `rtsp://admin:secret@${base}/live`,
+          width: 160,
+          height: 120,
+          fps: 5,
+          ...fast,
+        }),
+        cameraConfig({
+          id: 'good2',
+          source: `rtsp://admin:secret@${base}/live`,
+          width: 128,
+          height: 96,
+          fps: 2,
+          ...fast,
+        }),
+        cameraConfig({ id: 'badpass', source: `rtsp://admin:notsecret@${base}/live`, ...fast }),
+        cameraConfig({ id: 'badpath', source: `rtsp://admin:secret@${base}/nothing-here`, ...fast }),
+        cameraConfig({ id: 'noserver', source: `rtsp://admin:secret@127.0.0.1:${closed}/live`, ...fast }),
+      ],
+      bus: rec.bus,
+      log,
+    });
+    cams.start();
+    tracker.watch(cams);
+    const byId = () => Object.fromEntries((cams?.statuses() ?? []).map((s) => [s.cameraId, s]));
+    await waitFor(
+      () => {
+        const s = byId();
+        return (
+          s.good1?.state === 'online' &&
+          s.good2?.state === 'online' &&
+          s.badpass?.lastError &&
+          s.badpath?.lastError &&
+          s.noserver?.lastError
+        );
+      },
+      { timeoutMs: 20_000, message: 'all cameras settled' },
+    );
+    const s = byId();
+    expect(s.badpass).toMatchObject({ state: 'offline', lastError: 'authentication failed (401)' });
+    expect(s.badpath).toMatchObject({ state: 'offline', lastError: 'stream not found (404)' });
+    expect(s.noserver).toMatchObject({ state: 'offline', lastError: 'connection refused' });
+
+    // Both good cameras deliver their own size.
+    await waitFor(() => rec.framesOf('good2').length >= 2, { timeoutMs: 10_000, message: 'good2 frames' });
+    expect(
+      rec
+        .framesOf('good1')
+        .every((f) => f.width === 160 && f.height === 120 && f.data.length === 160 * 120 * 3),
+    ).toBe(true);
+    expect(
+      rec
+        .framesOf('good2')
+        .every((f) => f.width === 128 && f.height === 96 && f.data.length === 128 * 96 * 3),
+    ).toBe(true);
+    expect(rec.framesOf('good1').length).toBeGreaterThan(rec.framesOf('good2').length);
+
+    const health = cams.health();
+    expect(health.state).toBe('degraded');
+    expect(health.detail).toContain('badpass offline since');
+    expect(health.detail).toContain('authentication failed (401)');
+    expect(health.detail).toMatch(/good1 online, [\d.]+ fps/);
+
+    // Wait until at least one failing camera has retried (its stderr lines were logged once).
+    await waitFor(() => (byId().badpass?.restarts ?? 0) >= 2, { timeoutMs: 10_000, message: 'retries' });
+    await cams.stop();
+    cams = null;
+    const logged = text();
+    expect(logged).toContain('401 Unauthorized'); // ffmpeg's own words made it into the log...
+    expect(logged).toContain('rtsp://***:***@127.0.0.1'); // ...with the URL redacted
+    expect(logged).not.toContain('secret');
+    expect(JSON.stringify(rec.statuses)).not.toContain('secret');
+    expect(JSON.stringify(health)).not.toContain('secret');
+  });
+});
