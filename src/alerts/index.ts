@@ -47,6 +47,9 @@ export interface Alerts {
   health(): ComponentHealth;
 }
 
+/** A store error this recent makes the stage degraded. */
+const RECENT_ERROR_MS = 5 * 60_000;
+
 export function createAlerts(deps: AlertsDeps): Alerts {
   const log = deps.log.child({ stage: 'alerts' });
   const now = deps.now ?? Date.now;
@@ -62,6 +65,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     lastLatencyMs: null as number | null,
     errors: 0,
     lastError: null as string | null,
+    lastErrorAt: 0,
   };
 
   const publish = (kind: 'verdict' | 'alert', payload: object): void => {
@@ -81,6 +85,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   const fail = (err: unknown, what: string): null => {
     stats.errors += 1;
     stats.lastError = err instanceof Error ? err.message : String(err);
+    stats.lastErrorAt = now();
     log.error({ err }, what);
     return null;
   };
@@ -111,7 +116,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         caption: describeMismatch(v),
       })
       .then((snapshotId) => {
-        if (!snapshotId || stopped) return;
+        if (!snapshotId) return; // stop() waits for this, so the database is still open
         verdicts.setSnapshot(v.id, snapshotId);
         alerts.setSnapshot(alertId, snapshotId);
         changed(alertId);
@@ -248,7 +253,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         errors: stats.errors,
         lastError: stats.lastError,
       };
-      if (stats.lastError)
+      if (stats.lastError && now() - stats.lastErrorAt < RECENT_ERROR_MS)
         return { state: 'degraded', detail: `alert store error: ${stats.lastError}`, data };
       return {
         state: 'ok',

@@ -7,13 +7,20 @@ import { redactUrl, type Logger } from '../log.js';
 import type { CameraStatus, Frame } from '../types.js';
 import { BACKOFF_RESET_MS, backoffDelayMs } from './backoff.js';
 import { createStatusTracker } from './camera-status.js';
-import { ffmpegArgs, sourceKind } from './ffmpeg-args.js';
+import { ffmpegArgs, RTSP_TIMEOUT_US, sourceKind } from './ffmpeg-args.js';
 import { endProcess, spawnFfmpeg, type FfmpegProcess } from './ffmpeg-process.js';
 import { createFrameReader } from './frame-reader.js';
 import { createMotionGate } from './motion-gate.js';
 import { startSimFeeder, type SimClock, type SimFeeder, type SimFrameSource } from './sim-source.js';
 import { classifyExit, createStderrLog } from './stderr-log.js';
 
+/** Full detection rate is kept this long after the last motion (config `motionHoldMs`). */
+export const MOTION_HOLD_MS_DEFAULT = 2000;
+/**
+ * The first frame of a connection may take longer than a stall: RTSP handshake, stream probing
+ * and waiting for a key frame (IP cameras often send one every 2-4 s, "smart codecs" less often).
+ */
+export const FIRST_FRAME_TIMEOUT_MS = 10_000;
 /** cameraStatus is re-emitted this often even without a change (retained MQTT heartbeat). */
 export const STATUS_INTERVAL_MS = 5000;
 
@@ -48,7 +55,7 @@ export function createCamera(deps: CameraDeps): Camera {
     fps: deps.sim?.fps ?? cam.fps,
     idleFps: cam.idleFps,
     motionThreshold: cam.motionThreshold,
-    holdMs: cam.motionHoldMs,
+    holdMs: cam.motionHoldMs ?? MOTION_HOLD_MS_DEFAULT,
   });
   const reader = createFrameReader(frameBytes, onFrame);
   const simClock: SimClock = { seq: 0, startMs: Date.now() };
@@ -156,7 +163,9 @@ export function createCamera(deps: CameraDeps): Camera {
     const since = feeder ? feeder.oldestWrittenAt() : (lastFrameAt ?? spawnedAt);
     if (since === null) return;
     const idleMs = Date.now() - since;
-    if (!proc || killReason !== null || idleMs <= cam.stallTimeoutMs) return;
+    const limitMs =
+      lastFrameAt === null ? Math.max(cam.stallTimeoutMs, FIRST_FRAME_TIMEOUT_MS) : cam.stallTimeoutMs;
+    if (!proc || killReason !== null || idleMs <= limitMs) return;
     const secs = (idleMs / 1000).toFixed(1);
     killReason =
       lastFrameAt === null ? `timed out (no frame within ${secs} s)` : `stalled (no frame for ${secs} s)`;
@@ -181,6 +190,17 @@ export function createCamera(deps: CameraDeps): Camera {
     let reason = spawnFailed
       ? `cannot start ffmpeg: ${error.message}`
       : (killReason ?? classifyExit(lines, code, signal));
+    // A server that accepts the connection and then says nothing: ffmpeg 5.1 gives up after its
+    // -timeout with "Invalid data found", which would send a technician looking at codecs.
+    const silentMs = Date.now() - spawnedAt;
+    if (
+      kind === 'rtsp' &&
+      runFirstFrameAt === null &&
+      reason.startsWith('invalid data') &&
+      silentMs >= RTSP_TIMEOUT_US / 1000 - 500
+    ) {
+      reason = 'timed out (server did not answer)';
+    }
     if (finalReason === null && kind === 'file' && !cam.loop && code === 0 && killReason === null) {
       finalReason = 'ended (end of file)';
     }

@@ -18,7 +18,8 @@ import type { Dashboard, DashboardDeps } from './types.js';
 
 export type { Dashboard, DashboardDeps } from './types.js';
 
-export const isLoopback = (host: string): boolean => /^127\./.test(host) || host === '::1' || host === 'localhost';
+export const isLoopback = (host: string): boolean =>
+  /^127\./.test(host) || host === '::1' || host === 'localhost';
 
 /** The address to print: the bind address, or for a wildcard bind the box's first LAN IPv4. */
 function publicHost(bind: string): string {
@@ -55,7 +56,12 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
         log,
         heartbeatMs: config.sseHeartbeatMs,
         maxBufferedBytes: config.sseMaxBufferedBytes,
-        present: { alert: (a) => alertDto(a, menu), verdict: (v) => verdictDto(v, menu), camera: (c) => c, order: (o) => orderDto(o, menu) },
+        present: {
+          alert: (a) => alertDto(a, menu),
+          verdict: (v) => verdictDto(v, menu),
+          camera: (c) => c,
+          order: (o) => orderDto(o, menu),
+        },
       });
       const live = createLiveEncoder({
         bus: deps.bus,
@@ -87,11 +93,16 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
         streams,
       };
       const token = auth.initSetup();
-      if (token) log.warn('no admin account yet: open the setup link printed on the console to set the admin password');
+      if (token)
+        log.warn(
+          'no admin account yet: open the setup link printed on the console to set the admin password',
+        );
       off.push(deps.bus.on('brokerStatus', 'dashboard', (b) => void (broker = b)));
       sse.start();
       metrics.start();
-      const https = tls ? { cert: readFileSync(config.tlsCert as string), key: readFileSync(config.tlsKey as string) } : null;
+      const https = tls
+        ? { cert: readFileSync(config.tlsCert as string), key: readFileSync(config.tlsKey as string) }
+        : null;
       app = await buildApp(ctx, { https, loopbackOnly: isLoopback(config.bind) });
       await app.listen({ host: config.bind, port: config.port });
       const addr = app.server.address();

@@ -8,7 +8,8 @@ const fmtLabels = (l: Labels): string => {
   const parts = Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`);
   return parts.length ? `{${parts.join(',')}}` : '';
 };
-const fmtNum = (n: number): string => (Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN');
+const fmtNum = (n: number): string =>
+  Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN';
 
 class Family {
   readonly values = new Map<string, { labels: Labels; value: number }>();
@@ -28,7 +29,8 @@ class Family {
   }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
-    for (const { labels, value } of this.values.values()) lines.push(`${this.name}${fmtLabels(labels)} ${fmtNum(value)}`);
+    for (const { labels, value } of this.values.values())
+      lines.push(`${this.name}${fmtLabels(labels)} ${fmtNum(value)}`);
     return lines.join('\n');
   }
 }
@@ -54,14 +56,22 @@ class Histogram {
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     this.buckets.forEach((b, i) => lines.push(`${this.name}_bucket{le="${b}"} ${this.counts[i] ?? 0}`));
-    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${fmtNum(this.sum)}`, `${this.name}_count ${this.count}`);
+    lines.push(
+      `${this.name}_bucket{le="+Inf"} ${this.count}`,
+      `${this.name}_sum ${fmtNum(this.sum)}`,
+      `${this.name}_count ${this.count}`,
+    );
     return lines.join('\n');
   }
 }
 
 /** Rejection reasons are free text; the class is its first words (before ":"), capped in number. */
 export function reasonClass(reason: string, known: Set<string>, maxClasses = 20): string {
-  const head = (reason.split(':')[0] ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 40);
+  const head = (reason.split(':')[0] ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
+    .slice(0, 40);
   const cls = head || 'other';
   if (known.has(cls)) return cls;
   if (known.size >= maxClasses) return 'other';
@@ -91,14 +101,30 @@ export function createMetrics(src: MetricsSources): Metrics {
   const frames = new Family(`${p}frames_total`, 'counter', 'Frames decoded per camera.');
   const fps = new Family(`${p}camera_fps`, 'gauge', 'Frames per second delivered to detection.');
   const up = new Family(`${p}camera_up`, 'gauge', '1 when the camera is online.');
-  const dropped = new Family(`${p}frames_dropped_total`, 'counter', 'Frames dropped because detection was busy (newest wins).');
+  const dropped = new Family(
+    `${p}frames_dropped_total`,
+    'counter',
+    'Frames dropped because detection was busy (newest wins).',
+  );
   const verdicts = new Family(`${p}verdicts_total`, 'counter', 'Verdicts by result.');
-  const rejected = new Family(`${p}rejected_messages_total`, 'counter', 'Rejected POS/KDS messages by reason class.');
+  const rejected = new Family(
+    `${p}rejected_messages_total`,
+    'counter',
+    'Rejected POS/KDS messages by reason class.',
+  );
   const alertsOpen = new Family(`${p}alerts_open`, 'gauge', 'Alerts waiting for staff.');
   const sse = new Family(`${p}dashboard_event_clients`, 'gauge', 'Open live-event (SSE) connections.');
   const viewers = new Family(`${p}live_viewers`, 'gauge', 'Open live-view streams.');
-  const encodes = new Family(`${p}live_encodes_total`, 'counter', 'JPEG encodes for the live view (one per frame, shared by all viewers).');
-  const inference = new Histogram(`${p}inference_ms`, 'Detector inference time per frame (ms).', [5, 10, 20, 35, 50, 75, 100, 150, 250, 500, 1000]);
+  const encodes = new Family(
+    `${p}live_encodes_total`,
+    'counter',
+    'JPEG encodes for the live view (one per frame, shared by all viewers).',
+  );
+  const inference = new Histogram(
+    `${p}inference_ms`,
+    'Detector inference time per frame (ms).',
+    [5, 10, 20, 35, 50, 75, 100, 150, 250, 500, 1000],
+  );
   const reasonClasses = new Set<string>();
   for (const r of ['ok', 'mismatch', 'uncertain', 'unlinked']) verdicts.set({ result: r }, 0);
   const off: Array<() => void> = [];
@@ -109,7 +135,9 @@ export function createMetrics(src: MetricsSources): Metrics {
         src.bus.on('frame', 'metrics', (f) => frames.inc({ camera: f.cameraId })),
         src.bus.on('detections', 'metrics', (d) => inference.observe(d.inferenceMs)),
         src.bus.on('verdict', 'metrics', (v) => verdicts.inc({ result: v.result })),
-        src.bus.on('rejected', 'metrics', (r) => rejected.inc({ reason_class: reasonClass(r.reason, reasonClasses) })),
+        src.bus.on('rejected', 'metrics', (r) =>
+          rejected.inc({ reason_class: reasonClass(r.reason, reasonClasses) }),
+        ),
       );
     },
     stop() {
@@ -125,7 +153,19 @@ export function createMetrics(src: MetricsSources): Metrics {
       sse.set({}, src.sseClients());
       viewers.set({}, src.liveViewers());
       encodes.set({}, src.liveEncodes());
-      const all = [frames, fps, up, dropped, inference, verdicts, rejected, alertsOpen, sse, viewers, encodes];
+      const all = [
+        frames,
+        fps,
+        up,
+        dropped,
+        inference,
+        verdicts,
+        rejected,
+        alertsOpen,
+        sse,
+        viewers,
+        encodes,
+      ];
       return all.map((m) => m.render()).join('\n') + '\n';
     },
   };

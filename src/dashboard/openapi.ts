@@ -54,7 +54,8 @@ export function collectRoutes(app: FastifyInstance): Recorded[] {
     const methods = (Array.isArray(r.method) ? r.method : [r.method]).filter((m) => m !== 'HEAD');
     const schema = (r.schema ?? {}) as RouteSchema;
     if (schema.hide || r.url.startsWith('/ui/')) return;
-    for (const method of methods) routes.push({ method: method.toLowerCase(), url: r.url, schema, access: r.config?.access ?? 'staff' });
+    for (const method of methods)
+      routes.push({ method: method.toLowerCase(), url: r.url, schema, access: r.config?.access ?? 'staff' });
   });
   return routes;
 }
@@ -74,7 +75,10 @@ export function openApiDocument(routes: Recorded[], info: { title: string; versi
     const s = r.schema;
     const responses: Record<string, unknown> = {};
     for (const [code, body] of Object.entries(s.response ?? {})) {
-      responses[code] = { description: code === '200' || code === '201' ? 'OK' : 'Error', content: { 'application/json': { schema: plain(body) } } };
+      responses[code] = {
+        description: code === '200' || code === '201' ? 'OK' : 'Error',
+        content: { 'application/json': { schema: plain(body) } },
+      };
     }
     if (!responses['200'] && !responses['201']) {
       const type = s.produces?.[0] ?? 'application/json';
@@ -85,23 +89,41 @@ export function openApiDocument(routes: Recorded[], info: { title: string; versi
       summary: s.summary ?? '',
       operationId: `${r.method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c?: string) => (c ? c.toUpperCase() : ''))}`,
       security: SECURITY[r.access] ?? SECURITY.staff,
-      parameters: [...(s.params ? parameters(s.params, 'path') : []), ...(s.querystring ? parameters(s.querystring, 'query') : [])],
+      parameters: [
+        ...(s.params ? parameters(s.params, 'path') : []),
+        ...(s.querystring ? parameters(s.querystring, 'query') : []),
+      ],
       responses,
     };
-    if (s.body) op.requestBody = { required: true, content: { 'application/json': { schema: plain(s.body) } } };
+    if (s.body)
+      op.requestBody = { required: true, content: { 'application/json': { schema: plain(s.body) } } };
     if (['post', 'put', 'patch', 'delete'].includes(r.method) && r.access !== 'public') {
-      (op.parameters as unknown[]).push({ name: 'X-CSRF-Token', in: 'header', required: true, schema: { type: 'string' }, description: 'From GET /api/me.' });
+      (op.parameters as unknown[]).push({
+        name: 'X-CSRF-Token',
+        in: 'header',
+        required: true,
+        schema: { type: 'string' },
+        description: 'From GET /api/me.',
+      });
     }
     (paths[path] ??= {})[r.method] = op;
   }
   return {
     openapi: '3.0.3',
-    info: { ...info, description: 'traycheck dashboard API. Mutations need the session cookie, X-CSRF-Token and a same-origin Origin.' },
+    info: {
+      ...info,
+      description:
+        'traycheck dashboard API. Mutations need the session cookie, X-CSRF-Token and a same-origin Origin.',
+    },
     paths,
     components: {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'traycheck_session' },
-        metricsToken: { type: 'http', scheme: 'bearer', description: 'dashboard.metricsToken, for /metrics and /api/health' },
+        metricsToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'dashboard.metricsToken, for /metrics and /api/health',
+        },
       },
     },
   };

@@ -84,7 +84,10 @@ export function verdictDto(v: Verdict, menu: Menu) {
 }
 
 export function orderLines(items: Order['items'], menu: Menu): string[] {
-  return items.map((l) => `${l.qty} × ${menu[l.sku]?.name ?? l.sku}${l.modifiers?.length ? ` (${l.modifiers.join(', ')})` : ''}`);
+  return items.map(
+    (l) =>
+      `${l.qty} × ${menu[l.sku]?.name ?? l.sku}${l.modifiers?.length ? ` (${l.modifiers.join(', ')})` : ''}`,
+  );
 }
 
 export function orderDto(o: Order, menu: Menu) {

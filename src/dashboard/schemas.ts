@@ -70,10 +70,21 @@ export const OrderRow = Type.Object({
   readyAt: Nullable(Type.Number()),
   updatedAt: Type.Number(),
   lines: Type.Array(Type.String()),
-  verdict: Nullable(Type.Object({ id: Type.Integer(), result: Type.String(), summary: Type.String(), snapshotId: Nullable(Type.String()) })),
+  verdict: Nullable(
+    Type.Object({
+      id: Type.Integer(),
+      result: Type.String(),
+      summary: Type.String(),
+      snapshotId: Nullable(Type.String()),
+    }),
+  ),
 });
 
-export const Percentiles = Type.Object({ p50: Nullable(Type.Number()), p95: Nullable(Type.Number()), n: Type.Integer() });
+export const Percentiles = Type.Object({
+  p50: Nullable(Type.Number()),
+  p95: Nullable(Type.Number()),
+  n: Type.Integer(),
+});
 
 export const PeriodStats = Type.Object({
   from: Type.Number(),
@@ -93,7 +104,13 @@ export const ManagerStats = Type.Object({
   today: PeriodStats,
   last7Days: PeriodStats,
   daily: Type.Array(
-    Type.Object({ day: Type.String(), from: Type.Number(), traysVerified: Type.Integer(), mismatches: Type.Integer(), errorsCaught: Type.Integer() }),
+    Type.Object({
+      day: Type.String(),
+      from: Type.Number(),
+      traysVerified: Type.Integer(),
+      mismatches: Type.Integer(),
+      errorsCaught: Type.Integer(),
+    }),
   ),
 });
 

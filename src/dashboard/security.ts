@@ -58,7 +58,8 @@ export function installSecurity(app: FastifyInstance, opts: SecurityOptions): vo
 
   app.addHook('onSend', async (req, reply, payload) => {
     reply.headers(headers);
-    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
     return payload;
   });
 
@@ -67,9 +68,11 @@ export function installSecurity(app: FastifyInstance, opts: SecurityOptions): vo
     // Unknown routes have no url: let them reach the 404 handler. UI assets (/ui/*) are public;
     // any other route without an explicit access level needs a login.
     const url = req.routeOptions.url;
-    const access: Access = url === undefined || url.startsWith('/ui/') ? 'public' : (req.routeOptions.config.access ?? 'staff');
+    const access: Access =
+      url === undefined || url.startsWith('/ui/') ? 'public' : (req.routeOptions.config.access ?? 'staff');
 
-    if (MUTATING.has(req.method) && !sameOrigin(req, opts.tls)) return deny(reply, 403, 'cross-origin request refused');
+    if (MUTATING.has(req.method) && !sameOrigin(req, opts.tls))
+      return deny(reply, 403, 'cross-origin request refused');
 
     switch (access) {
       case 'public':
@@ -78,12 +81,14 @@ export function installSecurity(app: FastifyInstance, opts: SecurityOptions): vo
         if (!req.session) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
         return;
       case 'monitor':
-        if (req.session || bearerOk(req, opts.metricsToken) || (opts.loopbackOnly && !opts.metricsToken)) return;
+        if (req.session || bearerOk(req, opts.metricsToken) || (opts.loopbackOnly && !opts.metricsToken))
+          return;
         return deny(reply, 401, 'authentication required (login session or metrics bearer token)');
       case 'staff':
       case 'admin':
         if (!req.session) return deny(reply, 401, 'authentication required');
-        if (access === 'admin' && req.session.role !== 'admin') return deny(reply, 403, 'admin role required');
+        if (access === 'admin' && req.session.role !== 'admin')
+          return deny(reply, 403, 'admin role required');
         if (MUTATING.has(req.method)) {
           const token = req.headers['x-csrf-token'];
           if (typeof token !== 'string' || !safeEqual(token, req.session.csrfToken)) {

@@ -61,7 +61,7 @@ export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise
   await pageRoutes(app);
 
   let doc: unknown = null;
-  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => {
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => {
     doc ??= openApiDocument(routes, { title: 'traycheck dashboard API', version: ctx.deps.version });
     return doc;
   });

@@ -2,15 +2,14 @@
 // optionally writing annotated JPEGs. Mounted into src/cli by the lead.
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import sharp from 'sharp';
-import { applyDefaults } from '../config/defaults.js';
 import type { DetectorConfig } from '../config/schema.js';
-import { DetectorSection } from '../config/sections/detector.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Detection } from '../types.js';
 import { writeAnnotated } from './annotate.js';
+import { detectorConfig } from './defaults.js';
 import { isFamily } from './decoders/index.js';
 import { createDetector } from './detector.js';
+import { decodeImage, detectImage } from './image.js';
 import { FAMILIES } from './decoders/types.js';
 
 export interface DetectCommandArgs {
@@ -34,12 +33,6 @@ interface ImageResult {
 }
 
 const round = (v: number, digits: number): number => Number(v.toFixed(digits));
-
-async function decodeImage(file: string): Promise<{ rgb: Buffer; width: number; height: number }> {
-  const { data, info } = await sharp(file).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
-  return { rgb: data, width: info.width, height: info.height };
-}
 
 function table(r: ImageResult): string {
   if (r.error) return `${r.file}: error: ${r.error}\n`;
@@ -65,12 +58,12 @@ export async function runDetectCommand(args: DetectCommandArgs, out: NodeJS.Writ
     out.write('error: give at least one image file\n');
     return 2;
   }
-  const config = applyDefaults(DetectorSection as unknown as Record<string, unknown>, {
+  const config = detectorConfig({
     model: args.model,
-    ...(args.family ? { family: args.family } : {}),
-    ...(args.labels ? { labelsFile: args.labels } : {}),
-    ...(args.threshold !== undefined ? { scoreThreshold: args.threshold } : {}),
-  }) as DetectorConfig;
+    family: args.family as DetectorConfig['family'] | undefined,
+    labelsFile: args.labels,
+    scoreThreshold: args.threshold,
+  });
   if (args.annotate) {
     try {
       await mkdir(args.annotate, { recursive: true });
@@ -92,7 +85,7 @@ export async function runDetectCommand(args: DetectCommandArgs, out: NodeJS.Writ
       let result: ImageResult;
       try {
         const { rgb, width, height } = await decodeImage(file);
-        const fd = await detector.detect({ cameraId: 'cli', seq: i, ts: Date.now(), width, height, data: rgb });
+        const fd = await detectImage(detector, { rgb, width, height }, i);
         const detections = fd.detections.map((d) => ({ label: d.label, score: round(d.score, 4), box: d.box.map((v) => round(v, 1)) as Detection['box'] }));
         result = { file, width, height, inferenceMs: round(fd.inferenceMs, 2), detections };
         if (args.annotate) {

@@ -6,10 +6,10 @@ import * as ort from 'onnxruntime-node';
 import type { DetectorConfig } from '../config/schema.js';
 import type { ComponentHealth } from '../health/types.js';
 import type { Logger } from '../log.js';
-import type { Detection, Frame, FrameDetections } from '../types.js';
-import { createPreprocessor, toFramePx, type Preprocessor } from './letterbox.js';
+import type { Frame, FrameDetections } from '../types.js';
+import { createPreprocessor, type Preprocessor } from './letterbox.js';
 import { loadModel, type LoadedModel, type ModelInfo } from './model.js';
-import { clipBox, nmsClassWise } from './nms.js';
+import { postprocess } from './postprocess.js';
 
 export interface DetectorDeps {
   config: DetectorConfig;
@@ -67,14 +67,14 @@ export function createDetector(deps: DetectorDeps): Detector {
     const result = await m.session.run({ [m.info.inputName]: tensor });
     const out = result[m.info.outputName] as ort.Tensor;
     const t2 = performance.now();
-    let candidates = m.decoder.decode({ data: out.data as Float32Array, dims: out.dims, inputW, inputH, thresholds });
-    if (m.decoder.needsNms) candidates = nmsClassWise(candidates, config.nmsIou, config.maxDetections);
-    else candidates = candidates.sort((a, b) => b.score - a.score).slice(0, config.maxDetections);
-    const detections: Detection[] = [];
-    for (const c of candidates) {
-      const box = clipBox(toFramePx(c.box, geom), frame.width, frame.height);
-      if (box) detections.push({ label: m.info.labels[c.classId] ?? `class${c.classId}`, score: c.score, box });
-    }
+    const candidates = m.decoder.decode({ data: out.data as Float32Array, dims: out.dims, inputW, inputH, thresholds });
+    const detections = postprocess(candidates, {
+      needsNms: m.decoder.needsNms,
+      nmsIou: config.nmsIou,
+      maxDetections: config.maxDetections,
+      geometry: geom,
+      labels: m.info.labels,
+    });
     const t3 = performance.now();
     timings = { preprocessMs: t1 - t0, runMs: t2 - t1, decodeMs: t3 - t2, totalMs: t3 - t0 };
     return { cameraId: frame.cameraId, seq: frame.seq, ts: frame.ts, width: frame.width, height: frame.height, detections, inferenceMs: t3 - t0 };

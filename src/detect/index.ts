@@ -7,3 +7,4 @@ export { checkMenuLabels, applyAliases, parseNames } from './labels.js';
 export { boxCentreInZone, filterToZone, pointInPolygon, type ZonePoint } from './zone.js';
 export { FAMILIES, type Family } from './decoders/index.js';
 export { readOnnxMeta, type OnnxModelMeta } from './onnx-meta.js';
+export { detectorConfig } from './defaults.js';

@@ -183,7 +183,7 @@ export function createSnapshotStore(deps: SnapshotDeps): SnapshotStore {
         for (const r of q.older.all(at - cfg.retentionDays * DAY_MS)) drop(r);
         let total = store.totalBytes();
         if (total <= cfg.maxBytes) return;
-        for (const r of q.oldest.iterate()) {
+        for (const r of q.oldest.all()) {
           if (total <= cfg.maxBytes) break;
           total -= r.bytes;
           drop(r);

@@ -70,7 +70,14 @@ export function createUsersRepo(db: Db): UsersRepo {
     ),
     sGet: db.prepare<
       [string, number],
-      { id_hash: string; username: string; csrf_token: string; created_at: number; expires_at: number; role: string }
+      {
+        id_hash: string;
+        username: string;
+        csrf_token: string;
+        created_at: number;
+        expires_at: number;
+        role: string;
+      }
     >(
       `SELECT s.id_hash, s.username, s.csrf_token, s.created_at, s.expires_at, u.role
          FROM sessions s JOIN users u ON u.username = s.username
@@ -79,7 +86,9 @@ export function createUsersRepo(db: Db): UsersRepo {
     sDel: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
     sExpire: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
     mGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-    mSet: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    mSet: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ),
     mDel: db.prepare('DELETE FROM meta WHERE key = ?'),
   };
 

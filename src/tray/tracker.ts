@@ -4,7 +4,7 @@
 // content is reported once as `changed`; a tray unseen for departAfterMs has `departed`.
 // Empty trays settle like any other (the verifier decides what an empty tray means).
 import type { TrayConfig } from '../config/schema.js';
-import type { Box, Detection, FrameDetections, LabelCounts, TrayObservation } from '../types.js';
+import type { Box, FrameDetections, LabelCounts, TrayObservation } from '../types.js';
 import { assignFrame, type FrameTray } from './assign.js';
 import { matchBoxes } from './match.js';
 import { sameCounts, uncertainLabels, voteCounts, type VoteFrame } from './vote.js';

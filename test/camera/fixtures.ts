@@ -39,7 +39,7 @@ export function recorder(keepPixels = false): Recorder {
 }
 
 /** A debug-level JSON logger whose output lands in `text()`. */
-export function memoryLogger(): { log: Logger; text(): string } {
+export function memoryLogger(): { log: Logger; text: () => string } {
   const chunks: string[] = [];
   const log = createLogger({ level: 'debug', destination: { write: (s: string) => void chunks.push(s) } });
   return { log, text: () => chunks.join('') };

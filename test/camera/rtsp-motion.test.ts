@@ -12,7 +12,7 @@ let cams: Cameras | null = null;
 const tracker = pidTracker();
 
 beforeAll(async () => {
-  server = await startRtspServer({ width: 640, height: 480, fps: 25, pattern: 'smpte' });
+  server = await startRtspServer({ width: 640, height: 480, fps: 25, pattern: 'solid-color' });
 });
 
 afterEach(async () => {
@@ -54,41 +54,36 @@ describe('motion gate on RTSP', () => {
       message: 'idle on a static scene',
     });
 
-    // Idle: ~1 fps to detection while ffmpeg still delivers ~5 fps.
+    // Idle: over the next 20 frames from ffmpeg (~4 s at 5 fps) only ~1 in 5 goes to detection.
+    const st0 = cams.statuses()[0];
     const n0 = rec.frames.length;
-    const total0 = cams.statuses()[0]?.framesTotal ?? 0;
     const t0 = Date.now();
-    await waitFor(() => Date.now() - t0 >= 4000, { timeoutMs: 6000 });
-    const secs = (Date.now() - t0) / 1000;
-    const idleRate = (rec.frames.length - n0) / secs;
-    const ingestRate = ((cams.statuses()[0]?.framesTotal ?? 0) - total0) / secs;
-    expect(idleRate).toBeGreaterThanOrEqual(0.5);
-    expect(idleRate).toBeLessThanOrEqual(1.5);
-    expect(ingestRate).toBeGreaterThan(3.5);
-    expect(cams.statuses()[0]?.framesSkipped).toBeGreaterThan(0);
+    await waitFor(() => (cams?.statuses()[0]?.framesTotal ?? 0) >= (st0?.framesTotal ?? 0) + 20, {
+      timeoutMs: 10_000,
+    });
+    const idleForwarded = rec.frames.length - n0;
+    expect(idleForwarded).toBeGreaterThanOrEqual(2);
+    expect(idleForwarded).toBeLessThanOrEqual(6);
+    const ingestRate = (20 * 1000) / (Date.now() - t0);
+    expect(ingestRate).toBeGreaterThan(3.5); // ffmpeg keeps decoding at full rate
+    expect(cams.statuses()[0]?.framesSkipped).toBeGreaterThanOrEqual(14);
     expect(cams.statuses()[0]?.ingestFps).toBeGreaterThan(3);
 
     // Change: the moving ball pattern.
     const changedAt = Date.now();
     await server.setPattern('ball');
-    await waitFor(
-      () =>
-        rec.statuses.some((s) => s.idle === false && s.since >= 0 && Date.now() >= changedAt) &&
-        cams?.statuses()[0]?.idle === false,
-      {
-        timeoutMs: 5000,
-        message: 'full rate after change',
-      },
-    );
+    await waitFor(() => cams?.statuses()[0]?.idle === false, {
+      timeoutMs: 5000,
+      message: 'full rate after change',
+    });
+    // End-to-end: pattern switch → x264 → RTSP → ffmpeg → gate, plus up to one 200 ms frame slot.
     const wakeMs = Date.now() - changedAt;
+    // Busy: every frame from ffmpeg goes to detection.
+    const total1 = cams.statuses()[0]?.framesTotal ?? 0;
     const n1 = rec.frames.length;
-    const t1 = Date.now();
-    await waitFor(() => Date.now() - t1 >= 2000, { timeoutMs: 4000 });
-    const busyRate = (rec.frames.length - n1) / ((Date.now() - t1) / 1000);
-    expect(busyRate).toBeGreaterThan(3.5);
+    await waitFor(() => (cams?.statuses()[0]?.framesTotal ?? 0) >= total1 + 10, { timeoutMs: 6000 });
+    expect(rec.frames.length - n1).toBeGreaterThanOrEqual(9);
     expect(cams.statuses()[0]?.idle).toBe(false);
-    console.log(
-      `motion gate: idle ${idleRate.toFixed(2)} fps, ingest ${ingestRate.toFixed(2)} fps, busy ${busyRate.toFixed(2)} fps, wake after ${wakeMs} ms`,
-    );
+    expect(wakeMs).toBeLessThan(5000);
   });
 });

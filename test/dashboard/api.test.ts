@@ -16,20 +16,36 @@ afterEach(async () => {
   await h.stop();
 });
 
-const get = (url: string, headers: Record<string, string> = { cookie: admin.headers.cookie as string }) => h.app.inject({ url, headers });
+const get = (url: string, headers: Record<string, string> = { cookie: admin.headers.cookie as string }) =>
+  h.app.inject({ url, headers });
 
 describe('alerts API', () => {
   it('lists open alerts in plain words and acknowledges one', async () => {
-    const a = h.alerts.raise(makeVerdict({ orderId: '1042', missing: { fries: 1 }, extra: { drink: 1 }, snapshotId: 'abcdef12' }));
+    const a = h.alerts.raise(
+      makeVerdict({ orderId: '1042', missing: { fries: 1 }, extra: { drink: 1 }, snapshotId: 'abcdef12' }),
+    );
     const list = (await get('/api/alerts')).json();
     expect(list.alerts).toHaveLength(1);
-    expect(list.alerts[0]).toMatchObject({ id: a.id, orderId: '1042', summary: 'Missing: 1 × Fries · Extra: 1 × Cola', snapshotId: 'abcdef12' });
-    const ack = await h.app.inject({ method: 'POST', url: `/api/alerts/${a.id}/ack`, headers: admin.headers });
+    expect(list.alerts[0]).toMatchObject({
+      id: a.id,
+      orderId: '1042',
+      summary: 'Missing: 1 × Fries · Extra: 1 × Cola',
+      snapshotId: 'abcdef12',
+    });
+    const ack = await h.app.inject({
+      method: 'POST',
+      url: `/api/alerts/${a.id}/ack`,
+      headers: admin.headers,
+    });
     expect(ack.statusCode).toBe(200);
     expect(ack.json()).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'admin' });
     expect((await get('/api/alerts')).json().alerts).toHaveLength(0);
-    expect((await h.app.inject({ method: 'POST', url: '/api/alerts/999/ack', headers: admin.headers })).statusCode).toBe(404);
-    expect((await h.app.inject({ method: 'POST', url: '/api/alerts/abc/ack', headers: admin.headers })).statusCode).toBe(400);
+    expect(
+      (await h.app.inject({ method: 'POST', url: '/api/alerts/999/ack', headers: admin.headers })).statusCode,
+    ).toBe(404);
+    expect(
+      (await h.app.inject({ method: 'POST', url: '/api/alerts/abc/ack', headers: admin.headers })).statusCode,
+    ).toBe(400);
   });
 
   it('delivers an alert over Server-Sent Events within a second', async () => {
@@ -47,7 +63,10 @@ describe('alerts API', () => {
       await waitFor(() => chunks.join('').includes(': connected'), { message: 'SSE preamble' });
       const t0 = Date.now();
       const a = h.alerts.raise(makeVerdict({ orderId: '77', missing: { fries: 1 } }));
-      const text = await waitFor(() => chunks.join('').match(/event: alert\ndata: (.+)\n\n/)?.[1], { timeoutMs: 1000, message: 'alert event' });
+      const text = await waitFor(() => chunks.join('').match(/event: alert\ndata: (.+)\n\n/)?.[1], {
+        timeoutMs: 1000,
+        message: 'alert event',
+      });
       expect(Date.now() - t0).toBeLessThan(1000);
       expect(JSON.parse(text)).toMatchObject({ id: a.id, orderId: '77', lines: ['Missing: 1 × Fries'] });
       expect(chunks.join('')).toMatch(/event: verdict\n/);
@@ -91,25 +110,47 @@ describe('health, metrics, documents', () => {
     const ok = await h.app.inject({ url: '/api/health' });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'ok', components: { camera: { state: 'ok' } } });
-    h.state.health = { ...h.state.health, status: 'degraded', components: { camera: { state: 'down', detail: 'camera expo offline' } } };
+    h.state.health = {
+      ...h.state.health,
+      status: 'degraded',
+      components: { camera: { state: 'down', detail: 'camera expo offline' } },
+    };
     const bad = await h.app.inject({ url: '/api/health' });
     expect(bad.statusCode).toBe(503);
-    expect(bad.json()).toMatchObject({ status: 'degraded', components: { camera: { detail: 'camera expo offline' } } });
+    expect(bad.json()).toMatchObject({
+      status: 'degraded',
+      components: { camera: { detail: 'camera expo offline' } },
+    });
   });
 
   it('/metrics speaks the Prometheus text format, fed from bus events', async () => {
     const frame = { cameraId: 'expo', seq: 1, ts: Date.now(), width: 2, height: 2, data: Buffer.alloc(12) };
     h.bus.emit('frame', frame);
     h.bus.emit('frame', { ...frame, seq: 2 });
-    h.bus.emit('detections', { cameraId: 'expo', seq: 2, ts: Date.now(), width: 2, height: 2, detections: [], inferenceMs: 42 });
+    h.bus.emit('detections', {
+      cameraId: 'expo',
+      seq: 2,
+      ts: Date.now(),
+      width: 2,
+      height: 2,
+      detections: [],
+      inferenceMs: 42,
+    });
     h.alerts.raise(makeVerdict({ orderId: '5', missing: { fries: 1 } }));
-    h.bus.emit('rejected', { topic: 't', reason: 'invalid JSON: Unexpected token', payload: '{', ts: Date.now() });
+    h.bus.emit('rejected', {
+      topic: 't',
+      reason: 'invalid JSON: Unexpected token',
+      payload: '{',
+      ts: Date.now(),
+    });
     const res = await h.app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const body = res.body;
     for (const line of body.trim().split('\n')) {
-      expect(line).toMatch(/^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? (-?[0-9.e+]+|\+Inf|NaN))$/);
+      expect(line).toMatch(
+        /^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? (-?[0-9.e+]+|\+Inf|NaN))$/,
+      );
     }
     expect(body).toContain('traycheck_frames_total{camera="expo"} 2');
     expect(body).toContain('traycheck_verdicts_total{result="mismatch"} 1');
@@ -123,28 +164,51 @@ describe('health, metrics, documents', () => {
   });
 
   it('with a metricsToken, /metrics and /api/health need the bearer token or a session', async () => {
-    const dir = h.dir;
     const token = 'm'.repeat(24);
     const t = await startHarness({ config: { metricsToken: token } });
     try {
       expect((await t.app.inject({ url: '/metrics' })).statusCode).toBe(401);
-      expect((await t.app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-xxxxxxxxx' } })).statusCode).toBe(401);
-      expect((await t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
-      expect((await t.app.inject({ url: '/api/health', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+      expect(
+        (await t.app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-xxxxxxxxx' } }))
+          .statusCode,
+      ).toBe(401);
+      expect(
+        (await t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } })).statusCode,
+      ).toBe(200);
+      expect(
+        (await t.app.inject({ url: '/api/health', headers: { authorization: `Bearer ${token}` } }))
+          .statusCode,
+      ).toBe(200);
     } finally {
       await t.stop();
     }
-    expect(dir).toBe(h.dir);
   });
 
   it('serves the OpenAPI document, config schema and POS payload schemas', async () => {
     const doc = (await h.app.inject({ url: '/api/openapi.json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/alerts', '/api/alerts/{id}/ack', '/api/verdicts', '/api/health', '/metrics', '/api/users']));
-    expect(doc.paths['/api/login'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('password');
-    expect(doc.paths['/api/verdicts'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['orderId', 'result', 'from', 'to', 'page']));
-    expect((await h.app.inject({ url: '/api/config/schema.json' })).json()).toMatchObject({ title: 'traycheck configuration' });
-    expect((await h.app.inject({ url: '/api/schemas' })).json()).toEqual({ schemas: [{ name: 'pos-order-placed', url: '/api/schemas/pos-order-placed.json' }] });
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/alerts',
+        '/api/alerts/{id}/ack',
+        '/api/verdicts',
+        '/api/health',
+        '/metrics',
+        '/api/users',
+      ]),
+    );
+    expect(
+      doc.paths['/api/login'].post.requestBody.content['application/json'].schema.properties,
+    ).toHaveProperty('password');
+    expect(doc.paths['/api/verdicts'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['orderId', 'result', 'from', 'to', 'page']),
+    );
+    expect((await h.app.inject({ url: '/api/config/schema.json' })).json()).toMatchObject({
+      title: 'traycheck configuration',
+    });
+    expect((await h.app.inject({ url: '/api/schemas' })).json()).toEqual({
+      schemas: [{ name: 'pos-order-placed', url: '/api/schemas/pos-order-placed.json' }],
+    });
     const one = await h.app.inject({ url: '/api/schemas/pos-order-placed.json' });
     expect(one.statusCode).toBe(200);
     expect(one.json()).toMatchObject({ $id: 'pos-order-placed' });

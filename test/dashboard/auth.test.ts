@@ -12,8 +12,17 @@ afterEach(async () => {
   await h.stop();
 });
 
-const addStaff = async (admin: { headers: Record<string, string> }, username = 'sam', password = 'staff-password-1') => {
-  const res = await h.app.inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { username, password } });
+const addStaff = async (
+  admin: { headers: Record<string, string> },
+  username = 'sam',
+  password = 'staff-password-1',
+) => {
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers: admin.headers,
+    payload: { username, password },
+  });
   expect(res.statusCode).toBe(201);
 };
 
@@ -25,13 +34,25 @@ describe('first-start setup token', () => {
     expect(stored).toBe(sha256Hex(token as string));
     expect((await h.app.inject({ url: '/api/setup' })).json()).toEqual({ pending: true });
 
-    const wrong = await h.app.inject({ method: 'POST', url: '/api/setup', payload: { token: 'x'.repeat(43), password: 'long enough pw' } });
+    const wrong = await h.app.inject({
+      method: 'POST',
+      url: '/api/setup',
+      payload: { token: 'x'.repeat(43), password: 'long enough pw' },
+    });
     expect(wrong.statusCode).toBe(403);
-    const short = await h.app.inject({ method: 'POST', url: '/api/setup', payload: { token, password: 'short' } });
+    const short = await h.app.inject({
+      method: 'POST',
+      url: '/api/setup',
+      payload: { token, password: 'short' },
+    });
     expect(short.statusCode).toBe(400);
     expect(short.json().error).toMatch(/at least 10/);
 
-    const ok = await h.app.inject({ method: 'POST', url: '/api/setup', payload: { token, username: 'boss', password: 'a good long password' } });
+    const ok = await h.app.inject({
+      method: 'POST',
+      url: '/api/setup',
+      payload: { token, username: 'boss', password: 'a good long password' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ username: 'boss', role: 'admin' });
     const setCookie = String(ok.headers['set-cookie']);
@@ -41,7 +62,11 @@ describe('first-start setup token', () => {
 
     expect(h.dash.setupToken()).toBeNull();
     expect(createUsersRepo(h.db).getMeta('dashboard.setup_token_sha256')).toBeNull();
-    const again = await h.app.inject({ method: 'POST', url: '/api/setup', payload: { token, password: 'another long password' } });
+    const again = await h.app.inject({
+      method: 'POST',
+      url: '/api/setup',
+      payload: { token, password: 'another long password' },
+    });
     expect(again.statusCode).toBe(410);
     // The stored password hash is scrypt, salted, never the password.
     const row = createUsersRepo(h.db).get('boss');
@@ -70,10 +95,18 @@ describe('login, sessions, roles', () => {
   it('logs in, refuses a wrong password, logs out', async () => {
     const admin = await setupAdmin(h);
     await addStaff(admin);
-    const bad = await h.app.inject({ method: 'POST', url: '/api/login', payload: { username: 'sam', password: 'wrong-password' } });
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'sam', password: 'wrong-password' },
+    });
     expect(bad.statusCode).toBe(401);
     expect(bad.headers['set-cookie']).toBeUndefined();
-    const unknown = await h.app.inject({ method: 'POST', url: '/api/login', payload: { username: 'nobody', password: 'whatever-pw' } });
+    const unknown = await h.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'nobody', password: 'whatever-pw' },
+    });
     expect(unknown.statusCode).toBe(401);
 
     const s = await login(h, 'sam', 'staff-password-1');
@@ -86,17 +119,27 @@ describe('login, sessions, roles', () => {
 
     const out = await h.app.inject({ method: 'POST', url: '/api/logout', headers: s.headers });
     expect(out.statusCode).toBe(200);
-    expect((await h.app.inject({ url: '/api/me', headers: { cookie: s.headers.cookie as string } })).statusCode).toBe(401);
+    expect(
+      (await h.app.inject({ url: '/api/me', headers: { cookie: s.headers.cookie as string } })).statusCode,
+    ).toBe(401);
   });
 
   it('rate-limits failed logins per user with 429 and Retry-After', async () => {
     const admin = await setupAdmin(h);
     await addStaff(admin);
     for (let i = 0; i < 5; i++) {
-      const r = await h.app.inject({ method: 'POST', url: '/api/login', payload: { username: 'sam', password: `wrong-${i}-xxxxx` } });
+      const r = await h.app.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { username: 'sam', password: `wrong-${i}-xxxxx` },
+      });
       expect(r.statusCode).toBe(401);
     }
-    const limited = await h.app.inject({ method: 'POST', url: '/api/login', payload: { username: 'sam', password: 'staff-password-1' } });
+    const limited = await h.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'sam', password: 'staff-password-1' },
+    });
     expect(limited.statusCode).toBe(429);
     const retry = Number(limited.headers['retry-after']);
     expect(retry).toBeGreaterThan(0);
@@ -107,16 +150,30 @@ describe('login, sessions, roles', () => {
     const admin = await setupAdmin(h);
     await addStaff(admin);
     const staff = await login(h, 'sam', 'staff-password-1');
-    const create = await h.app.inject({ method: 'POST', url: '/api/users', headers: staff.headers, payload: { username: 'eve', password: 'eve-password-1' } });
+    const create = await h.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: staff.headers,
+      payload: { username: 'eve', password: 'eve-password-1' },
+    });
     expect(create.statusCode).toBe(403);
     expect((await h.app.inject({ url: '/api/config', headers: staff.headers })).statusCode).toBe(403);
     const cfg = await h.app.inject({ url: '/api/config', headers: admin.headers });
     expect(cfg.statusCode).toBe(200);
     expect(cfg.json()).toMatchObject({ mqtt: { password: '********' } });
-    const shortPw = await h.app.inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { username: 'eve', password: 'short' } });
+    const shortPw = await h.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin.headers,
+      payload: { username: 'eve', password: 'short' },
+    });
     expect(shortPw.statusCode).toBe(400);
-    expect((await h.app.inject({ method: 'DELETE', url: '/api/users/admin', headers: admin.headers })).statusCode).toBe(403);
-    expect((await h.app.inject({ method: 'DELETE', url: '/api/users/sam', headers: admin.headers })).statusCode).toBe(200);
+    expect(
+      (await h.app.inject({ method: 'DELETE', url: '/api/users/admin', headers: admin.headers })).statusCode,
+    ).toBe(403);
+    expect(
+      (await h.app.inject({ method: 'DELETE', url: '/api/users/sam', headers: admin.headers })).statusCode,
+    ).toBe(200);
     // Deleting a user ends its sessions.
     expect((await h.app.inject({ url: '/api/me', headers: staff.headers })).statusCode).toBe(401);
   });
@@ -126,9 +183,17 @@ describe('request hardening', () => {
   it('unauthenticated mutation → 401; missing or wrong CSRF → 403; foreign Origin → 403', async () => {
     const admin = await setupAdmin(h);
     expect((await h.app.inject({ method: 'POST', url: '/api/alerts/1/ack' })).statusCode).toBe(401);
-    const noCsrf = await h.app.inject({ method: 'POST', url: '/api/alerts/1/ack', headers: { cookie: admin.headers.cookie as string } });
+    const noCsrf = await h.app.inject({
+      method: 'POST',
+      url: '/api/alerts/1/ack',
+      headers: { cookie: admin.headers.cookie as string },
+    });
     expect(noCsrf.statusCode).toBe(403);
-    const wrong = await h.app.inject({ method: 'POST', url: '/api/alerts/1/ack', headers: { ...admin.headers, 'x-csrf-token': 'nope' } });
+    const wrong = await h.app.inject({
+      method: 'POST',
+      url: '/api/alerts/1/ack',
+      headers: { ...admin.headers, 'x-csrf-token': 'nope' },
+    });
     expect(wrong.statusCode).toBe(403);
     const foreign = await h.app.inject({
       method: 'POST',
@@ -136,15 +201,28 @@ describe('request hardening', () => {
       headers: { ...admin.headers, origin: 'http://evil.example', host: 'localhost:80' },
     });
     expect(foreign.statusCode).toBe(403);
-    const good = await h.app.inject({ method: 'POST', url: '/api/alerts/1/ack', headers: { ...admin.headers, origin: 'http://localhost:80', host: 'localhost:80' } });
+    const good = await h.app.inject({
+      method: 'POST',
+      url: '/api/alerts/1/ack',
+      headers: { ...admin.headers, origin: 'http://localhost:80', host: 'localhost:80' },
+    });
     expect(good.statusCode).toBe(404); // passed every check; alert 1 does not exist
     // A cross-site form can only send text/plain: refused.
-    const form = await h.app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'text/plain' }, payload: 'x' });
+    const form = await h.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'x',
+    });
     expect(form.statusCode).toBe(415);
   });
 
   it('refuses oversized bodies with 413', async () => {
-    const res = await h.app.inject({ method: 'POST', url: '/api/login', payload: { username: 'a', password: 'x'.repeat(70_000) } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'a', password: 'x'.repeat(70_000) },
+    });
     expect(res.statusCode).toBe(413);
   });
 
@@ -165,6 +243,8 @@ describe('request hardening', () => {
     const ok = await h.app.inject({ url: '/manager', headers: { cookie: admin.headers.cookie as string } });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('/ui/js/manager.js');
-    expect(sessionCookie({ headers: { 'set-cookie': `traycheck_session=${admin.cookie}` } })).toBe(admin.cookie);
+    expect(sessionCookie({ headers: { 'set-cookie': `traycheck_session=${admin.cookie}` } })).toBe(
+      admin.cookie,
+    );
   });
 });

@@ -27,9 +27,21 @@ export function insertVerdict(db: Db, v: Verdict): number {
          extra_json, unverifiable_json, uncertain_json, snapshot_id, settled_ts, ts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     )
     .run(
-      v.trayId, v.cameraId, v.orderId, v.orderVersion ?? null, v.link, v.result, JSON.stringify(v.expected), JSON.stringify(v.observed),
-      JSON.stringify(v.missing), JSON.stringify(v.extra), JSON.stringify(v.unverifiable), JSON.stringify(v.uncertain), v.snapshotId ?? null,
-      v.settledTs ?? null, v.ts,
+      v.trayId,
+      v.cameraId,
+      v.orderId,
+      v.orderVersion ?? null,
+      v.link,
+      v.result,
+      JSON.stringify(v.expected),
+      JSON.stringify(v.observed),
+      JSON.stringify(v.missing),
+      JSON.stringify(v.extra),
+      JSON.stringify(v.unverifiable),
+      JSON.stringify(v.uncertain),
+      v.snapshotId ?? null,
+      v.settledTs ?? null,
+      v.ts,
     );
   return Number(r.lastInsertRowid);
 }
@@ -53,19 +65,39 @@ export function makeVerdict(p: Partial<Verdict> & { orderId: string | null }): V
 
 export function createFakeAlerts(db: Db, bus: EventBus) {
   const verdictOf = (id: number): Verdict => {
-    const r = db.prepare<[number], Record<string, string | number | null>>('SELECT * FROM verdicts WHERE id = ?').get(id);
+    const r = db
+      .prepare<[number], Record<string, string | number | null>>('SELECT * FROM verdicts WHERE id = ?')
+      .get(id);
     if (!r) throw new Error(`verdict ${id} missing`);
     const j = (k: string) => JSON.parse(String(r[k])) as never;
     return makeVerdict({
-      id, trayId: String(r.tray_id), cameraId: String(r.camera_id), orderId: r.order_id === null ? null : String(r.order_id),
-      result: r.result as Verdict['result'], expected: j('expected_json'), observed: j('observed_json'), missing: j('missing_json'),
-      extra: j('extra_json'), ts: Number(r.ts), snapshotId: r.snapshot_id === null ? null : String(r.snapshot_id),
+      id,
+      trayId: String(r.tray_id),
+      cameraId: String(r.camera_id),
+      orderId: r.order_id === null ? null : String(r.order_id),
+      result: r.result as Verdict['result'],
+      expected: j('expected_json'),
+      observed: j('observed_json'),
+      missing: j('missing_json'),
+      extra: j('extra_json'),
+      ts: Number(r.ts),
+      snapshotId: r.snapshot_id === null ? null : String(r.snapshot_id),
     });
   };
   const toAlert = (r: Row): Alert => ({
-    id: r.id, trayId: r.tray_id, cameraId: r.camera_id, orderId: r.order_id, verdict: verdictOf(r.verdict_id),
-    status: r.status as Alert['status'], resolution: r.resolution as AlertResolution | null, openedAt: r.opened_at,
-    acknowledgedAt: r.acknowledged_at, acknowledgedBy: r.acknowledged_by, resolvedAt: r.resolved_at, snapshotId: r.snapshot_id, latencyMs: r.latency_ms,
+    id: r.id,
+    trayId: r.tray_id,
+    cameraId: r.camera_id,
+    orderId: r.order_id,
+    verdict: verdictOf(r.verdict_id),
+    status: r.status as Alert['status'],
+    resolution: r.resolution as AlertResolution | null,
+    openedAt: r.opened_at,
+    acknowledgedAt: r.acknowledged_at,
+    acknowledgedBy: r.acknowledged_by,
+    resolvedAt: r.resolved_at,
+    snapshotId: r.snapshot_id,
+    latencyMs: r.latency_ms,
   });
   const get = (id: number): Alert | null => {
     const r = db.prepare<[number], Row>('SELECT * FROM alerts WHERE id = ?').get(id);
@@ -84,22 +116,40 @@ export function createFakeAlerts(db: Db, bus: EventBus) {
       const stored = { ...v, id: verdictId };
       bus.emit('verdict', stored);
       const r = db
-        .prepare('INSERT INTO alerts (tray_id, camera_id, order_id, verdict_id, status, opened_at, snapshot_id, latency_ms) VALUES (?,?,?,?,?,?,?,?)')
-        .run(v.trayId, v.cameraId, v.orderId, verdictId, 'open', opts.openedAt ?? v.ts, v.snapshotId ?? null, opts.latencyMs ?? null);
+        .prepare(
+          'INSERT INTO alerts (tray_id, camera_id, order_id, verdict_id, status, opened_at, snapshot_id, latency_ms) VALUES (?,?,?,?,?,?,?,?)',
+        )
+        .run(
+          v.trayId,
+          v.cameraId,
+          v.orderId,
+          verdictId,
+          'open',
+          opts.openedAt ?? v.ts,
+          v.snapshotId ?? null,
+          opts.latencyMs ?? null,
+        );
       return emit(Number(r.lastInsertRowid));
     },
     resolve(id: number, resolution: AlertResolution, at = Date.now()): Alert {
-      db.prepare("UPDATE alerts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ?").run(resolution, at, id);
+      db.prepare("UPDATE alerts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ?").run(
+        resolution,
+        at,
+        id,
+      );
       return emit(id);
     },
     acknowledge(id: number, by: string): Alert | null {
       const changed = db
-        .prepare("UPDATE alerts SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND status = 'open'")
+        .prepare(
+          "UPDATE alerts SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND status = 'open'",
+        )
         .run(Date.now(), by, id).changes;
       if (!changed) return get(id);
       return emit(id);
     },
-    listOpen: (): Alert[] => db.prepare<[], Row>("SELECT * FROM alerts WHERE status = 'open' ORDER BY opened_at").all().map(toAlert),
+    listOpen: (): Alert[] =>
+      db.prepare<[], Row>("SELECT * FROM alerts WHERE status = 'open' ORDER BY opened_at").all().map(toAlert),
     get,
   };
 }

@@ -28,21 +28,45 @@ export async function startHarness(opts: { config?: Partial<DashboardConfig>; di
   const dir = opts.dir ?? tempDir('traycheck-dash-');
   mkdirSync(join(dir, 'snapshots'), { recursive: true });
   mkdirSync(join(dir, 'schemas'), { recursive: true });
-  writeFileSync(join(dir, 'schemas', 'pos-order-placed.json'), JSON.stringify({ $id: 'pos-order-placed', type: 'object' }));
+  writeFileSync(
+    join(dir, 'schemas', 'pos-order-placed.json'),
+    JSON.stringify({ $id: 'pos-order-placed', type: 'object' }),
+  );
   const db = openDatabase(join(dir, 'traycheck.db'));
   const log = silentLogger();
   const bus = createEventBus(log);
   const alerts = createFakeAlerts(db, bus);
   const state = {
-    health: { status: 'ok', version: '0.1.0-test', startedAt: Date.now(), uptimeS: 1, components: { camera: { state: 'ok', detail: 'online' } } } as HealthReport,
+    health: {
+      status: 'ok',
+      version: '0.1.0-test',
+      startedAt: Date.now(),
+      uptimeS: 1,
+      components: { camera: { state: 'ok', detail: 'online' } },
+    } as HealthReport,
     cameras: [
-      { cameraId: 'expo', state: 'online', since: Date.now(), fps: 5, framesTotal: 10, framesDropped: 2, lastFrameTs: Date.now(), lastError: null, restarts: 0 },
+      {
+        cameraId: 'expo',
+        state: 'online',
+        since: Date.now(),
+        fps: 5,
+        framesTotal: 10,
+        framesDropped: 2,
+        lastFrameTs: Date.now(),
+        lastError: null,
+        restarts: 0,
+      },
     ] as CameraStatus[],
     frame: null as Frame | null,
     trays: [] as LiveTray[],
     snapshotCalls: [] as string[],
   };
-  const config = { ...(Value.Default(DashboardSection, {}) as DashboardConfig), port: 0, bind: '127.0.0.1', ...opts.config };
+  const config = {
+    ...(Value.Default(DashboardSection, {}) as DashboardConfig),
+    port: 0,
+    bind: '127.0.0.1',
+    ...opts.config,
+  };
   const dash = createDashboard({
     config,
     store: { id: 'store-1', name: 'Test Diner' },
@@ -52,10 +76,32 @@ export async function startHarness(opts: { config?: Partial<DashboardConfig>; di
     dataDir: dir,
     alerts,
     getHealth: () => state.health,
-    cameras: { statuses: () => state.cameras, latestFrame: () => state.frame, zones: () => ({ expo: [[0.05, 0.05], [0.95, 0.05], [0.95, 0.95], [0.05, 0.95]] }) },
+    cameras: {
+      statuses: () => state.cameras,
+      latestFrame: () => state.frame,
+      zones: () => ({
+        expo: [
+          [0.05, 0.05],
+          [0.95, 0.05],
+          [0.95, 0.95],
+          [0.05, 0.95],
+        ],
+      }),
+    },
     liveTrays: () => state.trays,
-    model: () => ({ name: 'traycheck-det', path: 'models/traycheck-det.onnx', sha256: 'ab'.repeat(32), labels: ['tray', 'burger', 'fries', 'drink'], family: 'traycheck', version: '1' }),
-    effectiveConfig: () => ({ store: { id: 'store-1' }, mqtt: { password: '********' }, storage: { snapshotRetentionDays: 14, verdictRetentionDays: 90 } }),
+    model: () => ({
+      name: 'traycheck-det',
+      path: 'models/traycheck-det.onnx',
+      sha256: 'ab'.repeat(32),
+      labels: ['tray', 'burger', 'fries', 'drink'],
+      family: 'traycheck',
+      version: '1',
+    }),
+    effectiveConfig: () => ({
+      store: { id: 'store-1' },
+      mqtt: { password: '********' },
+      storage: { snapshotRetentionDays: 14, verdictRetentionDays: 90 },
+    }),
     configSchema: { $schema: 'http://json-schema.org/draft-07/schema#', title: 'traycheck configuration' },
     schemasDir: join(dir, 'schemas'),
     snapshotPath: (id) => {
@@ -67,7 +113,14 @@ export async function startHarness(opts: { config?: Partial<DashboardConfig>; di
   });
   const { url } = await dash.start();
   return {
-    dir, db, bus, alerts, state, dash, url, app: dash.app(),
+    dir,
+    db,
+    bus,
+    alerts,
+    state,
+    dash,
+    url,
+    app: dash.app(),
     async stop() {
       await dash.stop();
       db.close();
@@ -95,7 +148,11 @@ export interface Session {
 export async function setupAdmin(h: Harness, password = 'correct horse battery'): Promise<Session> {
   const token = h.dash.setupToken();
   if (!token) throw new Error('no setup token');
-  const res = await h.app.inject({ method: 'POST', url: '/api/setup', payload: { token, username: 'admin', password } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/setup',
+    payload: { token, username: 'admin', password },
+  });
   if (res.statusCode !== 200) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);
   return toSession(res);
 }

@@ -24,8 +24,12 @@ if (!data) {
 }
 const names = readFileSync(join(data, 'classes.txt'), 'utf8').trim().split('\n');
 const nc = names.length;
-const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-const [H, W] = (arg('--imgsz', '224x384')).split('x').map(Number);
+const session = await ort.InferenceSession.create(modelPath, {
+  intraOpNumThreads: threads,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: 'all',
+});
+const [H, W] = arg('--imgsz', '224x384').split('x').map(Number);
 
 const iou = (a, b) => {
   const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
@@ -54,7 +58,10 @@ function detect(out, n) {
 }
 
 const dir = join(data, 'images', split);
-const files = readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().slice(0, limit);
+const files = readdirSync(dir)
+  .filter((f) => /\.(jpe?g|png)$/i.test(f))
+  .sort()
+  .slice(0, limit);
 const records = Array.from({ length: nc }, () => []);
 const npos = new Array(nc).fill(0);
 const times = [];
@@ -66,7 +73,11 @@ for (const f of files) {
   const nh = Math.round(meta.height * s);
   const left = Math.floor((W - nw) / 2);
   const top = Math.floor((H - nh) / 2);
-  const raw = await img.resize(nw, nh, { fit: 'fill' }).extend({ left, top, right: W - nw - left, bottom: H - nh - top, background: { r: 114, g: 114, b: 114 } }).raw().toBuffer();
+  const raw = await img
+    .resize(nw, nh, { fit: 'fill' })
+    .extend({ left, top, right: W - nw - left, bottom: H - nh - top, background: { r: 114, g: 114, b: 114 } })
+    .raw()
+    .toBuffer();
   const x = new Float32Array(3 * H * W);
   for (let p = 0; p < H * W; p++) for (let c = 0; c < 3; c++) x[c * H * W + p] = raw[p * 3 + c] / 255;
   const t0 = performance.now();
@@ -76,10 +87,22 @@ for (const f of files) {
   const dets = detect(out.data, out.dims[1]);
   const lf = join(data, 'labels', split, `${basename(f, extname(f))}.txt`);
   const gts = existsSync(lf)
-    ? readFileSync(lf, 'utf8').trim().split('\n').filter(Boolean).map((l) => {
-        const [c, cx, cy, bw, bh] = l.split(/\s+/).map(Number);
-        return { c, box: [left + (cx - bw / 2) * meta.width * s, top + (cy - bh / 2) * meta.height * s, left + (cx + bw / 2) * meta.width * s, top + (cy + bh / 2) * meta.height * s] };
-      })
+    ? readFileSync(lf, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const [c, cx, cy, bw, bh] = l.split(/\s+/).map(Number);
+          return {
+            c,
+            box: [
+              left + (cx - bw / 2) * meta.width * s,
+              top + (cy - bh / 2) * meta.height * s,
+              left + (cx + bw / 2) * meta.width * s,
+              top + (cy + bh / 2) * meta.height * s,
+            ],
+          };
+        })
     : [];
   for (let c = 0; c < nc; c++) {
     const g = gts.filter((o) => o.c === c);
@@ -119,7 +142,12 @@ for (let c = 0; c < nc; c++) {
   for (let i = 1; i < mrec.length; i++) if (mrec[i] !== mrec[i - 1]) ap += (mrec[i] - mrec[i - 1]) * mpre[i];
   const tpAt = r.filter(([s, t]) => s >= conf && t).length;
   const fpAt = r.filter(([s, t]) => s >= conf && !t).length;
-  perClass[names[c]] = { n: npos[c], ap50: +ap.toFixed(4), recall: +(tpAt / Math.max(1, npos[c])).toFixed(4), precision: +(tpAt / Math.max(1, tpAt + fpAt)).toFixed(4) };
+  perClass[names[c]] = {
+    n: npos[c],
+    ap50: +ap.toFixed(4),
+    recall: +(tpAt / Math.max(1, npos[c])).toFixed(4),
+    precision: +(tpAt / Math.max(1, tpAt + fpAt)).toFixed(4),
+  };
 }
 times.sort((a, b) => a - b);
 const valid = Object.values(perClass).filter((v) => v.n > 0);
@@ -131,10 +159,19 @@ const summary = {
   nms: nmsIou,
   map50: +(valid.reduce((a, v) => a + v.ap50, 0) / valid.length).toFixed(4),
   perClass,
-  inferenceMs: { median: +times[Math.floor(times.length / 2)].toFixed(2), p90: +times[Math.floor(times.length * 0.9)].toFixed(2), threads },
+  inferenceMs: {
+    median: +times[Math.floor(times.length / 2)].toFixed(2),
+    p90: +times[Math.floor(times.length * 0.9)].toFixed(2),
+    threads,
+  },
 };
 console.log('class      n     AP@0.5  recall  precision');
-for (const [k, v] of Object.entries(perClass)) console.log(`${k.padEnd(9)} ${String(v.n).padStart(5)}  ${v.ap50.toFixed(3)}   ${v.recall.toFixed(3)}   ${v.precision.toFixed(3)}`);
-console.log(`mAP@0.5 ${summary.map50}  inference median ${summary.inferenceMs.median} ms (p90 ${summary.inferenceMs.p90}) at ${threads} threads, ${files.length} images`);
+for (const [k, v] of Object.entries(perClass))
+  console.log(
+    `${k.padEnd(9)} ${String(v.n).padStart(5)}  ${v.ap50.toFixed(3)}   ${v.recall.toFixed(3)}   ${v.precision.toFixed(3)}`,
+  );
+console.log(
+  `mAP@0.5 ${summary.map50}  inference median ${summary.inferenceMs.median} ms (p90 ${summary.inferenceMs.p90}) at ${threads} threads, ${files.length} images`,
+);
 const jsonOut = arg('--json');
 if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(summary, null, 2)}\n`);

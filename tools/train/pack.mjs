@@ -1,7 +1,16 @@
 // Packs a YOLO-txt dataset (images/<split>/*.jpg|png, labels/<split>/*.txt) into one raw
 // uint8 file per split, letterboxed (centred, pad 114) to the model input, for train.py.
 // Usage: node tools/train/pack.mjs --data DIR --out DIR [--imgsz 224x384] [--splits train,val,test]
-import { existsSync, readdirSync, readFileSync, writeFileSync, openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  openSync,
+  writeSync,
+  closeSync,
+  mkdirSync,
+} from 'node:fs';
 import { join, extname, basename } from 'node:path';
 import sharp from 'sharp';
 
@@ -23,7 +32,9 @@ sharp.concurrency(2);
 for (const split of splits) {
   const dir = join(data, 'images', split);
   if (!existsSync(dir)) continue;
-  const files = readdirSync(dir).filter((f) => ['.jpg', '.jpeg', '.png'].includes(extname(f).toLowerCase())).sort();
+  const files = readdirSync(dir)
+    .filter((f) => ['.jpg', '.jpeg', '.png'].includes(extname(f).toLowerCase()))
+    .sort();
   const fd = openSync(join(out, `${split}.u8`), 'w');
   const boxes = [];
   let i = 0;
@@ -39,7 +50,13 @@ for (const split of splits) {
     const top = Math.floor((H - nh) / 2);
     const raw = await img
       .resize(nw, nh, { fit: 'fill' })
-      .extend({ left, top, right: W - nw - left, bottom: H - nh - top, background: { r: 114, g: 114, b: 114 } })
+      .extend({
+        left,
+        top,
+        right: W - nw - left,
+        bottom: H - nh - top,
+        background: { r: 114, g: 114, b: 114 },
+      })
       .raw()
       .toBuffer();
     if (raw.length !== W * H * 3) throw new Error(`${f}: packed ${raw.length} bytes`);
@@ -50,12 +67,30 @@ for (const split of splits) {
           .split('\n')
           .map((l) => l.trim().split(/\s+/).map(Number))
           .filter((v) => v.length === 5 && v.every(Number.isFinite))
-          .map(([c, cx, cy, bw, bh]) => [c, left + (cx - bw / 2) * w0 * s, top + (cy - bh / 2) * h0 * s, left + (cx + bw / 2) * w0 * s, top + (cy + bh / 2) * h0 * s].map((v) => Math.round(v * 100) / 100))
+          .map(([c, cx, cy, bw, bh]) =>
+            [
+              c,
+              left + (cx - bw / 2) * w0 * s,
+              top + (cy - bh / 2) * h0 * s,
+              left + (cx + bw / 2) * w0 * s,
+              top + (cy + bh / 2) * h0 * s,
+            ].map((v) => Math.round(v * 100) / 100),
+          )
       : [];
     boxes.push(objs);
     if (++i % 500 === 0) process.stderr.write(`${split}: ${i}/${files.length}\n`);
   }
   closeSync(fd);
-  writeFileSync(join(out, `${split}.json`), JSON.stringify({ imgsz: [H, W], count: files.length, files, boxes }));
+  const classesFile = join(data, 'classes.txt');
+  const names = existsSync(classesFile)
+    ? readFileSync(classesFile, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+    : null;
+  writeFileSync(
+    join(out, `${split}.json`),
+    JSON.stringify({ imgsz: [H, W], names, count: files.length, files, boxes }),
+  );
   process.stderr.write(`${split}: packed ${files.length} images\n`);
 }

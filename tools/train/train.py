@@ -19,6 +19,7 @@ from metrics import evaluate, nms_detections  # noqa: E402
 from model import STRIDE, TrayDet, decode  # noqa: E402
 from targets import build_targets, focal_heatmap_loss, giou_loss  # noqa: E402
 
+# Default label list (the synthetic set); a packed dataset with classes.txt overrides it.
 CLASSES = ["tray", "burger", "fries", "drink", "nuggets", "wrap", "salad", "dessert", "sauce", "hand"]
 
 
@@ -85,10 +86,14 @@ def main():
     xtr, btr, (h, w) = load_split(args.data, "train")
     xva, bva, _ = load_split(args.data, "val")
     xva, bva = xva[: args.val_max], bva[: args.val_max]
-    nc = len(CLASSES)
+    names = json.load(open(os.path.join(args.data, "train.json"))).get("names") or CLASSES
+    nc = len(names)
     model = TrayDet(nc)
     if args.init:
-        model.load_state_dict(torch.load(args.init, map_location="cpu")["ema"])
+        # Fine-tuning: take every tensor whose shape fits (a new class list re-learns only the heads).
+        src = torch.load(args.init, map_location="cpu")["ema"]
+        own = model.state_dict()
+        model.load_state_dict({k: v for k, v in src.items() if k in own and own[k].shape == v.shape}, strict=False)
     ema = copy.deepcopy(model).eval()
     decay, no_decay = [], []
     for n_, p in model.named_parameters():
@@ -112,7 +117,7 @@ def main():
     print(f"train {len(xtr)} val {len(xva)} input {w}x{h} params {params} iters/epoch {iters_per_epoch}", flush=True)
 
     def save(path, epoch_, iter_):
-        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "epoch": epoch_, "iter": iter_, "best": best, "torch_rng": torch.get_rng_state(), "imgsz": [h, w], "names": CLASSES, "args": vars(args)}, path + ".tmp")
+        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "epoch": epoch_, "iter": iter_, "best": best, "torch_rng": torch.get_rng_state(), "imgsz": [h, w], "names": names, "args": vars(args)}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
     while epoch < args.epochs:
@@ -153,7 +158,7 @@ def main():
             if it % 100 == 99:
                 save(last, epoch, it + 1)
         m, res = validate(ema, xva, bva, nc)
-        rec = {"epoch": epoch, "loss": sums[0] / max(nb, 1), "cls": sums[1] / max(nb, 1), "box": sums[2] / max(nb, 1), "val_map50": m, "per_class": {CLASSES[c]: round(r["ap"], 4) for c, r in res.items()}, "epoch_s": round(time.time() - t0), "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        rec = {"epoch": epoch, "loss": sums[0] / max(nb, 1), "cls": sums[1] / max(nb, 1), "box": sums[2] / max(nb, 1), "val_map50": m, "per_class": {names[c]: round(r["ap"], 4) for c, r in res.items()}, "epoch_s": round(time.time() - t0), "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
         print(json.dumps(rec), flush=True)
         log.write(json.dumps(rec) + "\n")
         log.flush()

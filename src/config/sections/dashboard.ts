@@ -3,11 +3,24 @@ import { Type } from '@sinclair/typebox';
 export const DashboardSection = Type.Object(
   {
     enabled: Type.Boolean({ default: true, description: 'Serve the dashboard and API.' }),
-    bind: Type.String({ default: '127.0.0.1', description: 'Listen address; set the LAN address so the counter tablet can reach it.' }),
-    port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'HTTP(S) port (0 = any free port).' }),
+    bind: Type.String({
+      default: '127.0.0.1',
+      description: 'Listen address; set the LAN address so the counter tablet can reach it.',
+    }),
+    port: Type.Integer({
+      default: 8080,
+      minimum: 0,
+      maximum: 65535,
+      description: 'HTTP(S) port (0 = any free port).',
+    }),
     tlsCert: Type.Optional(Type.String({ description: 'PEM certificate file; with tlsKey serves HTTPS.' })),
     tlsKey: Type.Optional(Type.String({ description: 'PEM private key file.' })),
-    sessionTtlHours: Type.Number({ default: 12, minimum: 0.1, maximum: 720, description: 'Login session lifetime.' }),
+    sessionTtlHours: Type.Number({
+      default: 12,
+      minimum: 0.1,
+      maximum: 720,
+      description: 'Login session lifetime.',
+    }),
     metricsToken: Type.Optional(
       Type.String({
         minLength: 16,
@@ -15,18 +28,49 @@ export const DashboardSection = Type.Object(
           'Bearer token for /metrics and /api/health (secret). Unset: both are open only while bind is a loopback address; otherwise they need a login session.',
       }),
     ),
-    loginMaxFailures: Type.Integer({ default: 5, minimum: 1, maximum: 100, description: 'Failed logins per IP and per user within loginWindowMin before 429.' }),
-    loginWindowMin: Type.Number({ default: 5, minimum: 0.1, maximum: 1440, description: 'Window of the login rate limit (minutes).' }),
-    bodyLimitBytes: Type.Integer({ default: 65536, minimum: 1024, maximum: 1048576, description: 'Larger request bodies are refused with 413.' }),
-    sseHeartbeatMs: Type.Integer({ default: 15000, minimum: 1000, maximum: 120000, description: 'Heartbeat comment interval on /api/events.' }),
+    loginMaxFailures: Type.Integer({
+      default: 5,
+      minimum: 1,
+      maximum: 100,
+      description: 'Failed logins per IP and per user within loginWindowMin before 429.',
+    }),
+    loginWindowMin: Type.Number({
+      default: 5,
+      minimum: 0.1,
+      maximum: 1440,
+      description: 'Window of the login rate limit (minutes).',
+    }),
+    bodyLimitBytes: Type.Integer({
+      default: 65536,
+      minimum: 1024,
+      maximum: 1048576,
+      description: 'Larger request bodies are refused with 413.',
+    }),
+    sseHeartbeatMs: Type.Integer({
+      default: 15000,
+      minimum: 1000,
+      maximum: 120000,
+      description: 'Heartbeat comment interval on /api/events.',
+    }),
     sseMaxBufferedBytes: Type.Integer({
       default: 262144,
       minimum: 4096,
       maximum: 16777216,
-      description: 'A live-event client with more unsent bytes than this is dropped (it reconnects); it never slows the daemon.',
+      description:
+        'A live-event client with more unsent bytes than this is dropped (it reconnects); it never slows the daemon.',
     }),
-    liveFps: Type.Number({ default: 5, minimum: 0.5, maximum: 30, description: 'Most frames per second encoded for the live view (only while someone watches).' }),
-    liveJpegQuality: Type.Integer({ default: 70, minimum: 30, maximum: 95, description: 'JPEG quality of the live view.' }),
+    liveFps: Type.Number({
+      default: 5,
+      minimum: 0.5,
+      maximum: 30,
+      description: 'Most frames per second encoded for the live view (only while someone watches).',
+    }),
+    liveJpegQuality: Type.Integer({
+      default: 70,
+      minimum: 30,
+      maximum: 95,
+      description: 'JPEG quality of the live view.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -21,6 +21,15 @@ export const OrdersSection = Type.Object(
   {
     ttlMinutes: Type.Number({ default: 120, minimum: 1, maximum: 10080, description: 'Orders not served after this long expire.' }),
     maxPayloadBytes: Type.Integer({ default: 65536, minimum: 1024, maximum: 1048576, description: 'Larger POS messages are rejected.' }),
+    maxNestingDepth: Type.Integer({ default: 8, minimum: 4, maximum: 64, description: 'POS messages with JSON nested deeper than this are rejected (checked before parsing).' }),
+    rejectedPayloadBytes: Type.Integer({
+      default: 2048,
+      minimum: 64,
+      maximum: 65536,
+      description: 'Bytes of a rejected payload kept in the store and echoed on <prefix>/<store>/pos/rejected.',
+    }),
+    rejectedMaxRows: Type.Integer({ default: 50000, minimum: 100, maximum: 10000000, description: 'Newest rejected messages kept in the store; older rows are trimmed.' }),
+    sweepIntervalS: Type.Number({ default: 60, minimum: 1, maximum: 3600, description: 'How often open orders past ttlMinutes are expired.' }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -10,7 +10,8 @@ import { randomToken, safeEqual, sha256Hex } from './tokens.js';
 const SETUP_META_KEY = 'dashboard.setup_token_sha256';
 export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$';
 
-export type AuthResult<T> = { ok: true; value: T } | { ok: false; status: number; error: string; retryAfterS?: number };
+export type AuthResult<T> =
+  { ok: true; value: T } | { ok: false; status: number; error: string; retryAfterS?: number };
 
 export interface NewSession {
   cookie: string;
@@ -48,7 +49,13 @@ export function createAuth(opts: AuthOptions) {
     const csrfToken = randomToken();
     const t = now();
     const expiresAt = t + opts.sessionTtlMs;
-    repo.createSession({ idHash: sha256Hex(cookie), username: user.username, csrfToken, createdAt: t, expiresAt });
+    repo.createSession({
+      idHash: sha256Hex(cookie),
+      username: user.username,
+      csrfToken,
+      createdAt: t,
+      expiresAt,
+    });
     return { cookie, csrfToken, username: user.username, role: user.role, expiresAt };
   };
 
@@ -69,7 +76,12 @@ export function createAuth(opts: AuthOptions) {
     setupToken: (): string | null => setupToken,
     setupPending: (): boolean => repo.getMeta(SETUP_META_KEY) !== null && repo.countAdmins() === 0,
 
-    async completeSetup(token: string, username: string, password: string, ip: string): Promise<AuthResult<NewSession>> {
+    async completeSetup(
+      token: string,
+      username: string,
+      password: string,
+      ip: string,
+    ): Promise<AuthResult<NewSession>> {
       const keys = [`setup-ip:${ip}`];
       const wait = limiter.retryAfterMs(keys, now());
       if (wait > 0) return fail(429, 'too many attempts, try again later', wait);
@@ -119,13 +131,19 @@ export function createAuth(opts: AuthOptions) {
     },
 
     listUsers: (): Array<Omit<UserRow, 'passwordHash'>> =>
-      repo.list().map((u) => ({ username: u.username, role: u.role, createdAt: u.createdAt, updatedAt: u.updatedAt })),
+      repo
+        .list()
+        .map((u) => ({ username: u.username, role: u.role, createdAt: u.createdAt, updatedAt: u.updatedAt })),
 
-    async createStaff(username: string, password: string): Promise<AuthResult<{ username: string; role: Role }>> {
+    async createStaff(
+      username: string,
+      password: string,
+    ): Promise<AuthResult<{ username: string; role: Role }>> {
       const problem = passwordProblem(password);
       if (problem) return fail(400, problem);
       const passwordHash = await hashPassword(password);
-      if (!repo.create({ username, role: 'staff', passwordHash }, now())) return fail(409, 'username is taken');
+      if (!repo.create({ username, role: 'staff', passwordHash }, now()))
+        return fail(409, 'username is taken');
       return { ok: true, value: { username, role: 'staff' } };
     },
 

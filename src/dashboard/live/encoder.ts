@@ -48,7 +48,14 @@ export function createLiveEncoder(opts: LiveEncoderOptions): LiveEncoder {
   const cam = (id: string): CameraLive => {
     let c = cams.get(id);
     if (!c) {
-      c = { viewers: new Set(), detections: null, encoding: false, pending: null, lastEncodeAt: 0, last: null };
+      c = {
+        viewers: new Set(),
+        detections: null,
+        encoding: false,
+        pending: null,
+        lastEncodeAt: -Infinity,
+        last: null,
+      };
       cams.set(id, c);
     }
     return c;
@@ -79,9 +86,11 @@ export function createLiveEncoder(opts: LiveEncoderOptions): LiveEncoder {
       c.pending = f;
       return;
     }
-    if (Date.now() - c.lastEncodeAt < minIntervalMs) return;
+    // Capped by capture time: at most liveFps encodes per second of video, one at a time
+    // (10 % slack so a camera delivering exactly liveFps with jitter is not halved).
+    if (f.ts - c.lastEncodeAt < minIntervalMs * 0.9) return;
     c.encoding = true;
-    c.lastEncodeAt = Date.now();
+    c.lastEncodeAt = f.ts;
     encode(c, f)
       .then((jpeg) => {
         for (const v of c.viewers) v(jpeg);
@@ -117,7 +126,10 @@ export function createLiveEncoder(opts: LiveEncoderOptions): LiveEncoder {
       subscribe();
       return () => {
         c.viewers.delete(onJpeg);
-        if (c.viewers.size === 0) c.pending = null;
+        if (c.viewers.size === 0) {
+          c.pending = null;
+          c.lastEncodeAt = -Infinity;
+        }
         if (totalViewers() === 0) unsubscribe();
       };
     },

@@ -37,7 +37,9 @@ export function overlaySvg(o: OverlayInput): string {
   const parts: string[] = [];
   if (o.zone && o.zone.length >= 3) {
     const pts = o.zone.map(([x, y]) => `${(x * o.width).toFixed(1)},${(y * o.height).toFixed(1)}`).join(' ');
-    parts.push(`<polygon points="${pts}" fill="none" stroke="#00e5ff" stroke-width="2" stroke-dasharray="8 6"/>`);
+    parts.push(
+      `<polygon points="${pts}" fill="none" stroke="#00e5ff" stroke-width="2" stroke-dasharray="8 6"/>`,
+    );
   }
   const d = o.detections;
   if (d && d.width > 0 && d.height > 0) {

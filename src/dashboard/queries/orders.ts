@@ -50,7 +50,10 @@ export function orderQueue(db: Db, menu: Menu, opts: { now: number; recentMs: nu
         : {
             id: r.v_id,
             result: r.v_result ?? 'unknown',
-            summary: differenceLines({ missing: parseJson(r.v_missing, {}), extra: parseJson(r.v_extra, {}) }, menu).join(' · '),
+            summary: differenceLines(
+              { missing: parseJson(r.v_missing, {}), extra: parseJson(r.v_extra, {}) },
+              menu,
+            ).join(' · '),
             snapshotId: r.v_snapshot,
           },
   }));

@@ -63,7 +63,9 @@ export function createStatsQueries(db: Db, menu: Menu) {
       accuracyRate: linked > 0 ? ok / linked : null,
       errorsCaught: r?.caught ?? 0,
       servedWithError: r?.served ?? 0,
-      mostMissed: missed.all(from, to).map((m) => ({ label: m.label, name: labelName(m.label, menu), count: m.count })),
+      mostMissed: missed
+        .all(from, to)
+        .map((m) => ({ label: m.label, name: labelName(m.label, menu), count: m.count })),
       latencyMs: { p50: percentile(lat, 50), p95: percentile(lat, 95), n: lat.length },
     };
   };
@@ -78,7 +80,13 @@ export function createStatsQueries(db: Db, menu: Menu) {
         const from = localMidnight(now, i);
         const to = i === 0 ? now + 1 : localMidnight(now, i - 1);
         const p = period(from, to);
-        daily.push({ day: localDay(from), from, traysVerified: p.traysVerified, mismatches: p.mismatches, errorsCaught: p.errorsCaught });
+        daily.push({
+          day: localDay(from),
+          from,
+          traysVerified: p.traysVerified,
+          mismatches: p.mismatches,
+          errorsCaught: p.errorsCaught,
+        });
       }
       return { today: period(today, now + 1), last7Days: period(weekStart, now + 1), daily };
     },

@@ -9,7 +9,13 @@ export function latestRejected(db: Db, limit: number) {
       'SELECT id, topic, reason, payload, received_at FROM rejected_messages ORDER BY id DESC LIMIT ?',
     )
     .all(limit)
-    .map((r) => ({ id: r.id, topic: r.topic, reason: r.reason, payload: r.payload.slice(0, 500), receivedAt: r.received_at }));
+    .map((r) => ({
+      id: r.id,
+      topic: r.topic,
+      reason: r.reason,
+      payload: r.payload.slice(0, 500),
+      receivedAt: r.received_at,
+    }));
 }
 
 const fileBytes = (p: string): number => {
@@ -39,7 +45,12 @@ export function diskUse(db: Db, dataDir: string) {
   return {
     dataDir,
     databaseBytes: fileBytes(dbFile) + fileBytes(`${dbFile}-wal`) + fileBytes(`${dbFile}-shm`),
-    snapshots: { count: snaps?.n ?? 0, bytes: snaps?.bytes ?? 0, oldestAt: snaps?.oldest ?? null, dir: join(dataDir, 'snapshots') },
+    snapshots: {
+      count: snaps?.n ?? 0,
+      bytes: snaps?.bytes ?? 0,
+      oldestAt: snaps?.oldest ?? null,
+      dir: join(dataDir, 'snapshots'),
+    },
     freeBytes,
     totalBytes,
   };
@@ -49,6 +60,12 @@ export function diskUse(db: Db, dataDir: string) {
 export function retentionOf(effective: unknown): Record<string, unknown> {
   const storage = (effective as { storage?: unknown } | null)?.storage;
   if (!storage || typeof storage !== 'object') return {};
-  const keep = ['snapshotRetentionDays', 'snapshotMaxBytes', 'verdictRetentionDays', 'diskReserveBytes', 'retentionIntervalMin'];
+  const keep = [
+    'snapshotRetentionDays',
+    'snapshotMaxBytes',
+    'verdictRetentionDays',
+    'diskReserveBytes',
+    'retentionIntervalMin',
+  ];
   return Object.fromEntries(Object.entries(storage).filter(([k]) => keep.includes(k)));
 }

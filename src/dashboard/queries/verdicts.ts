@@ -52,7 +52,10 @@ export function searchVerdicts(db: Db, menu: Menu, s: VerdictSearch) {
     args.push(s.to);
   }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = db.prepare<Array<string | number>, { n: number }>(`SELECT COUNT(*) AS n FROM verdicts v ${clause}`).get(...args)?.n ?? 0;
+  const total =
+    db
+      .prepare<Array<string | number>, { n: number }>(`SELECT COUNT(*) AS n FROM verdicts v ${clause}`)
+      .get(...args)?.n ?? 0;
   const rows = db
     .prepare<Array<string | number>, Row>(
       `SELECT v.*, (SELECT a.resolution FROM alerts a WHERE a.verdict_id = v.id ORDER BY a.id DESC LIMIT 1) AS resolution

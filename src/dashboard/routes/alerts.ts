@@ -12,8 +12,13 @@ export function alertRoutes(app: FastifyInstance, ctx: DashboardContext): void {
 
   app.get(
     '/api/alerts',
-    { schema: { summary: 'Open alerts, oldest first', response: { 200: Type.Object({ alerts: Type.Array(AlertDto) }) } } },
-    async () => ({
+    {
+      schema: {
+        summary: 'Open alerts, oldest first',
+        response: { 200: Type.Object({ alerts: Type.Array(AlertDto) }) },
+      },
+    },
+    () => ({
       alerts: alerts
         .listOpen()
         .sort((a, b) => a.openedAt - b.openedAt)
@@ -32,7 +37,13 @@ export function alertRoutes(app: FastifyInstance, ctx: DashboardContext): void {
 
   app.post<{ Params: Static<typeof IdParams> }>(
     '/api/alerts/:id/ack',
-    { schema: { summary: 'Acknowledge an alert (staff saw it)', params: IdParams, response: { 200: AlertDto, 404: ErrorReply } } },
+    {
+      schema: {
+        summary: 'Acknowledge an alert (staff saw it)',
+        params: IdParams,
+        response: { 200: AlertDto, 404: ErrorReply },
+      },
+    },
     async (req, reply) => {
       const a = alerts.acknowledge(req.params.id, req.session?.username ?? 'unknown');
       return a ? alertDto(a, ctx.menu) : reply.code(404).send({ error: 'no such alert' });

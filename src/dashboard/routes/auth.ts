@@ -11,10 +11,21 @@ const Username = Type.String({ pattern: USERNAME_PATTERN });
 const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
 const LoginBody = Type.Object({ username: Username, password: Password }, { additionalProperties: false });
 const SetupBody = Type.Object(
-  { token: Type.String({ minLength: 1, maxLength: 200 }), username: Type.Optional(Username), password: Password },
+  {
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    username: Type.Optional(Username),
+    password: Password,
+  },
   { additionalProperties: false },
 );
-const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 409: ErrorReply, 410: ErrorReply, 429: ErrorReply };
+const errors = {
+  400: ErrorReply,
+  401: ErrorReply,
+  403: ErrorReply,
+  409: ErrorReply,
+  410: ErrorReply,
+  429: ErrorReply,
+};
 
 export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
   const me = (s: { username: string; role: string; csrfToken: string }) => ({
@@ -43,22 +54,43 @@ export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
 
   app.get(
     '/api/setup',
-    { config: { access: 'public' }, schema: { summary: 'Whether first-start setup is pending', response: { 200: Type.Object({ pending: Type.Boolean() }) } } },
-    async () => ({ pending: ctx.auth.setupPending() }),
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Whether first-start setup is pending',
+        response: { 200: Type.Object({ pending: Type.Boolean() }) },
+      },
+    },
+    () => ({ pending: ctx.auth.setupPending() }),
   );
 
   app.post<{ Body: Static<typeof SetupBody> }>(
     '/api/setup',
     {
       config: { access: 'public' },
-      schema: { summary: 'Set the admin password with the one-time setup token (then it is invalid)', body: SetupBody, response: { 200: MeReply, ...errors } },
+      schema: {
+        summary: 'Set the admin password with the one-time setup token (then it is invalid)',
+        body: SetupBody,
+        response: { 200: MeReply, ...errors },
+      },
     },
-    async (req, reply) => finish(reply, await ctx.auth.completeSetup(req.body.token, req.body.username ?? 'admin', req.body.password, req.ip)),
+    async (req, reply) =>
+      finish(
+        reply,
+        await ctx.auth.completeSetup(req.body.token, req.body.username ?? 'admin', req.body.password, req.ip),
+      ),
   );
 
   app.post<{ Body: Static<typeof LoginBody> }>(
     '/api/login',
-    { config: { access: 'public' }, schema: { summary: 'Log in; sets the session cookie', body: LoginBody, response: { 200: MeReply, ...errors } } },
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Log in; sets the session cookie',
+        body: LoginBody,
+        response: { 200: MeReply, ...errors },
+      },
+    },
     async (req, reply) => finish(reply, await ctx.auth.login(req.body.username, req.body.password, req.ip)),
   );
 
@@ -72,8 +104,14 @@ export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     },
   );
 
-  app.get('/api/me', { schema: { summary: 'The logged-in user and the CSRF token for mutations', response: { 200: MeReply } } }, async (req) => {
-    if (!req.session) throw new Error('unreachable: staff route without session');
-    return me(req.session);
-  });
+  app.get(
+    '/api/me',
+    {
+      schema: { summary: 'The logged-in user and the CSRF token for mutations', response: { 200: MeReply } },
+    },
+    (req) => {
+      if (!req.session) throw new Error('unreachable: staff route without session');
+      return me(req.session);
+    },
+  );
 }

@@ -27,15 +27,31 @@ const LiveTrayDto = Type.Object({
 
 export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
   const { cameras } = ctx.deps;
-  const known = (id: string): boolean => cameras.statuses().some((c) => c.cameraId === id) || id in cameras.zones();
+  const known = (id: string): boolean =>
+    cameras.statuses().some((c) => c.cameraId === id) || id in cameras.zones();
 
-  app.get('/api/cameras', { schema: { summary: 'Camera status', response: { 200: Type.Object({ cameras: Type.Array(CameraStatusDto) }) } } }, async () => ({
-    cameras: cameras.statuses(),
-  }));
+  app.get(
+    '/api/cameras',
+    {
+      schema: {
+        summary: 'Camera status',
+        response: { 200: Type.Object({ cameras: Type.Array(CameraStatusDto) }) },
+      },
+    },
+    () => ({
+      cameras: cameras.statuses(),
+    }),
+  );
 
   app.get<P>(
     '/api/live/:cameraId.mjpg',
-    { schema: { summary: 'Live picture with zone, detections and trays drawn (multipart/x-mixed-replace MJPEG)', params: Params, response: { 404: ErrorReply } } },
+    {
+      schema: {
+        summary: 'Live picture with zone, detections and trays drawn (multipart/x-mixed-replace MJPEG)',
+        params: Params,
+        response: { 404: ErrorReply },
+      },
+    },
     async (req, reply) => {
       const id = req.params.cameraId;
       if (!known(id)) return reply.code(404).send({ error: 'no such camera' });
@@ -69,7 +85,13 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
 
   app.get<P>(
     '/api/live/:cameraId.jpg',
-    { schema: { summary: 'The latest live picture as one JPEG', params: Params, response: { 404: ErrorReply } } },
+    {
+      schema: {
+        summary: 'The latest live picture as one JPEG',
+        params: Params,
+        response: { 404: ErrorReply },
+      },
+    },
     async (req, reply) => {
       const jpeg = known(req.params.cameraId) ? await ctx.live.snapshot(req.params.cameraId) : null;
       if (!jpeg) return reply.code(404).send({ error: 'no frame from this camera yet' });
@@ -83,7 +105,10 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       schema: {
         summary: 'Trays in view now, each line of the linked order checked (✓/✗)',
         params: Params,
-        response: { 200: Type.Object({ cameraId: Type.String(), trays: Type.Array(LiveTrayDto) }), 404: ErrorReply },
+        response: {
+          200: Type.Object({ cameraId: Type.String(), trays: Type.Array(LiveTrayDto) }),
+          404: ErrorReply,
+        },
       },
     },
     async (req, reply) => {
@@ -99,7 +124,13 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
           lines: labels.map((label) => {
             const expected = t.expected ? (t.expected[label] ?? 0) : null;
             const counted = t.counts[label] ?? 0;
-            return { label, name: labelName(label, ctx.menu), expected, counted, ok: expected === null ? null : expected === counted };
+            return {
+              label,
+              name: labelName(label, ctx.menu),
+              expected,
+              counted,
+              ok: expected === null ? null : expected === counted,
+            };
           }),
         };
       });

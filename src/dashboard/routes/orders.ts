@@ -7,7 +7,12 @@ import { searchVerdicts } from '../queries/verdicts.js';
 import { ManagerStats, OrderRow, VerdictQuery, VerdictRow } from '../schemas.js';
 
 const QueueQuery = Type.Object({
-  recentMin: Type.Integer({ minimum: 1, maximum: 1440, default: 60, description: 'Finished orders of the last N minutes are listed too.' }),
+  recentMin: Type.Integer({
+    minimum: 1,
+    maximum: 1440,
+    default: 60,
+    description: 'Finished orders of the last N minutes are listed too.',
+  }),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
 });
 
@@ -21,8 +26,12 @@ export function orderRoutes(app: FastifyInstance, ctx: DashboardContext): void {
         response: { 200: Type.Object({ orders: Type.Array(OrderRow) }) },
       },
     },
-    async (req) => ({
-      orders: orderQueue(ctx.deps.db, ctx.menu, { now: Date.now(), recentMs: req.query.recentMin * 60_000, limit: req.query.limit }),
+    (req) => ({
+      orders: orderQueue(ctx.deps.db, ctx.menu, {
+        now: Date.now(),
+        recentMs: req.query.recentMin * 60_000,
+        limit: req.query.limit,
+      }),
     }),
   );
 
@@ -33,16 +42,26 @@ export function orderRoutes(app: FastifyInstance, ctx: DashboardContext): void {
         summary: 'Verdict history, newest first: search by order id (prefix), result and date range',
         querystring: VerdictQuery,
         response: {
-          200: Type.Object({ items: Type.Array(VerdictRow), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() }),
+          200: Type.Object({
+            items: Type.Array(VerdictRow),
+            total: Type.Integer(),
+            page: Type.Integer(),
+            pageSize: Type.Integer(),
+          }),
         },
       },
     },
-    async (req) => searchVerdicts(ctx.deps.db, ctx.menu, req.query),
+    (req) => searchVerdicts(ctx.deps.db, ctx.menu, req.query),
   );
 
   app.get(
     '/api/stats',
-    { schema: { summary: 'Manager figures for today and the last 7 days (local time)', response: { 200: ManagerStats } } },
-    async () => ctx.stats.manager(Date.now()),
+    {
+      schema: {
+        summary: 'Manager figures for today and the last 7 days (local time)',
+        response: { 200: ManagerStats },
+      },
+    },
+    () => ctx.stats.manager(Date.now()),
   );
 }

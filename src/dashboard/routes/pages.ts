@@ -33,9 +33,17 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   const html = { access: 'page' as const };
   const hide = { hide: true };
   for (const [url, file] of Object.entries(PAGES)) {
-    app.get(url, { config: html, schema: hide }, (_req, reply) => reply.header('cache-control', 'no-store').sendFile(file));
+    app.get(url, { config: html, schema: hide }, (_req, reply) =>
+      reply.header('cache-control', 'no-store').sendFile(file),
+    );
   }
-  app.get('/login', { config: { access: 'public' }, schema: hide }, (_req, reply) => reply.sendFile('login.html'));
-  app.get('/setup', { config: { access: 'public' }, schema: hide }, (_req, reply) => reply.sendFile('setup.html'));
-  app.get('/favicon.ico', { config: { access: 'public' }, schema: hide }, (_req, reply) => reply.sendFile('favicon.svg'));
+  app.get('/login', { config: { access: 'public' }, schema: hide }, (_req, reply) =>
+    reply.sendFile('login.html'),
+  );
+  app.get('/setup', { config: { access: 'public' }, schema: hide }, (_req, reply) =>
+    reply.sendFile('setup.html'),
+  );
+  app.get('/favicon.ico', { config: { access: 'public' }, schema: hide }, (_req, reply) =>
+    reply.sendFile('favicon.svg'),
+  );
 }

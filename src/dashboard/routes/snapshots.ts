@@ -24,12 +24,16 @@ export function snapshotRoutes(app: FastifyInstance, ctx: DashboardContext): voi
       let real: string | null = null;
       try {
         real = file ? realpathSync(file) : null;
-        if (real && (!statSync(real).isFile() || !insideDir(real, realpathSync(ctx.deps.dataDir)))) real = null;
+        if (real && (!statSync(real).isFile() || !insideDir(real, realpathSync(ctx.deps.dataDir))))
+          real = null;
       } catch {
         real = null;
       }
       if (!real) return reply.code(404).send({ error: 'no such snapshot' });
-      return reply.type('image/jpeg').header('cache-control', 'private, max-age=86400, immutable').send(createReadStream(real));
+      return reply
+        .type('image/jpeg')
+        .header('cache-control', 'private, max-age=86400, immutable')
+        .send(createReadStream(real));
     },
   );
 }

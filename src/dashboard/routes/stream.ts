@@ -8,7 +8,8 @@ export function streamRoutes(app: FastifyInstance, ctx: DashboardContext): void 
     '/api/events',
     {
       schema: {
-        summary: 'Server-Sent Events: alert, verdict, camera, order (text/event-stream; heartbeat comments every 15 s)',
+        summary:
+          'Server-Sent Events: alert, verdict, camera, order (text/event-stream; heartbeat comments every 15 s)',
         produces: ['text/event-stream'],
       },
     },
@@ -22,7 +23,10 @@ export function streamRoutes(app: FastifyInstance, ctx: DashboardContext): void 
 
   app.get(
     '/metrics',
-    { config: { access: 'monitor' }, schema: { summary: 'Prometheus metrics (text format 0.0.4)', produces: ['text/plain'] } },
+    {
+      config: { access: 'monitor' },
+      schema: { summary: 'Prometheus metrics (text format 0.0.4)', produces: ['text/plain'] },
+    },
     async (_req, reply) => reply.type(METRICS_CONTENT_TYPE).send(ctx.metrics.render()),
   );
 }

@@ -30,7 +30,10 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     '/api/health',
     {
       config: { access: 'monitor' },
-      schema: { summary: 'Health of every component; HTTP 503 unless status is ok', response: { 200: HealthReport, 503: HealthReport } },
+      schema: {
+        summary: 'Health of every component; HTTP 503 unless status is ok',
+        response: { 200: HealthReport, 503: HealthReport },
+      },
     },
     async (_req, reply) => {
       const h = deps.getHealth();
@@ -48,7 +51,15 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
             version: Type.String(),
             store: Type.Object({ id: Type.String(), name: Type.String() }),
             cameras: Type.Array(CameraStatusDto),
-            broker: Type.Union([Type.Object({ connected: Type.Boolean(), url: Type.String(), error: Type.Union([Type.String(), Type.Null()]), ts: Type.Number() }), Type.Null()]),
+            broker: Type.Union([
+              Type.Object({
+                connected: Type.Boolean(),
+                url: Type.String(),
+                error: Type.Union([Type.String(), Type.Null()]),
+                ts: Type.Number(),
+              }),
+              Type.Null(),
+            ]),
             model: Type.Object({
               name: Type.String(),
               path: Type.String(),
@@ -64,7 +75,7 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
         },
       },
     },
-    async () => ({
+    () => ({
       version: deps.version,
       store: deps.store,
       cameras: deps.cameras.statuses(),
@@ -84,25 +95,37 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
         response: {
           200: Type.Object({
             rejected: Type.Array(
-              Type.Object({ id: Type.Integer(), topic: Type.String(), reason: Type.String(), payload: Type.String(), receivedAt: Type.Number() }),
+              Type.Object({
+                id: Type.Integer(),
+                topic: Type.String(),
+                reason: Type.String(),
+                payload: Type.String(),
+                receivedAt: Type.Number(),
+              }),
             ),
           }),
         },
       },
     },
-    async () => ({ rejected: latestRejected(deps.db, 100) }),
+    () => ({ rejected: latestRejected(deps.db, 100) }),
   );
 
   app.get(
     '/api/config',
-    { config: { access: 'admin' }, schema: { summary: 'The effective configuration, secrets masked (admin)', response: { 200: Anything } } },
-    async () => deps.effectiveConfig(),
+    {
+      config: { access: 'admin' },
+      schema: { summary: 'The effective configuration, secrets masked (admin)', response: { 200: Anything } },
+    },
+    () => deps.effectiveConfig(),
   );
 
   app.get(
     '/api/config/schema.json',
-    { config: { access: 'public' }, schema: { summary: 'JSON Schema of traycheck.yaml', response: { 200: Anything } } },
-    async () => deps.configSchema,
+    {
+      config: { access: 'public' },
+      schema: { summary: 'JSON Schema of traycheck.yaml', response: { 200: Anything } },
+    },
+    () => deps.configSchema,
   );
 
   app.get(
@@ -111,20 +134,28 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       config: { access: 'public' },
       schema: {
         summary: 'POS/KDS payload JSON Schemas served at stable URLs',
-        response: { 200: Type.Object({ schemas: Type.Array(Type.Object({ name: Type.String(), url: Type.String() })) }) },
+        response: {
+          200: Type.Object({ schemas: Type.Array(Type.Object({ name: Type.String(), url: Type.String() })) }),
+        },
       },
     },
-    async () => ({ schemas: schemaNames().map((name) => ({ name, url: `/api/schemas/${name}.json` })) }),
+    () => ({ schemas: schemaNames().map((name) => ({ name, url: `/api/schemas/${name}.json` })) }),
   );
 
   app.get<{ Params: Static<typeof SchemaParams> }>(
     '/api/schemas/:name.json',
-    { config: { access: 'public' }, schema: { summary: 'One payload JSON Schema', params: SchemaParams, response: { 404: ErrorReply } } },
+    {
+      config: { access: 'public' },
+      schema: { summary: 'One payload JSON Schema', params: SchemaParams, response: { 404: ErrorReply } },
+    },
     async (req, reply) => {
       // Only names listed from the folder are opened: nothing in the URL becomes a path.
       if (!schemaNames().includes(req.params.name)) return reply.code(404).send({ error: 'no such schema' });
       const text = readFileSync(join(deps.schemasDir, `${req.params.name}.json`), 'utf8');
-      return reply.type('application/schema+json; charset=utf-8').header('cache-control', 'public, max-age=300').send(text);
+      return reply
+        .type('application/schema+json; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .send(text);
     },
   );
 }

@@ -9,7 +9,11 @@ import { ErrorReply, OkReply, UserDto } from '../schemas.js';
 const NewUser = Type.Object(
   {
     username: Type.String({ pattern: USERNAME_PATTERN }),
-    password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH, description: 'At least 10 characters.' }),
+    password: Type.String({
+      minLength: 1,
+      maxLength: MAX_PASSWORD_LENGTH,
+      description: 'At least 10 characters.',
+    }),
     role: Type.Optional(Type.Literal('staff')),
   },
   { additionalProperties: false },
@@ -20,15 +24,25 @@ const admin = { access: 'admin' as const };
 export function userRoutes(app: FastifyInstance, ctx: DashboardContext): void {
   app.get(
     '/api/users',
-    { config: admin, schema: { summary: 'Dashboard accounts (admin)', response: { 200: Type.Object({ users: Type.Array(UserDto) }) } } },
-    async () => ({ users: ctx.auth.listUsers() }),
+    {
+      config: admin,
+      schema: {
+        summary: 'Dashboard accounts (admin)',
+        response: { 200: Type.Object({ users: Type.Array(UserDto) }) },
+      },
+    },
+    () => ({ users: ctx.auth.listUsers() }),
   );
 
   app.post<{ Body: Static<typeof NewUser> }>(
     '/api/users',
     {
       config: admin,
-      schema: { summary: 'Create a staff account (admin)', body: NewUser, response: { 201: UserDto, 400: ErrorReply, 409: ErrorReply } },
+      schema: {
+        summary: 'Create a staff account (admin)',
+        body: NewUser,
+        response: { 201: UserDto, 400: ErrorReply, 409: ErrorReply },
+      },
     },
     async (req, reply) => {
       const r = await ctx.auth.createStaff(req.body.username, req.body.password);
@@ -42,7 +56,11 @@ export function userRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     '/api/users/:username',
     {
       config: admin,
-      schema: { summary: 'Delete a staff account and its sessions (admin)', params: UserParams, response: { 200: OkReply, 403: ErrorReply, 404: ErrorReply } },
+      schema: {
+        summary: 'Delete a staff account and its sessions (admin)',
+        params: UserParams,
+        response: { 200: OkReply, 403: ErrorReply, 404: ErrorReply },
+      },
     },
     async (req, reply) => {
       const r = ctx.auth.deleteStaff(req.params.username);

@@ -63,7 +63,7 @@ export function visibleObjects(layers: Layer[], W: number, H: number, minVisible
     const area = polygonArea(l.poly);
     const visible = area > 0 ? (count[i] as number) / area : 0;
     const b = box[i] as number[];
-    if (visible < minVisible || !Number.isFinite(b[0] as number)) return;
+    if (visible < minVisible || !Number.isFinite(b[0])) return;
     out.push({
       label: l.label,
       box: [b[0] as number, b[1] as number, (b[2] as number) + 1, (b[3] as number) + 1],

@@ -1,5 +1,5 @@
 // Default view: open alerts as large cards, live over SSE, one tap to acknowledge.
-import { api, connectEvents, el, fmtAge, run, setupPage, showError } from './common.js';
+import { api, connectEvents, el, fmtAge, kiosk, run, setupPage, showError } from './common.js';
 
 const cards = new Map(); // alert id -> { alert, node }
 const list = document.getElementById('alerts');
@@ -10,9 +10,14 @@ let loaded = false;
 // --- sound: WebAudio beep, off until someone turns it on (browsers need a tap to start audio) ---
 let audio = null;
 let soundOn = localStorage.getItem('traycheck.sound') === 'on';
-const soundBtn = el('button', { class: 'btn small', type: 'button', id: 'sound', 'aria-pressed': String(soundOn) });
+const soundBtn = el('button', {
+  class: 'btn small',
+  type: 'button',
+  id: 'sound',
+  'aria-pressed': String(soundOn),
+});
 function renderSound() {
-  soundBtn.textContent = soundOn ? '🔔 Sound on' : '🔕 Sound off';
+  soundBtn.textContent = soundOn ? 'Sound: on' : 'Sound: off';
   soundBtn.setAttribute('aria-pressed', String(soundOn));
 }
 soundBtn.addEventListener('click', () => {
@@ -46,19 +51,32 @@ function renderCard(a) {
     a.lines.map((line) => el('li', { class: line.startsWith('Missing') ? 'missing' : 'extra' }, line)),
   );
   if (a.lines.length === 0) diff.append(el('li', {}, 'Check this tray'));
-  const ack = el('button', { class: 'btn ack', type: 'button', onclick: () => void acknowledge(a.id, ack) }, 'Acknowledge');
+  const ack = el(
+    'button',
+    { class: 'btn ack', type: 'button', onclick: () => void acknowledge(a.id, ack) },
+    'Acknowledge',
+  );
   return el(
     'article',
     { class: 'card alert', 'data-id': a.id, 'data-order': a.orderId ?? '' },
     a.snapshotId
-      ? el('img', { class: 'snap', src: `/api/snapshots/${encodeURIComponent(a.snapshotId)}.jpg`, alt: 'tray snapshot' })
+      ? el('img', {
+          class: 'snap',
+          src: `/api/snapshots/${encodeURIComponent(a.snapshotId)}.jpg`,
+          alt: 'tray snapshot',
+        })
       : el('div', { class: 'snap none' }, 'no picture'),
     el(
       'div',
       { class: 'body' },
       el('div', { class: 'order' }, a.orderId ? `Order #${a.orderId}` : 'Unlinked tray'),
       diff,
-      el('div', { class: 'meta' }, el('span', { class: 'age', 'data-opened': a.openedAt }, fmtAge(Date.now() - a.openedAt)), ` · ${a.cameraId}`),
+      el(
+        'div',
+        { class: 'meta' },
+        el('span', { class: 'age', 'data-opened': a.openedAt }, fmtAge(Date.now() - a.openedAt)),
+        ` · ${a.cameraId}`,
+      ),
     ),
     ack,
     el('div', { class: 'stamp', 'aria-live': 'polite' }),
@@ -121,7 +139,9 @@ setInterval(() => {
 
 run(async () => {
   renderSound();
-  await setupPage('Alerts', [soundBtn]);
+  // Kiosk mode has no top bar; the sound toggle stays reachable in a corner.
+  if (kiosk) document.body.append(el('div', { class: 'kiosk-tools' }, soundBtn));
+  await setupPage('Alerts', kiosk ? [] : [soundBtn]);
   connectEvents({ alert: upsert });
   const { alerts } = await api('/api/alerts');
   for (const a of alerts) if (!cards.has(a.id)) upsert(a);

@@ -17,7 +17,12 @@ export function barChart(groups, series, { width = 900, height = 300 } = {}) {
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
   const y = (v) => pad.top + plotH - (v / top) * plotH;
-  const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': 'trays per day' });
+  const svg = svgEl('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    class: 'chart',
+    role: 'img',
+    'aria-label': 'trays per day',
+  });
   for (let v = 0; v <= top; v += step) {
     svg.append(svgEl('line', { x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v), class: 'axis' }));
     svg.append(svgEl('text', { x: pad.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, v));
@@ -28,12 +33,26 @@ export function barChart(groups, series, { width = 900, height = 300 } = {}) {
     const x0 = pad.left + gi * groupW + (groupW - barW * series.length) / 2;
     g.values.forEach((v, si) => {
       const x = x0 + si * barW;
-      const rect = svgEl('rect', { x, y: y(v), width: barW - 2, height: Math.max(0, y(0) - y(v)), fill: series[si].color, rx: 2 });
+      const rect = svgEl('rect', {
+        x,
+        y: y(v),
+        width: barW - 2,
+        height: Math.max(0, y(0) - y(v)),
+        fill: series[si].color,
+        rx: 2,
+      });
       rect.append(svgEl('title', {}, `${g.label}: ${v} ${series[si].name}`));
       svg.append(rect);
-      if (v > 0) svg.append(svgEl('text', { x: x + (barW - 2) / 2, y: y(v) - 3, 'text-anchor': 'middle' }, v));
+      if (v > 0)
+        svg.append(svgEl('text', { x: x + (barW - 2) / 2, y: y(v) - 3, 'text-anchor': 'middle' }, v));
     });
-    svg.append(svgEl('text', { x: pad.left + gi * groupW + groupW / 2, y: height - 12, 'text-anchor': 'middle' }, g.label));
+    svg.append(
+      svgEl(
+        'text',
+        { x: pad.left + gi * groupW + groupW / 2, y: height - 12, 'text-anchor': 'middle' },
+        g.label,
+      ),
+    );
   });
   return svg;
 }

@@ -35,7 +35,12 @@ export async function api(path, { method = 'GET', body } = {}) {
     headers['x-csrf-token'] = me ? me.csrfToken : '';
   }
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
   if (res.status === 401 && !path.startsWith('/api/login')) {
     location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
     throw new ApiError(401, 'not logged in');
@@ -65,7 +70,11 @@ export async function setupPage(title, extra = []) {
   const user = await loadMe();
   document.title = `${title} · ${user.storeName} · traycheck`;
   const status = el('span', { id: 'conn', class: 'conn', title: 'live connection' }, '●');
-  const logout = el('button', { class: 'btn small', type: 'button', onclick: () => void logoutNow() }, 'Log out');
+  const logout = el(
+    'button',
+    { class: 'btn small', type: 'button', onclick: () => void logoutNow() },
+    'Log out',
+  );
   const nav = el(
     'nav',
     { 'aria-label': 'views' },
@@ -73,9 +82,22 @@ export async function setupPage(title, extra = []) {
   );
   const top = document.getElementById('top');
   top.replaceChildren(
-    el('div', { class: 'brand' }, el('strong', {}, user.storeName), ' ', el('span', { class: 'muted' }, title)),
+    el(
+      'div',
+      { class: 'brand' },
+      el('strong', {}, user.storeName),
+      ' ',
+      el('span', { class: 'muted' }, title),
+    ),
     nav,
-    el('div', { class: 'right' }, ...extra, status, el('span', { class: 'muted user' }, user.username), logout),
+    el(
+      'div',
+      { class: 'right' },
+      ...extra,
+      status,
+      el('span', { class: 'muted user' }, user.username),
+      logout,
+    ),
   );
   return user;
 }
@@ -108,8 +130,10 @@ export function fmtAge(ms) {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-export const fmtTime = (ts) => new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-export const fmtDateTime = (ts) => new Date(ts).toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });
+export const fmtTime = (ts) =>
+  new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+export const fmtDateTime = (ts) =>
+  new Date(ts).toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });
 
 export function fmtBytes(n) {
   if (n === null || n === undefined) return '—';
@@ -123,7 +147,9 @@ export function fmtBytes(n) {
 }
 
 export function showError(err) {
-  const box = document.getElementById('error') ?? document.body.appendChild(el('div', { id: 'error', class: 'error', role: 'alert' }));
+  const box =
+    document.getElementById('error') ??
+    document.body.appendChild(el('div', { id: 'error', class: 'error', role: 'alert' }));
   box.textContent = err instanceof Error ? err.message : String(err);
   box.hidden = false;
 }

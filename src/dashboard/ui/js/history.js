@@ -34,19 +34,35 @@ async function load() {
         {},
         el('td', {}, fmtDateTime(v.ts)),
         el('td', {}, v.orderId ? `#${v.orderId}` : '—'),
-        el('td', {}, el('span', { class: `badge ${v.result}` }, v.result), v.alertResolution ? ' ' : null, v.alertResolution ? el('span', { class: `badge ${v.alertResolution}` }, v.alertResolution) : null),
+        el(
+          'td',
+          {},
+          el('span', { class: `badge ${v.result}` }, v.result),
+          v.alertResolution ? ' ' : null,
+          v.alertResolution ? el('span', { class: `badge ${v.alertResolution}` }, v.alertResolution) : null,
+        ),
         el('td', {}, v.summary || (v.result === 'ok' ? 'matches the order' : '')),
         el(
           'td',
           {},
           v.snapshotId
-            ? el('a', { href: `/api/snapshots/${encodeURIComponent(v.snapshotId)}.jpg`, target: '_blank' }, el('img', { class: 'thumb', loading: 'lazy', alt: 'tray snapshot', src: `/api/snapshots/${encodeURIComponent(v.snapshotId)}.jpg` }))
+            ? el(
+                'a',
+                { href: `/api/snapshots/${encodeURIComponent(v.snapshotId)}.jpg`, target: '_blank' },
+                el('img', {
+                  class: 'thumb',
+                  loading: 'lazy',
+                  alt: 'tray snapshot',
+                  src: `/api/snapshots/${encodeURIComponent(v.snapshotId)}.jpg`,
+                }),
+              )
             : '—',
         ),
       ),
     ),
   );
-  if (res.items.length === 0) rows.append(el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No verdicts match.')));
+  if (res.items.length === 0)
+    rows.append(el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No verdicts match.')));
   const pages = Math.max(1, Math.ceil(res.total / PAGE_SIZE));
   info.textContent = `Page ${page} of ${pages} · ${res.total} verdicts`;
   prev.disabled = page <= 1;

@@ -10,7 +10,11 @@ let timer = null;
 
 function mark(ok) {
   if (ok === null) return el('td', { class: 'mark' }, '–');
-  return el('td', { class: `mark ${ok ? 'yes' : 'no'}`, 'aria-label': ok ? 'matches' : 'differs' }, ok ? '✓' : '✗');
+  return el(
+    'td',
+    { class: `mark ${ok ? 'yes' : 'no'}`, 'aria-label': ok ? 'matches' : 'differs' },
+    ok ? '✓' : '✗',
+  );
 }
 
 function renderTrays(list) {
@@ -23,16 +27,40 @@ function renderTrays(list) {
       el(
         'div',
         { class: 'tray' },
-        el('h2', {}, t.orderId ? `Order #${t.orderId}` : 'No order linked', ' ', el('span', { class: `badge ${t.settled ? 'ok' : 'uncertain'}` }, t.settled ? 'settled' : 'moving')),
+        el(
+          'h2',
+          {},
+          t.orderId ? `Order #${t.orderId}` : 'No order linked',
+          ' ',
+          el('span', { class: `badge ${t.settled ? 'ok' : 'uncertain'}` }, t.settled ? 'settled' : 'moving'),
+        ),
         el(
           'table',
           {},
-          el('thead', {}, el('tr', {}, el('th', {}, 'Item'), el('th', { class: 'num' }, 'Order'), el('th', { class: 'num' }, 'Seen'), el('th', {}, ''))),
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              el('th', {}, 'Item'),
+              el('th', { class: 'num' }, 'Order'),
+              el('th', { class: 'num' }, 'Seen'),
+              el('th', {}, ''),
+            ),
+          ),
           el(
             'tbody',
             {},
             t.lines.map((l) =>
-              el('tr', {}, el('td', {}, l.name), el('td', { class: 'num' }, l.expected ?? '–'), el('td', { class: 'num' }, l.counted), mark(l.ok)),
+              el(
+                'tr',
+                {},
+                el('td', {}, l.name),
+                el('td', { class: 'num' }, l.expected ?? '–'),
+                el('td', { class: 'num' }, l.counted),
+                mark(l.ok),
+              ),
             ),
           ),
         ),
@@ -67,7 +95,16 @@ run(async () => {
     return;
   }
   const buttons = cameras.map((c) =>
-    el('button', { class: 'btn small', type: 'button', 'data-camera': c.cameraId, onclick: () => select(c.cameraId, buttons) }, `${c.cameraId} (${c.state})`),
+    el(
+      'button',
+      {
+        class: 'btn small',
+        type: 'button',
+        'data-camera': c.cameraId,
+        onclick: () => select(c.cameraId, buttons),
+      },
+      `${c.cameraId} (${c.state})`,
+    ),
   );
   tabs.replaceChildren(...buttons);
   select(params.get('camera') ?? cameras[0].cameraId, buttons);

@@ -14,7 +14,10 @@ form.addEventListener('submit', async (ev) => {
   const res = await fetch('/api/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: String(data.get('username')).trim(), password: String(data.get('password')) }),
+    body: JSON.stringify({
+      username: String(data.get('username')).trim(),
+      password: String(data.get('password')),
+    }),
     credentials: 'same-origin',
   });
   if (res.ok) {
@@ -22,5 +25,8 @@ form.addEventListener('submit', async (ev) => {
     return;
   }
   const body = await res.json().catch(() => ({}));
-  msg.textContent = res.status === 429 ? `Too many attempts. Try again in ${res.headers.get('retry-after') ?? 'a few'} s.` : body.error || 'Login failed';
+  msg.textContent =
+    res.status === 429
+      ? `Too many attempts. Try again in ${res.headers.get('retry-after') ?? 'a few'} s.`
+      : body.error || 'Login failed';
 });

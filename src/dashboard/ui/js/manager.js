@@ -3,20 +3,40 @@ import { api, el, run, setupPage } from './common.js';
 import { barChart } from './chart.js';
 
 const pct = (r) => (r === null ? '—' : `${(r * 100).toFixed(1)} %`);
-const ms = (v) => (v === null ? '—' : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+/** "420 / 610 ms" or "1.2 / 3.4 s": one unit for both numbers so the tile stays on one line. */
+function latency(p50, p95) {
+  if (p50 === null || p95 === null) return '—';
+  if (p95 >= 1000) return `${(p50 / 1000).toFixed(1)} / ${(p95 / 1000).toFixed(1)} s`;
+  return `${Math.round(p50)} / ${Math.round(p95)} ms`;
+}
 
 function tile(label, value, tone = '', id = '') {
-  return el('div', { class: `tile ${tone}`, 'data-stat': id }, el('div', { class: 'value' }, value), el('div', { class: 'label' }, label));
+  return el(
+    'div',
+    { class: `tile ${tone}`, 'data-stat': id },
+    el('div', { class: 'value' }, value),
+    el('div', { class: 'label' }, label),
+  );
 }
 
 function tiles(p) {
   return [
     tile('trays verified', p.traysVerified, '', 'traysVerified'),
-    tile('accuracy (ok / linked)', pct(p.accuracyRate), p.accuracyRate !== null && p.accuracyRate < 0.95 ? 'bad' : 'good', 'accuracyRate'),
+    tile(
+      'accuracy (ok / linked)',
+      pct(p.accuracyRate),
+      p.accuracyRate !== null && p.accuracyRate < 0.95 ? 'bad' : 'good',
+      'accuracyRate',
+    ),
     tile('errors caught', p.errorsCaught, 'good', 'errorsCaught'),
     tile('served with error', p.servedWithError, p.servedWithError > 0 ? 'bad' : '', 'servedWithError'),
     tile('mismatches', p.mismatches, '', 'mismatches'),
-    tile(`settle → alert p50 / p95 (n=${p.latencyMs.n})`, `${ms(p.latencyMs.p50)} / ${ms(p.latencyMs.p95)}`, '', 'latency'),
+    tile(
+      `settle → alert p50 / p95 (n=${p.latencyMs.n})`,
+      latency(p.latencyMs.p50, p.latencyMs.p95),
+      '',
+      'latency',
+    ),
   ];
 }
 
@@ -26,7 +46,9 @@ function missed(table, list) {
     el(
       'tbody',
       {},
-      list.length ? list.map((m) => el('tr', {}, el('td', {}, m.name), el('td', { class: 'num' }, m.count))) : el('tr', {}, el('td', { class: 'muted', colspan: 2 }, 'Nothing missed')),
+      list.length
+        ? list.map((m) => el('tr', {}, el('td', {}, m.name), el('td', { class: 'num' }, m.count)))
+        : el('tr', {}, el('td', { class: 'muted', colspan: 2 }, 'Nothing missed')),
     ),
   );
 }

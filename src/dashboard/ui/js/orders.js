@@ -16,9 +16,18 @@ function card(o) {
     'div',
     { class: `order-card ${o.status}`, 'data-order': o.orderId },
     el('div', { class: 'id' }, `#${o.orderId}`),
-    el('ul', {}, o.lines.map((l) => el('li', {}, l))),
+    el(
+      'ul',
+      {},
+      o.lines.map((l) => el('li', {}, l)),
+    ),
     o.verdict && o.verdict.summary ? el('div', { class: 'extra' }, o.verdict.summary) : null,
-    el('div', { class: 'muted' }, `${fmtAge(Date.now() - o.placedAt)} ago`, o.station ? ` · ${o.station}` : ''),
+    el(
+      'div',
+      { class: 'muted' },
+      `${fmtAge(Date.now() - o.placedAt)} ago`,
+      o.station ? ` · ${o.station}` : '',
+    ),
   );
 }
 

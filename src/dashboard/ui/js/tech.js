@@ -4,8 +4,20 @@ import { api, el, fmtAge, fmtBytes, fmtDateTime, run, setupPage, showError } fro
 const $ = (id) => document.getElementById(id);
 const table = (node, head, rows) =>
   node.replaceChildren(
-    el('thead', {}, el('tr', {}, head.map((h) => el('th', {}, h)))),
-    el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { class: 'muted', colspan: head.length }, 'none'))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        head.map((h) => el('th', {}, h)),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      rows.length ? rows : el('tr', {}, el('td', { class: 'muted', colspan: head.length }, 'none')),
+    ),
   );
 const badge = (s) => el('span', { class: `badge ${s}` }, s);
 
@@ -15,7 +27,12 @@ function facts(t) {
   $('facts').replaceChildren(
     ...kv('Version', t.version),
     ...kv('Store', `${t.store.name} (${t.store.id})`),
-    ...kv('Broker', b ? [badge(b.connected ? 'online' : 'offline'), ` ${b.url}${b.error ? ` — ${b.error}` : ''}`] : 'no status yet'),
+    ...kv(
+      'Broker',
+      b
+        ? [badge(b.connected ? 'online' : 'offline'), ` ${b.url}${b.error ? ` — ${b.error}` : ''}`]
+        : 'no status yet',
+    ),
     ...kv('Model', `${t.model.name} (${t.model.family}${t.model.version ? `, v${t.model.version}` : ''})`),
     ...kv('Model file', t.model.path),
     ...kv('Model sha256', t.model.sha256),
@@ -23,7 +40,12 @@ function facts(t) {
     ...kv('Database', fmtBytes(t.disk.databaseBytes)),
     ...kv('Snapshots', `${t.disk.snapshots.count} files, ${fmtBytes(t.disk.snapshots.bytes)}`),
     ...kv('Disk free', `${fmtBytes(t.disk.freeBytes)} of ${fmtBytes(t.disk.totalBytes)} (${t.disk.dataDir})`),
-    ...kv('Retention', Object.entries(t.retention).map(([k, v]) => `${k}: ${v}`).join(' · ') || '—'),
+    ...kv(
+      'Retention',
+      Object.entries(t.retention)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(' · ') || '—',
+    ),
   );
 }
 
@@ -39,7 +61,17 @@ async function users() {
         el('td', {}, u.username),
         el('td', {}, u.role),
         el('td', {}, u.createdAt ? fmtDateTime(u.createdAt) : ''),
-        el('td', {}, u.role === 'staff' ? el('button', { class: 'btn small danger', type: 'button', onclick: () => void removeUser(u.username) }, 'Delete') : ''),
+        el(
+          'td',
+          {},
+          u.role === 'staff'
+            ? el(
+                'button',
+                { class: 'btn small danger', type: 'button', onclick: () => void removeUser(u.username) },
+                'Delete',
+              )
+            : '',
+        ),
       ),
     ),
   );
@@ -75,13 +107,24 @@ run(async () => {
   table(
     $('health'),
     ['Component', 'State', 'Detail'],
-    Object.entries(t.health.components).map(([name, c]) => el('tr', {}, el('td', {}, name), el('td', {}, badge(c.state)), el('td', {}, c.detail))),
+    Object.entries(t.health.components).map(([name, c]) =>
+      el('tr', {}, el('td', {}, name), el('td', {}, badge(c.state)), el('td', {}, c.detail)),
+    ),
   );
   facts(t);
   table(
     $('rejected'),
     ['Time', 'Topic', 'Reason', 'Payload'],
-    r.rejected.map((m) => el('tr', {}, el('td', {}, fmtDateTime(m.receivedAt)), el('td', {}, m.topic), el('td', {}, m.reason), el('td', {}, el('code', {}, m.payload.slice(0, 160))))),
+    r.rejected.map((m) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, fmtDateTime(m.receivedAt)),
+        el('td', {}, m.topic),
+        el('td', {}, m.reason),
+        el('td', {}, el('code', {}, m.payload.slice(0, 160))),
+      ),
+    ),
   );
   const { schemas } = await api('/api/schemas');
   $('docs').replaceChildren(
@@ -100,7 +143,10 @@ run(async () => {
       ev.preventDefault();
       const data = new FormData(form);
       try {
-        await api('/api/users', { method: 'POST', body: { username: String(data.get('username')).trim(), password: String(data.get('password')) } });
+        await api('/api/users', {
+          method: 'POST',
+          body: { username: String(data.get('username')).trim(), password: String(data.get('password')) },
+        });
         form.reset();
         await users();
       } catch (err) {

@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { localMidnight, percentile } from '../../src/dashboard/queries/stats.js';
+import { insertVerdict, makeVerdict } from './fake-alerts.js';
+import { setupAdmin, startHarness, type Harness, type Session } from './harness.js';
+
+let h: Harness;
+let admin: Session;
+beforeEach(async () => {
+  h = await startHarness();
+  admin = await setupAdmin(h);
+});
+afterEach(async () => {
+  await h.stop();
+});
+const get = (url: string) => h.app.inject({ url, headers: { cookie: admin.headers.cookie as string } });
+
+describe('percentile', () => {
+  it('uses nearest rank', () => {
+    expect(percentile([], 50)).toBeNull();
+    expect(percentile([7], 95)).toBe(7);
+    const xs = Array.from({ length: 20 }, (_, i) => (i + 1) * 10);
+    expect(percentile(xs, 50)).toBe(100);
+    expect(percentile(xs, 95)).toBe(190);
+  });
+});
+
+describe('manager figures', () => {
+  it('counts today and the last 7 days from verdicts and alerts', async () => {
+    const now = Date.now();
+    const today = localMidnight(now);
+    const threeDaysAgo = localMidnight(now, 3) + 3_600_000;
+    const tenDaysAgo = localMidnight(now, 10);
+    const at = (t: number) => Math.min(t, now);
+    // today: 3 ok, 2 mismatches (one corrected, one served with error), 1 unlinked
+    for (let i = 0; i < 3; i++)
+      insertVerdict(h.db, makeVerdict({ orderId: `t${i}`, result: 'ok', ts: at(today + 1000 + i) }));
+    const a1 = h.alerts.raise(makeVerdict({ orderId: 'm1', missing: { fries: 2 }, ts: at(today + 2000) }), {
+      latencyMs: 300,
+    });
+    const a2 = h.alerts.raise(
+      makeVerdict({ orderId: 'm2', missing: { fries: 1, drink: 1 }, ts: at(today + 3000) }),
+      { latencyMs: 500 },
+    );
+    h.alerts.resolve(a1.id, 'corrected');
+    h.alerts.resolve(a2.id, 'served-with-error');
+    insertVerdict(
+      h.db,
+      makeVerdict({ orderId: null, link: 'none', result: 'unlinked', ts: at(today + 4000) }),
+    );
+    // three days ago: 1 ok, 1 mismatch (corrected); ten days ago: outside every window
+    insertVerdict(h.db, makeVerdict({ orderId: 'o1', result: 'ok', ts: threeDaysAgo }));
+    const a3 = h.alerts.raise(makeVerdict({ orderId: 'o2', missing: { burger: 1 }, ts: threeDaysAgo + 1 }), {
+      latencyMs: 900,
+    });
+    h.alerts.resolve(a3.id, 'corrected');
+    insertVerdict(h.db, makeVerdict({ orderId: 'old', result: 'ok', ts: tenDaysAgo }));
+
+    const s = (await get('/api/stats')).json();
+    expect(s.today).toMatchObject({
+      traysVerified: 5,
+      verdicts: 6,
+      ok: 3,
+      mismatches: 2,
+      errorsCaught: 1,
+      servedWithError: 1,
+    });
+    expect(s.today.accuracyRate).toBeCloseTo(3 / 5);
+    expect(s.today.mostMissed).toEqual([
+      { label: 'fries', name: 'Fries', count: 3 },
+      { label: 'drink', name: 'Cola', count: 1 },
+    ]);
+    expect(s.today.latencyMs).toEqual({ p50: 300, p95: 500, n: 2 });
+    expect(s.last7Days).toMatchObject({
+      traysVerified: 7,
+      ok: 4,
+      mismatches: 3,
+      errorsCaught: 2,
+      servedWithError: 1,
+    });
+    expect(s.last7Days.latencyMs).toEqual({ p50: 500, p95: 900, n: 3 });
+    expect(s.daily).toHaveLength(7);
+    expect(s.daily[6]).toMatchObject({ traysVerified: 5, mismatches: 2, errorsCaught: 1 });
+    expect(s.daily[3]).toMatchObject({ traysVerified: 2, mismatches: 1, errorsCaught: 1 });
+    expect(s.daily.reduce((n: number, d: { traysVerified: number }) => n + d.traysVerified, 0)).toBe(7);
+  });
+});
+
+describe('history and orders', () => {
+  it('searches verdicts by order id, result and date range, paged newest first', async () => {
+    const base = Date.now() - 3_600_000;
+    for (let i = 0; i < 30; i++) {
+      insertVerdict(
+        h.db,
+        makeVerdict({
+          orderId: String(1000 + i),
+          result: i % 3 === 0 ? 'mismatch' : 'ok',
+          missing: i % 3 === 0 ? { fries: 1 } : {},
+          ts: base + i * 1000,
+        }),
+      );
+    }
+    const p1 = (await get('/api/verdicts?pageSize=10')).json();
+    expect(p1.total).toBe(30);
+    expect(p1.items).toHaveLength(10);
+    expect(p1.items[0].orderId).toBe('1029');
+    const p3 = (await get('/api/verdicts?pageSize=10&page=3')).json();
+    expect(p3.items.at(-1).orderId).toBe('1000');
+    const mism = (await get('/api/verdicts?result=mismatch&pageSize=100')).json();
+    expect(mism.total).toBe(10);
+    expect(mism.items[0].summary).toBe('Missing: 1 × Fries');
+    expect(
+      (await get('/api/verdicts?orderId=1012')).json().items.map((v: { orderId: string }) => v.orderId),
+    ).toEqual(['1012']);
+    expect((await get('/api/verdicts?orderId=101')).json().total).toBe(10);
+    expect((await get('/api/verdicts?orderId=%25')).json().total).toBe(0); // LIKE wildcards are literal
+    const range = (await get(`/api/verdicts?from=${base + 5000}&to=${base + 10_000}`)).json();
+    expect(range.items.map((v: { orderId: string }) => v.orderId)).toEqual([
+      '1009',
+      '1008',
+      '1007',
+      '1006',
+      '1005',
+    ]);
+    expect((await get('/api/verdicts?result=bogus')).statusCode).toBe(400);
+    expect((await get('/api/verdicts?pageSize=5000')).statusCode).toBe(400);
+  });
+
+  it('lists the order queue with menu names and the latest verdict', async () => {
+    const now = Date.now();
+    const ins = h.db.prepare(
+      'INSERT INTO orders (order_id, version, station, items_json, status, placed_at, updated_at) VALUES (?,?,?,?,?,?,?)',
+    );
+    ins.run('A1', 1, 'expo', JSON.stringify([{ sku: 'COMBO1', qty: 2 }]), 'open', now - 60_000, now - 60_000);
+    ins.run(
+      'A2',
+      1,
+      'expo',
+      JSON.stringify([
+        { sku: 'FRIES', qty: 1 },
+        { sku: 'UNKNOWN', qty: 1 },
+      ]),
+      'mismatch',
+      now - 50_000,
+      now - 10_000,
+    );
+    ins.run(
+      'A3',
+      1,
+      'expo',
+      JSON.stringify([{ sku: 'COLA', qty: 1 }]),
+      'served',
+      now - 9_000_000,
+      now - 8_000_000,
+    );
+    insertVerdict(h.db, makeVerdict({ orderId: 'A2', missing: { fries: 1 }, ts: now - 10_000 }));
+    const { orders } = (await get('/api/orders')).json();
+    expect(orders.map((o: { orderId: string }) => o.orderId)).toEqual(['A2', 'A1']);
+    expect(orders[1]).toMatchObject({ status: 'open', lines: ['2 × Burger Meal'], verdict: null });
+    expect(orders[0]).toMatchObject({
+      status: 'mismatch',
+      lines: ['1 × Fries', '1 × UNKNOWN'],
+      verdict: { result: 'mismatch', summary: 'Missing: 1 × Fries' },
+    });
+  });
+});

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDetectLoop } from '../../src/detect/loop.js';
+import { createDetector, detectorConfig } from '../../src/detect/index.js';
+import { createEventBus } from '../../src/events.js';
+import { silentLogger } from '../../src/log.js';
+import type { Frame, FrameDetections } from '../../src/types.js';
+import { waitFor } from '../helpers/wait.js';
+import { buildOnnx } from './onnx-writer.js';
+
+const frame = (cameraId: string, seq: number): Frame => ({ cameraId, seq, ts: seq, width: 4, height: 4, data: Buffer.alloc(48) });
+
+/** A detector whose inferences finish when the test says so. */
+function manualDetector() {
+  const pending: Array<{ frame: Frame; resolve: (r: FrameDetections) => void; reject: (e: Error) => void }> = [];
+  let running = 0;
+  let maxRunning = 0;
+  return {
+    pending,
+    maxRunning: () => maxRunning,
+    detect(f: Frame): Promise<FrameDetections> {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      return new Promise<FrameDetections>((resolve, reject) => pending.push({ frame: f, resolve, reject })).finally(() => running--);
+    },
+    finish(inferenceMs: number): Frame {
+      const job = pending.shift();
+      if (!job) throw new Error('no inference running');
+      const f = job.frame;
+      job.resolve({ cameraId: f.cameraId, seq: f.seq, ts: f.ts, width: f.width, height: f.height, detections: [], inferenceMs });
+      return f;
+    },
+    fail(): void {
+      pending.shift()?.reject(new Error('boom'));
+    },
+  };
+}
+
+describe('detect loop', () => {
+  it('runs one inference at a time, newest frame per camera wins, cameras take turns', async () => {
+    const bus = createEventBus(silentLogger());
+    const detector = manualDetector();
+    const loop = createDetectLoop({ detector, bus, log: silentLogger() });
+    const out: FrameDetections[] = [];
+    bus.on('detections', 'test', (d) => void out.push(d));
+    loop.start();
+
+    bus.emit('frame', frame('a', 1)); // starts at once
+    for (let s = 2; s <= 5; s++) bus.emit('frame', frame('a', s)); // 2, 3, 4 replaced; 5 waits
+    bus.emit('frame', frame('b', 1));
+    expect(loop.stats()).toMatchObject({ busy: true, processed: 0, dropped: 3 });
+    expect(detector.pending).toHaveLength(1);
+
+    detector.finish(10);
+    await waitFor(() => detector.pending.length === 1 && detector.pending[0]?.frame.seq === 5, { message: 'a#5 to start' });
+    bus.emit('frame', frame('a', 6)); // a waits again, behind b
+    detector.finish(30);
+    await waitFor(() => detector.pending[0]?.frame.cameraId === 'b', { message: 'camera b to get its turn' });
+    detector.finish(20);
+    await waitFor(() => detector.pending[0]?.frame.seq === 6, { message: 'a#6 to start' });
+    detector.finish(40);
+    await waitFor(() => out.length === 4, { message: 'four detections' });
+
+    expect(out.map((d) => `${d.cameraId}#${d.seq}`)).toEqual(['a#1', 'a#5', 'b#1', 'a#6']);
+    expect(detector.maxRunning()).toBe(1);
+    expect(loop.stats()).toEqual({ processed: 4, dropped: 3, errors: 0, busy: false, lastInferenceMs: 40, p50Ms: 20 });
+    await loop.stop();
+  });
+
+  it('counts failures, keeps going, and stops intake on stop()', async () => {
+    const bus = createEventBus(silentLogger());
+    const detector = manualDetector();
+    const loop = createDetectLoop({ detector, bus, log: silentLogger() });
+    const out: FrameDetections[] = [];
+    bus.on('detections', 'test', (d) => void out.push(d));
+    loop.start();
+    bus.emit('frame', frame('a', 1));
+    bus.emit('frame', frame('a', 2));
+    detector.fail();
+    await waitFor(() => detector.pending[0]?.frame.seq === 2, { message: 'next frame after a failure' });
+    const stopped = loop.stop();
+    bus.emit('frame', frame('a', 3)); // after stop: ignored
+    detector.finish(5);
+    await stopped;
+    expect(out.map((d) => d.seq)).toEqual([2]);
+    expect(loop.stats()).toMatchObject({ processed: 1, errors: 1, busy: false });
+    expect(detector.pending).toHaveLength(0);
+  });
+});
+
+describe('detect loop with the real detector', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'traycheck-loop-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('turns bus frames into bus detections', async () => {
+    const model = join(dir, 'tiny.onnx');
+    writeFileSync(
+      model,
+      buildOnnx({ outputDims: [1, 1, 5], output: [8, 8, 24, 24, 0.8], metadata: { names: '["tray"]', family: 'traycheck' } }),
+    );
+    const detector = createDetector({ config: detectorConfig({ model, threads: 1 }), log: silentLogger() });
+    await detector.start();
+    const bus = createEventBus(silentLogger());
+    const loop = createDetectLoop({ detector, bus, log: silentLogger() });
+    const out: FrameDetections[] = [];
+    bus.on('detections', 'test', (d) => void out.push(d));
+    loop.start();
+    const data = Buffer.alloc(64 * 64 * 3);
+    for (let seq = 0; seq < 20; seq++) bus.emit('frame', { cameraId: 'expo', seq, ts: seq, width: 64, height: 64, data });
+    await waitFor(() => !loop.stats().busy && out.length > 0 && out.at(-1)?.seq === 19, { message: 'the last frame', timeoutMs: 20_000 });
+    const s = loop.stats();
+    expect(s.processed + s.dropped).toBe(20);
+    expect(s.processed).toBe(out.length);
+    expect(out[0]?.detections).toEqual([{ label: 'tray', score: expect.closeTo(0.8, 5) as number, box: [8, 8, 24, 24] }]);
+    await loop.stop();
+    await detector.stop();
+  });
+});
