@@ -38,7 +38,10 @@ const quantile = (xs: number[], q: number): number => {
 const r2 = (v: number): number => Math.round(v * 100) / 100;
 
 async function benchOne(t: Target, threads: number, frame: Frame, iterations: number): Promise<Row> {
-  const detector = createDetector({ config: detectorConfig({ model: t.path, threads, family: t.family }), log: silentLogger() });
+  const detector = createDetector({
+    config: detectorConfig({ model: t.path, threads, family: t.family }),
+    log: silentLogger(),
+  });
   await detector.start();
   try {
     for (let i = 0; i < Math.max(5, iterations / 10); i++) await detector.detect(frame);
@@ -69,15 +72,28 @@ async function benchOne(t: Target, threads: number, frame: Frame, iterations: nu
 }
 
 function table(rows: Row[], skipped: string[]): string {
-  const head = ['model', 'input HxW', 'threads', 'run p50', 'run p95', 'stage p50', 'stage p95', 'prep p50', 'decode p50'];
+  const head = [
+    'model',
+    'input HxW',
+    'threads',
+    'run p50',
+    'run p95',
+    'stage p50',
+    'stage p95',
+    'prep p50',
+    'decode p50',
+  ];
   const lines = rows.map((r) => [
     r.model,
     r.imgsz.join('x'),
     String(r.threads),
-    ...[r.runMs.p50, r.runMs.p95, r.stageMs.p50, r.stageMs.p95, r.preprocessMs.p50, r.decodeMs.p50].map((v) => v.toFixed(2)),
+    ...[r.runMs.p50, r.runMs.p95, r.stageMs.p50, r.stageMs.p95, r.preprocessMs.p50, r.decodeMs.p50].map((v) =>
+      v.toFixed(2),
+    ),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const fmt = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const fmt = (cells: string[]): string =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return [
     'detect stage on a 640x360 frame, ms (run = session.run only; stage = letterbox + run + decode + NMS)',
     fmt(head),
@@ -96,20 +112,36 @@ async function main(): Promise<void> {
     },
   });
   const iterations = Math.max(1, Number(values.iterations));
-  const threads = values.threads.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const threads = values.threads
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
   const candidates: Target[] = values.model?.length
     ? values.model.map((p) => ({ name: p.split('/').pop() ?? p, path: p }))
     : [
         { name: 'traycheck-det', path: projectPath('models', 'traycheck-det.onnx') },
-        { name: 'yolox-nano', path: projectPath('..', 'shared', 'interop', 'yolox-nano', 'yolox_nano.onnx'), family: 'yolox' },
+        {
+          name: 'yolox-nano',
+          path: projectPath('..', 'shared', 'interop', 'yolox-nano', 'yolox_nano.onnx'),
+          family: 'yolox',
+        },
       ];
   const skipped = candidates.filter((t) => !existsSync(t.path)).map((t) => `${t.name} (${t.path} not found)`);
   const r = await renderScene(sceneForTray({ burger: 1, fries: 1, drink: 1 }, 1));
   const frame: Frame = { cameraId: 'bench', seq: 0, ts: 0, width: r.width, height: r.height, data: r.rgb };
   const rows: Row[] = [];
-  for (const t of candidates.filter((c) => existsSync(c.path))) for (const n of threads) rows.push(await benchOne(t, n, frame, iterations));
+  for (const t of candidates.filter((c) => existsSync(c.path)))
+    for (const n of threads) rows.push(await benchOne(t, n, frame, iterations));
   if (values.json) {
-    process.stdout.write(JSON.stringify({ frame: `${frame.width}x${frame.height}`, cpus: cpus().length, node: process.version, results: rows, skipped }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        frame: `${frame.width}x${frame.height}`,
+        cpus: cpus().length,
+        node: process.version,
+        results: rows,
+        skipped,
+      }) + '\n',
+    );
   } else {
     process.stdout.write(table(rows, skipped) + '\n');
   }

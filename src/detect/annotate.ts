@@ -2,7 +2,18 @@
 import sharp from 'sharp';
 import type { Detection } from '../types.js';
 
-const COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6', '#bcf60c', '#008080', '#9a6324'];
+const COLORS = [
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#46f0f0',
+  '#f032e6',
+  '#bcf60c',
+  '#008080',
+  '#9a6324',
+];
 
 const xml = (s: string): string => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -31,7 +42,13 @@ export function overlaySvg(width: number, height: number, detections: readonly D
 }
 
 /** Writes `rgb` (width × height × 3) with the detections drawn as a JPEG file. */
-export async function writeAnnotated(file: string, rgb: Buffer, width: number, height: number, detections: readonly Detection[]): Promise<void> {
+export async function writeAnnotated(
+  file: string,
+  rgb: Buffer,
+  width: number,
+  height: number,
+  detections: readonly Detection[],
+): Promise<void> {
   const svg = Buffer.from(overlaySvg(width, height, detections));
   await sharp(rgb, { raw: { width, height, channels: 3 } })
     .composite([{ input: svg, top: 0, left: 0 }])

@@ -2,7 +2,6 @@
 // optionally writing annotated JPEGs. Mounted into src/cli by the lead.
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { DetectorConfig } from '../config/schema.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Detection } from '../types.js';
 import { writeAnnotated } from './annotate.js';
@@ -38,14 +37,19 @@ function table(r: ImageResult): string {
   if (r.error) return `${r.file}: error: ${r.error}\n`;
   const head = `${r.file}  ${r.width}x${r.height}  ${r.detections.length} detection(s)  ${r.inferenceMs.toFixed(1)} ms\n`;
   const rows = r.detections.map(
-    (d) => `  ${d.label.padEnd(16)} ${d.score.toFixed(2).padStart(5)}  [${d.box.map((v) => Math.round(v).toString().padStart(5)).join(' ')}]\n`,
+    (d) =>
+      `  ${d.label.padEnd(16)} ${d.score.toFixed(2).padStart(5)}  [${d.box.map((v) => Math.round(v).toString().padStart(5)).join(' ')}]\n`,
   );
   const tail = r.annotated ? `  annotated: ${r.annotated}\n` : '';
   return head + rows.join('') + tail;
 }
 
 /** Returns the exit code: 0 all images done, 1 model or image failure, 2 bad arguments. */
-export async function runDetectCommand(args: DetectCommandArgs, out: NodeJS.WritableStream, log: Logger = silentLogger()): Promise<number> {
+export async function runDetectCommand(
+  args: DetectCommandArgs,
+  out: NodeJS.WritableStream,
+  log: Logger = silentLogger(),
+): Promise<number> {
   if (args.family !== undefined && args.family !== 'auto' && !isFamily(args.family)) {
     out.write(`error: --family must be one of auto, ${FAMILIES.join(', ')}; got "${args.family}"\n`);
     return 2;
@@ -60,7 +64,7 @@ export async function runDetectCommand(args: DetectCommandArgs, out: NodeJS.Writ
   }
   const config = detectorConfig({
     model: args.model,
-    family: args.family as DetectorConfig['family'] | undefined,
+    family: args.family,
     labelsFile: args.labels,
     scoreThreshold: args.threshold,
   });
@@ -86,7 +90,11 @@ export async function runDetectCommand(args: DetectCommandArgs, out: NodeJS.Writ
       try {
         const { rgb, width, height } = await decodeImage(file);
         const fd = await detectImage(detector, { rgb, width, height }, i);
-        const detections = fd.detections.map((d) => ({ label: d.label, score: round(d.score, 4), box: d.box.map((v) => round(v, 1)) as Detection['box'] }));
+        const detections = fd.detections.map((d) => ({
+          label: d.label,
+          score: round(d.score, 4),
+          box: d.box.map((v) => round(v, 1)) as Detection['box'],
+        }));
         result = { file, width, height, inferenceMs: round(fd.inferenceMs, 2), detections };
         if (args.annotate) {
           result.annotated = join(args.annotate, `${basename(file, extname(file))}.jpg`);
@@ -100,7 +108,14 @@ export async function runDetectCommand(args: DetectCommandArgs, out: NodeJS.Writ
     }
     if (args.json) {
       const info = detector.info();
-      const model = { path: info.path, sha256: info.sha256, family: info.family, imgsz: info.imgsz, version: info.version, labels: info.labels };
+      const model = {
+        path: info.path,
+        sha256: info.sha256,
+        family: info.family,
+        imgsz: info.imgsz,
+        version: info.version,
+        labels: info.labels,
+      };
       out.write(JSON.stringify({ model, images: results }, null, 2) + '\n');
     }
   } finally {

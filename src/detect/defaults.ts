@@ -5,5 +5,5 @@ import { DetectorSection } from '../config/sections/detector.js';
 
 export function detectorConfig(keys: Partial<DetectorConfig> & { model: string }): DetectorConfig {
   const defined = Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined));
-  return applyDefaults(DetectorSection as unknown as Record<string, unknown>, structuredClone(defined)) as DetectorConfig;
+  return applyDefaults(DetectorSection, structuredClone(defined)) as DetectorConfig;
 }

@@ -67,7 +67,13 @@ export function createDetector(deps: DetectorDeps): Detector {
     const result = await m.session.run({ [m.info.inputName]: tensor });
     const out = result[m.info.outputName] as ort.Tensor;
     const t2 = performance.now();
-    const candidates = m.decoder.decode({ data: out.data as Float32Array, dims: out.dims, inputW, inputH, thresholds });
+    const candidates = m.decoder.decode({
+      data: out.data as Float32Array,
+      dims: out.dims,
+      inputW,
+      inputH,
+      thresholds,
+    });
     const detections = postprocess(candidates, {
       needsNms: m.decoder.needsNms,
       nmsIou: config.nmsIou,
@@ -77,7 +83,15 @@ export function createDetector(deps: DetectorDeps): Detector {
     });
     const t3 = performance.now();
     timings = { preprocessMs: t1 - t0, runMs: t2 - t1, decodeMs: t3 - t2, totalMs: t3 - t0 };
-    return { cameraId: frame.cameraId, seq: frame.seq, ts: frame.ts, width: frame.width, height: frame.height, detections, inferenceMs: t3 - t0 };
+    return {
+      cameraId: frame.cameraId,
+      seq: frame.seq,
+      ts: frame.ts,
+      width: frame.width,
+      height: frame.height,
+      detections,
+      inferenceMs: t3 - t0,
+    };
   }
 
   return {
@@ -96,10 +110,23 @@ export function createDetector(deps: DetectorDeps): Detector {
       pre = createPreprocessor(info.imgsz[1], info.imgsz[0], info.preprocess);
       // A class threshold may name the menu label (after aliases) or the model's own label.
       thresholds = Float32Array.from(
-        info.labels.map((l, i) => config.classThresholds[l] ?? config.classThresholds[info.modelLabels[i] ?? ''] ?? config.scoreThreshold),
+        info.labels.map(
+          (l, i) =>
+            config.classThresholds[l] ??
+            config.classThresholds[info.modelLabels[i] ?? ''] ??
+            config.scoreThreshold,
+        ),
       );
       log.info(
-        { model: info.path, sha256: info.sha256, family: info.family, imgsz: info.imgsz, labels: info.labels.length, version: info.version, threads: info.threads },
+        {
+          model: info.path,
+          sha256: info.sha256,
+          family: info.family,
+          imgsz: info.imgsz,
+          labels: info.labels.length,
+          version: info.version,
+          threads: info.threads,
+        },
         'detector ready',
       );
     },
@@ -135,9 +162,21 @@ export function createDetector(deps: DetectorDeps): Detector {
     health() {
       if (!model) return { state: 'down', detail: startError ?? 'detector not started' };
       const { info } = model;
-      const data = { family: info.family, sha256: info.sha256, labels: info.labels.length, inferences, failures, lastTimings: timings };
+      const data = {
+        family: info.family,
+        sha256: info.sha256,
+        labels: info.labels.length,
+        inferences,
+        failures,
+        lastTimings: timings,
+      };
       const name = `${info.family} model ${info.path.split(/[\\/]/).pop() ?? info.path} (sha256 ${info.sha256.slice(0, 12)})`;
-      if (consecutiveFailures > 0) return { state: 'degraded', detail: `${name}: last ${consecutiveFailures} inference(s) failed: ${lastError}`, data };
+      if (consecutiveFailures > 0)
+        return {
+          state: 'degraded',
+          detail: `${name}: last ${consecutiveFailures} inference(s) failed: ${lastError}`,
+          data,
+        };
       const ms = timings ? `, ${timings.totalMs.toFixed(1)} ms per frame` : '';
       return { state: 'ok', detail: `${name}${ms}`, data };
     },

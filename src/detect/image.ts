@@ -15,7 +15,12 @@ export interface RgbImage {
 }
 
 export async function decodeImage(file: string): Promise<RgbImage> {
-  const { data, info } = await sharp(file).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(file)
+    .rotate()
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`${file} decoded to ${info.channels} channels, expected 3`);
   return { rgb: data, width: info.width, height: info.height };
 }
@@ -34,12 +39,23 @@ export async function fitToInput(img: RgbImage, imgsz: readonly [number, number]
 }
 
 /** Runs the detector on a still image; boxes in the image's own pixels. */
-export async function detectImage(detector: Detector, img: RgbImage, seq = 0): Promise<{ detections: Detection[]; inferenceMs: number }> {
+export async function detectImage(
+  detector: Detector,
+  img: RgbImage,
+  seq = 0,
+): Promise<{ detections: Detection[]; inferenceMs: number }> {
   const fitted = await fitToInput(img, detector.info().imgsz);
   // Per axis: the fitted image is exactly width × height, so its edges map onto the image's.
   const sx = img.width / fitted.width;
   const sy = img.height / fitted.height;
-  const fd = await detector.detect({ cameraId: 'image', seq, ts: Date.now(), width: fitted.width, height: fitted.height, data: fitted.rgb });
+  const fd = await detector.detect({
+    cameraId: 'image',
+    seq,
+    ts: Date.now(),
+    width: fitted.width,
+    height: fitted.height,
+    data: fitted.rgb,
+  });
   const detections: Detection[] = [];
   for (const d of fd.detections) {
     const box = clipBox([d.box[0] * sx, d.box[1] * sy, d.box[2] * sx, d.box[3] * sy], img.width, img.height);

@@ -15,7 +15,10 @@ function fromIndexedObject(obj: Record<string, unknown>): string[] | null {
 }
 
 function fromJson(value: unknown): string[] | null {
-  if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? (value as string[]) : null;
+  if (Array.isArray(value)) {
+    const names = value.filter((v): v is string => typeof v === 'string');
+    return names.length === value.length ? names : null;
+  }
   if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if ('names' in o) return fromJson(o.names);
@@ -60,7 +63,8 @@ export async function readLabelsFile(file: string): Promise<string[]> {
     throw new Error(`labels file ${file} is not JSON: ${(err as Error).message}`);
   }
   const names = fromJson(parsed);
-  if (!names || names.length === 0) throw new Error(`labels file ${file} must hold a non-empty JSON array of class names`);
+  if (!names || names.length === 0)
+    throw new Error(`labels file ${file} must hold a non-empty JSON array of class names`);
   return names;
 }
 
@@ -75,7 +79,8 @@ export function checkMenuLabels(menu: Menu, labels: readonly string[]): string[]
   const missing = new Set<string>();
   for (const item of Object.values(menu)) {
     if (item.verify === false) continue;
-    for (const [label, count] of Object.entries(item.contains)) if (count > 0 && !have.has(label)) missing.add(label);
+    for (const [label, count] of Object.entries(item.contains))
+      if (count > 0 && !have.has(label)) missing.add(label);
   }
   return [...missing].sort();
 }

@@ -27,7 +27,13 @@ export interface LetterboxGeometry {
   padY: number;
 }
 
-export function letterboxGeometry(srcW: number, srcH: number, dstW: number, dstH: number, mode: LetterboxMode): LetterboxGeometry {
+export function letterboxGeometry(
+  srcW: number,
+  srcH: number,
+  dstW: number,
+  dstH: number,
+  mode: LetterboxMode,
+): LetterboxGeometry {
   const scale = Math.min(dstW / srcW, dstH / srcH);
   const newW = Math.max(1, Math.min(dstW, Math.round(srcW * scale)));
   const newH = Math.max(1, Math.min(dstH, Math.round(srcH * scale)));
@@ -38,12 +44,22 @@ export function letterboxGeometry(srcW: number, srcH: number, dstW: number, dstH
 
 /** Model input pixels → frame pixels (not clipped). */
 export function toFramePx(box: Box, g: LetterboxGeometry): Box {
-  return [(box[0] - g.padX) / g.scale, (box[1] - g.padY) / g.scale, (box[2] - g.padX) / g.scale, (box[3] - g.padY) / g.scale];
+  return [
+    (box[0] - g.padX) / g.scale,
+    (box[1] - g.padY) / g.scale,
+    (box[2] - g.padX) / g.scale,
+    (box[3] - g.padY) / g.scale,
+  ];
 }
 
 /** Frame pixels → model input pixels. */
 export function toInputPx(box: Box, g: LetterboxGeometry): Box {
-  return [box[0] * g.scale + g.padX, box[1] * g.scale + g.padY, box[2] * g.scale + g.padX, box[3] * g.scale + g.padY];
+  return [
+    box[0] * g.scale + g.padX,
+    box[1] * g.scale + g.padY,
+    box[2] * g.scale + g.padX,
+    box[3] * g.scale + g.padY,
+  ];
 }
 
 /** Source sample positions for each destination index along one axis. */
@@ -92,7 +108,8 @@ export function createPreprocessor(dstW: number, dstH: number, spec: PreprocessS
     input,
     run(frame) {
       const { width: w, height: h, data } = frame;
-      if (data.length < w * h * 3) throw new Error(`frame data has ${data.length} bytes, expected ${w * h * 3} for ${w}x${h} rgb24`);
+      if (data.length < w * h * 3)
+        throw new Error(`frame data has ${data.length} bytes, expected ${w * h * 3} for ${w}x${h} rgb24`);
       const g = prepare(w, h);
       const xt = xs as NonNullable<typeof xs>;
       const yt = ys as NonNullable<typeof ys>;

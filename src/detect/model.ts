@@ -37,9 +37,11 @@ export interface LoadedModel {
   decoder: Decoder;
 }
 
-const FLOAT32 = 1;
-
-function preprocessFromMetadata(file: string, base: PreprocessSpec, meta: Record<string, string>): PreprocessSpec {
+function preprocessFromMetadata(
+  file: string,
+  base: PreprocessSpec,
+  meta: Record<string, string>,
+): PreprocessSpec {
   const spec = { ...base };
   const lb = meta.letterbox?.trim().toLowerCase();
   if (lb !== undefined) {
@@ -64,7 +66,11 @@ async function readModelFile(file: string): Promise<{ bytes: Buffer; meta: OnnxM
     bytes = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ModelError(file, code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`, { cause: err });
+    throw new ModelError(
+      file,
+      code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   try {
@@ -74,19 +80,32 @@ async function readModelFile(file: string): Promise<{ bytes: Buffer; meta: OnnxM
   }
 }
 
-function inputSize(file: string, dims: ReadonlyArray<number | string>, meta: Record<string, string>, config: DetectorConfig): [number, number] {
+function inputSize(
+  file: string,
+  dims: ReadonlyArray<number | string>,
+  meta: Record<string, string>,
+  config: DetectorConfig,
+): [number, number] {
   const fromMeta = parseImgsz(meta.imgsz);
   const h = dims[2];
   const w = dims[3];
   if (typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0) {
     if (fromMeta && (fromMeta[0] !== h || fromMeta[1] !== w)) {
-      throw new ModelError(file, `metadata imgsz [${fromMeta.join(', ')}] contradicts the input shape [${dims.join(', ')}]`);
+      throw new ModelError(
+        file,
+        `metadata imgsz [${fromMeta.join(', ')}] contradicts the input shape [${dims.join(', ')}]`,
+      );
     }
     return [h, w];
   }
-  const size = fromMeta ?? (config.inputSize ? [config.inputSize[0], config.inputSize[1]] : null);
-  if (!size) throw new ModelError(file, `input shape [${dims.join(', ')}] is dynamic and there is no imgsz metadata; set detector.inputSize`);
-  return size as [number, number];
+  const size: [number, number] | null =
+    fromMeta ?? (config.inputSize ? [config.inputSize[0], config.inputSize[1]] : null);
+  if (!size)
+    throw new ModelError(
+      file,
+      `input shape [${dims.join(', ')}] is dynamic and there is no imgsz metadata; set detector.inputSize`,
+    );
+  return size;
 }
 
 export async function loadModel(config: DetectorConfig, file: string, log: Logger): Promise<LoadedModel> {
@@ -121,9 +140,14 @@ async function inspect(
   const md = meta.metadata;
   const input = session.inputMetadata[0];
   const outputName = session.outputNames[0];
-  if (session.inputNames.length !== 1 || !input) throw new ModelError(file, `expected one image input, found ${session.inputNames.length} (${session.inputNames.join(', ')})`);
+  if (session.inputNames.length !== 1 || !input)
+    throw new ModelError(
+      file,
+      `expected one image input, found ${session.inputNames.length} (${session.inputNames.join(', ')})`,
+    );
   if (!outputName) throw new ModelError(file, 'the model has no output');
-  if (!input.isTensor || input.type !== 'float32') throw new ModelError(file, `input "${input.name}" must be a float32 tensor`);
+  if (!input.isTensor || input.type !== 'float32')
+    throw new ModelError(file, `input "${input.name}" must be a float32 tensor`);
   const dims = input.shape;
   if (dims.length !== 4 || (typeof dims[1] === 'number' && dims[1] !== 3)) {
     throw new ModelError(file, `input "${input.name}" has shape [${dims.join(', ')}], expected [1, 3, H, W]`);
@@ -141,25 +165,43 @@ async function inspect(
     labelsSource = 'file';
   } else if (md.names !== undefined) {
     modelLabels = parseNames(md.names);
-    if (!modelLabels || modelLabels.length === 0) throw new ModelError(file, `metadata names is not a list of class names: ${md.names.slice(0, 80)}`);
+    if (!modelLabels || modelLabels.length === 0)
+      throw new ModelError(file, `metadata names is not a list of class names: ${md.names.slice(0, 80)}`);
     labelsSource = 'metadata';
   }
 
   // A first run checks the graph end to end and gives the real output shape (dynamic axes).
   let outputDims: number[];
   try {
-    const probe = new ort.Tensor('float32', new Float32Array(3 * inputH * inputW).fill(0.5), [1, 3, inputH, inputW]);
+    const probe = new ort.Tensor('float32', new Float32Array(3 * inputH * inputW).fill(0.5), [
+      1,
+      3,
+      inputH,
+      inputW,
+    ]);
     const result = await session.run({ [input.name]: probe });
     const out = result[outputName];
-    if (!out || out.type !== 'float32') throw new Error(`output "${outputName}" is ${out?.type ?? 'missing'}, expected float32`);
+    if (!out || out.type !== 'float32')
+      throw new Error(`output "${outputName}" is ${out?.type ?? 'missing'}, expected float32`);
     outputDims = [...out.dims];
   } catch (err) {
-    throw new ModelError(file, `test inference on a [1, 3, ${inputH}, ${inputW}] input failed: ${(err as Error).message}`, { cause: err });
+    throw new ModelError(
+      file,
+      `test inference on a [1, 3, ${inputH}, ${inputW}] input failed: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 
   let family: Family;
   try {
-    family = resolveFamily({ configured: config.family, metadata: md, outputDims, numClasses: modelLabels?.length ?? null, inputW, inputH });
+    family = resolveFamily({
+      configured: config.family,
+      metadata: md,
+      outputDims,
+      numClasses: modelLabels?.length ?? null,
+      inputW,
+      inputH,
+    });
   } catch (err) {
     throw new ModelError(file, (err as Error).message, { cause: err });
   }
@@ -167,7 +209,10 @@ async function inspect(
   const nc = decoder.classesFromShape(outputDims, modelLabels?.length ?? null, inputW, inputH);
   if (typeof nc === 'string') throw new ModelError(file, `${family} decoder: ${nc}`);
   if (!modelLabels) {
-    log.warn({ model: file, classes: nc }, 'model has no names metadata and no detector.labelsFile: labels are class0, class1, ...');
+    log.warn(
+      { model: file, classes: nc },
+      'model has no names metadata and no detector.labelsFile: labels are class0, class1, ...',
+    );
     modelLabels = Array.from({ length: nc }, (_, i) => `class${i}`);
   }
 

@@ -21,7 +21,11 @@ export function iou(a: Box, b: Box): number {
  * Keeps the best box of each cluster of same-class boxes overlapping more than `iouThreshold`;
  * boxes of different classes never suppress each other. Result sorted by score, at most `maxDetections`.
  */
-export function nmsClassWise(candidates: readonly Candidate[], iouThreshold: number, maxDetections: number): Candidate[] {
+export function nmsClassWise(
+  candidates: readonly Candidate[],
+  iouThreshold: number,
+  maxDetections: number,
+): Candidate[] {
   const sorted = [...candidates].sort((p, q) => q.score - p.score);
   const keptByClass = new Map<number, Candidate[]>();
   const kept: Candidate[] = [];

@@ -20,7 +20,10 @@ export interface OnnxModelMeta {
   outputs: OnnxTensorInfo[];
 }
 
-type Field = { no: number; wire: 0; value: number } | { no: number; wire: 2; start: number; end: number } | { no: number; wire: 1 | 5 };
+type Field =
+  | { no: number; wire: 0; value: number }
+  | { no: number; wire: 2; start: number; end: number }
+  | { no: number; wire: 1 | 5 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
@@ -59,7 +62,8 @@ function* fields(buf: Uint8Array, start: number, end: number): Generator<Field> 
   }
 }
 
-const str = (buf: Uint8Array, f: { start: number; end: number }): string => utf8.decode(buf.subarray(f.start, f.end));
+const str = (buf: Uint8Array, f: { start: number; end: number }): string =>
+  utf8.decode(buf.subarray(f.start, f.end));
 
 function readStringPair(buf: Uint8Array, start: number, end: number): [string, string] {
   let key = '';
@@ -107,7 +111,14 @@ function initializerName(buf: Uint8Array, start: number, end: number): string {
 
 /** Reads the metadata of an ONNX model from its bytes. Throws an Error saying what is malformed. */
 export function readOnnxMeta(buf: Uint8Array): OnnxModelMeta {
-  const meta: OnnxModelMeta = { irVersion: 0, producerName: '', producerVersion: '', metadata: {}, inputs: [], outputs: [] };
+  const meta: OnnxModelMeta = {
+    irVersion: 0,
+    producerName: '',
+    producerVersion: '',
+    metadata: {},
+    inputs: [],
+    outputs: [],
+  };
   let sawGraph = false;
   for (const f of fields(buf, 0, buf.length)) {
     if (f.no === 1 && f.wire === 0) meta.irVersion = f.value;

@@ -15,10 +15,20 @@ export function pointInPolygon(x: number, y: number, polygon: readonly ZonePoint
   return inside;
 }
 
-export function boxCentreInZone(box: Box, zone: readonly ZonePoint[], width: number, height: number): boolean {
+export function boxCentreInZone(
+  box: Box,
+  zone: readonly ZonePoint[],
+  width: number,
+  height: number,
+): boolean {
   return pointInPolygon((box[0] + box[2]) / 2 / width, (box[1] + box[3]) / 2 / height, zone);
 }
 
-export function filterToZone<D extends Detection>(detections: readonly D[], zone: readonly ZonePoint[], width: number, height: number): D[] {
+export function filterToZone<D extends Detection>(
+  detections: readonly D[],
+  zone: readonly ZonePoint[],
+  width: number,
+  height: number,
+): D[] {
   return detections.filter((d) => boxCentreInZone(d.box, zone, width, height));
 }

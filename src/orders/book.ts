@@ -51,7 +51,17 @@ export interface OrderBookDeps {
 }
 
 export function createOrderBook({ repo, bus, log, ttlMinutes, now = Date.now }: OrderBookDeps): OrderBook {
-  const stats: BookStats = { created: 0, changed: 0, duplicates: 0, stale: 0, pending: 0, replayed: 0, orphaned: 0, expired: 0, reopened: 0 };
+  const stats: BookStats = {
+    created: 0,
+    changed: 0,
+    duplicates: 0,
+    stale: 0,
+    pending: 0,
+    replayed: 0,
+    orphaned: 0,
+    expired: 0,
+    reopened: 0,
+  };
 
   /** Apply events waiting for `order`, in arrival order; returns the order after each change. */
   const replayPending = (order: Order, changes: Order[], bumps: OrderReady[]): Order => {
@@ -68,7 +78,10 @@ export function createOrderBook({ repo, bus, log, ttlMinutes, now = Date.now }: 
     if (waiting.length) {
       repo.markApplied(waiting.map((e) => e.id));
       stats.replayed += waiting.length;
-      log.info({ orderId: order.orderId, events: waiting.map((e) => e.type) }, 'applied events that arrived before the order');
+      log.info(
+        { orderId: order.orderId, events: waiting.map((e) => e.type) },
+        'applied events that arrived before the order',
+      );
     }
     return cur;
   };
@@ -85,9 +98,10 @@ export function createOrderBook({ repo, bus, log, ttlMinutes, now = Date.now }: 
       let reopened = false;
       const result = repo.transaction((): HandleResult => {
         const current = repo.get(ev.orderId);
-        const r = applyEvent(current, ev, ts);
+        const r = applyEvent(current, ev, ts, { recycleAfterMs: ttlMinutes * 60_000 });
         const eventId = ev.eventId ?? null;
-        if (eventId === null && (r.outcome === 'unchanged' || r.outcome === 'stale')) return { outcome: 'duplicate', order: current };
+        if (eventId === null && (r.outcome === 'unchanged' || r.outcome === 'stale'))
+          return { outcome: 'duplicate', order: current };
         const appended = repo.appendEvent({
           orderId: ev.orderId,
           eventId,
@@ -98,7 +112,8 @@ export function createOrderBook({ repo, bus, log, ttlMinutes, now = Date.now }: 
           pending: r.outcome === 'pending',
         });
         if (!appended) return { outcome: 'duplicate', order: current };
-        if (!r.order || (r.outcome !== 'created' && r.outcome !== 'changed')) return { outcome: r.outcome, order: r.order };
+        if (!r.order || (r.outcome !== 'created' && r.outcome !== 'changed'))
+          return { outcome: r.outcome, order: r.order };
         changes.push(r.order);
         if (r.readyBump) bumps.push({ orderId: r.order.orderId, station: r.order.station ?? null, ts });
         reopened = r.reopened;
@@ -153,7 +168,8 @@ export function createOrderBook({ repo, bus, log, ttlMinutes, now = Date.now }: 
       stats.expired += expired.length;
       stats.orphaned += orphaned;
       if (expired.length) log.info({ count: expired.length, ttlMinutes }, 'orders expired');
-      if (orphaned) log.warn({ count: orphaned }, 'KDS/POS events whose order never arrived were dropped from waiting');
+      if (orphaned)
+        log.warn({ count: orphaned }, 'KDS/POS events whose order never arrived were dropped from waiting');
       for (const o of expired) bus.emit('order', o);
       return expired;
     },

@@ -31,7 +31,11 @@ export const isTerminal = (s: OrderStatus): boolean => TERMINAL.has(s);
 
 /** Keep only the fields of the contract (a POS may send more per line). */
 export function normalizeItems(items: readonly OrderLine[]): OrderLine[] {
-  return items.map((l) => ({ sku: l.sku, qty: l.qty, ...(l.modifiers?.length ? { modifiers: [...l.modifiers] } : {}) }));
+  return items.map((l) => ({
+    sku: l.sku,
+    qty: l.qty,
+    ...(l.modifiers?.length ? { modifiers: [...l.modifiers] } : {}),
+  }));
 }
 
 export function parsePlacedAt(v: string | number | undefined, fallback: number): number {
@@ -40,9 +44,32 @@ export function parsePlacedAt(v: string | number | undefined, fallback: number):
   return Number.isFinite(ms) ? ms : fallback;
 }
 
-const same = (a: Applied['order'], outcome: Outcome): Applied => ({ outcome, order: a, readyBump: false, reopened: false });
+const same = (a: Applied['order'], outcome: Outcome): Applied => ({
+  outcome,
+  order: a,
+  readyBump: false,
+  reopened: false,
+});
 
-export function applyEvent(current: Order | null, ev: PosEvent, ts: number): Applied {
+export interface ApplyOptions {
+  /**
+   * POS order numbers are recycled (often daily): an order.placed for a finished order (served,
+   * cancelled, expired) last changed at least this long ago is a new order under the same id.
+   */
+  recycleAfterMs?: number;
+}
+
+export function applyEvent(stored: Order | null, ev: PosEvent, ts: number, opts: ApplyOptions = {}): Applied {
+  let current = stored;
+  if (
+    current &&
+    ev.type === 'order.placed' &&
+    isTerminal(current.status) &&
+    opts.recycleAfterMs !== undefined &&
+    ts - current.updatedAt >= opts.recycleAfterMs
+  ) {
+    current = null;
+  }
   switch (ev.type) {
     case 'order.placed':
     case 'order.updated': {
@@ -78,7 +105,15 @@ export function applyEvent(current: Order | null, ev: PosEvent, ts: number): App
       const status: OrderStatus = reopened ? (current.readyAt != null ? 'ready' : 'open') : current.status;
       return {
         outcome: 'changed',
-        order: { ...current, version: explicit ?? current.version + 1, items, station, channel, status, updatedAt: ts },
+        order: {
+          ...current,
+          version: explicit ?? current.version + 1,
+          items,
+          station,
+          channel,
+          status,
+          updatedAt: ts,
+        },
         readyBump: false,
         reopened,
       };
@@ -87,17 +122,32 @@ export function applyEvent(current: Order | null, ev: PosEvent, ts: number): App
       if (!current) return same(null, 'pending');
       if (current.status !== 'open') return same(current, 'unchanged');
       const station = ev.station ?? current.station ?? null;
-      return { outcome: 'changed', order: { ...current, status: 'ready', readyAt: ts, station, updatedAt: ts }, readyBump: true, reopened: false };
+      return {
+        outcome: 'changed',
+        order: { ...current, status: 'ready', readyAt: ts, station, updatedAt: ts },
+        readyBump: true,
+        reopened: false,
+      };
     }
     case 'order.served': {
       if (!current) return same(null, 'pending');
       if (current.status === 'served' || current.status === 'cancelled') return same(current, 'unchanged');
-      return { outcome: 'changed', order: { ...current, status: 'served', updatedAt: ts }, readyBump: false, reopened: false };
+      return {
+        outcome: 'changed',
+        order: { ...current, status: 'served', updatedAt: ts },
+        readyBump: false,
+        reopened: false,
+      };
     }
     case 'order.cancelled': {
       if (!current) return same(null, 'pending');
       if (current.status === 'cancelled') return same(current, 'unchanged');
-      return { outcome: 'changed', order: { ...current, status: 'cancelled', updatedAt: ts }, readyBump: false, reopened: false };
+      return {
+        outcome: 'changed',
+        order: { ...current, status: 'cancelled', updatedAt: ts },
+        readyBump: false,
+        reopened: false,
+      };
     }
   }
 }

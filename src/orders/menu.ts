@@ -18,7 +18,8 @@ export function expandOrder(order: { items: readonly OrderLine[] }, menu: Menu):
   // Same SKU on several lines is reported once with the summed quantity.
   const notCheckable = new Map<string, number>();
   const unknown = new Map<string, number>();
-  const add = (m: Map<string, number>, sku: string, qty: number): void => void m.set(sku, (m.get(sku) ?? 0) + qty);
+  const add = (m: Map<string, number>, sku: string, qty: number): void =>
+    void m.set(sku, (m.get(sku) ?? 0) + qty);
   for (const line of order.items) {
     const item = Object.hasOwn(menu, line.sku) ? menu[line.sku] : undefined;
     if (!item) {

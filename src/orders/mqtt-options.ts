@@ -12,7 +12,12 @@ export interface ConnectTarget {
 
 export const defaultClientId = (storeId: string): string => `traycheck-${storeId}`;
 
-export function buildClientOptions(config: MqttConfig, storeId: string, target: ConnectTarget, statusTopic: string): IClientOptions {
+export function buildClientOptions(
+  config: MqttConfig,
+  storeId: string,
+  target: ConnectTarget,
+  statusTopic: string,
+): IClientOptions {
   const opts: IClientOptions = {
     clientId: config.clientId ?? defaultClientId(storeId),
     protocolVersion: target.protocolVersion,
@@ -45,7 +50,12 @@ export function buildClientOptions(config: MqttConfig, storeId: string, target: 
 }
 
 /** Next reconnect delay: doubles from min to max, with ±20 % jitter so a fleet does not reconnect in step. */
-export function nextBackoffMs(previousMs: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
+export function nextBackoffMs(
+  previousMs: number,
+  minMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const base = previousMs <= 0 ? minMs : Math.min(maxMs, previousMs * 2);
   return Math.round(Math.min(maxMs, base * (0.8 + 0.4 * random())));
 }

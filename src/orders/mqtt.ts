@@ -47,6 +47,7 @@ export interface MqttStats {
   received: number;
   unhandled: number;
   handlerErrors: number;
+  lastHandlerErrorAt: number | null;
   published: number;
   publishErrors: number;
   queuedOffline: number;
@@ -93,6 +94,7 @@ export function createMqtt(deps: MqttDeps): Mqtt {
     received: 0,
     unhandled: 0,
     handlerErrors: 0,
+    lastHandlerErrorAt: null,
     published: 0,
     publishErrors: 0,
     queuedOffline: 0,
@@ -109,7 +111,6 @@ export function createMqtt(deps: MqttDeps): Mqtt {
   let backoffMs = 0;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let changedAt = now();
-  let lastHandlerFailureAt = 0;
   let lastErrorLogAt = 0;
 
   const url = (): string => redactUrl(target?.url ?? config.url ?? '(embedded broker)');
@@ -177,7 +178,9 @@ export function createMqtt(deps: MqttDeps): Mqtt {
     changedAt = now();
     stats.connects++;
     stats.sessionPresent = connack.sessionPresent;
-    if (now() - lastHandlerFailureAt > 60_000) backoffMs = 0;
+    // After a store failure keep backing off, or a broken disk would spin redeliveries.
+    if (stats.lastHandlerErrorAt === null || now() - stats.lastHandlerErrorAt > 60_000) backoffMs = 0;
+    refused = null;
     // No session on the broker (first start, broker lost its state, session expired): resubscribe.
     if (!connack.sessionPresent) granted.clear();
     log.info({ url: url(), sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
@@ -230,13 +233,19 @@ export function createMqtt(deps: MqttDeps): Mqtt {
     }
     const fail = (err: unknown): void => {
       stats.handlerErrors++;
-      lastHandlerFailureAt = now();
-      log.error({ err, topic }, 'could not process a message; leaving it unacknowledged and reconnecting');
+      stats.lastHandlerErrorAt = now();
+      log.error(
+        { err, topic, qos: packet.qos },
+        'could not process a message; leaving it unacknowledged and reconnecting',
+      );
       done(err instanceof Error ? err : new Error(String(err)));
-      client?.stream?.destroy();
+      // Without a PUBACK the broker redelivers the message only on a new connection.
+      if (packet.qos > 0) client?.stream?.destroy();
     };
     try {
-      const pending = matched.map((h) => h(topic, payload, packet)).filter((r): r is Promise<void> => r instanceof Promise);
+      const pending = matched
+        .map((h) => h(topic, payload, packet))
+        .filter((r): r is Promise<void> => r instanceof Promise);
       if (pending.length === 0) return done();
       Promise.all(pending).then(() => done(), fail);
     } catch (err) {
@@ -258,7 +267,10 @@ export function createMqtt(deps: MqttDeps): Mqtt {
       c.on('connect', onConnect);
       c.on('close', onClose);
       c.on('error', onError);
-      log.info({ url: url(), clientId: options.clientId, protocolVersion: target.protocolVersion }, 'connecting to MQTT broker');
+      log.info(
+        { url: url(), clientId: options.clientId, protocolVersion: target.protocolVersion },
+        'connecting to MQTT broker',
+      );
       if (!(await this.whenReady(deps.startWaitMs ?? 5000))) {
         log.warn({ url: url(), error }, 'MQTT broker not reachable yet; retrying in the background');
       }
@@ -326,10 +338,15 @@ export function createMqtt(deps: MqttDeps): Mqtt {
       const data = { ...stats, subscribed: [...granted], url: url(), queued: queue.length, since };
       if (!client) return { state: 'down', detail: 'MQTT client not started', data };
       if (!connected) {
-        return { state: 'down', detail: `MQTT broker ${url()} unreachable since ${since}${error ? `: ${error}` : ''}`, data };
+        return {
+          state: 'down',
+          detail: `MQTT broker ${url()} unreachable since ${since}${error ? `: ${error}` : ''}`,
+          data,
+        };
       }
       if (refused) return { state: 'degraded', detail: refused, data };
-      if (!ready()) return { state: 'degraded', detail: `connected to ${url()}, waiting for the subscriptions`, data };
+      if (!ready())
+        return { state: 'degraded', detail: `connected to ${url()}, waiting for the subscriptions`, data };
       return { state: 'ok', detail: `connected to ${url()} since ${since}`, data };
     },
     whenReady(timeoutMs) {

@@ -11,21 +11,39 @@ export const MAX_QTY = 100;
 export const MAX_LINES = 100;
 
 const NoControl = '^[^\\u0000-\\u001f\\u007f]+$';
-const OrderId = Type.String({ minLength: 1, maxLength: 64, pattern: NoControl, description: 'POS order id (unique per store and day).' });
+const OrderId = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: NoControl,
+  description: 'POS order id (unique per store and day).',
+});
 const EventId = Type.String({
   minLength: 1,
   maxLength: 128,
   pattern: NoControl,
   description: 'Unique id of this event (UUID recommended); a repeated eventId is ignored (idempotent).',
 });
-const Station = Type.String({ minLength: 1, maxLength: 64, pattern: NoControl, description: 'KDS station, e.g. "expo" or "drive".' });
+const Station = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: NoControl,
+  description: 'KDS station, e.g. "expo" or "drive".',
+});
 
 export const OrderLineSchema = Type.Object(
   {
-    sku: Type.String({ minLength: 1, maxLength: 64, pattern: NoControl, description: 'POS SKU, looked up in the menu mapping.' }),
+    sku: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      pattern: NoControl,
+      description: 'POS SKU, looked up in the menu mapping.',
+    }),
     qty: Type.Integer({ minimum: 1, maximum: MAX_QTY, description: `Units of this SKU, 1..${MAX_QTY}.` }),
     modifiers: Type.Optional(
-      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20, description: 'Free-text modifiers (not checked by the camera).' }),
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+        maxItems: 20,
+        description: 'Free-text modifiers (not checked by the camera).',
+      }),
     ),
   },
   { description: 'One order line.' },
@@ -33,7 +51,11 @@ export const OrderLineSchema = Type.Object(
 
 const orderFields = {
   orderId: OrderId,
-  items: Type.Array(OrderLineSchema, { minItems: 1, maxItems: MAX_LINES, description: 'Order lines (the full order, not a delta).' }),
+  items: Type.Array(OrderLineSchema, {
+    minItems: 1,
+    maxItems: MAX_LINES,
+    description: 'Order lines (the full order, not a delta).',
+  }),
   placedAt: Type.Optional(
     Type.Union(
       [
@@ -43,13 +65,16 @@ const orderFields = {
       { description: 'When the order was placed; default: when traycheck received it.' },
     ),
   ),
-  channel: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'counter, drive-thru, kiosk, delivery...' })),
+  channel: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 32, description: 'counter, drive-thru, kiosk, delivery...' }),
+  ),
   station: Type.Optional(Station),
   version: Type.Optional(
     Type.Integer({
       minimum: 1,
       maximum: 1_000_000_000,
-      description: 'Order version; default 1 for order.placed and previous + 1 for order.updated. A version not above the stored one is ignored.',
+      description:
+        'Order version; default 1 for order.placed and previous + 1 for order.updated. A version not above the stored one is ignored.',
     }),
   ),
   eventId: Type.Optional(EventId),
@@ -57,7 +82,11 @@ const orderFields = {
 
 export const OrderPlacedSchema = Type.Object(
   { type: Type.Literal('order.placed'), ...orderFields },
-  { $id: `${SCHEMA_BASE}pos-order-placed.json`, title: 'order.placed', description: 'POS → <prefix>/<store>/pos: a new order.' },
+  {
+    $id: `${SCHEMA_BASE}pos-order-placed.json`,
+    title: 'order.placed',
+    description: 'POS → <prefix>/<store>/pos: a new order.',
+  },
 );
 export const OrderUpdatedSchema = Type.Object(
   { type: Type.Literal('order.updated'), ...orderFields },
@@ -74,19 +103,33 @@ export const OrderCancelledSchema = Type.Object(
     reason: Type.Optional(Type.String({ maxLength: 200 })),
     eventId: Type.Optional(EventId),
   },
-  { $id: `${SCHEMA_BASE}pos-order-cancelled.json`, title: 'order.cancelled', description: 'POS → <prefix>/<store>/pos: order voided.' },
+  {
+    $id: `${SCHEMA_BASE}pos-order-cancelled.json`,
+    title: 'order.cancelled',
+    description: 'POS → <prefix>/<store>/pos: order voided.',
+  },
 );
 export const OrderReadySchema = Type.Object(
-  { type: Type.Literal('order.ready'), orderId: OrderId, station: Type.Optional(Station), eventId: Type.Optional(EventId) },
+  {
+    type: Type.Literal('order.ready'),
+    orderId: OrderId,
+    station: Type.Optional(Station),
+    eventId: Type.Optional(EventId),
+  },
   {
     $id: `${SCHEMA_BASE}kds-order-ready.json`,
     title: 'order.ready',
-    description: 'KDS → <prefix>/<store>/kds: the order was bumped ready; the next tray at this station is linked to it first.',
+    description:
+      'KDS → <prefix>/<store>/kds: the order was bumped ready; the next tray at this station is linked to it first.',
   },
 );
 export const OrderServedSchema = Type.Object(
   { type: Type.Literal('order.served'), orderId: OrderId, eventId: Type.Optional(EventId) },
-  { $id: `${SCHEMA_BASE}kds-order-served.json`, title: 'order.served', description: 'KDS → <prefix>/<store>/kds: handed to the guest.' },
+  {
+    $id: `${SCHEMA_BASE}kds-order-served.json`,
+    title: 'order.served',
+    description: 'KDS → <prefix>/<store>/kds: handed to the guest.',
+  },
 );
 
 export type OrderPlacedEvent = Static<typeof OrderPlacedSchema>;
@@ -94,12 +137,17 @@ export type OrderUpdatedEvent = Static<typeof OrderUpdatedSchema>;
 export type OrderCancelledEvent = Static<typeof OrderCancelledSchema>;
 export type OrderReadyEvent = Static<typeof OrderReadySchema>;
 export type OrderServedEvent = Static<typeof OrderServedSchema>;
-export type PosEvent = OrderPlacedEvent | OrderUpdatedEvent | OrderCancelledEvent | OrderReadyEvent | OrderServedEvent;
+export type PosEvent =
+  OrderPlacedEvent | OrderUpdatedEvent | OrderCancelledEvent | OrderReadyEvent | OrderServedEvent;
 export type PosEventType = PosEvent['type'];
 
 /** Which event types each inbound topic accepts. */
 export const INBOUND_TYPES = {
-  pos: { 'order.placed': OrderPlacedSchema, 'order.updated': OrderUpdatedSchema, 'order.cancelled': OrderCancelledSchema },
+  pos: {
+    'order.placed': OrderPlacedSchema,
+    'order.updated': OrderUpdatedSchema,
+    'order.cancelled': OrderCancelledSchema,
+  },
   kds: { 'order.ready': OrderReadySchema, 'order.served': OrderServedSchema },
 } as const satisfies Record<string, Record<string, TSchema>>;
 export type InboundChannel = keyof typeof INBOUND_TYPES;
@@ -108,18 +156,25 @@ export type InboundChannel = keyof typeof INBOUND_TYPES;
 
 export const RejectedEchoSchema = Type.Object(
   {
-    reason: Type.String({ description: 'Why it was rejected, e.g. "items[2].qty: expected integer 1..100, got -1".' }),
+    reason: Type.String({
+      description: 'Why it was rejected, e.g. "items[2].qty: expected integer 1..100, got -1".',
+    }),
     topic: Type.String({ description: 'Topic the message arrived on.' }),
     payload: Type.String({ description: 'The raw payload, truncated (orders.rejectedPayloadBytes).' }),
     ts: Type.Integer({ description: 'Epoch ms when it was rejected.' }),
   },
-  { $id: `${SCHEMA_BASE}pos-rejected.json`, title: 'rejected message', description: 'traycheck → <prefix>/<store>/pos/rejected.' },
+  {
+    $id: `${SCHEMA_BASE}pos-rejected.json`,
+    title: 'rejected message',
+    description: 'traycheck → <prefix>/<store>/pos/rejected.',
+  },
 );
 
 export const StatusSchema = Type.Union([Type.Literal('online'), Type.Literal('offline')], {
   $id: `${SCHEMA_BASE}status.json`,
   title: 'daemon status',
-  description: 'traycheck → <prefix>/<store>/status, retained, plain text (not JSON): "online", or "offline" (also the last will).',
+  description:
+    'traycheck → <prefix>/<store>/status, retained, plain text (not JSON): "online", or "offline" (also the last will).',
 });
 
 const Counts = Type.Record(Type.String(), Type.Integer(), { description: 'Detector label → count.' });
@@ -132,8 +187,18 @@ const verdictFields = {
   cameraId: Type.String(),
   orderId: NullableString,
   orderVersion: Type.Optional(NullableInt),
-  link: Type.Union([Type.Literal('ready'), Type.Literal('best-match'), Type.Literal('fifo'), Type.Literal('none')]),
-  result: Type.Union([Type.Literal('ok'), Type.Literal('mismatch'), Type.Literal('uncertain'), Type.Literal('unlinked')]),
+  link: Type.Union([
+    Type.Literal('ready'),
+    Type.Literal('best-match'),
+    Type.Literal('fifo'),
+    Type.Literal('none'),
+  ]),
+  result: Type.Union([
+    Type.Literal('ok'),
+    Type.Literal('mismatch'),
+    Type.Literal('uncertain'),
+    Type.Literal('unlinked'),
+  ]),
   expected: Counts,
   observed: Counts,
   missing: Counts,
@@ -161,7 +226,12 @@ export const AlertSchema = Type.Object(
     verdict: VerdictBody,
     status: Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('resolved')]),
     resolution: Type.Optional(
-      Type.Union([Type.Literal('corrected'), Type.Literal('acknowledged'), Type.Literal('served-with-error'), Type.Null()]),
+      Type.Union([
+        Type.Literal('corrected'),
+        Type.Literal('acknowledged'),
+        Type.Literal('served-with-error'),
+        Type.Null(),
+      ]),
     ),
     openedAt: Type.Integer(),
     acknowledgedAt: Type.Optional(NullableInt),
@@ -170,13 +240,22 @@ export const AlertSchema = Type.Object(
     snapshotId: Type.Optional(NullableString),
     latencyMs: Type.Optional(NullableInt),
   },
-  { $id: `${SCHEMA_BASE}alert.json`, title: 'alert', description: 'traycheck → <prefix>/<store>/alert: on every alert change.' },
+  {
+    $id: `${SCHEMA_BASE}alert.json`,
+    title: 'alert',
+    description: 'traycheck → <prefix>/<store>/alert: on every alert change.',
+  },
 );
 
 export const CameraStatusSchema = Type.Object(
   {
     cameraId: Type.String(),
-    state: Type.Union([Type.Literal('connecting'), Type.Literal('online'), Type.Literal('stalled'), Type.Literal('offline')]),
+    state: Type.Union([
+      Type.Literal('connecting'),
+      Type.Literal('online'),
+      Type.Literal('stalled'),
+      Type.Literal('offline'),
+    ]),
     since: Type.Integer({ description: 'Time of the last state change, epoch ms.' }),
     fps: Type.Number(),
     framesTotal: Type.Integer(),
@@ -217,3 +296,8 @@ export type OutboundSchemasMatchTypes = [
   Assert<Same<Static<typeof AlertSchema>, Alert>>,
   Assert<Same<Static<typeof CameraStatusSchema>, CameraStatus>>,
 ];
+
+/** The text of schemas/<file> for a schema (what write-schemas.ts writes and the test compares). */
+export function schemaFileText(schema: TSchema): string {
+  return JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...schema }, null, 2) + '\n';
+}

@@ -39,7 +39,15 @@ export function truncatePayload(payload: Buffer | string, bytes: number): string
   return `${buf.subarray(0, bytes).toString('utf8')}…(${buf.length} bytes)`;
 }
 
-export function createRejections({ repo, bus, log, echo, keepBytes, now = Date.now, logIntervalMs = 60_000 }: RejectionsDeps): Rejections {
+export function createRejections({
+  repo,
+  bus,
+  log,
+  echo,
+  keepBytes,
+  now = Date.now,
+  logIntervalMs = 60_000,
+}: RejectionsDeps): Rejections {
   const byReason = new Map<string, number>();
   const logState = new Map<string, { at: number; suppressed: number }>();
   // Ring of recent rejection times for the health summary (bounded).
@@ -59,7 +67,10 @@ export function createRejections({ repo, bus, log, echo, keepBytes, now = Date.n
       if (times.length > 1000) times.splice(0, times.length - 1000);
       const st = logState.get(key);
       if (!st || ts - st.at >= logIntervalMs) {
-        log.warn({ topic, reason, key, suppressedSinceLastLog: st?.suppressed ?? 0 }, `rejected message: ${reason}`);
+        log.warn(
+          { topic, reason, key, suppressedSinceLastLog: st?.suppressed ?? 0 },
+          `rejected message: ${reason}`,
+        );
         logState.set(key, { at: ts, suppressed: 0 });
       } else {
         st.suppressed++;

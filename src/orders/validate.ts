@@ -16,7 +16,7 @@ export type Validation =
   /** `key` groups reasons for counters and log rate limiting ("too-large", "items[].qty", ...). */
   | { ok: false; reason: string; key: string };
 
-const ISO_DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:?\d\d)$/i;
+const ISO_DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/i;
 if (!FormatRegistry.Has('date-time')) {
   FormatRegistry.Set('date-time', (v) => ISO_DATE_TIME.test(v) && Number.isFinite(Date.parse(v)));
 }
@@ -54,9 +54,9 @@ export function preview(value: unknown, max = 40): string {
   if (value === undefined) return 'nothing';
   let s: string;
   try {
-    s = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+    s = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? typeof value);
   } catch {
-    s = String(value);
+    s = typeof value;
   }
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
@@ -66,24 +66,33 @@ const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ?
 /** What a schema expects, in words: "integer 1..100", "string of 1..64 characters". */
 export function describeSchema(schema: TSchema): string {
   const s = schema as TSchema & Record<string, unknown>;
-  const range = (lo: unknown, hi: unknown): string =>
-    lo !== undefined && hi !== undefined ? ` ${String(lo)}..${String(hi)}` : lo !== undefined ? ` ≥ ${String(lo)}` : hi !== undefined ? ` ≤ ${String(hi)}` : '';
+  const range = (lo?: number, hi?: number): string =>
+    lo !== undefined && hi !== undefined
+      ? ` ${lo}..${hi}`
+      : lo !== undefined
+        ? ` ≥ ${lo}`
+        : hi !== undefined
+          ? ` ≤ ${hi}`
+          : '';
+  const num = (k: string): number | undefined => (typeof s[k] === 'number' ? s[k] : undefined);
   switch (s[Kind]) {
     case 'Union':
       return (s.anyOf as TSchema[]).map(describeSchema).join(' or ');
     case 'Literal':
       return JSON.stringify(s.const);
     case 'Integer':
-      return `integer${range(s.minimum, s.maximum)}`;
+      return `integer${range(num('minimum'), num('maximum'))}`;
     case 'Number':
-      return `number${range(s.minimum, s.maximum)}`;
+      return `number${range(num('minimum'), num('maximum'))}`;
     case 'String':
       if (s.format === 'date-time') return 'ISO 8601 date-time string';
       return s.minLength !== undefined || s.maxLength !== undefined
-        ? `string of${range(s.minLength, s.maxLength)} characters${s.pattern === undefined ? '' : ' without control characters'}`
+        ? `string of${range(num('minLength'), num('maxLength'))} characters${s.pattern === undefined ? '' : ' without control characters'}`
         : 'string';
     case 'Array':
-      return s.minItems !== undefined || s.maxItems !== undefined ? `array of${range(s.minItems, s.maxItems)} items` : 'array';
+      return s.minItems !== undefined || s.maxItems !== undefined
+        ? `array of${range(num('minItems'), num('maxItems'))} items`
+        : 'array';
     case 'Object':
       return 'object';
     default:
@@ -111,14 +120,21 @@ export function formatPath(pointer: string): { path: string; key: string } {
 export function describeError(e: ValueError): { reason: string; key: string } {
   const { path, key } = formatPath(e.path);
   const expected = describeSchema(e.schema);
-  if (e.type === ValueErrorType.ObjectRequiredProperty || (e.value === undefined && e.type !== ValueErrorType.Object)) {
+  if (
+    e.type === ValueErrorType.ObjectRequiredProperty ||
+    (e.value === undefined && e.type !== ValueErrorType.Object)
+  ) {
     return { reason: `${path}: required, expected ${expected}`, key };
   }
   return { reason: `${path}: expected ${expected}, got ${preview(e.value)}`, key };
 }
 
 /** Validate one inbound message of `channel` ("pos" or "kds"); never throws. */
-export function validateMessage(payload: Buffer, channel: InboundChannel, limits: ValidateLimits): Validation {
+export function validateMessage(
+  payload: Buffer,
+  channel: InboundChannel,
+  limits: ValidateLimits,
+): Validation {
   if (payload.length === 0) return fail('empty payload', 'empty');
   if (payload.length > limits.maxPayloadBytes) {
     return fail(`payload too large: ${payload.length} bytes > ${limits.maxPayloadBytes}`, 'too-large');
@@ -130,7 +146,8 @@ export function validateMessage(payload: Buffer, channel: InboundChannel, limits
     return fail('not valid UTF-8', 'not-utf8');
   }
   const depth = jsonDepth(text, limits.maxNestingDepth);
-  if (depth > limits.maxNestingDepth) return fail(`nesting deeper than ${limits.maxNestingDepth} levels`, 'too-deep');
+  if (depth > limits.maxNestingDepth)
+    return fail(`nesting deeper than ${limits.maxNestingDepth} levels`, 'too-deep');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -144,11 +161,18 @@ export function validateMessage(payload: Buffer, channel: InboundChannel, limits
   const accepted = INBOUND_TYPES[channel] as Record<string, TSchema>;
   const schema = typeof type === 'string' && Object.hasOwn(accepted, type) ? accepted[type] : undefined;
   if (!schema) {
-    const names = Object.keys(accepted).map((t) => `"${t}"`).join(', ');
+    const names = Object.keys(accepted)
+      .map((t) => `"${t}"`)
+      .join(', ');
     const other = channel === 'pos' ? 'kds' : 'pos';
-    const elsewhere = typeof type === 'string' && Object.hasOwn(INBOUND_TYPES[other], type) ? ` (send it to .../${other})` : '';
+    const elsewhere =
+      typeof type === 'string' && Object.hasOwn(INBOUND_TYPES[other], type)
+        ? ` (send it to .../${other})`
+        : '';
     return fail(
-      type === undefined ? `type: required, expected one of ${names}` : `type: expected one of ${names}, got ${preview(type)}${elsewhere}`,
+      type === undefined
+        ? `type: required, expected one of ${names}`
+        : `type: expected one of ${names}, got ${preview(type)}${elsewhere}`,
       elsewhere ? 'wrong-topic' : 'unknown-type',
     );
   }

@@ -67,9 +67,6 @@ const toEvent = (r: RawEvent): StoredEvent => ({
   receivedAt: r.received_at,
 });
 
-/** Statuses an order can still change from on its own (expiry applies to these). */
-export const ACTIVE_STATUSES: readonly OrderStatus[] = ['open', 'ready', 'verified', 'mismatch'];
-
 export interface OrdersRepo {
   get(orderId: string): Order | null;
   upsert(order: Order): void;
@@ -109,15 +106,25 @@ export function createOrdersRepo(db: Db): OrdersRepo {
     `INSERT OR IGNORE INTO order_events (order_id, event_id, type, topic, payload_json, received_at, pending)
      VALUES (@orderId, @eventId, @type, @topic, @payloadJson, @receivedAt, @pending)`,
   );
-  const pendingStmt = db.prepare<[string], RawEvent>('SELECT * FROM order_events WHERE order_id = ? AND pending = 1 ORDER BY id');
+  const pendingStmt = db.prepare<[string], RawEvent>(
+    'SELECT * FROM order_events WHERE order_id = ? AND pending = 1 ORDER BY id',
+  );
   const appliedStmt = db.prepare<[number]>('UPDATE order_events SET pending = 0 WHERE id = ?');
-  const dropPendingStmt = db.prepare<[number]>('UPDATE order_events SET pending = 0 WHERE pending = 1 AND received_at < ?');
-  const eventsStmt = db.prepare<[string], RawEvent>('SELECT * FROM order_events WHERE order_id = ? ORDER BY id');
-  const readyAnyStmt = db.prepare<[], RawOrder>("SELECT * FROM orders WHERE status = 'ready' ORDER BY ready_at, placed_at");
+  const dropPendingStmt = db.prepare<[number]>(
+    'UPDATE order_events SET pending = 0 WHERE pending = 1 AND received_at < ?',
+  );
+  const eventsStmt = db.prepare<[string], RawEvent>(
+    'SELECT * FROM order_events WHERE order_id = ? ORDER BY id',
+  );
+  const readyAnyStmt = db.prepare<[], RawOrder>(
+    "SELECT * FROM orders WHERE status = 'ready' ORDER BY ready_at, placed_at",
+  );
   const readyAtStmt = db.prepare<[string], RawOrder>(
     "SELECT * FROM orders WHERE status = 'ready' AND (station IS NULL OR station = ?) ORDER BY ready_at, placed_at",
   );
-  const openStmt = db.prepare<[number], RawOrder>("SELECT * FROM orders WHERE status = 'open' AND placed_at >= ? ORDER BY placed_at");
+  const openStmt = db.prepare<[number], RawOrder>(
+    "SELECT * FROM orders WHERE status = 'open' AND placed_at >= ? ORDER BY placed_at",
+  );
   const expireStmt = db.prepare<[number, number], RawOrder>(
     `UPDATE orders SET status = 'expired', updated_at = ?
      WHERE status IN ('open', 'ready', 'verified', 'mismatch') AND placed_at < ? RETURNING *`,
@@ -128,9 +135,10 @@ export function createOrdersRepo(db: Db): OrdersRepo {
   const trimStmt = db.prepare<[number]>(
     'DELETE FROM rejected_messages WHERE id <= (SELECT id FROM rejected_messages ORDER BY id DESC LIMIT 1 OFFSET ?)',
   );
-  const rejectedStmt = db.prepare<[number], { id: number; topic: string; reason: string; payload: string; received_at: number }>(
-    'SELECT * FROM rejected_messages ORDER BY id DESC LIMIT ?',
-  );
+  const rejectedStmt = db.prepare<
+    [number],
+    { id: number; topic: string; reason: string; payload: string; received_at: number }
+  >('SELECT * FROM rejected_messages ORDER BY id DESC LIMIT ?');
 
   return {
     get: (orderId) => {
@@ -163,7 +171,9 @@ export function createOrdersRepo(db: Db): OrdersRepo {
       const statuses = status === undefined ? [] : typeof status === 'string' ? [status] : [...status];
       const where = statuses.length ? `WHERE status IN (${statuses.map(() => '?').join(', ')})` : '';
       return db
-        .prepare<unknown[], RawOrder>(`SELECT * FROM orders ${where} ORDER BY placed_at DESC, order_id DESC LIMIT ?`)
+        .prepare<unknown[], RawOrder>(
+          `SELECT * FROM orders ${where} ORDER BY placed_at DESC, order_id DESC LIMIT ?`,
+        )
         .all(...statuses, Math.max(1, Math.floor(limit)))
         .map(toOrder);
     },
@@ -173,7 +183,9 @@ export function createOrdersRepo(db: Db): OrdersRepo {
     },
     trimRejected: (keep) => trimStmt.run(keep).changes,
     listRejected: (limit) =>
-      rejectedStmt.all(limit).map((r) => ({ id: r.id, topic: r.topic, reason: r.reason, payload: r.payload, ts: r.received_at })),
+      rejectedStmt
+        .all(limit)
+        .map((r) => ({ id: r.id, topic: r.topic, reason: r.reason, payload: r.payload, ts: r.received_at })),
     count: (table) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
     transaction: (fn) => db.transaction(fn)(),
   };

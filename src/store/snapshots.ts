@@ -71,7 +71,7 @@ export function createSnapshotStore(deps: SnapshotDeps): SnapshotStore {
   const root = resolve(deps.dir);
   const cfg = deps.config;
   const now = deps.now ?? Date.now;
-  const log = deps.log.child({ stage: 'snapshots' });
+  const log = deps.log; // the caller passes the stage's child logger
   const q = {
     insert: deps.db.prepare(
       'INSERT INTO snapshots (id, camera_id, tray_id, path, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',

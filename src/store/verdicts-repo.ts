@@ -45,6 +45,17 @@ export const toVerdict = (r: RawVerdict): Verdict => ({
   snapshotId: r.snapshot_id,
 });
 
+export interface VerdictFilter {
+  limit?: number;
+  /** ts >= sinceTs */
+  sinceTs?: number;
+  /** ts < untilTs */
+  untilTs?: number;
+  orderId?: string;
+  trayId?: string;
+  cameraId?: string;
+}
+
 export interface VerdictsRepo {
   /** Stores the verdict; returns its id. */
   insert(v: Verdict): number;
@@ -52,6 +63,8 @@ export interface VerdictsRepo {
   setSnapshot(id: number, snapshotId: string): void;
   /** Newest first. */
   listRecent(limit: number): Verdict[];
+  /** Oldest first (by id), filtered. */
+  list(opts?: VerdictFilter): Verdict[];
   /** Highest n among stored tray ids `<cameraId>-<n>` (0 when none): seed for new tray ids after a restart. */
   lastTrayNumber(cameraId: string): number;
   /** Deletes verdicts older than `ts` that no alert refers to; returns how many. */
@@ -107,6 +120,26 @@ export function createVerdictsRepo(db: Db): VerdictsRepo {
     },
     listRecent(limit) {
       return q.recent.all(limit).map(toVerdict);
+    },
+    list(opts = {}) {
+      const where: string[] = [];
+      const args: (string | number)[] = [];
+      const add = (sql: string, v: string | number | undefined): void => {
+        if (v === undefined) return;
+        where.push(sql);
+        args.push(v);
+      };
+      add('ts >= ?', opts.sinceTs);
+      add('ts < ?', opts.untilTs);
+      add('order_id = ?', opts.orderId);
+      add('tray_id = ?', opts.trayId);
+      add('camera_id = ?', opts.cameraId);
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+      args.push(opts.limit ?? -1);
+      return db
+        .prepare<(string | number)[], RawVerdict>(`SELECT * FROM verdicts ${clause} ORDER BY id LIMIT ?`)
+        .all(...args)
+        .map(toVerdict);
     },
     lastTrayNumber(cameraId) {
       const like = `${cameraId.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`;

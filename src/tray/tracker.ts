@@ -63,6 +63,10 @@ interface Track {
   candidateFrames: number;
   settled: boolean;
   reported: LabelCounts | null;
+  /** Consecutive frames this tray was not seen on. */
+  missed: number;
+  /** Back after a gap of swapMissedFrames: a different tray if it settles with other contents. */
+  returned: boolean;
 }
 
 export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
@@ -94,10 +98,10 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     frameSeq: seq,
   });
 
-  const departures = (ts: number, seq: number | undefined, seen: Set<string>): TrayObservation[] => {
+  const departures = (ts: number, seq: number | undefined, seen: ReadonlySet<Track>): TrayObservation[] => {
     const out: TrayObservation[] = [];
     for (const t of byNumber()) {
-      if (seen.has(t.id) || ts - t.lastSeenTs < cfg.departAfterMs) continue;
+      if (seen.has(t) || ts - t.lastSeenTs < cfg.departAfterMs) continue;
       tracks.delete(t.id);
       // A tray that never settled (a passing false detection, a tray carried through) is dropped silently.
       if (t.reported) out.push(observation(t, 'departed', ts, seq));
@@ -105,17 +109,27 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     return out;
   };
 
-  const step = (t: Track, ft: FrameTray, ts: number, seq: number): TrayObservation | null => {
+  const restartVote = (t: Track): void => {
+    t.window = [];
+    t.candidate = null;
+    t.settled = false;
+  };
+
+  const step = (t: Track, ft: FrameTray, ts: number, seq: number): TrayObservation[] => {
+    if (t.missed >= cfg.swapMissedFrames) {
+      // Gone for a while and back at the same spot: maybe the next tray put down in its place.
+      restartVote(t);
+      t.returned = t.reported !== null;
+    }
+    t.missed = 0;
     t.box = ft.box;
     t.last = ft;
     t.lastSeenTs = ts;
     t.handOver = ft.handOver;
     if (ft.handOver) {
       // Hands add and take items and hide what is under them: start the vote afresh once they leave.
-      t.window = [];
-      t.candidate = null;
-      t.settled = false;
-      return null;
+      restartVote(t);
+      return [];
     }
     t.window.push({ ts, seq, counts: ft.counts, nearThreshold: ft.nearThreshold });
     t.window = t.window.filter((f) => f.ts >= ts - cfg.settleWindowMs);
@@ -129,15 +143,28 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       t.candidateFrames += 1;
     }
     if (t.settled || ts - t.candidateSinceTs < cfg.settleWindowMs || t.candidateFrames < cfg.settleMinFrames)
-      return null;
+      return [];
     t.settled = true;
+    const out: TrayObservation[] = [];
+    if (t.returned && t.reported && !sameCounts(t.reported, t.candidate)) {
+      // Different contents after the gap: the old tray was served, this is a new one.
+      out.push(observation(t, 'departed', ts, seq));
+      tracks.delete(t.id);
+      t.n = nextNumber++;
+      t.id = `${opts.cameraId}-${t.n}`;
+      t.firstSeenTs = t.candidateSinceTs;
+      t.reported = null;
+      tracks.set(t.id, t);
+    }
+    t.returned = false;
     if (!t.reported) {
       t.reported = { ...t.candidate };
-      return observation(t, 'settled', ts, seq);
+      out.push(observation(t, 'settled', ts, seq));
+    } else if (!sameCounts(t.reported, t.candidate)) {
+      t.reported = { ...t.candidate };
+      out.push(observation(t, 'changed', ts, seq));
     }
-    if (sameCounts(t.reported, t.candidate)) return null;
-    t.reported = { ...t.candidate };
-    return observation(t, 'changed', ts, seq);
+    return out;
   };
 
   return {
@@ -160,7 +187,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
         frameTrays.map((f) => f.box),
         { minIou: cfg.matchIou, maxCentreDist: cfg.matchCentreDist },
       );
-      const seen = new Set<string>();
+      const seen = new Set<Track>();
       const settledNow: TrayObservation[] = [];
       const assigned: [Track, FrameTray][] = [];
       for (const [p, c] of pairs) {
@@ -186,16 +213,18 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
           candidateFrames: 0,
           settled: false,
           reported: null,
+          missed: 0,
+          returned: false,
         };
         tracks.set(t.id, t);
         assigned.push([t, ft]);
       }
       assigned.sort((a, b) => a[0].n - b[0].n);
       for (const [t, ft] of assigned) {
-        seen.add(t.id);
-        const obs = step(t, ft, fd.ts, fd.seq);
-        if (obs) settledNow.push(obs);
+        seen.add(t);
+        settledNow.push(...step(t, ft, fd.ts, fd.seq));
       }
+      for (const t of tracks.values()) if (!seen.has(t)) t.missed += 1;
       return [...departures(fd.ts, fd.seq, seen), ...settledNow];
     },
     expire(ts) {

@@ -36,6 +36,8 @@ export interface Verifier {
 interface Memory {
   obs: TrayObservation;
   verdict: Verdict;
+  /** The order the tray is linked to, as last seen: used when the caller's candidates no longer hold it. */
+  order: Order | null;
 }
 
 export function createVerifier(opts: VerifierOptions): Verifier {
@@ -49,8 +51,12 @@ export function createVerifier(opts: VerifierOptions): Verifier {
   };
 
   const run = (obs: TrayObservation, orders: readonly Order[], now: number): Verdict | null => {
-    const prev = memory.get(obs.trayId)?.verdict;
-    const verdict = verifyTray(obs, orders, opts.menu, {
+    const mem = memory.get(obs.trayId);
+    const prev = mem?.verdict;
+    // A verified order is no longer a candidate, yet the tray keeps it while in view (correction).
+    const all =
+      mem?.order && !orders.some((o) => o.orderId === mem.order?.orderId) ? [...orders, mem.order] : orders;
+    const verdict = verifyTray(obs, all, opts.menu, {
       now,
       bestMatchWindowMin: opts.config.bestMatchWindowMin,
       maxBestMatchDiff: opts.config.maxBestMatchDiff,
@@ -58,7 +64,8 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       previous: prev ? { orderId: prev.orderId, link: prev.link } : null,
       taken: takenBy(obs.trayId),
     });
-    if (verdict) memory.set(obs.trayId, { obs, verdict });
+    const order = verdict?.orderId ? (all.find((o) => o.orderId === verdict.orderId) ?? null) : null;
+    if (verdict) memory.set(obs.trayId, { obs, verdict, order });
     else memory.delete(obs.trayId);
     return verdict;
   };
@@ -80,7 +87,7 @@ export function createVerifier(opts: VerifierOptions): Verifier {
         if (!stale) continue;
         // A cancelled order releases the tray, which then links afresh.
         if (order.status === 'cancelled')
-          memory.set(trayId, { ...m, verdict: { ...m.verdict, orderId: null, link: 'none' } });
+          memory.set(trayId, { ...m, order: null, verdict: { ...m.verdict, orderId: null, link: 'none' } });
         const v = run(m.obs, current, now);
         if (v) out.push(v);
       }

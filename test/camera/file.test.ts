@@ -140,4 +140,20 @@ describe('file camera', () => {
     expect(cams.health()).toMatchObject({ state: 'degraded' });
     expect(cams.health().detail).toMatch(/^gone offline since \d\d:\d\d:\d\d: file not found$/);
   });
+
+  it('an ffmpeg binary that cannot start is a readable error, retried', async () => {
+    const rec = recorder();
+    cams = createCameras({
+      cameras: [cameraConfig({ id: 'noff', source: clip, backoffInitialMs: 100, backoffMaxMs: 1000 })],
+      bus: rec.bus,
+      log: silentLogger(),
+      ffmpegPath: join(dir, 'no-such-ffmpeg'),
+    });
+    cams.start();
+    await waitFor(() => (cams?.statuses()[0]?.restarts ?? 0) >= 2, {
+      timeoutMs: 10_000,
+      message: 'two restarts',
+    });
+    expect(cams.statuses()[0]?.lastError).toMatch(/^cannot start ffmpeg: .*ENOENT/);
+  });
 });

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.js';
 import { makeVerdict } from './fake-alerts.js';
-import { setupAdmin, startHarness, type Harness, type Session } from './harness.js';
+import {
+  setupAdmin,
+  startHarness,
+  type AlertList,
+  type Harness,
+  type OpenApiDoc,
+  type Session,
+} from './harness.js';
 
 let h: Harness;
 let admin: Session;
@@ -24,7 +31,7 @@ describe('alerts API', () => {
     const a = h.alerts.raise(
       makeVerdict({ orderId: '1042', missing: { fries: 1 }, extra: { drink: 1 }, snapshotId: 'abcdef12' }),
     );
-    const list = (await get('/api/alerts')).json();
+    const list = (await get('/api/alerts')).json<AlertList>();
     expect(list.alerts).toHaveLength(1);
     expect(list.alerts[0]).toMatchObject({
       id: a.id,
@@ -39,7 +46,7 @@ describe('alerts API', () => {
     });
     expect(ack.statusCode).toBe(200);
     expect(ack.json()).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'admin' });
-    expect((await get('/api/alerts')).json().alerts).toHaveLength(0);
+    expect((await get('/api/alerts')).json<AlertList>().alerts).toHaveLength(0);
     expect(
       (await h.app.inject({ method: 'POST', url: '/api/alerts/999/ack', headers: admin.headers })).statusCode,
     ).toBe(404);
@@ -185,7 +192,7 @@ describe('health, metrics, documents', () => {
   });
 
   it('serves the OpenAPI document, config schema and POS payload schemas', async () => {
-    const doc = (await h.app.inject({ url: '/api/openapi.json' })).json();
+    const doc = (await h.app.inject({ url: '/api/openapi.json' })).json<OpenApiDoc>();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
@@ -198,9 +205,9 @@ describe('health, metrics, documents', () => {
       ]),
     );
     expect(
-      doc.paths['/api/login'].post.requestBody.content['application/json'].schema.properties,
+      doc.paths['/api/login']?.post?.requestBody?.content['application/json']?.schema.properties,
     ).toHaveProperty('password');
-    expect(doc.paths['/api/verdicts'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+    expect(doc.paths['/api/verdicts']?.get?.parameters.map((p) => p.name)).toEqual(
       expect.arrayContaining(['orderId', 'result', 'from', 'to', 'page']),
     );
     expect((await h.app.inject({ url: '/api/config/schema.json' })).json()).toMatchObject({

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/dashboard/auth/tokens.js';
 import { createUsersRepo } from '../../src/store/users-repo.js';
-import { login, sessionCookie, setupAdmin, startHarness, type Harness } from './harness.js';
+import { login, sessionCookie, setupAdmin, startHarness, type ErrorBody, type Harness } from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -46,7 +46,7 @@ describe('first-start setup token', () => {
       payload: { token, password: 'short' },
     });
     expect(short.statusCode).toBe(400);
-    expect(short.json().error).toMatch(/at least 10/);
+    expect(short.json<ErrorBody>().error).toMatch(/at least 10/);
 
     const ok = await h.app.inject({
       method: 'POST',
@@ -144,6 +144,20 @@ describe('login, sessions, roles', () => {
     const retry = Number(limited.headers['retry-after']);
     expect(retry).toBeGreaterThan(0);
     expect(retry).toBeLessThanOrEqual(300);
+    // The IP is locked too: another account from the same address is refused as well.
+    const sameIp = await h.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'admin', password: 'correct horse battery' },
+    });
+    expect(sameIp.statusCode).toBe(429);
+    const otherIp = await h.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      remoteAddress: '10.1.2.3',
+      payload: { username: 'admin', password: 'correct horse battery' },
+    });
+    expect(otherIp.statusCode).toBe(200);
   });
 
   it('staff cannot create users or read the config; admin can; only staff can be deleted', async () => {

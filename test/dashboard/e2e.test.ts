@@ -9,6 +9,12 @@ import { makeVerdict } from './fake-alerts.js';
 import { startHarness, type Harness } from './harness.js';
 import { SCENE_DETECTIONS, sceneJpeg, sceneRgb } from './scene.js';
 
+/** The parts of an <img> the checks read (this project compiles without the DOM lib). */
+interface ImgLike {
+  complete: boolean;
+  naturalWidth: number;
+}
+
 const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 const PASSWORD = 'counter-tablet-2024';
 let h: Harness;
@@ -85,10 +91,7 @@ describe('dashboard in Chromium', () => {
     expect(await card.locator('.diff').innerText()).toBe('Missing: 1 × Fries');
     expect(await card.locator('.order').innerText()).toBe('Order #1042');
     await waitFor(
-      () =>
-        card
-          .locator('img.snap')
-          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 640),
+      () => card.locator('img.snap').evaluate((img: ImgLike) => img.complete && img.naturalWidth === 640),
       { message: 'snapshot loaded' },
     );
     const second = h.alerts.raise(
@@ -110,6 +113,9 @@ describe('dashboard in Chromium', () => {
     await ready();
     expect(await page.locator('#top').isVisible()).toBe(false);
     await shot('alerts-kiosk');
+    await page.setViewportSize({ width: 800, height: 1280 }); // 10" tablet, portrait
+    await shot('alerts-kiosk-portrait');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${h.url}/`);
     await ready();
 
@@ -219,10 +225,9 @@ describe('dashboard in Chromium', () => {
       await page.goto(`${h.url}/live`);
       await ready();
       await page.waitForSelector('.tray td.mark.no');
-      await waitFor(
-        () => page.locator('#stream').evaluate((img: HTMLImageElement) => img.naturalWidth === 640),
-        { message: 'live picture' },
-      );
+      await waitFor(() => page.locator('#stream').evaluate((img: ImgLike) => img.naturalWidth === 640), {
+        message: 'live picture',
+      });
       await shot('live');
     } finally {
       clearInterval(feeder);

@@ -13,6 +13,8 @@ import { silentLogger } from '../../src/log.js';
 import { openDatabase } from '../../src/store/db.js';
 import type { CameraStatus, Frame } from '../../src/types.js';
 import { tempDir } from '../helpers/daemon.js';
+import type { Static } from '@sinclair/typebox';
+import type { AlertDto, ManagerStats, OrderRow, VerdictRow } from '../../src/dashboard/schemas.js';
 import { createFakeAlerts } from './fake-alerts.js';
 
 export const MENU = {
@@ -23,6 +25,31 @@ export const MENU = {
 };
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** Reply shapes, for typed `res.json<T>()` in tests. */
+export type AlertList = { alerts: Static<typeof AlertDto>[] };
+export type Stats = Static<typeof ManagerStats>;
+export type VerdictPage = {
+  items: Static<typeof VerdictRow>[];
+  total: number;
+  page: number;
+  pageSize: number;
+};
+export type OrderList = { orders: Static<typeof OrderRow>[] };
+export type ErrorBody = { error: string };
+export interface OpenApiDoc {
+  openapi: string;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters: { name: string }[];
+        requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
+      }
+    >
+  >;
+}
 
 export async function startHarness(opts: { config?: Partial<DashboardConfig>; dir?: string } = {}) {
   const dir = opts.dir ?? tempDir('traycheck-dash-');

@@ -101,8 +101,8 @@ describe('live view', () => {
 
     const trays = (
       await h.app.inject({ url: '/api/live/expo/trays', headers: { cookie: admin.headers.cookie as string } })
-    ).json();
-    expect(trays.trays[0].lines).toEqual([
+    ).json<{ trays: { lines: unknown[] }[] }>();
+    expect(trays.trays[0]?.lines).toEqual([
       { label: 'drink', name: 'Cola', expected: 1, counted: 0, ok: false },
       { label: 'fries', name: 'Fries', expected: 1, counted: 1, ok: true },
     ]);

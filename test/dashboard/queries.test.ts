@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localMidnight, percentile } from '../../src/dashboard/queries/stats.js';
 import { insertVerdict, makeVerdict } from './fake-alerts.js';
-import { setupAdmin, startHarness, type Harness, type Session } from './harness.js';
+import {
+  setupAdmin,
+  startHarness,
+  type Harness,
+  type OrderList,
+  type Session,
+  type Stats,
+  type VerdictPage,
+} from './harness.js';
 
 let h: Harness;
 let admin: Session;
@@ -55,7 +63,7 @@ describe('manager figures', () => {
     h.alerts.resolve(a3.id, 'corrected');
     insertVerdict(h.db, makeVerdict({ orderId: 'old', result: 'ok', ts: tenDaysAgo }));
 
-    const s = (await get('/api/stats')).json();
+    const s = (await get('/api/stats')).json<Stats>();
     expect(s.today).toMatchObject({
       traysVerified: 5,
       verdicts: 6,
@@ -81,7 +89,7 @@ describe('manager figures', () => {
     expect(s.daily).toHaveLength(7);
     expect(s.daily[6]).toMatchObject({ traysVerified: 5, mismatches: 2, errorsCaught: 1 });
     expect(s.daily[3]).toMatchObject({ traysVerified: 2, mismatches: 1, errorsCaught: 1 });
-    expect(s.daily.reduce((n: number, d: { traysVerified: number }) => n + d.traysVerified, 0)).toBe(7);
+    expect(s.daily.reduce((n, d) => n + d.traysVerified, 0)).toBe(7);
   });
 });
 
@@ -99,28 +107,22 @@ describe('history and orders', () => {
         }),
       );
     }
-    const p1 = (await get('/api/verdicts?pageSize=10')).json();
+    const p1 = (await get('/api/verdicts?pageSize=10')).json<VerdictPage>();
     expect(p1.total).toBe(30);
     expect(p1.items).toHaveLength(10);
     expect(p1.items[0].orderId).toBe('1029');
-    const p3 = (await get('/api/verdicts?pageSize=10&page=3')).json();
+    const p3 = (await get('/api/verdicts?pageSize=10&page=3')).json<VerdictPage>();
     expect(p3.items.at(-1).orderId).toBe('1000');
-    const mism = (await get('/api/verdicts?result=mismatch&pageSize=100')).json();
+    const mism = (await get('/api/verdicts?result=mismatch&pageSize=100')).json<VerdictPage>();
     expect(mism.total).toBe(10);
     expect(mism.items[0].summary).toBe('Missing: 1 × Fries');
-    expect(
-      (await get('/api/verdicts?orderId=1012')).json().items.map((v: { orderId: string }) => v.orderId),
-    ).toEqual(['1012']);
-    expect((await get('/api/verdicts?orderId=101')).json().total).toBe(10);
-    expect((await get('/api/verdicts?orderId=%25')).json().total).toBe(0); // LIKE wildcards are literal
-    const range = (await get(`/api/verdicts?from=${base + 5000}&to=${base + 10_000}`)).json();
-    expect(range.items.map((v: { orderId: string }) => v.orderId)).toEqual([
-      '1009',
-      '1008',
-      '1007',
-      '1006',
-      '1005',
-    ]);
+    expect((await get('/api/verdicts?orderId=1012')).json<VerdictPage>().items.map((v) => v.orderId)).toEqual(
+      ['1012'],
+    );
+    expect((await get('/api/verdicts?orderId=101')).json<VerdictPage>().total).toBe(10);
+    expect((await get('/api/verdicts?orderId=%25')).json<VerdictPage>().total).toBe(0); // LIKE wildcards are literal
+    const range = (await get(`/api/verdicts?from=${base + 5000}&to=${base + 10_000}`)).json<VerdictPage>();
+    expect(range.items.map((v) => v.orderId)).toEqual(['1009', '1008', '1007', '1006', '1005']);
     expect((await get('/api/verdicts?result=bogus')).statusCode).toBe(400);
     expect((await get('/api/verdicts?pageSize=5000')).statusCode).toBe(400);
   });
@@ -153,7 +155,7 @@ describe('history and orders', () => {
       now - 8_000_000,
     );
     insertVerdict(h.db, makeVerdict({ orderId: 'A2', missing: { fries: 1 }, ts: now - 10_000 }));
-    const { orders } = (await get('/api/orders')).json();
+    const { orders } = (await get('/api/orders')).json<OrderList>();
     expect(orders.map((o: { orderId: string }) => o.orderId)).toEqual(['A2', 'A1']);
     expect(orders[1]).toMatchObject({ status: 'open', lines: ['2 × Burger Meal'], verdict: null });
     expect(orders[0]).toMatchObject({

@@ -15,7 +15,10 @@ const LABELS = ['burger', 'fries', 'drink'];
 const thr = (...t: number[]): Float32Array => Float32Array.from(t.length ? t : LABELS.map(() => 0.3));
 
 /** Rows for the traycheck layout [1, N, 4+nc]: box corners then class scores. */
-function traycheckTensor(rows: Array<{ box: Box; scores: number[] }>): { data: Float32Array; dims: number[] } {
+function traycheckTensor(rows: Array<{ box: Box; scores: number[] }>): {
+  data: Float32Array;
+  dims: number[];
+} {
   const k = 4 + LABELS.length;
   const data = new Float32Array(rows.length * k);
   rows.forEach((r, i) => data.set([...r.box, ...r.scores], i * k));
@@ -31,7 +34,15 @@ describe('traycheck decoder ([1, N, 4+nc], corners)', () => {
   it('finds nothing when every score is below the threshold', () => {
     const t = traycheckTensor([{ box: [1, 1, 20, 20], scores: [0.1, 0.29, 0] }]);
     expect(traycheckDecoder.decode({ ...t, inputW: W, inputH: H, thresholds: thr() })).toEqual([]);
-    expect(traycheckDecoder.decode({ data: new Float32Array(0), dims: [1, 0, 7], inputW: W, inputH: H, thresholds: thr() })).toEqual([]);
+    expect(
+      traycheckDecoder.decode({
+        data: new Float32Array(0),
+        dims: [1, 0, 7],
+        inputW: W,
+        inputH: H,
+        thresholds: thr(),
+      }),
+    ).toEqual([]);
   });
 
   it('keeps one box per class when all boxes overlap', () => {
@@ -90,7 +101,9 @@ describe('traycheck decoder ([1, N, 4+nc], corners)', () => {
   it('checks the output shape against the labels', () => {
     expect(traycheckDecoder.classesFromShape([1, 100, 7], 3, W, H)).toBe(3);
     expect(traycheckDecoder.classesFromShape([1, 100, 7], null, W, H)).toBe(3);
-    expect(traycheckDecoder.classesFromShape([1, 100, 8], 3, W, H)).toMatch(/4 class scores but there are 3 labels/);
+    expect(traycheckDecoder.classesFromShape([1, 100, 8], 3, W, H)).toMatch(
+      /4 class scores but there are 3 labels/,
+    );
     expect(traycheckDecoder.classesFromShape([100, 7], 3, W, H)).toMatch(/expected output \[1, N, 4\+nc\]/);
   });
 });
@@ -115,7 +128,9 @@ describe('yolox decoder (grid-relative, obj × cls)', () => {
     const data = new Float32Array(n * k);
     data.set([0, 0, 0, 0, 0.25, 0.99, 0, 0], 3 * k);
     data.set([0, 0, 0, 0, 0.9, 0.3, 0, 0], 5 * k);
-    expect(yoloxDecoder.decode({ data, dims: [1, n, k], inputW: W, inputH: H, thresholds: thr() })).toEqual([]);
+    expect(yoloxDecoder.decode({ data, dims: [1, n, k], inputW: W, inputH: H, thresholds: thr() })).toEqual(
+      [],
+    );
   });
 
   it('keeps one per class among overlapping anchors', () => {
@@ -127,7 +142,9 @@ describe('yolox decoder (grid-relative, obj × cls)', () => {
     ] as const)
       data.set([0.5, 0.5, Math.log(8), Math.log(8), 1, s, 0, 0], i * k);
     // neighbouring stride-8 cells, 64 px boxes whose centres are 8 and 16 px apart → IoU ≥ 0.6
-    const dets = post(yoloxDecoder.decode({ data, dims: [1, n, k], inputW: W, inputH: H, thresholds: thr() }));
+    const dets = post(
+      yoloxDecoder.decode({ data, dims: [1, n, k], inputW: W, inputH: H, thresholds: thr() }),
+    );
     expect(dets.map((d) => d.label)).toEqual(['burger']);
   });
 
@@ -135,7 +152,9 @@ describe('yolox decoder (grid-relative, obj × cls)', () => {
     expect(yoloxDecoder.classesFromShape([1, 84, 8], 3, W, H)).toBe(3);
     expect(yoloxDecoder.classesFromShape([1, 3549, 85], 80, 416, 416)).toBe(80);
     expect(yoloxDecoder.classesFromShape([1, 83, 8], 3, W, H)).toMatch(/84 anchor points/);
-    expect(yoloxDecoder.classesFromShape([1, 84, 9], 3, W, H)).toMatch(/4 class scores but there are 3 labels/);
+    expect(yoloxDecoder.classesFromShape([1, 84, 9], 3, W, H)).toMatch(
+      /4 class scores but there are 3 labels/,
+    );
   });
 });
 
@@ -150,10 +169,18 @@ describe('yolov8 decoder ([1, 4+nc, N], centre + size)', () => {
     set(4 + 0, 1, 0.2);
     // box 2: below threshold
     set(4 + 1, 2, 0.1);
-    const c = yolov8Decoder.decode({ data, dims: [1, 4 + LABELS.length, nBoxes], inputW: W, inputH: H, thresholds: thr() });
+    const c = yolov8Decoder.decode({
+      data,
+      dims: [1, 4 + LABELS.length, nBoxes],
+      inputW: W,
+      inputH: H,
+      thresholds: thr(),
+    });
     expect(c).toEqual([{ classId: 2, score: expect.closeTo(0.7, 5) as number, box: [22, 15, 42, 25] }]);
     expect(yolov8Decoder.classesFromShape([1, 84, 8400], 80, 640, 640)).toBe(80);
-    expect(yolov8Decoder.classesFromShape([1, 84, 8400], 3, 640, 640)).toMatch(/80 class rows but there are 3 labels/);
+    expect(yolov8Decoder.classesFromShape([1, 84, 8400], 3, 640, 640)).toMatch(
+      /80 class rows but there are 3 labels/,
+    );
   });
 });
 
@@ -187,8 +214,18 @@ describe('postprocess', () => {
   });
 
   it('keeps at most maxDetections, best first', () => {
-    const c = Array.from({ length: 20 }, (_, i) => ({ classId: 0, score: i / 20, box: [i * 3, 0, i * 3 + 2, 2] as Box }));
-    const dets = postprocess(c, { needsNms: true, nmsIou: 0.45, maxDetections: 5, geometry: identity, labels: LABELS });
+    const c = Array.from({ length: 20 }, (_, i) => ({
+      classId: 0,
+      score: i / 20,
+      box: [i * 3, 0, i * 3 + 2, 2] as Box,
+    }));
+    const dets = postprocess(c, {
+      needsNms: true,
+      nmsIou: 0.45,
+      maxDetections: 5,
+      geometry: identity,
+      labels: LABELS,
+    });
     expect(dets.map((d) => d.score)).toEqual([0.95, 0.9, 0.85, 0.8, 0.75]);
   });
 });

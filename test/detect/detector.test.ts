@@ -102,13 +102,23 @@ describe('createDetector', () => {
       ['chips', '0.60', [0, 48, 32, 64]],
     ]);
     expect(d.lastTimings()?.totalMs).toBeCloseTo(out.inferenceMs, 6);
-    expect(d.health().detail).toMatch(/traycheck model m\d+\.onnx \(sha256 [0-9a-f]{12}\), [\d.]+ ms per frame/);
+    expect(d.health().detail).toMatch(
+      /traycheck model m\d+\.onnx \(sha256 [0-9a-f]{12}\), [\d.]+ ms per frame/,
+    );
   });
 
   it('applies class thresholds by menu label or model label', async () => {
-    const byAlias = await start({ model: modelFile(ours), aliases: { fries: 'chips' }, classThresholds: { chips: 0.7 } });
+    const byAlias = await start({
+      model: modelFile(ours),
+      aliases: { fries: 'chips' },
+      classThresholds: { chips: 0.7 },
+    });
     expect((await byAlias.detect(frame(64, 64))).detections.map((x) => x.label)).toEqual(['burger']);
-    const byModel = await start({ model: modelFile(ours), classThresholds: { burger: 0.95 }, scoreThreshold: 0.5 });
+    const byModel = await start({
+      model: modelFile(ours),
+      classThresholds: { burger: 0.95 },
+      scoreThreshold: 0.5,
+    });
     expect((await byModel.detect(frame(64, 64))).detections.map((x) => x.label)).toEqual(['fries']);
   });
 
@@ -117,7 +127,10 @@ describe('createDetector', () => {
     const results = await Promise.all([0, 1, 2, 3, 4].map((seq) => d.detect(frame(64 + seq * 16, 64, seq))));
     expect(results.map((r) => [r.seq, r.width])).toEqual([0, 1, 2, 3, 4].map((s) => [s, 64 + s * 16]));
     await expect(d.detect({ ...frame(64, 64), data: Buffer.alloc(5) })).rejects.toThrow(/expected 12288/);
-    expect(d.health()).toMatchObject({ state: 'degraded', detail: expect.stringMatching(/last 1 inference\(s\) failed/) as string });
+    expect(d.health()).toMatchObject({
+      state: 'degraded',
+      detail: expect.stringMatching(/last 1 inference\(s\) failed/) as string,
+    });
     await d.detect(frame(64, 64));
     expect(d.health().state).toBe('ok');
   });
@@ -130,34 +143,76 @@ describe('createDetector', () => {
     out.set([0.5, 0.5, Math.log(2), Math.log(2), 0.9, 0, 0, 0.8], 0);
     const file = modelFile({ outputDims: [1, 84, k], output: out });
     const d = await start({ model: file, labelsFile });
-    expect(d.info()).toMatchObject({ family: 'yolox', labelsSource: 'file', preprocess: { letterbox: 'topleft', channels: 'bgr', scale: 1 } });
+    expect(d.info()).toMatchObject({
+      family: 'yolox',
+      labelsSource: 'file',
+      preprocess: { letterbox: 'topleft', channels: 'bgr', scale: 1 },
+    });
     const dets = (await d.detect(frame(64, 64))).detections;
     expect(dets).toHaveLength(1);
     expect(dets[0]?.label).toBe('drink');
     dets[0]?.box.forEach((v, i) => expect(v).toBeCloseTo([0, 0, 12, 12][i] as number, 4));
     await expect(startError({ model: file, labelsFile, family: 'yolov8' })).resolves.toMatchObject({
-      message: expect.stringMatching(/yolov8 decoder: output \[1, 84, 8\] has 80 class rows but there are 3 labels/) as string,
+      message: expect.stringMatching(
+        /yolov8 decoder: output \[1, 84, 8\] has 80 class rows but there are 3 labels/,
+      ) as string,
     });
   });
 
+  it('reads Ultralytics-style models: names dict, [1, 4+nc, N] and end-to-end [1, N, 6]', async () => {
+    const names = "{0: 'burger', 1: 'fries', 2: 'drink'}";
+    // [1, 7, 2] channel-major: box 0 = centre (32, 32), 16 × 8, fries 0.8; box 1 below threshold.
+    const v8 = [...[32, 0], ...[32, 0], ...[16, 0], ...[8, 0], ...[0, 0], ...[0.8, 0.1], ...[0, 0]];
+    const d8 = await start({
+      model: modelFile({
+        outputDims: [1, 7, 2],
+        output: v8,
+        metadata: { names, task: 'detect', imgsz: '[64, 64]' },
+      }),
+    });
+    expect(d8.info()).toMatchObject({
+      family: 'yolov8',
+      labels: LABELS,
+      preprocess: { letterbox: 'center', channels: 'rgb' },
+    });
+    expect((await d8.detect(frame(64, 64))).detections).toEqual([
+      { label: 'fries', score: expect.closeTo(0.8, 5) as number, box: [24, 28, 40, 36] },
+    ]);
+    const e2e = [...[0, 0, 16, 16, 0.9, 2], ...[1, 0, 17, 16, 0.85, 2]];
+    const de = await start({
+      model: modelFile({ outputDims: [1, 2, 6], output: e2e, metadata: { names, task: 'detect' } }),
+    });
+    expect(de.info().family).toBe('e2e');
+    // Already suppressed: both overlapping boxes stay.
+    expect((await de.detect(frame(64, 64))).detections.map((x) => x.label)).toEqual(['drink', 'drink']);
+  });
+
   it('labels classes class0.. when the model brings none and the family is set', async () => {
-    const d = await start({ model: modelFile({ outputDims: [1, 2, 6], output: new Float32Array(12) }), family: 'traycheck' });
+    const d = await start({
+      model: modelFile({ outputDims: [1, 2, 6], output: new Float32Array(12) }),
+      family: 'traycheck',
+    });
     expect(d.info().labels).toEqual(['class0', 'class1']);
     expect(d.info().labelsSource).toBe('generic');
   });
 
   it('uses detector.inputSize for a dynamic input without imgsz metadata', async () => {
-    const dynamic = { ...ours, inputDims: [1, 3, 'h', 'w'], metadata: { ...ours.metadata, imgsz: undefined as unknown as string } };
-    delete dynamic.metadata.imgsz;
+    const metadata = Object.fromEntries(Object.entries(ours.metadata ?? {}).filter(([k]) => k !== 'imgsz'));
+    const dynamic: TinyModel = { ...ours, inputDims: [1, 3, 'h', 'w'], metadata };
     const file = modelFile(dynamic);
-    expect((await startError({ model: file })).message).toMatch(/dynamic and there is no imgsz metadata; set detector.inputSize/);
+    expect((await startError({ model: file })).message).toMatch(
+      /dynamic and there is no imgsz metadata; set detector.inputSize/,
+    );
     const d = await start({ model: file, inputSize: [64, 96] });
     expect(d.info().imgsz).toEqual([64, 96]);
   });
 });
 
 describe('ModelError', () => {
-  const expectError = async (config: Partial<DetectorConfig> & { model: string }, message: RegExp): Promise<void> => {
+  const expectError = async (
+    config: Partial<DetectorConfig> & { model: string },
+    message: RegExp,
+  ): Promise<void> => {
     const err = await startError(config);
     expect(err.message).toMatch(message);
     expect(err.message).toContain(config.model);
@@ -170,9 +225,15 @@ describe('ModelError', () => {
     const text = join(dir, 'text.onnx');
     writeFileSync(text, 'this is not a model\n');
     await expectError({ model: text }, /not a valid ONNX model/);
-    await expectError({ model: modelFile(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1])) }, /not a valid ONNX model/);
+    await expectError(
+      { model: modelFile(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1])) },
+      /not a valid ONNX model/,
+    );
     const whole = buildOnnx(ours);
-    await expectError({ model: modelFile(whole.subarray(0, Math.floor(whole.length * 0.6))) }, /not a valid ONNX model \(.*(past the end|truncated)/);
+    await expectError(
+      { model: modelFile(whole.subarray(0, Math.floor(whole.length * 0.6))) },
+      /not a valid ONNX model \(.*(past the end|truncated)/,
+    );
   });
 
   it('a well-formed protobuf that onnxruntime cannot load', async () => {
@@ -185,14 +246,29 @@ describe('ModelError', () => {
   });
 
   it('wrong input or output shapes', async () => {
-    await expectError({ model: modelFile({ ...ours, inputDims: [1, 64, 64] }) }, /input "images" has shape \[1, 64, 64\], expected \[1, 3, H, W\]/);
-    await expectError({ model: modelFile({ ...ours, inputDims: [1, 1, 64, 64] }) }, /expected \[1, 3, H, W\]/);
-    await expectError({ model: modelFile({ ...ours, outputDims: [1, 2, 6], output: new Float32Array(12) }) }, /traycheck decoder: output \[1, 2, 6\] has 2 class scores but there are 3 labels/);
-    await expectError({ model: modelFile({ ...ours, metadata: { ...ours.metadata, imgsz: '[32, 32]' } }) }, /imgsz \[32, 32\] contradicts the input shape/);
+    await expectError(
+      { model: modelFile({ ...ours, inputDims: [1, 64, 64] }) },
+      /input "images" has shape \[1, 64, 64\], expected \[1, 3, H, W\]/,
+    );
+    await expectError(
+      { model: modelFile({ ...ours, inputDims: [1, 1, 64, 64] }) },
+      /expected \[1, 3, H, W\]/,
+    );
+    await expectError(
+      { model: modelFile({ ...ours, outputDims: [1, 2, 6], output: new Float32Array(12) }) },
+      /traycheck decoder: output \[1, 2, 6\] has 2 class scores but there are 3 labels/,
+    );
+    await expectError(
+      { model: modelFile({ ...ours, metadata: { ...ours.metadata, imgsz: '[32, 32]' } }) },
+      /imgsz \[32, 32\] contradicts the input shape/,
+    );
   });
 
   it('a shape no family claims without metadata', () =>
-    expectError({ model: modelFile({ outputDims: [1, 2, 7], output: new Float32Array(14) }) }, /cannot tell the model family.*set detector.family/));
+    expectError(
+      { model: modelFile({ outputDims: [1, 2, 7], output: new Float32Array(14) }) },
+      /cannot tell the model family.*set detector.family/,
+    ));
 
   it('labels that do not match the model', async () => {
     const labelsFile = join(dir, 'two.json');
@@ -201,6 +277,9 @@ describe('ModelError', () => {
     const badFile = join(dir, 'bad.json');
     writeFileSync(badFile, '{"names": 3}');
     await expectError({ model: modelFile(ours), labelsFile: badFile }, /must hold a non-empty JSON array/);
-    await expectError({ model: modelFile({ ...ours, metadata: { ...ours.metadata, names: 'burger fries' } }) }, /metadata names is not a list/);
+    await expectError(
+      { model: modelFile({ ...ours, metadata: { ...ours.metadata, names: 'burger fries' } }) },
+      /metadata names is not a list/,
+    );
   });
 });

@@ -31,7 +31,11 @@ function readReferences(): Reference[] {
     const rows = (m[4] as string).split(';').map((cell) => {
       const r = /^\s*(.+?)\s+([\d.]+)\s+\[(-?\d+),\s*(-?\d+),\s*(-?\d+),\s*(-?\d+)\]\s*$/.exec(cell);
       if (!r) throw new Error(`cannot parse reference "${cell}"`);
-      return { label: r[1] as string, score: Number(r[2]), box: [3, 4, 5, 6].map((i) => Number(r[i])) as Box };
+      return {
+        label: r[1] as string,
+        score: Number(r[2]),
+        box: [3, 4, 5, 6].map((i) => Number(r[i])) as Box,
+      };
     });
     const width = Number(m[2]);
     const height = Number(m[3]);
@@ -43,10 +47,15 @@ function readReferences(): Reference[] {
 }
 
 const SCORE_TOL = 0.03;
-const edgeTol = (ref: Reference, edge: number): number => Math.max(8, 0.02 * (edge % 2 === 0 ? ref.width : ref.height));
+const edgeTol = (ref: Reference, edge: number): number =>
+  Math.max(8, 0.02 * (edge % 2 === 0 ? ref.width : ref.height));
 
 function matches(d: Detection, row: Detection, ref: Reference): boolean {
-  return d.label === row.label && Math.abs(d.score - row.score) <= SCORE_TOL && d.box.every((v, i) => Math.abs(v - (row.box[i] as number)) <= edgeTol(ref, i));
+  return (
+    d.label === row.label &&
+    Math.abs(d.score - row.score) <= SCORE_TOL &&
+    d.box.every((v, i) => Math.abs(v - (row.box[i] as number)) <= edgeTol(ref, i))
+  );
 }
 
 const available = present(YOLOX_MODEL, 'YOLOX interop tests') && present(PHOTOS, 'YOLOX interop tests');
@@ -57,7 +66,13 @@ describe.skipIf(!available)('YOLOX-nano interop on real photos', () => {
 
   beforeAll(async () => {
     detector = createDetector({
-      config: detectorConfig({ model: YOLOX_MODEL, labelsFile: COCO_LABELS, scoreThreshold: 0.3, nmsIou: 0.45, threads: 1 }),
+      config: detectorConfig({
+        model: YOLOX_MODEL,
+        labelsFile: COCO_LABELS,
+        scoreThreshold: 0.3,
+        nmsIou: 0.45,
+        threads: 1,
+      }),
       log: silentLogger(),
     });
     await detector.start();
@@ -74,7 +89,11 @@ describe.skipIf(!available)('YOLOX-nano interop on real photos', () => {
       labelsSource: 'file',
       sha256: 'e8af074932d4ed7e232278e3055cefcdea3edf178874a3694ae292649fb464dd',
     });
-    expect(refs.map((r) => r.photo).sort()).toEqual(readdirSync(PHOTOS).filter((f) => f.endsWith('.jpg')).sort());
+    expect(refs.map((r) => r.photo).sort()).toEqual(
+      readdirSync(PHOTOS)
+        .filter((f) => f.endsWith('.jpg'))
+        .sort(),
+    );
     expect(refs.reduce((n, r) => n + r.rows.length, 0)).toBe(16);
   });
 
@@ -86,7 +105,10 @@ describe.skipIf(!available)('YOLOX-nano interop on real photos', () => {
       const unmatched = [...detections];
       for (const row of ref.rows) {
         const i = unmatched.findIndex((d) => matches(d, row, ref));
-        expect(i, `${ref.photo}: no detection matches ${row.label} ${row.score} [${row.box.join(', ')}]; got ${JSON.stringify(detections)}`).toBeGreaterThanOrEqual(0);
+        expect(
+          i,
+          `${ref.photo}: no detection matches ${row.label} ${row.score} [${row.box.join(', ')}]; got ${JSON.stringify(detections)}`,
+        ).toBeGreaterThanOrEqual(0);
         unmatched.splice(i, 1);
       }
       expect(unmatched, `${ref.photo}: detections beyond the reference`).toEqual([]);
@@ -96,10 +118,23 @@ describe.skipIf(!available)('YOLOX-nano interop on real photos', () => {
   it('finds the confident objects on full-size frames too (daemon path: plain bilinear letterbox)', async () => {
     for (const ref of refs) {
       const img = await decodeImage(join(PHOTOS, ref.photo));
-      const { detections } = await detector.detect({ cameraId: 'photo', seq: 0, ts: 0, width: img.width, height: img.height, data: img.rgb });
+      const { detections } = await detector.detect({
+        cameraId: 'photo',
+        seq: 0,
+        ts: 0,
+        width: img.width,
+        height: img.height,
+        data: img.rgb,
+      });
       for (const row of ref.rows.filter((r) => r.score >= 0.5)) {
-        const found = detections.some((d) => d.label === row.label && Math.abs(d.score - row.score) <= 0.06 && iou(d.box, row.box) >= 0.85);
-        expect(found, `${ref.photo}: ${row.label} ${row.score} not found in ${JSON.stringify(detections)}`).toBe(true);
+        const found = detections.some(
+          (d) =>
+            d.label === row.label && Math.abs(d.score - row.score) <= 0.06 && iou(d.box, row.box) >= 0.85,
+        );
+        expect(
+          found,
+          `${ref.photo}: ${row.label} ${row.score} not found in ${JSON.stringify(detections)}`,
+        ).toBe(true);
       }
     }
   });
@@ -112,11 +147,21 @@ describe.skipIf(!available)('YOLOX-nano interop on real photos', () => {
       out.on('data', (c: Buffer) => (text += c.toString()));
       const photo = join(PHOTOS, 'yolox_dog.jpg');
       const code = await runDetectCommand(
-        { model: YOLOX_MODEL, labels: COCO_LABELS, threshold: 0.3, images: [photo], json: true, annotate: outDir },
+        {
+          model: YOLOX_MODEL,
+          labels: COCO_LABELS,
+          threshold: 0.3,
+          images: [photo],
+          json: true,
+          annotate: outDir,
+        },
         out,
       );
       expect(code).toBe(0);
-      const parsed = JSON.parse(text) as { model: { family: string }; images: Array<{ detections: Detection[]; annotated: string }> };
+      const parsed = JSON.parse(text) as {
+        model: { family: string };
+        images: Array<{ detections: Detection[]; annotated: string }>;
+      };
       expect(parsed.model.family).toBe('yolox');
       expect(parsed.images[0]?.detections.map((d) => d.label).sort()).toEqual(['bicycle', 'car', 'dog']);
       const meta = await sharp(parsed.images[0]?.annotated).metadata();
@@ -125,7 +170,18 @@ describe.skipIf(!available)('YOLOX-nano interop on real photos', () => {
       const table = new PassThrough();
       let tableText = '';
       table.on('data', (c: Buffer) => (tableText += c.toString()));
-      expect(await runDetectCommand({ model: YOLOX_MODEL, labels: COCO_LABELS, threshold: 0.3, images: [photo, join(outDir, 'missing.jpg')], json: false }, table)).toBe(1);
+      expect(
+        await runDetectCommand(
+          {
+            model: YOLOX_MODEL,
+            labels: COCO_LABELS,
+            threshold: 0.3,
+            images: [photo, join(outDir, 'missing.jpg')],
+            json: false,
+          },
+          table,
+        ),
+      ).toBe(1);
       expect(tableText).toMatch(/yolox_dog\.jpg\s+768x576\s+3 detection\(s\)/);
       expect(tableText).toMatch(/dog\s+0\.85\s+\[\s*13\d\s+20\d\s+32\d\s+54\d\]/);
       expect(tableText).toMatch(/missing\.jpg: error:/);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createPreprocessor, letterboxGeometry, toFramePx, toInputPx, type LetterboxMode } from '../../src/detect/letterbox.js';
+import {
+  createPreprocessor,
+  letterboxGeometry,
+  toFramePx,
+  toInputPx,
+  type LetterboxMode,
+} from '../../src/detect/letterbox.js';
 import type { Box } from '../../src/types.js';
 
 function frameOf(width: number, height: number, px: (x: number, y: number) => [number, number, number]) {
@@ -10,9 +16,25 @@ function frameOf(width: number, height: number, px: (x: number, y: number) => [n
 
 describe('letterbox geometry', () => {
   it('centres a 640x360 frame in 384x224 and puts a YOLOX input in the top-left corner', () => {
-    expect(letterboxGeometry(640, 360, 384, 224, 'center')).toMatchObject({ scale: 0.6, newW: 384, newH: 216, padX: 0, padY: 4 });
-    expect(letterboxGeometry(2000, 662, 416, 416, 'topleft')).toMatchObject({ newW: 416, newH: 138, padX: 0, padY: 0 });
-    expect(letterboxGeometry(300, 600, 416, 416, 'center')).toMatchObject({ newW: 208, newH: 416, padX: 104, padY: 0 });
+    expect(letterboxGeometry(640, 360, 384, 224, 'center')).toMatchObject({
+      scale: 0.6,
+      newW: 384,
+      newH: 216,
+      padX: 0,
+      padY: 4,
+    });
+    expect(letterboxGeometry(2000, 662, 416, 416, 'topleft')).toMatchObject({
+      newW: 416,
+      newH: 138,
+      padX: 0,
+      padY: 0,
+    });
+    expect(letterboxGeometry(300, 600, 416, 416, 'center')).toMatchObject({
+      newW: 208,
+      newH: 416,
+      padX: 104,
+      padY: 0,
+    });
   });
 
   for (const mode of ['center', 'topleft'] as LetterboxMode[]) {
@@ -42,7 +64,12 @@ describe('letterbox geometry', () => {
 
 describe('preprocessor', () => {
   it('writes RGB 0..1 planes with 114 padding, centred', () => {
-    const p = createPreprocessor(8, 8, { letterbox: 'center', channels: 'rgb', scale: 1 / 255, padValue: 114 });
+    const p = createPreprocessor(8, 8, {
+      letterbox: 'center',
+      channels: 'rgb',
+      scale: 1 / 255,
+      padValue: 114,
+    });
     const g = p.run(frameOf(8, 4, () => [10, 20, 30]));
     expect(g).toMatchObject({ newW: 8, newH: 4, padY: 2 });
     const at = (c: number, x: number, y: number): number => p.input[c * 64 + y * 8 + x] as number;
@@ -69,7 +96,8 @@ describe('preprocessor', () => {
     const half = createPreprocessor(8, 4, { letterbox: 'center', channels: 'rgb', scale: 1, padValue: 0 });
     half.run(ramp);
     for (let x = 0; x < 8; x++) expect(half.input[x]).toBeCloseTo((2 * x * 10 + (2 * x + 1) * 10) / 2, 4);
-    for (let y = 0; y < 4; y++) expect(half.input[32 + y * 8]).toBeCloseTo((2 * y * 20 + (2 * y + 1) * 20) / 2, 4);
+    for (let y = 0; y < 4; y++)
+      expect(half.input[32 + y * 8]).toBeCloseTo((2 * y * 20 + (2 * y + 1) * 20) / 2, 4);
   });
 
   it('refills the padding when the frame size changes and rejects short buffers', () => {

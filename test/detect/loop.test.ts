@@ -10,11 +10,19 @@ import type { Frame, FrameDetections } from '../../src/types.js';
 import { waitFor } from '../helpers/wait.js';
 import { buildOnnx } from './onnx-writer.js';
 
-const frame = (cameraId: string, seq: number): Frame => ({ cameraId, seq, ts: seq, width: 4, height: 4, data: Buffer.alloc(48) });
+const frame = (cameraId: string, seq: number): Frame => ({
+  cameraId,
+  seq,
+  ts: seq,
+  width: 4,
+  height: 4,
+  data: Buffer.alloc(48),
+});
 
 /** A detector whose inferences finish when the test says so. */
 function manualDetector() {
-  const pending: Array<{ frame: Frame; resolve: (r: FrameDetections) => void; reject: (e: Error) => void }> = [];
+  const pending: Array<{ frame: Frame; resolve: (r: FrameDetections) => void; reject: (e: Error) => void }> =
+    [];
   let running = 0;
   let maxRunning = 0;
   return {
@@ -23,13 +31,23 @@ function manualDetector() {
     detect(f: Frame): Promise<FrameDetections> {
       running++;
       maxRunning = Math.max(maxRunning, running);
-      return new Promise<FrameDetections>((resolve, reject) => pending.push({ frame: f, resolve, reject })).finally(() => running--);
+      return new Promise<FrameDetections>((resolve, reject) =>
+        pending.push({ frame: f, resolve, reject }),
+      ).finally(() => running--);
     },
     finish(inferenceMs: number): Frame {
       const job = pending.shift();
       if (!job) throw new Error('no inference running');
       const f = job.frame;
-      job.resolve({ cameraId: f.cameraId, seq: f.seq, ts: f.ts, width: f.width, height: f.height, detections: [], inferenceMs });
+      job.resolve({
+        cameraId: f.cameraId,
+        seq: f.seq,
+        ts: f.ts,
+        width: f.width,
+        height: f.height,
+        detections: [],
+        inferenceMs,
+      });
       return f;
     },
     fail(): void {
@@ -54,7 +72,9 @@ describe('detect loop', () => {
     expect(detector.pending).toHaveLength(1);
 
     detector.finish(10);
-    await waitFor(() => detector.pending.length === 1 && detector.pending[0]?.frame.seq === 5, { message: 'a#5 to start' });
+    await waitFor(() => detector.pending.length === 1 && detector.pending[0]?.frame.seq === 5, {
+      message: 'a#5 to start',
+    });
     bus.emit('frame', frame('a', 6)); // a waits again, behind b
     detector.finish(30);
     await waitFor(() => detector.pending[0]?.frame.cameraId === 'b', { message: 'camera b to get its turn' });
@@ -65,7 +85,14 @@ describe('detect loop', () => {
 
     expect(out.map((d) => `${d.cameraId}#${d.seq}`)).toEqual(['a#1', 'a#5', 'b#1', 'a#6']);
     expect(detector.maxRunning()).toBe(1);
-    expect(loop.stats()).toEqual({ processed: 4, dropped: 3, errors: 0, busy: false, lastInferenceMs: 40, p50Ms: 20 });
+    expect(loop.stats()).toEqual({
+      processed: 4,
+      dropped: 3,
+      errors: 0,
+      busy: false,
+      lastInferenceMs: 40,
+      p50Ms: 20,
+    });
     await loop.stop();
   });
 
@@ -98,7 +125,11 @@ describe('detect loop with the real detector', () => {
     const model = join(dir, 'tiny.onnx');
     writeFileSync(
       model,
-      buildOnnx({ outputDims: [1, 1, 5], output: [8, 8, 24, 24, 0.8], metadata: { names: '["tray"]', family: 'traycheck' } }),
+      buildOnnx({
+        outputDims: [1, 1, 5],
+        output: [8, 8, 24, 24, 0.8],
+        metadata: { names: '["tray"]', family: 'traycheck' },
+      }),
     );
     const detector = createDetector({ config: detectorConfig({ model, threads: 1 }), log: silentLogger() });
     await detector.start();
@@ -108,12 +139,18 @@ describe('detect loop with the real detector', () => {
     bus.on('detections', 'test', (d) => void out.push(d));
     loop.start();
     const data = Buffer.alloc(64 * 64 * 3);
-    for (let seq = 0; seq < 20; seq++) bus.emit('frame', { cameraId: 'expo', seq, ts: seq, width: 64, height: 64, data });
-    await waitFor(() => !loop.stats().busy && out.length > 0 && out.at(-1)?.seq === 19, { message: 'the last frame', timeoutMs: 20_000 });
+    for (let seq = 0; seq < 20; seq++)
+      bus.emit('frame', { cameraId: 'expo', seq, ts: seq, width: 64, height: 64, data });
+    await waitFor(() => !loop.stats().busy && out.length > 0 && out.at(-1)?.seq === 19, {
+      message: 'the last frame',
+      timeoutMs: 20_000,
+    });
     const s = loop.stats();
     expect(s.processed + s.dropped).toBe(20);
     expect(s.processed).toBe(out.length);
-    expect(out[0]?.detections).toEqual([{ label: 'tray', score: expect.closeTo(0.8, 5) as number, box: [8, 8, 24, 24] }]);
+    expect(out[0]?.detections).toEqual([
+      { label: 'tray', score: expect.closeTo(0.8, 5) as number, box: [8, 8, 24, 24] },
+    ]);
     await loop.stop();
     await detector.stop();
   });

@@ -25,8 +25,10 @@ const concat = (parts: Part[]): Uint8Array => {
   return out;
 };
 
-export const fieldVarint = (no: number, value: number): Part => new Uint8Array([...varint(no * 8), ...varint(value)]);
-export const fieldBytes = (no: number, bytes: Uint8Array): Part => concat([new Uint8Array([...varint(no * 8 + 2), ...varint(bytes.length)]), bytes]);
+export const fieldVarint = (no: number, value: number): Part =>
+  new Uint8Array([...varint(no * 8), ...varint(value)]);
+export const fieldBytes = (no: number, bytes: Uint8Array): Part =>
+  concat([new Uint8Array([...varint(no * 8 + 2), ...varint(bytes.length)]), bytes]);
 export const fieldString = (no: number, s: string): Part => fieldBytes(no, new TextEncoder().encode(s));
 export const message = (no: number, parts: Part[]): Part => fieldBytes(no, concat(parts));
 
@@ -57,11 +59,29 @@ export function buildOnnx(m: TinyModel): Uint8Array {
   const inputName = m.inputName ?? 'images';
   const outputName = m.outputName ?? 'output';
   const raw = new Uint8Array(Float32Array.from(m.output).buffer);
-  const tensor = [...m.outputDims.map((d) => fieldVarint(1, d)), fieldVarint(2, 1 /* FLOAT */), fieldBytes(9, raw)];
-  const attribute = message(5, [fieldString(1, 'value'), message(5, tensor), fieldVarint(20, 4 /* TENSOR */)]);
-  const node = message(1, [fieldString(2, outputName), fieldString(3, 'const'), fieldString(4, 'Constant'), attribute]);
+  const tensor = [
+    ...m.outputDims.map((d) => fieldVarint(1, d)),
+    fieldVarint(2, 1 /* FLOAT */),
+    fieldBytes(9, raw),
+  ];
+  const attribute = message(5, [
+    fieldString(1, 'value'),
+    message(5, tensor),
+    fieldVarint(20, 4 /* TENSOR */),
+  ]);
+  const node = message(1, [
+    fieldString(2, outputName),
+    fieldString(3, 'const'),
+    fieldString(4, 'Constant'),
+    attribute,
+  ]);
   const extra = (m.initializerInputs ?? []).flatMap((name) => [
-    message(5, [fieldVarint(1, 1), fieldVarint(2, 1), fieldString(8, name), fieldBytes(9, new Uint8Array(4))]),
+    message(5, [
+      fieldVarint(1, 1),
+      fieldVarint(2, 1),
+      fieldString(8, name),
+      fieldBytes(9, new Uint8Array(4)),
+    ]),
     valueInfo(11, name, [1]),
   ]);
   const graph = message(7, [
@@ -71,6 +91,15 @@ export function buildOnnx(m: TinyModel): Uint8Array {
     valueInfo(11, inputName, m.inputDims ?? [1, 3, 64, 64]),
     valueInfo(12, outputName, m.declaredOutputDims ?? m.outputDims),
   ]);
-  const meta = Object.entries(m.metadata ?? {}).map(([k, v]) => message(14, [fieldString(1, k), fieldString(2, v)]));
-  return concat([fieldVarint(1, 8), fieldString(2, 'traycheck-test'), fieldString(3, '1'), graph, message(8, [fieldString(1, ''), fieldVarint(2, 13)]), ...meta]);
+  const meta = Object.entries(m.metadata ?? {}).map(([k, v]) =>
+    message(14, [fieldString(1, k), fieldString(2, v)]),
+  );
+  return concat([
+    fieldVarint(1, 8),
+    fieldString(2, 'traycheck-test'),
+    fieldString(3, '1'),
+    graph,
+    message(8, [fieldString(1, ''), fieldVarint(2, 13)]),
+    ...meta,
+  ]);
 }

@@ -57,8 +57,11 @@ sources = []
 
 def on_configure(_factory, media):
     src = media.get_element().get_by_name("src")
-    if src is not None:
-        sources.append(src)
+    if src is None:
+        return
+    sources.append(src)
+    # A shared media is torn down when its last client leaves; forget its source then.
+    media.connect("unprepared", lambda _m: sources.remove(src) if src in sources else None)
 
 
 factory.connect("media-configure", on_configure)

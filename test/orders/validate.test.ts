@@ -38,22 +38,52 @@ describe('validateMessage', () => {
   });
 
   it.each([
-    [placed({ items: [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 1 }, { sku: 'C', qty: -1 }] }), 'items[2].qty: expected integer 1..100, got -1'],
+    [
+      placed({
+        items: [
+          { sku: 'A', qty: 1 },
+          { sku: 'B', qty: 1 },
+          { sku: 'C', qty: -1 },
+        ],
+      }),
+      'items[2].qty: expected integer 1..100, got -1',
+    ],
     [placed({ items: [{ sku: 'A', qty: 101 }] }), 'items[0].qty: expected integer 1..100, got 101'],
     [placed({ items: [{ sku: 'A', qty: 0 }] }), 'items[0].qty: expected integer 1..100, got 0'],
     [placed({ items: [{ sku: 'A', qty: 1e308 }] }), 'items[0].qty: expected integer 1..100, got 1e+308'],
     [placed({ items: [{ sku: 'A', qty: 1.5 }] }), 'items[0].qty: expected integer 1..100, got 1.5'],
     [placed({ items: [{ sku: 'A', qty: '2' }] }), 'items[0].qty: expected integer 1..100, got "2"'],
-    [placed({ items: [{ qty: 1 }] }), 'items[0].sku: required, expected string of 1..64 characters without control characters'],
+    [
+      placed({ items: [{ qty: 1 }] }),
+      'items[0].sku: required, expected string of 1..64 characters without control characters',
+    ],
     [placed({ items: [] }), 'items: expected array of 1..100 items, got []'],
-    [placed({ items: { sku: 'A', qty: 1 } }), 'items: expected array of 1..100 items, got {"sku":"A","qty":1}'],
-    [placed({ orderId: 1042 }), 'orderId: expected string of 1..64 characters without control characters, got 1042'],
-    [placed({ orderId: undefined }), 'orderId: required, expected string of 1..64 characters without control characters'],
-    [placed({ placedAt: 'yesterday' }), 'placedAt: expected ISO 8601 date-time string or integer 946684800000..4102444800000, got "yesterday"'],
+    [
+      placed({ items: { sku: 'A', qty: 1 } }),
+      'items: expected array of 1..100 items, got {"sku":"A","qty":1}',
+    ],
+    [
+      placed({ orderId: 1042 }),
+      'orderId: expected string of 1..64 characters without control characters, got 1042',
+    ],
+    [
+      placed({ orderId: undefined }),
+      'orderId: required, expected string of 1..64 characters without control characters',
+    ],
+    [
+      placed({ placedAt: 'yesterday' }),
+      'placedAt: expected ISO 8601 date-time string or integer 946684800000..4102444800000, got "yesterday"',
+    ],
     [placed({ version: 0 }), 'version: expected integer 1..1000000000, got 0'],
-    [{ type: 'order.explode', orderId: '1' }, 'type: expected one of "order.placed", "order.updated", "order.cancelled", got "order.explode"'],
+    [
+      { type: 'order.explode', orderId: '1' },
+      'type: expected one of "order.placed", "order.updated", "order.cancelled", got "order.explode"',
+    ],
     [{ orderId: '1' }, 'type: required, expected one of "order.placed", "order.updated", "order.cancelled"'],
-    [{ type: 'order.ready', orderId: '1' }, 'type: expected one of "order.placed", "order.updated", "order.cancelled", got "order.ready" (send it to .../kds)'],
+    [
+      { type: 'order.ready', orderId: '1' },
+      'type: expected one of "order.placed", "order.updated", "order.cancelled", got "order.ready" (send it to .../kds)',
+    ],
     ['[1,2]', 'expected a JSON object, got array'],
     ['null', 'expected a JSON object, got null'],
     ['42', 'expected a JSON object, got number'],
@@ -76,7 +106,18 @@ describe('validateMessage', () => {
 
   it('groups reasons by field for counters', () => {
     const a = validateMessage(buf(placed({ items: [{ sku: 'A', qty: -1 }] })), 'pos', limits);
-    const b = validateMessage(buf(placed({ items: [{ sku: 'A', qty: 1 }, { sku: 'A', qty: 500 }] })), 'pos', limits);
+    const b = validateMessage(
+      buf(
+        placed({
+          items: [
+            { sku: 'A', qty: 1 },
+            { sku: 'A', qty: 500 },
+          ],
+        }),
+      ),
+      'pos',
+      limits,
+    );
     expect(a.ok || a.key).toBe('items[].qty');
     expect(b.ok || b.key).toBe('items[].qty');
   });

@@ -56,6 +56,20 @@ describe('verdicts repo', () => {
     expect(repo.get(999)).toBeNull();
   });
 
+  it('lists oldest first with filters', () => {
+    const repo = createVerdictsRepo(db());
+    const ids = [
+      repo.insert(verdict({ ts: 100, orderId: 'A', trayId: 'expo-1' })),
+      repo.insert(verdict({ ts: 200, orderId: 'B', trayId: 'expo-2' })),
+      repo.insert(verdict({ ts: 300, orderId: 'A', trayId: 'expo-1', cameraId: 'drive' })),
+    ];
+    expect(repo.list().map((v) => v.id)).toEqual(ids);
+    expect(repo.list({ limit: 2 }).map((v) => v.id)).toEqual(ids.slice(0, 2));
+    expect(repo.list({ orderId: 'A' }).map((v) => v.id)).toEqual([ids[0], ids[2]]);
+    expect(repo.list({ sinceTs: 200, untilTs: 300 }).map((v) => v.id)).toEqual([ids[1]]);
+    expect(repo.list({ trayId: 'expo-1', cameraId: 'drive' }).map((v) => v.id)).toEqual([ids[2]]);
+  });
+
   it('lastTrayNumber finds the highest tray number of a camera', () => {
     const repo = createVerdictsRepo(db());
     expect(repo.lastTrayNumber('expo')).toBe(0);

@@ -427,3 +427,60 @@ describe('input hygiene and determinism', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('a tray swapped for the next one at the same spot', () => {
+  // tray A until 3000, nothing for `gapMs`, then tray B (other or same contents) at the same place
+  const swap = (gapMs: number, second: string[], over: Parameters<typeof tracker>[0] = {}) =>
+    run(tracker(over), 5, 3000 + gapMs + 3000, (ts) =>
+      ts < 3000 ? trayWith(LEFT, MEAL) : ts < 3000 + gapMs ? [] : trayWith(LEFT, second),
+    ).obs.map((o) => `${o.trayId}:${o.phase}:${Object.keys(o.items).sort().join('+')}`);
+
+  it.each([
+    {
+      gapMs: 1000,
+      second: ['wrap', 'salad'],
+      want: [
+        'expo-1:settled:burger+drink+fries',
+        'expo-1:departed:burger+drink+fries',
+        'expo-2:settled:salad+wrap',
+      ],
+    },
+    {
+      gapMs: 600,
+      second: ['wrap', 'salad'],
+      want: [
+        'expo-1:settled:burger+drink+fries',
+        'expo-1:departed:burger+drink+fries',
+        'expo-2:settled:salad+wrap',
+      ],
+    },
+    { gapMs: 1000, second: MEAL, want: ['expo-1:settled:burger+drink+fries'] },
+    {
+      gapMs: 400,
+      second: ['wrap', 'salad'],
+      want: ['expo-1:settled:burger+drink+fries', 'expo-1:changed:salad+wrap'],
+    },
+  ])('missing $gapMs ms then $second → $want', ({ gapMs, second, want }) => {
+    expect(swap(gapMs, second)).toEqual(want);
+  });
+
+  it('swapMissedFrames sets how long the gap must be', () => {
+    expect(swap(1000, ['wrap'], { swapMissedFrames: 10 })).toEqual([
+      'expo-1:settled:burger+drink+fries',
+      'expo-1:changed:wrap',
+    ]);
+    expect(swap(400, ['wrap'], { swapMissedFrames: 2 })).toEqual([
+      'expo-1:settled:burger+drink+fries',
+      'expo-1:departed:burger+drink+fries',
+      'expo-2:settled:wrap',
+    ]);
+  });
+
+  it('the new tray keeps being tracked under its new id', () => {
+    const t = tracker();
+    run(t, 5, 9000, (ts) => (ts < 3000 ? trayWith(LEFT, MEAL) : ts < 4000 ? [] : trayWith(LEFT, ['wrap'])));
+    expect(t.trays().map((s) => [s.id, s.settledCounts])).toEqual([['expo-2', { wrap: 1 }]]);
+    const later = run(t, 5, 3000, () => [], T0 + 9200, 100).obs;
+    expect(later.map((o) => `${o.trayId}:${o.phase}`)).toEqual(['expo-2:departed']);
+  });
+});

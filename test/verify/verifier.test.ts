@@ -31,6 +31,26 @@ describe('createVerifier', () => {
     });
   });
 
+  it('keeps the link when the caller passes only the current candidates (the linked order left them)', () => {
+    const v = verifier();
+    const o = order('1001', [['COMBO1', 1]]);
+    expect(v.verify(tray({ burger: 1, drink: 1 }), [o], NOW)).toMatchObject({
+      orderId: '1001',
+      result: 'mismatch',
+    });
+    const next = order('1002', [['COMBO1', 1]], { readyMinAgo: 0 });
+    expect(v.verify(tray(MEAL, { phase: 'changed' }), [next], NOW + 3000)).toMatchObject({
+      orderId: '1001',
+      link: 'ready',
+      result: 'ok',
+    });
+    // another tray still gets the other order
+    expect(v.verify(tray(MEAL, { trayId: 'expo-2' }), [next], NOW + 3000)).toMatchObject({
+      orderId: '1002',
+      result: 'ok',
+    });
+  });
+
   it('two trays in view never share an order', () => {
     const v = verifier();
     const orders = [order('A', [['COMBO1', 1]])];

@@ -75,6 +75,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--val-max", type=int, default=400)
     ap.add_argument("--init", default=None, help="start from these weights (fine-tuning)")
+    ap.add_argument("--budget-min", type=float, default=0, help="wall-clock training budget from now (minutes); the LR schedule follows whichever of steps or time runs out first")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -102,7 +103,7 @@ def main():
     iters_per_epoch = len(xtr) // args.batch
     total = iters_per_epoch * args.epochs
     warm = min(300, total // 10)
-    step, epoch, start_it, best = 0, 0, 0, -1.0
+    step, epoch, start_it, best, train_s = 0, 0, 0, -1.0, 0.0
     last = os.path.join(run, "last.pt")
     if os.path.exists(last):
         ck = torch.load(last, map_location="cpu")
@@ -110,6 +111,7 @@ def main():
         ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["opt"])
         step, epoch, start_it, best = ck["step"], ck["epoch"], ck["iter"], ck["best"]
+        train_s = ck.get("train_s", 0.0)
         torch.set_rng_state(ck["torch_rng"])
         print(f"resumed from epoch {epoch} iter {start_it} (step {step})", flush=True)
     gh, gw = h // STRIDE, w // STRIDE
@@ -117,10 +119,21 @@ def main():
     print(f"train {len(xtr)} val {len(xva)} input {w}x{h} params {params} iters/epoch {iters_per_epoch}", flush=True)
 
     def save(path, epoch_, iter_):
-        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "epoch": epoch_, "iter": iter_, "best": best, "torch_rng": torch.get_rng_state(), "imgsz": [h, w], "names": names, "args": vars(args)}, path + ".tmp")
+        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "epoch": epoch_, "iter": iter_, "best": best, "train_s": train_s, "torch_rng": torch.get_rng_state(), "imgsz": [h, w], "names": names, "args": vars(args)}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
-    while epoch < args.epochs:
+    # A time budget (shared, loaded machines) counts from this start, resumed runs included.
+    budget_s = args.budget_min * 60
+    budget_t0 = time.time()
+    out_of_time = False
+
+    def progress():
+        p = (step - warm) / max(1, total - warm)
+        if budget_s:
+            p = max(p, (time.time() - budget_t0) / budget_s)
+        return min(1.0, p)
+
+    while epoch < args.epochs and not out_of_time:
         rng = np.random.default_rng(args.seed * 1000 + epoch)
         perm = rng.permutation(len(xtr))
         t0 = time.time()
@@ -131,7 +144,7 @@ def main():
             arng = np.random.default_rng([args.seed, epoch, it])
             imgs, bxs = augment(xtr[idx].copy(), [btr[i] for i in idx], arng, w, h)
             heat, tbox, wt = build_targets(bxs, nc, gh, gw)
-            lr = args.lr * (step / warm if step < warm else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm))))
+            lr = args.lr * (step / warm if step < warm else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress())))
             for g in opt.param_groups:
                 g["lr"] = lr
             logits, dist = model(imgs)
@@ -157,17 +170,24 @@ def main():
                 print(f"ep {epoch} it {it}/{iters_per_epoch} loss {sums[0] / nb:.3f} cls {sums[1] / nb:.3f} box {sums[2] / nb:.3f} lr {lr:.5f} {el / nb:.2f}s/it", flush=True)
             if it % 100 == 99:
                 save(last, epoch, it + 1)
+            if budget_s and time.time() - budget_t0 >= budget_s:
+                out_of_time = True
+                print(f"time budget reached at epoch {epoch} iter {it + 1}", flush=True)
+                start_it = it + 1
+                break
+        train_s += time.time() - t0
         m, res = validate(ema, xva, bva, nc)
         rec = {"epoch": epoch, "loss": sums[0] / max(nb, 1), "cls": sums[1] / max(nb, 1), "box": sums[2] / max(nb, 1), "val_map50": m, "per_class": {names[c]: round(r["ap"], 4) for c, r in res.items()}, "epoch_s": round(time.time() - t0), "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
         print(json.dumps(rec), flush=True)
         log.write(json.dumps(rec) + "\n")
         log.flush()
-        epoch += 1
-        start_it = 0
+        if not out_of_time:
+            epoch += 1
+            start_it = 0
         if m > best:
             best = m
-            save(os.path.join(run, "best.pt"), epoch, 0)
-        save(last, epoch, 0)
+            save(os.path.join(run, "best.pt"), epoch, start_it)
+        save(last, epoch, start_it)
     print("done", flush=True)
 
 

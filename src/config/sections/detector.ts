@@ -2,28 +2,70 @@ import { Type } from '@sinclair/typebox';
 
 export const DetectorSection = Type.Object(
   {
-    model: Type.String({ default: 'models/traycheck-det.onnx', description: 'Path to the ONNX model (relative to the config file or absolute).' }),
+    model: Type.String({
+      default: 'models/traycheck-det.onnx',
+      description: 'Path to the ONNX model (relative to the config file or absolute).',
+    }),
     family: Type.Union(
-      [Type.Literal('auto'), Type.Literal('traycheck'), Type.Literal('yolox'), Type.Literal('yolov8'), Type.Literal('e2e')],
-      { default: 'auto', description: 'Output decoder; auto reads the model metadata (task/family) or guesses from the output shape.' },
+      [
+        Type.Literal('auto'),
+        Type.Literal('traycheck'),
+        Type.Literal('yolox'),
+        Type.Literal('yolov8'),
+        Type.Literal('e2e'),
+      ],
+      {
+        default: 'auto',
+        description:
+          'Output decoder; auto reads the model metadata (task/family) or guesses from the output shape.',
+      },
     ),
-    labelsFile: Type.Optional(Type.String({ description: 'Sidecar JSON array of class names, for models without a names metadata entry.' })),
-    threads: Type.Integer({ default: 2, minimum: 1, maximum: 64, description: 'onnxruntime intra-op threads.' }),
-    scoreThreshold: Type.Number({ default: 0.4, minimum: 0.01, maximum: 0.99, description: 'Minimum detection score.' }),
+    labelsFile: Type.Optional(
+      Type.String({
+        description: 'Sidecar JSON array of class names, for models without a names metadata entry.',
+      }),
+    ),
+    threads: Type.Integer({
+      default: 2,
+      minimum: 1,
+      maximum: 64,
+      description: 'onnxruntime intra-op threads.',
+    }),
+    scoreThreshold: Type.Number({
+      default: 0.4,
+      minimum: 0.01,
+      maximum: 0.99,
+      description: 'Minimum detection score.',
+    }),
     classThresholds: Type.Record(Type.String(), Type.Number({ minimum: 0.01, maximum: 0.99 }), {
       default: {},
       description: 'Per-label score thresholds overriding scoreThreshold.',
     }),
-    nmsIou: Type.Number({ default: 0.45, minimum: 0.05, maximum: 0.95, description: 'IoU above which class-wise NMS drops the weaker box.' }),
-    maxDetections: Type.Integer({ default: 100, minimum: 1, maximum: 1000, description: 'Keep at most this many detections per frame (highest scores).' }),
+    nmsIou: Type.Number({
+      default: 0.45,
+      minimum: 0.05,
+      maximum: 0.95,
+      description: 'IoU above which class-wise NMS drops the weaker box.',
+    }),
+    maxDetections: Type.Integer({
+      default: 100,
+      minimum: 1,
+      maximum: 1000,
+      description: 'Keep at most this many detections per frame (highest scores).',
+    }),
     inputSize: Type.Optional(
-      Type.Tuple([Type.Integer({ minimum: 32, maximum: 4096 }), Type.Integer({ minimum: 32, maximum: 4096 })], {
-        description: 'Model input [height, width] for models with a dynamic input shape and no imgsz metadata.',
-      }),
+      Type.Tuple(
+        [Type.Integer({ minimum: 32, maximum: 4096 }), Type.Integer({ minimum: 32, maximum: 4096 })],
+        {
+          description:
+            'Model input [height, width] for models with a dynamic input shape and no imgsz metadata.',
+        },
+      ),
     ),
     aliases: Type.Record(Type.String(), Type.String(), {
       default: {},
-      description: 'Model label → menu label, e.g. { sandwich: burger, cup: drink } for a generic COCO model.',
+      description:
+        'Model label → menu label, e.g. { sandwich: burger, cup: drink } for a generic COCO model.',
     }),
   },
   { additionalProperties: false, default: {} },

@@ -7,7 +7,10 @@ export const MenuItem = Type.Object(
       default: {},
       description: 'Detector label → count per unit of this SKU.',
     }),
-    verify: Type.Boolean({ default: true, description: 'false: no camera can check this line (gift card, sauce in a bag).' }),
+    verify: Type.Boolean({
+      default: true,
+      description: 'false: no camera can check this line (gift card, sauce in a bag).',
+    }),
   },
   { additionalProperties: false },
 );
@@ -19,17 +22,43 @@ export const MenuSection = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:-]{
 
 export const OrdersSection = Type.Object(
   {
-    ttlMinutes: Type.Number({ default: 120, minimum: 1, maximum: 10080, description: 'Orders not served after this long expire.' }),
-    maxPayloadBytes: Type.Integer({ default: 65536, minimum: 1024, maximum: 1048576, description: 'Larger POS messages are rejected.' }),
-    maxNestingDepth: Type.Integer({ default: 8, minimum: 4, maximum: 64, description: 'POS messages with JSON nested deeper than this are rejected (checked before parsing).' }),
+    ttlMinutes: Type.Number({
+      default: 120,
+      minimum: 1,
+      maximum: 10080,
+      description: 'Orders not served after this long expire.',
+    }),
+    maxPayloadBytes: Type.Integer({
+      default: 65536,
+      minimum: 1024,
+      maximum: 1048576,
+      description: 'Larger POS messages are rejected.',
+    }),
+    maxNestingDepth: Type.Integer({
+      default: 8,
+      minimum: 4,
+      maximum: 64,
+      description: 'POS messages with JSON nested deeper than this are rejected (checked before parsing).',
+    }),
     rejectedPayloadBytes: Type.Integer({
       default: 2048,
       minimum: 64,
       maximum: 65536,
-      description: 'Bytes of a rejected payload kept in the store and echoed on <prefix>/<store>/pos/rejected.',
+      description:
+        'Bytes of a rejected payload kept in the store and echoed on <prefix>/<store>/pos/rejected.',
     }),
-    rejectedMaxRows: Type.Integer({ default: 50000, minimum: 100, maximum: 10000000, description: 'Newest rejected messages kept in the store; older rows are trimmed.' }),
-    sweepIntervalS: Type.Number({ default: 60, minimum: 1, maximum: 3600, description: 'How often open orders past ttlMinutes are expired.' }),
+    rejectedMaxRows: Type.Integer({
+      default: 50000,
+      minimum: 100,
+      maximum: 10000000,
+      description: 'Newest rejected messages kept in the store; older rows are trimmed.',
+    }),
+    sweepIntervalS: Type.Number({
+      default: 60,
+      minimum: 1,
+      maximum: 3600,
+      description: 'How often open orders past ttlMinutes are expired.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -38,6 +38,13 @@ export const TraySection = Type.Object(
       description:
         'A hand box with more than this fraction of its area inside a tray box counts as over the tray.',
     }),
+    swapMissedFrames: Type.Integer({
+      default: 3,
+      minimum: 1,
+      maximum: 100,
+      description:
+        'A tray missing on this many frames in a row that reappears at the same spot and settles with other contents is a new tray (the previous one was served).',
+    }),
     matchIou: Type.Number({
       default: 0.3,
       minimum: 0.05,

@@ -48,6 +48,7 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     {
       schema: {
         summary: 'Live picture with zone, detections and trays drawn (multipart/x-mixed-replace MJPEG)',
+        produces: ['multipart/x-mixed-replace'],
         params: Params,
         response: { 404: ErrorReply },
       },
@@ -88,6 +89,7 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     {
       schema: {
         summary: 'The latest live picture as one JPEG',
+        produces: ['image/jpeg'],
         params: Params,
         response: { 404: ErrorReply },
       },

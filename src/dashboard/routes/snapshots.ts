@@ -18,7 +18,14 @@ function insideDir(file: string, dir: string): boolean {
 export function snapshotRoutes(app: FastifyInstance, ctx: DashboardContext): void {
   app.get<{ Params: Static<typeof Params> }>(
     '/api/snapshots/:id.jpg',
-    { schema: { summary: 'A tray snapshot (JPEG)', params: Params, response: { 404: ErrorReply } } },
+    {
+      schema: {
+        summary: 'A tray snapshot (JPEG)',
+        produces: ['image/jpeg'],
+        params: Params,
+        response: { 404: ErrorReply },
+      },
+    },
     async (req, reply) => {
       const file = ctx.deps.snapshotPath(req.params.id);
       let real: string | null = null;

@@ -146,7 +146,12 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     '/api/schemas/:name.json',
     {
       config: { access: 'public' },
-      schema: { summary: 'One payload JSON Schema', params: SchemaParams, response: { 404: ErrorReply } },
+      schema: {
+        summary: 'One payload JSON Schema',
+        produces: ['application/schema+json'],
+        params: SchemaParams,
+        response: { 404: ErrorReply },
+      },
     },
     async (req, reply) => {
       // Only names listed from the folder are opened: nothing in the URL becomes a path.

@@ -9,8 +9,10 @@ export const e2eDecoder: Decoder = {
   preprocess: { letterbox: 'center', channels: 'rgb', scale: 1 / 255, padValue: 114 },
   needsNms: false,
   classesFromShape(dims, numClasses) {
-    if (dims.length !== 3 || dims[0] !== 1 || dims[2] !== 6) return `expected output [1, N, 6], got ${shapeText(dims)}`;
-    if (numClasses === null) return 'an end-to-end output does not tell the number of classes: give the labels (metadata names or detector.labelsFile)';
+    if (dims.length !== 3 || dims[0] !== 1 || dims[2] !== 6)
+      return `expected output [1, N, 6], got ${shapeText(dims)}`;
+    if (numClasses === null)
+      return 'an end-to-end output does not tell the number of classes: give the labels (metadata names or detector.labelsFile)';
     return numClasses;
   },
   decode({ data, dims, thresholds }) {
@@ -21,7 +23,11 @@ export const e2eDecoder: Decoder = {
       const c = Math.round(data[row + 5] as number);
       const thr = thresholds[c];
       if (thr === undefined || c < 0 || !(score >= thr)) continue;
-      out.push({ classId: c, score, box: [data[row] as number, data[row + 1] as number, data[row + 2] as number, data[row + 3] as number] });
+      out.push({
+        classId: c,
+        score,
+        box: [data[row] as number, data[row + 1] as number, data[row + 2] as number, data[row + 3] as number],
+      });
     }
     return out;
   },

@@ -27,7 +27,8 @@ export interface FamilyHints {
 }
 
 /** Ultralytics writes `names` as a Python dict literal: "{0: 'person', 1: 'bicycle'}". */
-const isUltralyticsNames = (v: string | undefined): boolean => v !== undefined && /^\{\s*0\s*:/.test(v.trim());
+const isUltralyticsNames = (v: string | undefined): boolean =>
+  v !== undefined && /^\{\s*0\s*:/.test(v.trim());
 
 /** Picks the output decoder; throws an Error whose message says why no single family fits. */
 export function resolveFamily(h: FamilyHints): Family {
@@ -35,17 +36,22 @@ export function resolveFamily(h: FamilyHints): Family {
   const declared = h.metadata.family?.trim().toLowerCase();
   if (declared) {
     if (isFamily(declared)) return declared;
-    throw new Error(`metadata family "${declared}" is not one of ${FAMILIES.join(', ')}; set detector.family`);
+    throw new Error(
+      `metadata family "${declared}" is not one of ${FAMILIES.join(', ')}; set detector.family`,
+    );
   }
   const task = h.metadata.task?.trim().toLowerCase();
   if (task && task !== 'detect') throw new Error(`metadata task "${task}" is not supported (only "detect")`);
 
   const dims = h.outputDims;
-  const fits = (d: Decoder): boolean => typeof d.classesFromShape(dims, h.numClasses, h.inputW, h.inputH) === 'number';
+  const fits = (d: Decoder): boolean =>
+    typeof d.classesFromShape(dims, h.numClasses, h.inputW, h.inputH) === 'number';
   if (isUltralyticsNames(h.metadata.names)) {
     const found = [yolov8Decoder, e2eDecoder].filter(fits);
     if (found.length === 1) return (found[0] as Decoder).family;
-    throw new Error(`Ultralytics model with output ${shapeText(dims)} fits neither [1, 4+nc, N] nor [1, N, 6] unambiguously; set detector.family`);
+    throw new Error(
+      `Ultralytics model with output ${shapeText(dims)} fits neither [1, 4+nc, N] nor [1, N, 6] unambiguously; set detector.family`,
+    );
   }
 
   // No family in the metadata: guess from the shape. Without a label count only the
@@ -63,5 +69,7 @@ export function resolveFamily(h: FamilyHints): Family {
       : h.numClasses === null
         ? 'needs the label count to tell families apart (give detector.labelsFile)'
         : `fits no known family with ${h.numClasses} labels`;
-  throw new Error(`cannot tell the model family: no family/task metadata, and output ${shapeText(dims)} ${what}; set detector.family (${FAMILIES.join('|')})`);
+  throw new Error(
+    `cannot tell the model family: no family/task metadata, and output ${shapeText(dims)} ${what}; set detector.family (${FAMILIES.join('|')})`,
+  );
 }

@@ -11,7 +11,8 @@ export const traycheckDecoder: Decoder = {
     if (dims.length !== 3 || dims[0] !== 1) return `expected output [1, N, 4+nc], got ${shapeText(dims)}`;
     const k = dims[2] as number;
     if (k < 5) return `expected output [1, N, 4+nc] with nc ≥ 1, got ${shapeText(dims)}`;
-    if (numClasses !== null && k !== 4 + numClasses) return `output ${shapeText(dims)} has ${k - 4} class scores but there are ${numClasses} labels`;
+    if (numClasses !== null && k !== 4 + numClasses)
+      return `output ${shapeText(dims)} has ${k - 4} class scores but there are ${numClasses} labels`;
     return k - 4;
   },
   decode({ data, dims, thresholds }) {
@@ -22,7 +23,11 @@ export const traycheckDecoder: Decoder = {
     for (let i = 0, row = 0; i < n; i++, row += k) {
       const [c, score] = argmax(data, row + 4, nc);
       if (!(score >= (thresholds[c] as number))) continue;
-      out.push({ classId: c, score, box: [data[row] as number, data[row + 1] as number, data[row + 2] as number, data[row + 3] as number] });
+      out.push({
+        classId: c,
+        score,
+        box: [data[row] as number, data[row + 1] as number, data[row + 2] as number, data[row + 3] as number],
+      });
     }
     return out;
   },

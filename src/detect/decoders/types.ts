@@ -24,12 +24,21 @@ export interface Decoder {
    * Number of classes this output shape implies, or a sentence saying why the shape does not fit.
    * `numClasses` is the label count when known (null when the model brings no labels).
    */
-  classesFromShape(dims: readonly number[], numClasses: number | null, inputW: number, inputH: number): number | string;
+  classesFromShape(
+    dims: readonly number[],
+    numClasses: number | null,
+    inputW: number,
+    inputH: number,
+  ): number | string;
   decode(input: DecodeInput): Candidate[];
 }
 
 /** Anchor points of a stride-8/16/32 detection head over an input of inputW × inputH. */
-export function anchorCount(inputW: number, inputH: number, strides: readonly number[] = [8, 16, 32]): number {
+export function anchorCount(
+  inputW: number,
+  inputH: number,
+  strides: readonly number[] = [8, 16, 32],
+): number {
   let n = 0;
   for (const s of strides) n += Math.ceil(inputW / s) * Math.ceil(inputH / s);
   return n;

@@ -11,7 +11,8 @@ export const yolov8Decoder: Decoder = {
     if (dims.length !== 3 || dims[0] !== 1) return `expected output [1, 4+nc, N], got ${shapeText(dims)}`;
     const k = dims[1] as number;
     if (k < 5) return `expected output [1, 4+nc, N] with nc ≥ 1, got ${shapeText(dims)}`;
-    if (numClasses !== null && k !== 4 + numClasses) return `output ${shapeText(dims)} has ${k - 4} class rows but there are ${numClasses} labels`;
+    if (numClasses !== null && k !== 4 + numClasses)
+      return `output ${shapeText(dims)} has ${k - 4} class rows but there are ${numClasses} labels`;
     return k - 4;
   },
   decode({ data, dims, thresholds }) {

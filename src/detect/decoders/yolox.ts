@@ -19,7 +19,13 @@ let cached: Grid | null = null;
 function grid(inputW: number, inputH: number): Grid {
   if (cached && cached.w === inputW && cached.h === inputH) return cached;
   const n = anchorCount(inputW, inputH, STRIDES);
-  const g: Grid = { w: inputW, h: inputH, gx: new Float32Array(n), gy: new Float32Array(n), stride: new Float32Array(n) };
+  const g: Grid = {
+    w: inputW,
+    h: inputH,
+    gx: new Float32Array(n),
+    gy: new Float32Array(n),
+    stride: new Float32Array(n),
+  };
   let i = 0;
   for (const s of STRIDES) {
     const hs = Math.ceil(inputH / s);
@@ -43,10 +49,12 @@ export const yoloxDecoder: Decoder = {
   classesFromShape(dims, numClasses, inputW, inputH) {
     if (dims.length !== 3 || dims[0] !== 1) return `expected output [1, N, 5+nc], got ${shapeText(dims)}`;
     const n = anchorCount(inputW, inputH, STRIDES);
-    if (dims[1] !== n) return `output ${shapeText(dims)} does not have the ${n} anchor points of a ${inputW}x${inputH} input at strides 8/16/32`;
+    if (dims[1] !== n)
+      return `output ${shapeText(dims)} does not have the ${n} anchor points of a ${inputW}x${inputH} input at strides 8/16/32`;
     const k = dims[2] as number;
     if (k < 6) return `expected output [1, N, 5+nc] with nc ≥ 1, got ${shapeText(dims)}`;
-    if (numClasses !== null && k !== 5 + numClasses) return `output ${shapeText(dims)} has ${k - 5} class scores but there are ${numClasses} labels`;
+    if (numClasses !== null && k !== 5 + numClasses)
+      return `output ${shapeText(dims)} has ${k - 5} class scores but there are ${numClasses} labels`;
     return k - 5;
   },
   decode({ data, dims, inputW, inputH, thresholds }) {

@@ -44,11 +44,24 @@ function beep() {
   }
 }
 
+/** "Missing: 1 × Burger, 2 × Fries" → nodes where no "1 × Burger" breaks across lines. */
+function keepTogether(line) {
+  const i = line.indexOf(': ');
+  if (i < 0) return [line];
+  const items = line.slice(i + 2).split(', ');
+  return [
+    line.slice(0, i + 2),
+    ...items.flatMap((item, k) => [k ? ', ' : '', el('span', { class: 'nowrap' }, item)]),
+  ];
+}
+
 function renderCard(a) {
   const diff = el(
     'ul',
     { class: 'diff' },
-    a.lines.map((line) => el('li', { class: line.startsWith('Missing') ? 'missing' : 'extra' }, line)),
+    a.lines.map((line) =>
+      el('li', { class: line.startsWith('Missing') ? 'missing' : 'extra' }, ...keepTogether(line)),
+    ),
   );
   if (a.lines.length === 0) diff.append(el('li', {}, 'Check this tray'));
   const ack = el(

@@ -7,6 +7,16 @@ function nextPath() {
   return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }
 
+// First start: nobody can log in until the admin password is set through the console's setup link.
+fetch('/api/setup')
+  .then((r) => r.json())
+  .then((s) => {
+    if (s.pending)
+      msg.textContent =
+        'First start: open the setup link printed on the traycheck console to set the admin password.';
+  })
+  .catch(() => undefined);
+
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   msg.textContent = '';
