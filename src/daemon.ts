@@ -101,7 +101,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
         } catch (err) {
           throw new StartupError('store', (err as Error).message);
         }
-        snapshots = createSnapshotStore({ dir: join(config.storage.dataDir, 'snapshots'), db, log: log.child({ stage: 'snapshots' }), config: snapshotConfig(config.storage) });
+        snapshots = createSnapshotStore({ dir: join(config.storage.dataDir, 'snapshots'), db, log: log.child({ stage: 'snapshots' }), config: { ...snapshotConfig(config.storage), retentionIntervalMs: undefined } });
         return snapshots.start();
       },
       stop() {
@@ -227,6 +227,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
             snapshots: () => need(snapshots, 'snapshots').health(),
           },
           log: log.child({ stage: 'health' }),
+          bus,
           storage: config.storage,
           snapshots: snapshots ?? undefined,
           progress: () => pipeline?.processed() ?? 0,
