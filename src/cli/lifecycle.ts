@@ -8,12 +8,16 @@ export interface Stoppable {
 export function runUntilSignal(target: Stoppable, log: Logger, hardTimeoutMs = 15_000): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
+    let firstSignalAt = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
+      // The same signal delivered twice at once (process group + supervisor) is not a second request.
+      if (stopping && Date.now() - firstSignalAt < 1000) return;
       if (stopping) {
         log.warn({ signal }, 'second signal: exiting now');
         process.exit(1);
       }
       stopping = true;
+      firstSignalAt = Date.now();
       log.info({ signal }, 'shutting down');
       const timer = setTimeout(() => {
         log.error('shutdown took too long; exiting');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config, Menu } from '../config/schema.js';
-import { createDaemon } from '../daemon.js';
+import { createDaemon, type Daemon } from '../daemon.js';
 import type { Logger } from '../log.js';
 import { createScenarioSource } from '../sim/scenario-camera.js';
 import { createScenarioPos } from '../sim/scenario-pos.js';
@@ -21,6 +21,8 @@ export interface EvalOptions {
   onProgress?: (fraction: number) => void;
   /** Real-time pacing (demo-like); default false: as fast as the pipeline goes. */
   realtime?: boolean;
+  /** Called once the daemon runs, before the first order is published (tests attach MQTT listeners). */
+  onStarted?: (daemon: Daemon) => Promise<void>;
 }
 
 export interface EvalRun {
@@ -119,6 +121,7 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
   const t0 = Date.now();
   try {
     await daemon.start();
+    await opts.onStarted?.(daemon);
     await pos.start(daemon.brokerUrl());
     await Promise.race([endedP, daemon.sourceEnded(EVAL_CAMERA)]);
     await daemon.drain();

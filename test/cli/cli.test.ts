@@ -1,4 +1,4 @@
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -62,6 +62,22 @@ describe('traycheck CLI', () => {
     expect(p.stderr.join('')).toMatch(/detector\.threads/);
   });
 
+  it('run refuses a menu label the model lacks, and a corrupt model, with exit 78 and a clear message', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const common = { store: { id: 's' }, cameras: [], mqtt: { embedded: { port: 0 } }, dashboard: { port: 0 }, storage: { dataDir: join(dir, 'data') } };
+    const menuCfg = writeConfig(dir, { ...common, detector: { model: join(ROOT, 'models', 'traycheck-det.onnx') }, menu: { PIZZA: { name: 'Pizza', contains: { pizza: 1 } } } }, 'menu.yaml');
+    const p = start(['run', '--config', menuCfg]);
+    expect((await p.exited).code).toBe(78);
+    expect(p.stderr.join('')).toMatch(/does not know: pizza/);
+
+    writeFileSync(join(dir, 'broken.onnx'), 'this is not an onnx model');
+    const modelCfg = writeConfig(dir, { ...common, detector: { model: join(dir, 'broken.onnx') }, menu: {} }, 'model.yaml');
+    const q = start(['run', '--config', modelCfg]);
+    expect((await q.exited).code).toBe(78);
+    expect(q.stderr.join('')).toMatch(/broken\.onnx/);
+  });
+
   it('run shuts down gracefully on SIGTERM: exit 0 and the database closed cleanly', async () => {
     const dir = tempDir();
     dirs.push(dir);
@@ -69,6 +85,7 @@ describe('traycheck CLI', () => {
       store: { id: 'shutdown-test' },
       cameras: [],
       menu: {},
+      detector: { model: join(ROOT, 'models', 'traycheck-det.onnx') },
       mqtt: { embedded: { port: await freePort() } },
       dashboard: { port: 0 },
       storage: { dataDir: join(dir, 'data') },
