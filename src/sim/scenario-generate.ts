@@ -2,6 +2,7 @@
 // Deterministic from the seed. Errors: missing item, extra item, wrong item (substitution),
 // and a corrected tray (wrong first, fixed after the alert).
 import type { Menu } from '../config/schema.js';
+import { expandOrder } from '../orders/menu.js';
 import type { LabelCounts } from '../types.js';
 import { mulberry32, type Rng } from './rng.js';
 import type { Scenario, ScenarioOrder, ScenarioTray } from './scenario.js';
@@ -28,14 +29,9 @@ const SERVABLE = ['burger', 'fries', 'drink', 'nuggets', 'wrap', 'salad', 'desse
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T;
 
+/** What an order's lines put on the tray (the daemon's own menu expansion). */
 export function expandSimple(items: ScenarioOrder['items'], menu: Menu): LabelCounts {
-  const out: LabelCounts = {};
-  for (const line of items) {
-    const m = menu[line.sku];
-    if (!m || !m.verify) continue;
-    for (const [label, n] of Object.entries(m.contains)) out[label] = (out[label] ?? 0) + n * line.qty;
-  }
-  return out;
+  return expandOrder({ items }, menu).expected;
 }
 
 function randomOrderItems(rng: Rng, skus: string[], menu: Menu): ScenarioOrder['items'] {
