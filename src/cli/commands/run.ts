@@ -1,6 +1,7 @@
 import { ConfigError, formatIssues, loadConfig } from '../../config/load.js';
 import { createDaemon, StartupError } from '../../daemon.js';
 import { createLogger } from '../../log.js';
+import { simSourcesFor } from '../../sim/sim-cameras.js';
 import { EXIT_CONFIG, requireString, type Command } from '../command.js';
 import { runUntilSignal } from '../lifecycle.js';
 
@@ -23,7 +24,14 @@ export const runCommand: Command = {
     }
     const { logging } = loaded.config;
     const log = createLogger({ level: logging.level, pretty: logging.pretty === 'auto' ? undefined : logging.pretty });
-    const daemon = createDaemon({ loaded, log });
+    let simSources;
+    try {
+      simSources = simSourcesFor(loaded.config);
+    } catch (err) {
+      process.stderr.write(`traycheck: refusing to start: simulated camera: ${(err as Error).message}\n`);
+      return EXIT_CONFIG;
+    }
+    const daemon = createDaemon({ loaded, log, simSources });
     // Signal handlers go in before start so a SIGTERM during start-up still shuts down cleanly.
     const stopped = runUntilSignal(daemon, log);
     try {
