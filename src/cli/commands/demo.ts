@@ -5,6 +5,7 @@ import { projectPath } from '../../paths.js';
 import { createScenarioPos } from '../../sim/scenario-pos.js';
 import { createScenarioSource } from '../../sim/scenario-camera.js';
 import { generateScenario } from '../../sim/scenario-generate.js';
+import { loadScenario } from '../../sim/scenario.js';
 import { numberOption, type Command } from '../command.js';
 import { runUntilSignal } from '../lifecycle.js';
 
@@ -18,6 +19,7 @@ export const demoCommand: Command = {
     'error-rate': { type: 'string', valueName: 'R', description: 'Fraction of trays assembled wrong (default 0.25).' },
     seed: { type: 'string', valueName: 'S', description: 'Seed of the simulated shift (default: changes every run).' },
     config: { type: 'string', short: 'c', valueName: 'file', description: 'Demo config (default config/demo.yaml).' },
+    scenario: { type: 'string', valueName: 'file', description: 'Play this scenario file (looped) instead of a generated shift.' },
   },
   async run(args) {
     const file = (args.values.config as string | undefined) ?? projectPath('config', 'demo.yaml');
@@ -30,7 +32,10 @@ export const demoCommand: Command = {
     const loaded: LoadedConfig = { ...base, config };
     const log = createLogger({ level: config.logging.level });
     const seed = numberOption(args, 'seed', Math.floor(Date.now() / 1000) % 100_000);
-    const scenario = generateScenario({ trays: 400, errorRate: numberOption(args, 'error-rate', 0.25), seed, menu: config.menu, name: 'demo shift' });
+    const scenario =
+      typeof args.values.scenario === 'string'
+        ? loadScenario(args.values.scenario)
+        : generateScenario({ trays: 400, errorRate: numberOption(args, 'error-rate', 0.25), seed, menu: config.menu, name: 'demo shift' });
     const camera = config.cameras[0];
     if (!camera) throw new Error('the demo config needs one camera');
     // Order numbers differ per run and per lap so a restarted demo never reuses one.

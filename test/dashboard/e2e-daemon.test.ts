@@ -1,0 +1,83 @@
+// End to end against the running product: `traycheck demo` (real daemon, embedded broker,
+// simulated POS + camera through ffmpeg, the shipped model) playing test/scenarios/basic.yaml,
+// driven in real Chromium: setup link → alert card for the missing fries → acknowledge →
+// the corrected tray's alert shows "Fixed" and leaves; no request to another host.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports.js';
+import { ROOT, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
+
+const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+let browser: Browser | null = null;
+let demo: DaemonProc | null = null;
+const dir = tempDir();
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.stop('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('dashboard against the running demo daemon', () => {
+  it('shows a real mismatch, takes an acknowledgement, and clears a corrected tray', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const [port, mqttPort] = [await freePort(), await freePort()];
+    const cfg = writeConfig(dir, {
+      store: { id: 'e2e', name: 'E2E Counter' },
+      cameras: [{ id: 'counter', source: 'sim:builtin', fps: 5 }],
+      detector: { model: join(ROOT, 'models', 'traycheck-det.onnx') },
+      menu: {
+        COMBO1: { name: 'Burger Meal', contains: { burger: 1, fries: 1, drink: 1 } },
+        COMBO2: { name: 'Nugget Meal', contains: { nuggets: 1, fries: 1, drink: 1, sauce: 1 } },
+        WRAP: { name: 'Chicken Wrap', contains: { wrap: 1 } },
+        DRINK: { name: 'Drink', contains: { drink: 1 } },
+      },
+      storage: { dataDir: join(dir, 'data') },
+      logging: { level: 'info', pretty: false },
+    });
+    demo = runCli(['demo', '--config', cfg, '--scenario', join(ROOT, 'test', 'scenarios', 'basic.yaml'), '--port', String(port), '--mqtt-port', String(mqttPort)]);
+    const setupLine = await demo.waitForLog((l) => l.msg.includes('/setup?token='), 60_000, 'setup link');
+    const setupUrl = /(http:\/\/\S+\/setup\?token=\S+)/.exec(setupLine.msg)?.[1];
+    expect(setupUrl).toBeTruthy();
+    const base = `http://127.0.0.1:${port}`;
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(setupUrl as string);
+    await page.fill('input[name=password]', 'counter-tablet-2026');
+    await page.fill('input[name=repeat]', 'counter-tablet-2026');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/`);
+
+    // Tray B of the scenario is a Burger Meal without its fries.
+    const missingFries = page.locator('.card.alert', { hasText: 'Missing: 1 × Fries' }).first();
+    await missingFries.waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(SHOTS, 'daemon-alert.png') });
+    await missingFries.locator('button.ack').click();
+    await missingFries.waitFor({ state: 'detached', timeout: 5000 });
+
+    // Tray D is missing its dip, then fixed: its alert shows "Fixed" and leaves by itself.
+    const fixed = page.locator('.card.alert.fixed').first();
+    await fixed.waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(SHOTS, 'daemon-fixed.png') });
+    await fixed.waitFor({ state: 'detached', timeout: 15_000 });
+
+    // Unauthenticated mutations are refused.
+    const res = await fetch(`${base}/api/alerts/1/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(401);
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((u) => !u.startsWith(`${base}/`) && !u.startsWith('data:'))).toEqual([]);
+
+    const { code } = await demo.stop('SIGINT');
+    expect(code).toBe(0);
+    await waitFor(() => demo?.lines.some((l) => l.msg === 'stopped cleanly'), { message: 'clean stop logged' });
+  }, 180_000);
+});
