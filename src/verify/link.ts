@@ -52,10 +52,13 @@ export function linkTray(
   opts: LinkOptions,
 ): LinkResult {
   const ready = rank(obs, candidates.ready, menu, (o) => o.readyAt ?? o.placedAt)[0];
-  if (ready) return { order: ready.order, link: 'ready', diff: ready.diff };
   // An empty tray resembles every small order equally: it is never guessed onto one.
+  const best = isEmpty(obs.items) ? undefined : rank(obs, candidates.open, menu, (o) => o.placedAt)[0];
+  // Rule a (ready bump) wins, except when the tray differs from every ready order and matches an
+  // open order exactly: staff often assemble the next order before bumping it, and pinning that
+  // tray on the bumped one would raise a false alert on two trays at once.
+  if (ready && !(ready.diff > 0 && best?.diff === 0)) return { order: ready.order, link: 'ready', diff: ready.diff };
   if (isEmpty(obs.items)) return { order: null, link: 'none', diff: 0 };
-  const best = rank(obs, candidates.open, menu, (o) => o.placedAt)[0];
   if (best && best.diff <= opts.maxBestMatchDiff)
     return { order: best.order, link: 'best-match', diff: best.diff };
   return { order: null, link: 'none', diff: 0 };
