@@ -15,7 +15,7 @@ export const demoCommand: Command = {
   usage: 'demo [--port 8080] [--error-rate 0.25] [--seed N] [--config FILE]',
   options: {
     port: { type: 'string', short: 'p', valueName: 'port', description: 'Dashboard port (default 8080).' },
-    'mqtt-port': { type: 'string', valueName: 'port', description: 'Embedded broker port (default 1883; 0 = any free port).' },
+    'mqtt-port': { type: 'string', valueName: 'port', description: 'Embedded broker port (default from the demo config: 18830; 0 = any free port).' },
     'error-rate': { type: 'string', valueName: 'R', description: 'Fraction of trays assembled wrong (default 0.25).' },
     seed: { type: 'string', valueName: 'S', description: 'Seed of the simulated shift (default: changes every run).' },
     config: { type: 'string', short: 'c', valueName: 'file', description: 'Demo config (default config/demo.yaml).' },
