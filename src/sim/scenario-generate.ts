@@ -99,12 +99,14 @@ export function generateScenario(opts: GenerateOptions): Scenario {
         const kind = pick(rng, ERROR_KINDS);
         truth[tray.id] = kind;
         if (kind === 'corrected') {
+          // Fixed after the alert, and taken away a second before the next tray arrives
+          // (a tray cannot be swapped for another in zero time).
           tray.steps = [
             { at: 0, items: mutate(rng, expected, pick(rng, ['missing', 'extra', 'wrong'] as const)) },
-            { at: 4, items: expected },
+            { at: 3.5, items: expected },
           ];
-          tray.hands = [{ at: 3, duration: 1 }];
-          tray.leave = enter + 9;
+          tray.hands = [{ at: 2.5, duration: 1 }];
+          tray.leave = enter + 8;
         } else {
           tray.steps = [{ at: 0, items: mutate(rng, expected, kind) }];
         }
