@@ -44,8 +44,8 @@ export interface TrayOutcome {
   verdictedBeforeLeave: boolean;
 }
 
-export interface EvalReport {
-  scenario: string;
+/** Figures computed the same way for one scenario and for a whole eval run. */
+export interface EvalTotals {
   trays: number;
   wrongTrays: number;
   correctTrays: number;
@@ -58,8 +58,33 @@ export interface EvalReport {
   correctedCaught: number;
   verdictedBeforeDeparture: number;
   latencyMs: { p50: number | null; p95: number | null; max: number | null; n: number };
+}
+
+export interface EvalReport extends EvalTotals {
+  scenario: string;
   labels: Record<string, LabelConfusion>;
   outcomes: TrayOutcome[];
+}
+
+export const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
+
+export function totalsOf(outcomes: readonly TrayOutcome[], alertsRaised: number, latencies: readonly number[]): EvalTotals {
+  const wrong = outcomes.filter((o) => o.wrong);
+  const correct = outcomes.filter((o) => !o.wrong);
+  return {
+    trays: outcomes.length,
+    wrongTrays: wrong.length,
+    correctTrays: correct.length,
+    alertsRaised,
+    wrongTrayRecall: ratio(wrong.filter((o) => o.alerted).length, wrong.length),
+    falseAlertRate: ratio(correct.filter((o) => o.alerted).length, correct.length),
+    verdictAccuracy: ratio(outcomes.filter((o) => o.verdictCorrect).length, outcomes.length),
+    correctLinkRate: ratio(outcomes.filter((o) => o.linkedRight).length, outcomes.length),
+    unlinkedTrays: outcomes.filter((o) => o.finalVerdict === 'unlinked').length,
+    correctedCaught: outcomes.filter((o) => o.corrected).length,
+    verdictedBeforeDeparture: outcomes.filter((o) => o.verdictedBeforeLeave).length,
+    latencyMs: { p50: percentile([...latencies], 50), p95: percentile([...latencies], 95), max: latencies.length ? Math.max(...latencies) : null, n: latencies.length },
+  };
 }
 
 const SKIP_LABELS = new Set(['tray', 'hand']);
@@ -165,25 +190,6 @@ export function scoreScenario(sc: Scenario, menu: Menu, verdicts: EvalVerdict[],
       verdictedBeforeLeave: vs.some((v) => v.tS < tray.leave),
     };
   });
-  const wrongTrays = outcomes.filter((o) => o.wrong);
-  const correctTrays = outcomes.filter((o) => !o.wrong);
-  const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
   const latencies = alerts.map((a) => a.latencyMs).filter((x): x is number => typeof x === 'number');
-  return {
-    scenario: sc.name,
-    trays: outcomes.length,
-    wrongTrays: wrongTrays.length,
-    correctTrays: correctTrays.length,
-    alertsRaised: alerts.length,
-    wrongTrayRecall: ratio(wrongTrays.filter((o) => o.alerted).length, wrongTrays.length),
-    falseAlertRate: ratio(correctTrays.filter((o) => o.alerted).length, correctTrays.length),
-    verdictAccuracy: ratio(outcomes.filter((o) => o.verdictCorrect).length, outcomes.length),
-    correctLinkRate: ratio(outcomes.filter((o) => o.linkedRight).length, outcomes.length),
-    unlinkedTrays: outcomes.filter((o) => o.finalVerdict === 'unlinked').length,
-    correctedCaught: outcomes.filter((o) => o.corrected).length,
-    verdictedBeforeDeparture: outcomes.filter((o) => o.verdictedBeforeLeave).length,
-    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.length ? Math.max(...latencies) : null, n: latencies.length },
-    labels,
-    outcomes,
-  };
+  return { scenario: sc.name, ...totalsOf(outcomes, alerts.length, latencies), labels, outcomes };
 }

@@ -1,36 +1,22 @@
 // Aggregates scenario runs into the eval summary (`traycheck eval`, README figures).
-import { percentile, type EvalReport, type LabelConfusion } from './metrics.js';
+import { ratio, totalsOf, type EvalReport, type EvalTotals, type LabelConfusion } from './metrics.js';
 import type { EvalRun } from './run.js';
 
 export interface EvalSummary {
   scenarios: Array<Omit<EvalReport, 'outcomes' | 'labels'> & { wallS: number; scenarioS: number; framesProcessed: number }>;
-  total: {
-    trays: number;
-    wrongTrays: number;
-    correctTrays: number;
-    alertsRaised: number;
-    wrongTrayRecall: number | null;
-    falseAlertRate: number | null;
-    verdictAccuracy: number | null;
-    correctLinkRate: number | null;
-    unlinkedTrays: number;
-    correctedCaught: number;
-    verdictedBeforeDeparture: number;
-    latencyMs: { p50: number | null; p95: number | null; max: number | null; n: number };
-    speedup: number;
-  };
+  total: EvalTotals & { speedup: number };
   labels: Record<string, LabelConfusion & { precision: number | null; recall: number | null }>;
   missedTrays: Array<{ scenario: string; trayId: string; finalVerdict: string | null }>;
   falseAlertTrays: Array<{ scenario: string; trayId: string }>;
 }
 
-const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 
 export function summarise(runs: EvalRun[]): EvalSummary {
   const reports = runs.map((r) => r.report);
   const outcomes = reports.flatMap((r) => r.outcomes.map((o) => ({ ...o, scenario: r.scenario })));
   const wrong = outcomes.filter((o) => o.wrong);
   const correct = outcomes.filter((o) => !o.wrong);
+  const alertsRaised = reports.reduce((a, r) => a + r.alertsRaised, 0);
   const labels: EvalSummary['labels'] = {};
   for (const r of reports) {
     for (const [label, c] of Object.entries(r.labels)) {
@@ -54,18 +40,7 @@ export function summarise(runs: EvalRun[]): EvalSummary {
       return { ...rest, wallS: round(r.wallS), scenarioS: round(r.scenarioS), framesProcessed: r.framesProcessed };
     }),
     total: {
-      trays: outcomes.length,
-      wrongTrays: wrong.length,
-      correctTrays: correct.length,
-      alertsRaised: reports.reduce((a, r) => a + r.alertsRaised, 0),
-      wrongTrayRecall: ratio(wrong.filter((o) => o.alerted).length, wrong.length),
-      falseAlertRate: ratio(correct.filter((o) => o.alerted).length, correct.length),
-      verdictAccuracy: ratio(outcomes.filter((o) => o.verdictCorrect).length, outcomes.length),
-      correctLinkRate: ratio(outcomes.filter((o) => o.linkedRight).length, outcomes.length),
-      unlinkedTrays: outcomes.filter((o) => o.finalVerdict === 'unlinked').length,
-      correctedCaught: outcomes.filter((o) => o.corrected).length,
-      verdictedBeforeDeparture: outcomes.filter((o) => o.verdictedBeforeLeave).length,
-      latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.length ? Math.max(...latencies) : null, n: latencies.length },
+      ...totalsOf(outcomes, alertsRaised, latencies),
       speedup: wallS > 0 ? round(scenarioS / wallS) : 0,
     },
     labels,

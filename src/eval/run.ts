@@ -79,8 +79,6 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
   const realtime = opts.realtime ?? false;
   const config = evalConfig(opts.base.config, sc, dataDir, realtime);
   const durationS = scenarioDurationS(sc);
-  let ended!: () => void;
-  const endedP = new Promise<void>((r) => (ended = r));
   const pos = createScenarioPos({
     scenario: sc,
     log: opts.log,
@@ -115,15 +113,12 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
   daemon.bus.on('detections', 'eval', () => {
     framesProcessed++;
   });
-  daemon.bus.on('cameraStatus', 'eval', (s) => {
-    if (s.state === 'offline' && s.lastError?.includes('ended')) ended();
-  });
   const t0 = Date.now();
   try {
     await daemon.start();
     await opts.onStarted?.(daemon);
     await pos.start(daemon.brokerUrl());
-    await Promise.race([endedP, daemon.sourceEnded(EVAL_CAMERA)]);
+    await daemon.sourceEnded(EVAL_CAMERA);
     await daemon.drain();
     const verdicts = daemon.verdicts();
     const evalVerdicts: EvalVerdict[] = verdicts.map((v: Verdict & { id: number }) => {
