@@ -13,11 +13,14 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a=
 # --- System packages (Debian) ---------------------------------------------
 # ffmpeg: camera ingest. mosquitto: broker for integration tests / production.
 # chromium: dashboard end-to-end tests. gstreamer RTSP server: camera tests' RTSP source.
+# systemd: the tools the unit-file tests run (a container image may lack them).
 need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || need+=(mosquitto)
 if [ "${TRAYCHECK_BOOTSTRAP_TEST_DEPS:-1}" = 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  # systemd-analyze / systemd-notify: the unit's verify and security tests, the notify test.
+  command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
   /usr/bin/python3 -c 'import gi; gi.require_version("GstRtspServer","1.0"); from gi.repository import GstRtspServer' >/dev/null 2>&1 \
     || need+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)
 fi
