@@ -63,7 +63,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const log = deps.log.child({ stage: 'pipeline' });
   const trackers = new Map<string, TrayTracker>();
   const recentFrames = new Map<string, Array<{ frame: Frame; arrivedAt: number }>>();
-  const verifier: Verifier = createVerifier({ menu: deps.menu, config: deps.verify, modelSha256: deps.modelSha256 });
+  const verifier: Verifier = createVerifier({
+    menu: deps.menu,
+    config: deps.verify,
+    modelSha256: deps.modelSha256,
+    // Another tray in view gave its order to the one being verified: judge it on its last settled
+    // state, with the latest frame of its camera as the snapshot.
+    onRelinked: (verdict, obs) => {
+      verdict.settledTs = Date.now();
+      settle(verdict, obs, recentFrames.get(obs.cameraId)?.at(-1)?.frame);
+    },
+  });
   const insertObs = deps.db.prepare(
     'INSERT INTO tray_observations (camera_id, tray_id, phase, items_json, uncertain_json, snapshot_id, ts) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );

@@ -121,7 +121,12 @@ export interface Verdict {
 }
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
-export type AlertResolution = 'corrected' | 'acknowledged' | 'served-with-error';
+/**
+ * corrected: the tray settled matching its order (an error caught); served-with-error: it left
+ * with the alert open; relinked: the tray turned out to belong to another order, which it
+ * matches (the alert was about the wrong order, not a caught error).
+ */
+export type AlertResolution = 'corrected' | 'acknowledged' | 'served-with-error' | 'relinked';
 
 export interface Alert {
   id: number;

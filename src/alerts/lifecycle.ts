@@ -1,7 +1,8 @@
 // What a verdict does to its tray's alert (DESIGN.md "Tray lifecycle and linking" 5), pure.
 // One alert per tray mismatch state: the same mismatch settling again changes nothing; a
 // different mismatch updates the alert; the tray settling ok resolves it `corrected`; the tray
-// leaving with it unresolved → `served-with-error`. uncertain and unlinked verdicts leave it be.
+// leaving with it unresolved → `served-with-error`; the tray relinked to another order that it
+// matches → `relinked`. uncertain and unlinked verdicts leave it be.
 import type { AlertResolution, LabelCounts, Verdict } from '../types.js';
 
 export type AlertAction =
@@ -24,7 +25,9 @@ export function alertActionFor(active: ActiveMismatch | null, v: Verdict): Alert
     if (!active) return { kind: 'open' };
     return sameMismatch(active, v) ? { kind: 'none' } : { kind: 'update' };
   }
-  if (v.result === 'ok' && active) return { kind: 'resolve', resolution: 'corrected' };
+  // Matching another order than the alert's: the tray was relinked, nothing was fixed.
+  if (v.result === 'ok' && active)
+    return { kind: 'resolve', resolution: active.orderId === v.orderId ? 'corrected' : 'relinked' };
   return { kind: 'none' };
 }
 

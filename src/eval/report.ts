@@ -8,6 +8,10 @@ export interface EvalSummary {
   labels: Record<string, LabelConfusion & { precision: number | null; recall: number | null }>;
   missedTrays: Array<{ scenario: string; trayId: string; finalVerdict: string | null }>;
   falseAlertTrays: Array<{ scenario: string; trayId: string }>;
+  /** Trays with no verdict while they were on the counter. */
+  unverdictedTrays: Array<{ scenario: string; trayId: string; verdicts: number }>;
+  /** Trays whose final verdict was linked to another order than theirs (or to none). */
+  wrongOrderTrays: Array<{ scenario: string; trayId: string; finalVerdict: string | null }>;
 }
 
 
@@ -46,6 +50,12 @@ export function summarise(runs: EvalRun[]): EvalSummary {
     labels,
     missedTrays: wrong.filter((o) => !o.alerted).map((o) => ({ scenario: o.scenario, trayId: o.trayId, finalVerdict: o.finalVerdict })),
     falseAlertTrays: correct.filter((o) => o.alerted).map((o) => ({ scenario: o.scenario, trayId: o.trayId })),
+    unverdictedTrays: outcomes
+      .filter((o) => !o.verdictedBeforeLeave)
+      .map((o) => ({ scenario: o.scenario, trayId: o.trayId, verdicts: o.verdicts })),
+    wrongOrderTrays: outcomes
+      .filter((o) => !o.linkedRight)
+      .map((o) => ({ scenario: o.scenario, trayId: o.trayId, finalVerdict: o.finalVerdict })),
   };
 }
 
@@ -79,5 +89,9 @@ export function formatReport(s: EvalSummary): string {
   }
   if (s.missedTrays.length) lines.push('', `missed wrong trays: ${s.missedTrays.map((m) => `${m.scenario}/${m.trayId} (${m.finalVerdict ?? 'no verdict'})`).join(', ')}`);
   if (s.falseAlertTrays.length) lines.push(`false alerts on: ${s.falseAlertTrays.map((m) => `${m.scenario}/${m.trayId}`).join(', ')}`);
+  if (s.unverdictedTrays.length)
+    lines.push(`no verdict before leaving: ${s.unverdictedTrays.map((m) => `${m.scenario}/${m.trayId}`).join(', ')}`);
+  if (s.wrongOrderTrays.length)
+    lines.push(`linked to another order: ${s.wrongOrderTrays.map((m) => `${m.scenario}/${m.trayId} (${m.finalVerdict ?? 'no verdict'})`).join(', ')}`);
   return lines.join('\n') + '\n';
 }

@@ -230,6 +230,7 @@ export const AlertSchema = Type.Object(
         Type.Literal('corrected'),
         Type.Literal('acknowledged'),
         Type.Literal('served-with-error'),
+        Type.Literal('relinked'),
         Type.Null(),
       ]),
     ),

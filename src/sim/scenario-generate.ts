@@ -49,9 +49,20 @@ function randomOrderItems(rng: Rng, skus: string[], menu: Menu): ScenarioOrder['
   }
 }
 
-function mutate(rng: Rng, expected: LabelCounts, kind: Exclude<ErrorKind, 'corrected'>): LabelCounts {
+/**
+ * The tray an error makes of an order's expected contents, and the error it really is: a
+ * one-item order is never "missing" its only item, because an empty tray is a tray being
+ * started, not a wrong one (the verifier says nothing about it) — it gets the wrong item instead.
+ */
+function mutate(
+  rng: Rng,
+  expected: LabelCounts,
+  asked: Exclude<ErrorKind, 'corrected'>,
+): { items: LabelCounts; kind: Exclude<ErrorKind, 'corrected'> } {
   const out = { ...expected };
   const present = Object.keys(out).filter((k) => (out[k] ?? 0) > 0);
+  const total = Object.values(out).reduce((a, b) => a + b, 0);
+  const kind = asked === 'missing' && total <= 1 ? 'wrong' : asked;
   const removeOne = (): string => {
     const l = pick(rng, present);
     out[l] = (out[l] ?? 0) - 1;
@@ -70,7 +81,7 @@ function mutate(rng: Rng, expected: LabelCounts, kind: Exclude<ErrorKind, 'corre
     const l = pick(rng, SERVABLE);
     out[l] = (out[l] ?? 0) + 1;
   }
-  return out;
+  return { items: out, kind };
 }
 
 export function generateScenario(opts: GenerateOptions): Scenario {
@@ -97,18 +108,20 @@ export function generateScenario(opts: GenerateOptions): Scenario {
       const tray: ScenarioTray = { id: `T${id}`, order: id, slot: pair ? g : 0, enter, leave: enter + 7, steps: [{ at: 0, items: expected }], hands: [] };
       if (rng() < opts.errorRate) {
         const kind = pick(rng, ERROR_KINDS);
-        truth[tray.id] = kind;
         if (kind === 'corrected') {
+          truth[tray.id] = kind;
           // Fixed after the alert, and taken away a second before the next tray arrives
           // (a tray cannot be swapped for another in zero time).
           tray.steps = [
-            { at: 0, items: mutate(rng, expected, pick(rng, ['missing', 'extra', 'wrong'] as const)) },
+            { at: 0, items: mutate(rng, expected, pick(rng, ['missing', 'extra', 'wrong'] as const)).items },
             { at: 3.5, items: expected },
           ];
           tray.hands = [{ at: 2.5, duration: 1 }];
           tray.leave = enter + 8;
         } else {
-          tray.steps = [{ at: 0, items: mutate(rng, expected, kind) }];
+          const made = mutate(rng, expected, kind);
+          truth[tray.id] = made.kind;
+          tray.steps = [{ at: 0, items: made.items }];
         }
       } else if (rng() < (opts.handRate ?? 0.15)) {
         tray.hands = [{ at: 4, duration: 1 }];

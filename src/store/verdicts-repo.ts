@@ -2,7 +2,8 @@
 import type { LabelCounts, LinkMethod, Verdict, VerdictResult } from '../types.js';
 import type { Db } from './db.js';
 
-interface RawVerdict {
+/** A `verdicts` table row as SQLite returns it. */
+export interface VerdictRow {
   id: number;
   tray_id: string;
   camera_id: string;
@@ -25,7 +26,7 @@ interface RawVerdict {
 const counts = (json: string): LabelCounts => JSON.parse(json) as LabelCounts;
 const strings = (json: string): string[] => JSON.parse(json) as string[];
 
-export const toVerdict = (r: RawVerdict): Verdict => ({
+export const toVerdict = (r: VerdictRow): Verdict => ({
   id: r.id,
   trayId: r.tray_id,
   cameraId: r.camera_id,
@@ -79,9 +80,9 @@ export function createVerdictsRepo(db: Db): VerdictsRepo {
        VALUES (@trayId, @cameraId, @orderId, @orderVersion, @link, @result, @expected, @observed,
          @missing, @extra, @unverifiable, @uncertain, @modelSha256, @snapshotId, @settledTs, @ts)`,
     ),
-    get: db.prepare<[number], RawVerdict>('SELECT * FROM verdicts WHERE id = ?'),
+    get: db.prepare<[number], VerdictRow>('SELECT * FROM verdicts WHERE id = ?'),
     snapshot: db.prepare('UPDATE verdicts SET snapshot_id = ? WHERE id = ?'),
-    recent: db.prepare<[number], RawVerdict>('SELECT * FROM verdicts ORDER BY ts DESC, id DESC LIMIT ?'),
+    recent: db.prepare<[number], VerdictRow>('SELECT * FROM verdicts ORDER BY ts DESC, id DESC LIMIT ?'),
     lastTray: db.prepare<[number, string, string], { n: number | null }>(
       `SELECT MAX(CAST(substr(tray_id, ? + 2) AS INTEGER)) AS n FROM verdicts WHERE camera_id = ? AND tray_id LIKE ? ESCAPE '\\'`,
     ),
@@ -137,7 +138,7 @@ export function createVerdictsRepo(db: Db): VerdictsRepo {
       const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
       args.push(opts.limit ?? -1);
       return db
-        .prepare<(string | number)[], RawVerdict>(`SELECT * FROM verdicts ${clause} ORDER BY id LIMIT ?`)
+        .prepare<(string | number)[], VerdictRow>(`SELECT * FROM verdicts ${clause} ORDER BY id LIMIT ?`)
         .all(...args)
         .map(toVerdict);
     },

@@ -1,8 +1,10 @@
 // The verify stage for the daemon: verifyTray plus a memory of which tray in view is linked to
 // which order, so a tray keeps its order while it is corrected, two trays in view never share
-// an order, and an order updated after verification is re-verified. No I/O, no clock.
+// an order, an order updated after verification is re-verified, and a tray left unlinked
+// because another tray in view took its order first can take it over (relink). No I/O, no clock.
 import type { Menu, VerifyConfig } from '../config/schema.js';
 import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict } from '../types.js';
+import { diffSize } from './compare.js';
 import { verifyTray } from './verdict.js';
 
 export interface VerifierOptions {
@@ -10,6 +12,11 @@ export interface VerifierOptions {
   config: VerifyConfig;
   /** sha256 of the model whose detections are judged (stored with each verdict). */
   modelSha256?: () => string | undefined;
+  /**
+   * Another tray in view was relinked to a different order while `verify` ran (see `relink`):
+   * its new verdict, with the observation it was judged on.
+   */
+  onRelinked?: (verdict: Verdict, obs: TrayObservation) => void;
 }
 
 export interface TrayLink {
@@ -50,24 +57,78 @@ export function createVerifier(opts: VerifierOptions): Verifier {
     return set;
   };
 
+  const judge = (
+    obs: TrayObservation,
+    orders: readonly Order[],
+    now: number,
+    previous: { orderId: string | null; link: LinkMethod } | null,
+    taken: ReadonlySet<string>,
+  ): Verdict | null =>
+    verifyTray(obs, orders, opts.menu, {
+      now,
+      bestMatchWindowMin: opts.config.bestMatchWindowMin,
+      maxBestMatchDiff: opts.config.maxBestMatchDiff,
+      modelSha256: opts.modelSha256?.(),
+      previous,
+      taken,
+    });
+
+  const remember = (obs: TrayObservation, verdict: Verdict, orders: readonly Order[]): void => {
+    const order = verdict.orderId ? (orders.find((o) => o.orderId === verdict.orderId) ?? null) : null;
+    memory.set(obs.trayId, { obs, verdict, order });
+  };
+
+  /** How far a verdict is from a clean match; an unlinked tray costs more than any allowed link. */
+  const cost = (v: Verdict): number =>
+    v.orderId ? diffSize(v.missing, {}) + diffSize(v.extra, {}) : opts.config.maxBestMatchDiff + 1;
+
+  /**
+   * Two trays settle together and the first takes, by the ready rule, the order bumped for the
+   * second; the second then finds nothing. When giving that order to the unlinked tray and
+   * linking the other tray afresh (it must find an order) differs by fewer items in total,
+   * the links are swapped and the other tray gets a new verdict through `onRelinked`.
+   */
+  const relink = (obs: TrayObservation, verdict: Verdict, orders: readonly Order[], now: number): Verdict => {
+    if (verdict.result !== 'unlinked') return verdict;
+    const others = [...memory.entries()]
+      // A tray that matches its order exactly keeps it.
+      .filter(([trayId, m]) => trayId !== obs.trayId && m.order && m.verdict.result !== 'ok' && m.obs.cameraId === obs.cameraId)
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    let best: { verdict: Verdict; other: Memory; otherVerdict: Verdict; gain: number } | null = null;
+    for (const [trayId, other] of others) {
+      const theirs = other.order as Order;
+      const mine = judge(obs, [theirs], now, { orderId: theirs.orderId, link: other.verdict.link }, new Set());
+      if (!mine?.orderId) continue;
+      // Rule b's limit holds for a taken-over best match too.
+      if (mine.link === 'best-match' && cost(mine) > opts.config.maxBestMatchDiff) continue;
+      const taken = new Set([...takenBy(trayId)].filter((id) => id !== theirs.orderId));
+      taken.add(theirs.orderId);
+      const pool = orders.filter((o) => o.orderId !== theirs.orderId);
+      const moved = judge(other.obs, pool, now, null, taken);
+      if (!moved?.orderId) continue;
+      const gain = cost(verdict) + cost(other.verdict) - (cost(mine) + cost(moved));
+      if (gain > 0 && (!best || gain > best.gain)) best = { verdict: mine, other, otherVerdict: moved, gain };
+    }
+    if (!best) return verdict;
+    remember(best.other.obs, best.otherVerdict, orders);
+    memory.set(obs.trayId, { obs, verdict: best.verdict, order: best.other.order });
+    opts.onRelinked?.(best.otherVerdict, best.other.obs);
+    return best.verdict;
+  };
+
   const run = (obs: TrayObservation, orders: readonly Order[], now: number): Verdict | null => {
     const mem = memory.get(obs.trayId);
     const prev = mem?.verdict;
     // A verified order is no longer a candidate, yet the tray keeps it while in view (correction).
     const all =
       mem?.order && !orders.some((o) => o.orderId === mem.order?.orderId) ? [...orders, mem.order] : orders;
-    const verdict = verifyTray(obs, all, opts.menu, {
-      now,
-      bestMatchWindowMin: opts.config.bestMatchWindowMin,
-      maxBestMatchDiff: opts.config.maxBestMatchDiff,
-      modelSha256: opts.modelSha256?.(),
-      previous: prev ? { orderId: prev.orderId, link: prev.link } : null,
-      taken: takenBy(obs.trayId),
-    });
-    const order = verdict?.orderId ? (all.find((o) => o.orderId === verdict.orderId) ?? null) : null;
-    if (verdict) memory.set(obs.trayId, { obs, verdict, order });
-    else memory.delete(obs.trayId);
-    return verdict;
+    const verdict = judge(obs, all, now, prev ? { orderId: prev.orderId, link: prev.link } : null, takenBy(obs.trayId));
+    if (!verdict) {
+      memory.delete(obs.trayId);
+      return null;
+    }
+    remember(obs, verdict, all);
+    return relink(obs, verdict, orders, now);
   };
 
   return {

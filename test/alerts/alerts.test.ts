@@ -179,6 +179,14 @@ describe('alert lifecycle', () => {
     expect(rig.alerts.get(a.id)?.resolution).toBe('corrected');
   });
 
+  it('the tray settling ok on another order (relinked) resolves the alert as relinked, not corrected', () => {
+    const a = rig.alerts.handleVerdict(mismatch({ burger: 1 }, {}, { orderId: '1174' }))!;
+    rig.clock.now += 1000;
+    const r = rig.alerts.handleVerdict(verdict('ok', {}, {}, { orderId: '1173' }));
+    expect(r).toMatchObject({ id: a.id, status: 'resolved', resolution: 'relinked' });
+    expect(rig.alerts.listOpen()).toEqual([]);
+  });
+
   it('an uncertain verdict after a mismatch leaves the alert open', () => {
     const a = rig.alerts.handleVerdict(mismatch({ fries: 1 }))!;
     expect(

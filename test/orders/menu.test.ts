@@ -69,6 +69,11 @@ describe('expandOrder', () => {
       { expected: {}, unverifiable: ['X × 3 (unknown SKU)', 'Y × 1 (unknown SKU)'], unknownSkus: ['X', 'Y'] },
     ],
     [
+      'a zero quantity expects nothing (the verifier and the orders stage agree)',
+      [line('COMBO1', 0), line('FRIES')],
+      { expected: { fries: 1 }, unverifiable: [], unknownSkus: [] },
+    ],
+    [
       'modifiers ignored',
       [line('COMBO1', 1, ['no fries'])],
       { expected: { burger: 1, fries: 1, drink: 1 }, unverifiable: [], unknownSkus: [] },

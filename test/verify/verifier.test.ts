@@ -128,4 +128,71 @@ describe('createVerifier', () => {
     expect(v.verify(tray({}), [], NOW)).toBeNull();
     expect(v.linkOf('expo-1')).toBeNull();
   });
+
+  describe('relink: two trays settling together', () => {
+    // Order 1174 (a drink) is bumped ready; 1173 (a burger meal) is not. Tray 1 holds fries and
+    // a drink (1173 without its burger) and settles first: rule a gives it 1174 (one extra fries).
+    // Tray 2 holds a wrap (1174 made wrong) and finds nothing: the links swap.
+    const setup = () => {
+      const relinked: Array<{ trayId: string; orderId: string | null; result: string }> = [];
+      const v = createVerifier({
+        menu: MENU,
+        config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3 },
+        onRelinked: (verdict) => relinked.push({ trayId: verdict.trayId, orderId: verdict.orderId, result: verdict.result }),
+      });
+      const meal = order('1173', [['COMBO1', 1]], { status: 'open' });
+      const drink = order('1174', [['DRINK', 1]], { readyMinAgo: 0 });
+      return { v, relinked, meal, drink };
+    };
+
+    it('swaps the links when that lowers the total difference, and re-judges the other tray', () => {
+      const { v, relinked, meal, drink } = setup();
+      expect(v.verify(tray({ fries: 1, drink: 1 }, { trayId: 'expo-1' }), [meal, drink], NOW)).toMatchObject({
+        orderId: '1174',
+        link: 'ready',
+        extra: { fries: 1 },
+      });
+      // the wiring marked 1174 verified: only 1173 is still a candidate
+      const second = v.verify(tray({ wrap: 1 }, { trayId: 'expo-2' }), [meal], NOW + 800);
+      expect(second).toMatchObject({
+        orderId: '1174',
+        link: 'ready',
+        result: 'mismatch',
+        missing: { drink: 1 },
+        extra: { wrap: 1 },
+      });
+      expect(relinked).toEqual([{ trayId: 'expo-1', orderId: '1173', result: 'mismatch' }]);
+      expect(v.linkOf('expo-1')).toMatchObject({ orderId: '1173', link: 'best-match' });
+      expect(v.linkOf('expo-2')).toMatchObject({ orderId: '1174' });
+      // the first tray now keeps 1173 while it is fixed
+      expect(v.verify(tray({ burger: 1, fries: 1, drink: 1 }, { trayId: 'expo-1', phase: 'changed' }), [], NOW + 3000)).toMatchObject({
+        orderId: '1173',
+        result: 'ok',
+      });
+    });
+
+    it('never takes an order from a tray that matches it exactly', () => {
+      const { v, relinked, meal } = setup();
+      const drink = order('1174', [['DRINK', 1]], { readyMinAgo: 0 });
+      expect(v.verify(tray({ drink: 1 }, { trayId: 'expo-1' }), [meal, drink], NOW)?.result).toBe('ok');
+      expect(v.verify(tray({ wrap: 1 }, { trayId: 'expo-2' }), [meal], NOW + 800)?.result).toBe('unlinked');
+      expect(relinked).toEqual([]);
+    });
+
+    it('does not swap when the other tray would be left without an order', () => {
+      const { v, relinked, drink } = setup();
+      expect(v.verify(tray({ fries: 1, drink: 1 }, { trayId: 'expo-1' }), [drink], NOW)?.orderId).toBe('1174');
+      expect(v.verify(tray({ wrap: 1 }, { trayId: 'expo-2' }), [], NOW + 800)?.result).toBe('unlinked');
+      expect(relinked).toEqual([]);
+      expect(v.linkOf('expo-1')?.orderId).toBe('1174');
+    });
+
+    it('does not swap trays of different cameras', () => {
+      const { v, relinked, meal, drink } = setup();
+      v.verify(tray({ fries: 1, drink: 1 }, { trayId: 'expo-1' }), [meal, drink], NOW);
+      const other = v.verify(tray({ wrap: 1 }, { trayId: 'drive-1', cameraId: 'drive' }), [meal], NOW + 800);
+      expect(other?.result).toBe('unlinked');
+      expect(relinked).toEqual([]);
+    });
+  });
 });

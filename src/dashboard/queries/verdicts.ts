@@ -1,5 +1,6 @@
 // Searchable verdict history (order id, result, date range), newest first, paged.
 import type { Db } from '../../store/db.js';
+import type { VerdictRow } from '../../store/verdicts-repo.js';
 import type { LabelCounts } from '../../types.js';
 import { differenceLines, type Menu } from '../present.js';
 import { parseJson } from './json.js';
@@ -13,23 +14,8 @@ export interface VerdictSearch {
   pageSize: number;
 }
 
-interface Row {
-  id: number;
-  tray_id: string;
-  camera_id: string;
-  order_id: string | null;
-  link: string;
-  result: string;
-  expected_json: string;
-  observed_json: string;
-  missing_json: string;
-  extra_json: string;
-  unverifiable_json: string;
-  uncertain_json: string;
-  snapshot_id: string | null;
-  ts: number;
-  resolution: string | null;
-}
+/** The stored verdict with its alert's resolution (joined). */
+type Row = Omit<VerdictRow, 'order_version' | 'model_sha256' | 'settled_ts'> & { resolution: string | null };
 
 export function searchVerdicts(db: Db, menu: Menu, s: VerdictSearch) {
   const where: string[] = [];
