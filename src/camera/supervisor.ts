@@ -1,11 +1,14 @@
 // One camera: a supervised ffmpeg process. Every exit is a lost stream (ffmpeg 5.1 exits 0
 // when an RTSP server dies), a stall watchdog kills a process that stops delivering frames,
-// and reconnects follow capped exponential backoff with jitter, forever.
+// and reconnects follow capped exponential backoff with jitter, forever. Backoff belongs to one
+// outage: the first frame of a connection ends it, so every outage starts again from the initial
+// delay (a camera that flaps is retried at that pace: an ffmpeg start is cheap, a camera left dark
+// for 30 s after a blip is not).
 import type { CameraConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import { redactUrl, type Logger } from '../log.js';
 import type { CameraStatus, Frame } from '../types.js';
-import { BACKOFF_RESET_MS, backoffDelayMs } from './backoff.js';
+import { createReconnectSchedule } from './backoff.js';
 import { createStatusTracker } from './camera-status.js';
 import { ffmpegArgs, RTSP_TIMEOUT_US, sourceKind } from './ffmpeg-args.js';
 import { endProcess, spawnFfmpeg, type FfmpegProcess } from './ffmpeg-process.js';
@@ -66,7 +69,7 @@ export function createCamera(deps: CameraDeps): Camera {
   let feeder: SimFeeder | null = null;
   let running = false;
   let seq = 0;
-  let attempt = 0;
+  const reconnects = createReconnectSchedule({ initialMs: cam.backoffInitialMs, maxMs: cam.backoffMaxMs });
   let spawnedAt = 0;
   let lastFrameAt: number | null = null;
   let runFirstFrameAt: number | null = null;
@@ -94,7 +97,7 @@ export function createCamera(deps: CameraDeps): Camera {
     runFirstFrameAt = null;
     spawnedAt = Date.now();
     const args = ffmpegArgs(cam, deps.sim);
-    log.debug({ args: redactUrl(args.join(' ')), attempt }, 'starting ffmpeg');
+    log.debug({ args: redactUrl(args.join(' ')), attempt: reconnects.attempt() }, 'starting ffmpeg');
     const p = spawnFfmpeg(deps.ffmpegPath ?? 'ffmpeg', args, kind === 'sim');
     proc = p;
     p.child.stdout?.on('data', (chunk: Buffer) => reader.push(chunk));
@@ -134,9 +137,8 @@ export function createCamera(deps: CameraDeps): Camera {
     if (runFirstFrameAt === null) {
       runFirstFrameAt = now;
       status.set('online');
-      log.info({ attempt }, 'camera online');
-    } else if (attempt > 0 && now - runFirstFrameAt >= BACKOFF_RESET_MS) {
-      attempt = 0;
+      log.info({ attempt: reconnects.attempt() }, 'camera online');
+      reconnects.connected();
     }
     const decision = gate.check(data, ts);
     status.setIdle(decision.idle);
@@ -212,8 +214,8 @@ export function createCamera(deps: CameraDeps): Camera {
     status.set(killReason !== null && killReason.startsWith('stalled') ? 'stalled' : 'offline', reason);
     if (finalReason !== null) return;
     status.restarted();
-    const delay = backoffDelayMs(attempt++, cam.backoffInitialMs, cam.backoffMaxMs);
-    log.debug({ delayMs: delay, attempt }, 'reconnecting after backoff');
+    const delay = reconnects.nextDelayMs(Date.now(), lastFrameAt);
+    log.debug({ delayMs: delay, attempt: reconnects.attempt() }, 'reconnecting after backoff');
     restartTimer = setTimeout(launch, delay);
   }
 
@@ -221,6 +223,7 @@ export function createCamera(deps: CameraDeps): Camera {
     start() {
       if (running) return;
       running = true;
+      reconnects.started(Date.now());
       status.set('connecting', null);
       heartbeat = setInterval(() => bus.emit('cameraStatus', status.snapshot()), STATUS_INTERVAL_MS);
       launch();
