@@ -62,13 +62,14 @@ export const CameraConfig = Type.Object(
       default: 1000,
       minimum: 100,
       maximum: 60000,
-      description: 'First reconnect delay.',
+      description: 'First reconnect delay (again after every connection that delivered a frame).',
     }),
     backoffMaxMs: Type.Integer({
       default: 30000,
       minimum: 1000,
       maximum: 600000,
-      description: 'Reconnect delay cap (exponential with jitter).',
+      description:
+        'Reconnect delay cap. The delay doubles from backoffInitialMs but never exceeds a quarter of the outage so far, ±20 % jitter: a camera back after D seconds is reconnected within max(1.2 s, 0.3·D).',
     }),
     hwaccel: Type.Array(Type.String(), {
       default: [],
