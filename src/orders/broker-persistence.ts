@@ -1,9 +1,16 @@
 // On-disk persistence for the embedded aedes broker, in SQLite (better-sqlite3), implementing the
 // async persistence interface aedes 1.x calls (aedes-persistence's MemoryPersistence is the
 // reference). Why not aedes-persistence-level: better-sqlite3 is already our store, so this adds
-// no native dependency, and its synchronous writes put a QoS 1 message on disk before aedes sends
-// the publisher its PUBACK. Survives a process kill (WAL, synchronous=NORMAL); a power cut may
-// lose the last transactions, as with the main database.
+// no native dependency. Survives a process kill (WAL, synchronous=NORMAL); a power cut may lose
+// the last transactions, as with the main database.
+//
+// aedes answers a QoS 1 PUBLISH with PUBACK *before* it queues the message for subscribers
+// (lib/handlers/publish.js writes the PUBACK, then publishes on setImmediate), so a kill in
+// between lost messages the POS had been told were delivered (test/resilience/
+// daemon-kill-writes.test.ts). The `inbound` table closes that gap: broker.ts logs each QoS 1
+// message here before aedes acknowledges it and deletes it once aedes has queued it; what is
+// left after a crash is published again at start (a duplicate at worst, which the POS contract
+// makes harmless).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
@@ -49,6 +56,7 @@ CREATE INDEX IF NOT EXISTS outgoing_client ON outgoing(client_id, seq);
 CREATE TABLE IF NOT EXISTS incoming (client_id TEXT NOT NULL, message_id INTEGER NOT NULL, packet TEXT NOT NULL,
   PRIMARY KEY (client_id, message_id));
 CREATE TABLE IF NOT EXISTS wills (client_id TEXT PRIMARY KEY, broker_id TEXT, packet TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inbound (seq INTEGER PRIMARY KEY AUTOINCREMENT, packet TEXT NOT NULL);
 `;
 
 export function serializePacket(p: BrokerPacket): string {
@@ -309,6 +317,26 @@ export class SqliteBrokerPersistence {
   getClientList(topic: string): Readable {
     const ids = [...this.#subs].filter(([, m]) => m.has(topic)).map(([id]) => id);
     return Readable.from(ids);
+  }
+
+  /** Logs a message received from a publisher before aedes acknowledges it; returns its key. */
+  inboundLog(p: BrokerPacket): number {
+    const r = this.#db.prepare('INSERT INTO inbound (packet) VALUES (?)').run(serializePacket(p));
+    return Number(r.lastInsertRowid);
+  }
+
+  /** The message is queued for its subscribers (or was published again after a crash). */
+  inboundDone(seq: number): void {
+    this.#db.prepare('DELETE FROM inbound WHERE seq = ?').run(seq);
+  }
+
+  /** Messages acknowledged (maybe) but not queued when the previous process ended, oldest first. */
+  inboundPending(): { seq: number; packet: BrokerPacket }[] {
+    const rows = this.#db.prepare('SELECT seq, packet FROM inbound ORDER BY seq').all() as {
+      seq: number;
+      packet: string;
+    }[];
+    return rows.map((r) => ({ seq: r.seq, packet: deserializePacket(r.packet) }));
   }
 
   /** Queued QoS 1 messages per client (health). */

@@ -5,7 +5,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
-import { Aedes, type AuthenticateError } from 'aedes';
+import { Aedes, type AuthenticateError, type PublishPacket } from 'aedes';
 import type { ComponentHealth } from '../health/types.js';
 import type { Logger } from '../log.js';
 import { SqliteBrokerPersistence } from './broker-persistence.js';
@@ -51,8 +51,34 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
       const p = new SqliteBrokerPersistence(join(deps.dir, 'broker.db'));
       persistence = p;
       const auth = deps.auth;
+      // aedes sends PUBACK before it queues a QoS 1 message: log it first (broker-persistence.ts).
+      const logged = new WeakMap<object, number>();
       const broker = await Aedes.createBroker({
         persistence: p,
+        authorizePublish: (client, packet, done) => {
+          // aedes' default check, which a custom authorizePublish replaces
+          if (packet.topic.startsWith('$SYS/')) return done(new Error('$SYS/ topic is reserved'));
+          if (client && packet.qos === 1) {
+            try {
+              logged.set(packet, p.inboundLog(packet));
+            } catch (err) {
+              return done(err as Error); // not acknowledged: the publisher sends it again
+            }
+          }
+          done(null);
+        },
+        published: (packet, _client, done) => {
+          const seq = logged.get(packet);
+          if (seq !== undefined) {
+            logged.delete(packet);
+            try {
+              p.inboundDone(seq);
+            } catch (err) {
+              log.warn({ err }, 'could not clear a queued message from the inbound log');
+            }
+          }
+          done(null);
+        },
         ...(auth
           ? {
               authenticate: (_client, username, password, done) => {
@@ -69,6 +95,12 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
           : {}),
       });
       aedes = broker;
+      const recovered = await republishInbound(broker, p);
+      if (recovered > 0)
+        log.info(
+          { messages: recovered },
+          'queued messages the previous process acknowledged but had not queued',
+        );
       broker.on('clientError', (client, err) =>
         log.debug({ client: client.id, err: err.message }, 'client error'),
       );
@@ -130,4 +162,16 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
       };
     },
   };
+}
+
+/** Publishes what the inbound log still holds (the previous process died between PUBACK and queueing). */
+async function republishInbound(broker: Aedes, p: SqliteBrokerPersistence): Promise<number> {
+  const pending = p.inboundPending();
+  for (const { seq, packet } of pending) {
+    await new Promise<void>((resolve, reject) =>
+      broker.publish(packet as PublishPacket, (err) => (err ? reject(err) : resolve())),
+    );
+    p.inboundDone(seq);
+  }
+  return pending.length;
 }

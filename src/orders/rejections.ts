@@ -28,7 +28,7 @@ export interface Rejections {
   record(topic: string, payload: Buffer | string, reason: string, key: string): RejectedMessage;
   counts(): RejectionCounts;
   last(): RejectedMessage | null;
-  /** Rejections within the last `windowMs`. */
+  /** Rejections within the last `windowMs` (to the second; windows up to an hour). */
   recent(windowMs: number): number;
 }
 
@@ -38,6 +38,9 @@ export function truncatePayload(payload: Buffer | string, bytes: number): string
   if (buf.length <= bytes) return buf.toString('utf8');
   return `${buf.subarray(0, bytes).toString('utf8')}…(${buf.length} bytes)`;
 }
+
+/** Seconds of per-second counts kept for recent(). */
+const RECENT_KEEP_S = 3600;
 
 export function createRejections({
   repo,
@@ -50,8 +53,10 @@ export function createRejections({
 }: RejectionsDeps): Rejections {
   const byReason = new Map<string, number>();
   const logState = new Map<string, { at: number; suppressed: number }>();
-  // Ring of recent rejection times for the health summary (bounded).
-  const times: number[] = [];
+  // Rejections per second (epoch second → count) for recent(): bounded by time, not by count, so
+  // a flood is reported in full (a ring of the last 1,000 timestamps said "1000 in the last
+  // 5 min" however many there were; test/resilience/fuzz-memory.test.ts).
+  const perSecond = new Map<number, number>();
   let total = 0;
   let last: RejectedMessage | null = null;
 
@@ -63,8 +68,12 @@ export function createRejections({
       total++;
       byReason.set(key, (byReason.get(key) ?? 0) + 1);
       last = msg;
-      times.push(ts);
-      if (times.length > 1000) times.splice(0, times.length - 1000);
+      const second = Math.floor(ts / 1000);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+      for (const s of perSecond.keys()) {
+        if (s >= second - RECENT_KEEP_S) break;
+        perSecond.delete(s);
+      }
       const st = logState.get(key);
       if (!st || ts - st.at >= logIntervalMs) {
         log.warn(
@@ -82,9 +91,9 @@ export function createRejections({
     counts: () => ({ total, byReason: Object.fromEntries(byReason) }),
     last: () => last,
     recent(windowMs) {
-      const since = now() - windowMs;
+      const since = Math.floor((now() - windowMs) / 1000);
       let n = 0;
-      for (let i = times.length - 1; i >= 0 && (times[i] ?? 0) >= since; i--) n++;
+      for (const [s, count] of perSecond) if (s > since) n += count;
       return n;
     },
   };

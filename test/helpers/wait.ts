@@ -14,7 +14,7 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: WaitOptions = {
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
     } catch (err) {
       lastErr = err;
     }

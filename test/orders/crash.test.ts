@@ -3,11 +3,12 @@
 // may be lost, nothing may be stored twice. Once with mosquitto, once with the embedded broker
 // (which dies with the process and must keep what it acknowledged on disk).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { assertBuilt } from '../helpers/built.js';
 import { ROOT } from '../helpers/daemon.js';
 import { startMosquitto, stopAllMosquittos } from '../helpers/mosquitto.js';
 import { freePort } from '../helpers/ports.js';
@@ -16,18 +17,6 @@ import { placed, removeDir, tempDataDir } from './harness.js';
 
 const ENTRY = join(ROOT, 'dist', 'src', 'orders', 'standalone.js');
 const COUNT = 1000;
-
-/** The child runs compiled code: refuse to test a dist/ older than the sources. */
-function assertBuilt(): void {
-  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} missing: run "npm run build" first`);
-  const built = statSync(ENTRY).mtimeMs;
-  for (const dir of ['src/orders', 'src/store']) {
-    for (const f of readdirSync(join(ROOT, dir))) {
-      if (f.endsWith('.ts') && statSync(join(ROOT, dir, f)).mtimeMs > built)
-        throw new Error(`dist/ is older than ${dir}/${f}: run "npm run build"`);
-    }
-  }
-}
 
 interface Child {
   proc: ChildProcess;
@@ -61,7 +50,7 @@ async function crashAndRecover(
   mqttConfig: Record<string, unknown>,
   url: string,
 ): Promise<{ atKill: number }> {
-  assertBuilt();
+  assertBuilt(ENTRY, ['src/orders', 'src/store']);
   const dataDir = tempDataDir();
   dirs.push(dataDir);
   const configFile = join(dataDir, 'stage.json');

@@ -96,11 +96,4 @@ export async function posClient(
   });
 }
 
-export const placed = (orderId: string, extra: Record<string, unknown> = {}): string =>
-  JSON.stringify({
-    type: 'order.placed',
-    orderId,
-    eventId: `placed-${orderId}`,
-    items: [{ sku: 'COMBO1', qty: 1 }],
-    ...extra,
-  });
+export { placed } from '../helpers/pos.js';
