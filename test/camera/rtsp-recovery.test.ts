@@ -88,9 +88,9 @@ describe('RTSP camera recovery', () => {
       timeoutMs: fast.stallTimeoutMs + 2000,
       message: 'stalled',
     });
-    expect(stalled.since - pausedAt).toBeLessThan(fast.stallTimeoutMs + 1000);
+    expect((stalled.since ?? Number.NaN) - pausedAt).toBeLessThan(fast.stallTimeoutMs + 1000);
     expect(stalled.lastError).toMatch(/^stalled \(no frame for \d+\.\d s\)$/);
-    await waitFor(() => firstPid !== undefined && !processAlive(firstPid), {
+    await waitFor(() => firstPid != null && !processAlive(firstPid), {
       timeoutMs: 2000,
       message: 'old ffmpeg gone',
     });

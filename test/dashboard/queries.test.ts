@@ -110,12 +110,12 @@ describe('history and orders', () => {
     const p1 = (await get('/api/verdicts?pageSize=10')).json<VerdictPage>();
     expect(p1.total).toBe(30);
     expect(p1.items).toHaveLength(10);
-    expect(p1.items[0].orderId).toBe('1029');
+    expect(p1.items[0]?.orderId).toBe('1029');
     const p3 = (await get('/api/verdicts?pageSize=10&page=3')).json<VerdictPage>();
-    expect(p3.items.at(-1).orderId).toBe('1000');
+    expect(p3.items.at(-1)?.orderId).toBe('1000');
     const mism = (await get('/api/verdicts?result=mismatch&pageSize=100')).json<VerdictPage>();
     expect(mism.total).toBe(10);
-    expect(mism.items[0].summary).toBe('Missing: 1 × Fries');
+    expect(mism.items[0]?.summary).toBe('Missing: 1 × Fries');
     expect((await get('/api/verdicts?orderId=1012')).json<VerdictPage>().items.map((v) => v.orderId)).toEqual(
       ['1012'],
     );
