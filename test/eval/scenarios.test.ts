@@ -59,9 +59,14 @@ describe('scenarios through the real daemon', () => {
       runs.push(await runScenario(loadScenario(join(dir, f)), { base, log: silentLogger() }));
     }
     const s = summarise(runs);
-    expect(s.total.trays).toBe(21);
-    expect(s.total.wrongTrayRecall).toBeGreaterThanOrEqual(0.85);
-    expect(s.total.falseAlertRate).toBeLessThanOrEqual(0.15);
+    expect(s.total.trays).toBe(23);
+    expect(s.total.wrongTrays).toBe(11);
+    // Floors with room for one tray of noise: at most 1 wrong tray missed, at most 1 correct
+    // tray alerted (the measured run: none of either, README).
+    expect(s.missedTrays.length).toBeLessThanOrEqual(1);
+    expect(s.falseAlertTrays.length).toBeLessThanOrEqual(1);
+    // Linking rule d: both trays of rush-relink end on their own orders.
+    expect(s.wrongOrderTrays.filter((t) => t.scenario === 'rush-relink')).toEqual([]);
     expect(s.total.correctLinkRate).toBeGreaterThanOrEqual(0.9);
     expect(s.total.verdictedBeforeDeparture).toBe(s.total.trays);
     expect(s.total.latencyMs.p95 ?? Infinity).toBeLessThan(1000);

@@ -46,7 +46,12 @@ function play(sc: Scenario): Outcome {
     config: trayConfig(),
     scoreThreshold: 0.4,
   });
-  const verifier = createVerifier({ menu: MENU, config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3 } });
+  const verifier = createVerifier({
+    menu: MENU,
+    config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3 },
+    // like the daemon: a tray relinked to another order is judged again (linking rule d)
+    onRelinked: (v) => onVerdict(v),
+  });
   const marks = new Map<string, OrderStatus>();
   const versions = new Map<string, number>();
   const ordersAt = (tS: number): Order[] =>
@@ -95,7 +100,8 @@ function play(sc: Scenario): Outcome {
       });
       active.set(v.trayId, { alert: out.alerts.length - 1, m: v });
     } else if (action.kind === 'update' && a) {
-      Object.assign(out.alerts[a.alert]!, { missing: Object.keys(v.missing), extra: Object.keys(v.extra) });
+      // a relinked tray's alert now names the tray of its new order
+      Object.assign(out.alerts[a.alert]!, { tray: name, missing: Object.keys(v.missing), extra: Object.keys(v.extra) });
       active.set(v.trayId, { ...a, m: v });
     } else if (action.kind === 'resolve' && a) {
       out.alerts[a.alert]!.resolution = action.resolution;
