@@ -7,7 +7,14 @@ import type { LoadedConfig } from './config/load.js';
 import { configJsonSchema } from './config/json-schema.js';
 import { maskConfig } from './config/mask.js';
 import { createDashboard } from './dashboard/index.js';
-import { checkMenuLabels, createDetectLoop, createDetector, ModelError, type DetectLoop, type Detector } from './detect/index.js';
+import {
+  checkMenuLabels,
+  createDetectLoop,
+  createDetector,
+  ModelError,
+  type DetectLoop,
+  type Detector,
+} from './detect/index.js';
 import { createEventBus, type EventBus } from './events.js';
 import { createHealthWiring, type HealthWiring } from './health/wiring.js';
 import type { Logger } from './log.js';
@@ -85,7 +92,8 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
   let health: HealthWiring | null = null;
   const sourceEnds = new Map<string, () => void>();
   const sourceEnded = new Map<string, Promise<void>>();
-  for (const id of Object.keys(simSources ?? {})) sourceEnded.set(id, new Promise<void>((r) => sourceEnds.set(id, r)));
+  for (const id of Object.keys(simSources ?? {}))
+    sourceEnded.set(id, new Promise<void>((r) => sourceEnds.set(id, r)));
   const need = <T>(x: T | null, what: string): T => {
     if (x === null) throw new Error(`${what} not started`);
     return x;
@@ -101,7 +109,12 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
         } catch (err) {
           throw new StartupError('store', (err as Error).message);
         }
-        snapshots = createSnapshotStore({ dir: join(config.storage.dataDir, 'snapshots'), db, log: log.child({ stage: 'snapshots' }), config: { ...snapshotConfig(config.storage), retentionIntervalMs: undefined } });
+        snapshots = createSnapshotStore({
+          dir: join(config.storage.dataDir, 'snapshots'),
+          db,
+          log: log.child({ stage: 'snapshots' }),
+          config: { ...snapshotConfig(config.storage), retentionIntervalMs: undefined },
+        });
         return snapshots.start();
       },
       stop() {
@@ -113,7 +126,11 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
     {
       name: 'detector',
       async start() {
-        detector = createDetector({ config: config.detector, log: log.child({ stage: 'detect' }), baseDir: loaded.baseDir });
+        detector = createDetector({
+          config: config.detector,
+          log: log.child({ stage: 'detect' }),
+          baseDir: loaded.baseDir,
+        });
         try {
           await detector.start();
         } catch (err) {
@@ -175,7 +192,11 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           log,
           db: need(db, 'store'),
           orders: {
-            candidates: (now) => dedupeOrders([...book.readyAt(null), ...book.openWithin(config.verify.bestMatchWindowMin, now)]),
+            candidates: (now) =>
+              dedupeOrders([
+                ...book.readyAt(null),
+                ...book.openWithin(config.verify.bestMatchWindowMin, now),
+              ]),
             get: (id) => book.get(id),
             markVerified: (id, result) => book.markVerified(id, result),
           },
@@ -204,7 +225,9 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           bus,
           log,
           simSources,
-          waitForConsumer: clockFromFrames ? (frame) => waitForDetections(bus, frame.cameraId, frame.seq) : undefined,
+          waitForConsumer: clockFromFrames
+            ? (frame) => waitForDetections(bus, frame.cameraId, frame.seq)
+            : undefined,
         });
         cameras.start();
       },
@@ -249,12 +272,22 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           cameras: {
             statuses: () => cams.statuses(),
             latestFrame: (id) => cams.latestFrame(id),
-            zones: () => Object.fromEntries(config.cameras.map((c) => [c.id, c.zone.map(([x, y]) => [x, y] as [number, number])])),
+            zones: () =>
+              Object.fromEntries(
+                config.cameras.map((c) => [c.id, c.zone.map(([x, y]) => [x, y] as [number, number])]),
+              ),
           },
           liveTrays: (id) => pipeline?.liveTrays(id) ?? [],
           model: () => {
             const info = det.info();
-            return { name: info.path.split('/').pop() ?? info.path, path: info.path, sha256: info.sha256, labels: info.labels, family: info.family, version: info.version ?? null };
+            return {
+              name: info.path.split('/').pop() ?? info.path,
+              path: info.path,
+              sha256: info.sha256,
+              labels: info.labels,
+              family: info.family,
+              version: info.version ?? null,
+            };
           },
           effectiveConfig: () => maskConfig(config),
           configSchema: configJsonSchema(),
@@ -266,7 +299,8 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
         const { url } = await dashboard.start();
         const token = dashboard.setupToken();
         log.info({ url }, `dashboard at ${url}`);
-        if (token) log.warn(`no admin account yet: set the password at ${url}/setup?token=${token} (one-time link)`);
+        if (token)
+          log.warn(`no admin account yet: set the password at ${url}/setup?token=${token} (one-time link)`);
       },
       async stop() {
         await dashboard?.stop();
@@ -281,15 +315,20 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
     brokerUrl: () => need(orders, 'orders').brokerUrl(),
     dashboardUrl: () => need(dashboard, 'dashboard').url(),
     setupToken: () => dashboard?.setupToken() ?? null,
-    orderEventsStored: () => (db ? (db.prepare('SELECT COUNT(*) AS n FROM order_events').get() as { n: number }).n : 0),
+    orderEventsStored: () =>
+      db ? (db.prepare('SELECT COUNT(*) AS n FROM order_events').get() as { n: number }).n : 0,
     sourceEnded: (id) => sourceEnded.get(id) ?? new Promise<void>(() => undefined),
     async drain() {
       const cams = need(cameras, 'cameras');
       await cams.stop();
       await detectLoop?.stop();
     },
-    verdicts: () => createVerdictsRepo(need(db, 'store')).list({ limit: 100_000 }) as Array<Verdict & { id: number }>,
-    alertsAll: () => (need(db, 'store').prepare('SELECT id FROM alerts ORDER BY id').all() as { id: number }[]).map((r) => need(alerts, 'alerts').get(r.id)).filter((a): a is Alert => a !== null),
+    verdicts: () =>
+      createVerdictsRepo(need(db, 'store')).list({ limit: 100_000 }) as Array<Verdict & { id: number }>,
+    alertsAll: () =>
+      (need(db, 'store').prepare('SELECT id FROM alerts ORDER BY id').all() as { id: number }[])
+        .map((r) => need(alerts, 'alerts').get(r.id))
+        .filter((a): a is Alert => a !== null),
     pipeline: () => need(pipeline, 'pipeline'),
     async start() {
       const t0 = Date.now();
@@ -300,7 +339,10 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
         log.debug({ stage: stage.name, ms: Date.now() - s0 }, 'stage started');
       }
       health?.ready();
-      log.info({ ms: Date.now() - t0, store: config.store.id, cameras: config.cameras.length }, 'traycheck ready');
+      log.info(
+        { ms: Date.now() - t0, store: config.store.id, cameras: config.cameras.length },
+        'traycheck ready',
+      );
     },
     async stop() {
       health?.stopping();

@@ -51,12 +51,16 @@ export function createEventBus(log: Logger): EventBus {
   return {
     on(event, stage, fn) {
       const list = listeners.get(event) ?? [];
-      const entry: Entry = { stage, fn: fn as Entry['fn'] };
+      const entry: Entry = { stage, fn: fn };
       list.push(entry);
       listeners.set(event, list);
       return () => {
         const cur = listeners.get(event);
-        if (cur) listeners.set(event, cur.filter((e) => e !== entry));
+        if (cur)
+          listeners.set(
+            event,
+            cur.filter((e) => e !== entry),
+          );
       };
     },
     emit(event, payload) {
@@ -65,7 +69,8 @@ export function createEventBus(log: Logger): EventBus {
       for (const entry of [...list]) {
         try {
           const r = (entry.fn as (p: typeof payload) => void | Promise<void>)(payload);
-          if (r && typeof r.then === 'function') r.then(undefined, (err: unknown) => report(event, entry.stage, err));
+          if (r && typeof r.then === 'function')
+            r.then(undefined, (err: unknown) => report(event, entry.stage, err));
         } catch (err) {
           report(event, entry.stage, err);
         }

@@ -38,7 +38,10 @@ export function createLogger(opts: LogOptions): Logger {
   if (opts.destination) return pino(base, opts.destination);
   const pretty = opts.pretty ?? Boolean(process.stdout.isTTY);
   if (pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
+    });
   }
   return pino(base);
 }

@@ -13,7 +13,8 @@ export function findProjectRoot(): string {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg) && existsSync(join(dir, 'src', 'store', 'migrations'))) return (cached = dir);
     const up = dirname(dir);
-    if (up === dir) throw new Error('traycheck project root not found above ' + fileURLToPath(import.meta.url));
+    if (up === dir)
+      throw new Error('traycheck project root not found above ' + fileURLToPath(import.meta.url));
     dir = up;
   }
 }

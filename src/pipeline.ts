@@ -83,7 +83,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const firstTrayNumber = (cameraId: string): number => {
     // Tray ids stay unique across restarts: continue after the highest stored one.
     const row = deps.db
-      .prepare("SELECT MAX(CAST(substr(tray_id, length(?) + 2) AS INTEGER)) AS n FROM tray_observations WHERE camera_id = ?")
+      .prepare(
+        'SELECT MAX(CAST(substr(tray_id, length(?) + 2) AS INTEGER)) AS n FROM tray_observations WHERE camera_id = ?',
+      )
       .get(cameraId, cameraId) as { n: number | null } | undefined;
     return (row?.n ?? 0) + 1;
   };
@@ -103,7 +105,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const arrived = frameFor(fd.cameraId, fd.seq);
     for (const obs of tracker.update(fd)) {
       deps.bus.emit('tray', obs);
-      insertObs.run(obs.cameraId, obs.trayId, obs.phase, JSON.stringify(obs.items), JSON.stringify(obs.uncertain), obs.snapshotId ?? null, obs.ts);
+      insertObs.run(
+        obs.cameraId,
+        obs.trayId,
+        obs.phase,
+        JSON.stringify(obs.items),
+        JSON.stringify(obs.uncertain),
+        obs.snapshotId ?? null,
+        obs.ts,
+      );
       if (obs.phase === 'departed') {
         verifier.verify(obs, [], obs.ts);
         deps.alerts.handleDeparted(obs);
@@ -119,12 +129,27 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   const onOrder = (order: Order): void => {
     // An order changed while one of its trays is still in view: verify that tray again.
-    const now = Math.max(order.updatedAt, ...[...trackers.values()].flatMap((t) => t.trays().map((s) => s.lastSeenTs)));
+    const now = Math.max(
+      order.updatedAt,
+      ...[...trackers.values()].flatMap((t) => t.trays().map((s) => s.lastSeenTs)),
+    );
     for (const verdict of verifier.reverify(order, deps.orders.candidates(now), now)) {
       verdict.settledTs = Date.now();
       const cam = deps.cameras.find((c) => verdict.trayId.startsWith(`${c.id}-`));
       const latest = cam ? recentFrames.get(cam.id)?.at(-1)?.frame : undefined;
-      settle(verdict, { cameraId: verdict.cameraId, trayId: verdict.trayId, station: cam?.station ?? null, phase: 'changed', items: verdict.observed, uncertain: verdict.uncertain, ts: now }, latest);
+      settle(
+        verdict,
+        {
+          cameraId: verdict.cameraId,
+          trayId: verdict.trayId,
+          station: cam?.station ?? null,
+          phase: 'changed',
+          items: verdict.observed,
+          uncertain: verdict.uncertain,
+          ts: now,
+        },
+        latest,
+      );
     }
   };
 
@@ -163,7 +188,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (!tracker) return [];
       return tracker.trays().map((t) => {
         const link = verifier.linkOf(t.id);
-        return { trayId: t.id, box: t.box, counts: t.votedCounts, settled: t.settled, orderId: link?.orderId ?? null, expected: link?.expected ?? null };
+        return {
+          trayId: t.id,
+          box: t.box,
+          counts: t.votedCounts,
+          settled: t.settled,
+          orderId: link?.orderId ?? null,
+          expected: link?.expected ?? null,
+        };
       });
     },
     processed: () => processed,

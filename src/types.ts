@@ -59,14 +59,7 @@ export interface TrayObservation {
   snapshotId?: string;
 }
 
-export type OrderStatus =
-  | 'open'
-  | 'ready'
-  | 'verified'
-  | 'mismatch'
-  | 'served'
-  | 'cancelled'
-  | 'expired';
+export type OrderStatus = 'open' | 'ready' | 'verified' | 'mismatch' | 'served' | 'cancelled' | 'expired';
 
 export interface OrderLine {
   sku: string;

@@ -7,7 +7,8 @@ export function applyDefaults(schema: Json, value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (items && typeof items === 'object' && !Array.isArray(items)) return value.map((v) => applyDefaults(items as Json, v));
+    if (items && typeof items === 'object' && !Array.isArray(items))
+      return value.map((v) => applyDefaults(items as Json, v));
     return value;
   }
   const obj = value as Json;

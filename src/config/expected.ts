@@ -17,7 +17,8 @@ export function describeExpected(schema: TSchema): string {
     case 'string': {
       const parts = ['string'];
       if (typeof s.pattern === 'string') parts.push(`matching ${s.pattern}`);
-      if (typeof s.minLength === 'number' && s.minLength > 0) parts.push(`of at least ${s.minLength} characters`);
+      if (typeof s.minLength === 'number' && s.minLength > 0)
+        parts.push(`of at least ${s.minLength} characters`);
       if (typeof s.maxLength === 'number') parts.push(`of at most ${s.maxLength} characters`);
       return parts.join(' ');
     }

@@ -26,7 +26,9 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly issues: ConfigIssue[],
   ) {
-    super(`${file}: ${issues.length} configuration error${issues.length === 1 ? '' : 's'}\n${formatIssues(file, issues)}`);
+    super(
+      `${file}: ${issues.length} configuration error${issues.length === 1 ? '' : 's'}\n${formatIssues(file, issues)}`,
+    );
   }
 }
 
@@ -59,7 +61,9 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new ConfigError(file, [{ path: '', line: null, source: file, message: `cannot read file (${code})` }]);
+    throw new ConfigError(file, [
+      { path: '', line: null, source: file, message: `cannot read file (${code})` },
+    ]);
   }
   return parseConfigText(text, file, env);
 }
@@ -76,13 +80,20 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
 
   const raw: unknown = doc.toJS() ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(file, [{ path: '', line: 1, source: file, message: 'the file must be a mapping of sections (store:, cameras:, ...)' }]);
+    throw new ConfigError(file, [
+      {
+        path: '',
+        line: 1,
+        source: file,
+        message: 'the file must be a mapping of sections (store:, cameras:, ...)',
+      },
+    ]);
   }
   const value = raw as Record<string, unknown>;
   const envSources = new Map<string, string>();
   const overrides = applyEnvOverrides(value, env, envSources, issues, file);
 
-  const withDefaults = applyDefaults(ConfigSchema as unknown as Record<string, unknown>, Value.Clone(value));
+  const withDefaults = applyDefaults(ConfigSchema, Value.Clone(value));
   for (const err of firstErrorPerPath(ConfigSchema, withDefaults)) {
     const segs = pointerToSegments(err.path);
     const dotted = segmentsToPath(segs);
@@ -120,12 +131,18 @@ function firstErrorPerPath(schema: TSchema, value: unknown): SchemaIssue[] {
     const got = e.value === undefined ? 'nothing' : JSON.stringify(e.value)?.slice(0, 60);
     seen.set(e.path, {
       path: e.path,
-      message: isUnknownKey ? 'unknown key (typo?)' : e.value === undefined ? 'required key is missing' : `invalid value ${got}`,
+      message: isUnknownKey
+        ? 'unknown key (typo?)'
+        : e.value === undefined
+          ? 'required key is missing'
+          : `invalid value ${got}`,
       expected: isUnknownKey ? undefined : describeExpected(e.schema),
     });
   }
   // Drop parent entries that are explained by a more specific child.
-  return [...seen.values()].filter((i) => ![...seen.keys()].some((p) => p !== i.path && p.startsWith(i.path + '/')));
+  return [...seen.values()].filter(
+    (i) => ![...seen.keys()].some((p) => p !== i.path && p.startsWith(i.path + '/')),
+  );
 }
 
 function pointerToSegments(pointer: string): Array<string | number> {
@@ -177,7 +194,7 @@ function applyEnvOverrides(
   for (const [name, rawValue] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || rawValue === undefined) continue;
     const parts = name.slice(ENV_PREFIX.length).split('__').filter(Boolean).map(envKeyToConfigKey);
-    if (parts.length === 0 || !(parts[0] as string in ConfigSchema.properties)) continue;
+    if (parts.length === 0 || !((parts[0] as string) in ConfigSchema.properties)) continue;
     let parsed: unknown = rawValue;
     try {
       parsed = JSON.parse(rawValue);
@@ -196,7 +213,12 @@ function applyEnvOverrides(
       } else if (typeof next === 'object') {
         node = next as Record<string, unknown>;
       } else {
-        issues.push({ path: segmentsToPath(parts.slice(0, i + 1)), line: null, source: name, message: 'cannot set a key below a non-mapping value' });
+        issues.push({
+          path: segmentsToPath(parts.slice(0, i + 1)),
+          line: null,
+          source: name,
+          message: 'cannot set a key below a non-mapping value',
+        });
         ok = false;
         break;
       }
@@ -222,37 +244,76 @@ function crossChecks(config: Config, doc: Document, lc: LineCounter, file: strin
   const seen = new Set<string>();
   config.cameras.forEach((cam, i) => {
     if (seen.has(cam.id)) {
-      issues.push({ path: `cameras[${i}].id`, line: lineOf(doc, lc, ['cameras', i, 'id']), source: file, message: `duplicate camera id "${cam.id}"`, expected: 'unique ids' });
+      issues.push({
+        path: `cameras[${i}].id`,
+        line: lineOf(doc, lc, ['cameras', i, 'id']),
+        source: file,
+        message: `duplicate camera id "${cam.id}"`,
+        expected: 'unique ids',
+      });
     }
     seen.add(cam.id);
     if (cam.idleFps > cam.fps) {
-      issues.push({ path: `cameras[${i}].idleFps`, line: lineOf(doc, lc, ['cameras', i, 'idleFps']), source: file, message: `idleFps ${cam.idleFps} is above fps ${cam.fps}`, expected: `≤ ${cam.fps}` });
+      issues.push({
+        path: `cameras[${i}].idleFps`,
+        line: lineOf(doc, lc, ['cameras', i, 'idleFps']),
+        source: file,
+        message: `idleFps ${cam.idleFps} is above fps ${cam.fps}`,
+        expected: `≤ ${cam.fps}`,
+      });
     }
     if (cam.backoffInitialMs > cam.backoffMaxMs) {
-      issues.push({ path: `cameras[${i}].backoffInitialMs`, line: lineOf(doc, lc, ['cameras', i, 'backoffInitialMs']), source: file, message: 'larger than backoffMaxMs', expected: `≤ ${cam.backoffMaxMs}` });
+      issues.push({
+        path: `cameras[${i}].backoffInitialMs`,
+        line: lineOf(doc, lc, ['cameras', i, 'backoffInitialMs']),
+        source: file,
+        message: 'larger than backoffMaxMs',
+        expected: `≤ ${cam.backoffMaxMs}`,
+      });
     }
   });
   const d = config.dashboard;
   if (Boolean(d.tlsCert) !== Boolean(d.tlsKey)) {
     const key = d.tlsCert ? 'tlsKey' : 'tlsCert';
-    issues.push({ path: `dashboard.${key}`, line: lineOf(doc, lc, ['dashboard']), source: file, message: 'tlsCert and tlsKey must be given together', expected: 'both or neither' });
+    issues.push({
+      path: `dashboard.${key}`,
+      line: lineOf(doc, lc, ['dashboard']),
+      source: file,
+      message: 'tlsCert and tlsKey must be given together',
+      expected: 'both or neither',
+    });
   }
   for (const [sku, item] of Object.entries(config.menu)) {
     if (item.verify && Object.keys(item.contains).length === 0) {
-      issues.push({ path: `menu.${sku}.contains`, line: lineOf(doc, lc, ['menu', sku]), source: file, message: 'a verifiable item must contain at least one label', expected: 'contains: { label: count } or verify: false' });
+      issues.push({
+        path: `menu.${sku}.contains`,
+        line: lineOf(doc, lc, ['menu', sku]),
+        source: file,
+        message: 'a verifiable item must contain at least one label',
+        expected: 'contains: { label: count } or verify: false',
+      });
     }
   }
   return issues;
 }
 
 function resolvePaths(config: Config, baseDir: string): Config {
-  const abs = (p: string | undefined): string | undefined => (p === undefined || p === '' || isAbsolute(p) ? p : resolve(baseDir, p));
+  const abs = (p: string | undefined): string | undefined =>
+    p === undefined || p === '' || isAbsolute(p) ? p : resolve(baseDir, p);
   return {
     ...config,
-    detector: { ...config.detector, model: abs(config.detector.model) ?? config.detector.model, labelsFile: abs(config.detector.labelsFile) },
+    detector: {
+      ...config.detector,
+      model: abs(config.detector.model) ?? config.detector.model,
+      labelsFile: abs(config.detector.labelsFile),
+    },
     storage: { ...config.storage, dataDir: abs(config.storage.dataDir) ?? config.storage.dataDir },
     mqtt: { ...config.mqtt, caFile: abs(config.mqtt.caFile) },
-    dashboard: { ...config.dashboard, tlsCert: abs(config.dashboard.tlsCert), tlsKey: abs(config.dashboard.tlsKey) },
+    dashboard: {
+      ...config.dashboard,
+      tlsCert: abs(config.dashboard.tlsCert),
+      tlsKey: abs(config.dashboard.tlsKey),
+    },
     cameras: config.cameras.map((c) => ({ ...c, source: resolveSource(c.source, baseDir) })),
   };
 }
@@ -261,7 +322,9 @@ function resolveSource(source: string, baseDir: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return source;
   if (source.startsWith('sim:')) {
     const rest = source.slice(4);
-    return rest === '' || rest.startsWith('builtin') || isAbsolute(rest) ? source : `sim:${resolve(baseDir, rest)}`;
+    return rest === '' || rest.startsWith('builtin') || isAbsolute(rest)
+      ? source
+      : `sim:${resolve(baseDir, rest)}`;
   }
   return isAbsolute(source) ? source : resolve(baseDir, source);
 }

@@ -15,7 +15,9 @@ function maskValue(v: unknown, key: string): unknown {
   }
   if (Array.isArray(v)) return v.map((x) => maskValue(x, key));
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, maskValue(x, k)]));
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, maskValue(x, k)]),
+    );
   }
   return v;
 }

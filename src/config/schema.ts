@@ -24,7 +24,11 @@ export const ConfigSchema = Type.Object(
     storage: StorageSection,
     logging: LoggingSection,
   },
-  { additionalProperties: false, $id: 'https://traycheck.local/schema/config.json', title: 'traycheck configuration' },
+  {
+    additionalProperties: false,
+    $id: 'https://traycheck.local/schema/config.json',
+    title: 'traycheck configuration',
+  },
 );
 
 export type Config = Static<typeof ConfigSchema>;

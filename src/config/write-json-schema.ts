@@ -3,4 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { projectPath } from '../paths.js';
 import { configJsonSchema } from './json-schema.js';
 
-writeFileSync(projectPath('config', 'traycheck.schema.json'), JSON.stringify(configJsonSchema(), null, 2) + '\n');
+writeFileSync(
+  projectPath('config', 'traycheck.schema.json'),
+  JSON.stringify(configJsonSchema(), null, 2) + '\n',
+);

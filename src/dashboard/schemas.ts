@@ -12,7 +12,9 @@ export const AlertDto = Type.Object(
   {
     id: Type.Integer(),
     status: Type.String({ enum: ['open', 'acknowledged', 'resolved'] }),
-    resolution: Nullable(Type.String({ enum: ['corrected', 'acknowledged', 'served-with-error', 'relinked'] })),
+    resolution: Nullable(
+      Type.String({ enum: ['corrected', 'acknowledged', 'served-with-error', 'relinked'] }),
+    ),
     orderId: Nullable(Type.String()),
     trayId: Type.String(),
     cameraId: Type.String(),

@@ -68,7 +68,11 @@ export interface EvalReport extends EvalTotals {
 
 export const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 
-export function totalsOf(outcomes: readonly TrayOutcome[], alertsRaised: number, latencies: readonly number[]): EvalTotals {
+export function totalsOf(
+  outcomes: readonly TrayOutcome[],
+  alertsRaised: number,
+  latencies: readonly number[],
+): EvalTotals {
   const wrong = outcomes.filter((o) => o.wrong);
   const correct = outcomes.filter((o) => !o.wrong);
   return {
@@ -83,7 +87,12 @@ export function totalsOf(outcomes: readonly TrayOutcome[], alertsRaised: number,
     unlinkedTrays: outcomes.filter((o) => o.finalVerdict === 'unlinked').length,
     correctedCaught: outcomes.filter((o) => o.corrected).length,
     verdictedBeforeDeparture: outcomes.filter((o) => o.verdictedBeforeLeave).length,
-    latencyMs: { p50: percentile([...latencies], 50), p95: percentile([...latencies], 95), max: latencies.length ? Math.max(...latencies) : null, n: latencies.length },
+    latencyMs: {
+      p50: percentile([...latencies], 50),
+      p95: percentile([...latencies], 95),
+      max: latencies.length ? Math.max(...latencies) : null,
+      n: latencies.length,
+    },
   };
 }
 
@@ -114,7 +123,9 @@ export function matchTray(sc: Scenario, v: EvalVerdict): ScenarioTray | null {
 const SETTLE_S = 1.5;
 
 function longestHandFreeS(tray: ScenarioTray, t0: number, t1: number): number {
-  const hands = tray.hands.map((h) => [tray.enter + h.at, tray.enter + h.at + h.duration] as const).sort((a, b) => a[0] - b[0]);
+  const hands = tray.hands
+    .map((h) => [tray.enter + h.at, tray.enter + h.at + h.duration] as const)
+    .sort((a, b) => a[0] - b[0]);
   let best = 0;
   let cursor = t0;
   for (const [a, b] of hands) {
@@ -132,7 +143,12 @@ function expectedFor(sc: Scenario, tray: ScenarioTray, menu: Menu, t: number): L
   return items ? expandSimple(items, menu) : null;
 }
 
-export function scoreScenario(sc: Scenario, menu: Menu, verdicts: EvalVerdict[], alerts: EvalAlert[]): EvalReport {
+export function scoreScenario(
+  sc: Scenario,
+  menu: Menu,
+  verdicts: EvalVerdict[],
+  alerts: EvalAlert[],
+): EvalReport {
   const labels: Record<string, LabelConfusion> = {};
   const byTray = new Map<string, EvalVerdict[]>();
   for (const v of verdicts) {
@@ -173,7 +189,9 @@ export function scoreScenario(sc: Scenario, menu: Menu, verdicts: EvalVerdict[],
     const wrong = stepStates.some((ok) => !ok);
     const finalCorrect = stepStates[stepStates.length - 1] ?? true;
     const vs = (byTray.get(tray.id) ?? []).sort((a, b) => a.tS - b.tS);
-    const trayAlerts = vs.map((v) => alertsByVerdict.get(v.verdictId)).filter((a): a is EvalAlert => Boolean(a));
+    const trayAlerts = vs
+      .map((v) => alertsByVerdict.get(v.verdictId))
+      .filter((a): a is EvalAlert => Boolean(a));
     const last = vs[vs.length - 1] ?? null;
     const finalExpected = last && last.result !== 'unlinked' ? (finalCorrect ? 'ok' : 'mismatch') : null;
     return {

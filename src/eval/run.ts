@@ -67,7 +67,13 @@ function evalConfig(base: Config, sc: Scenario, dataDir: string, realtime: boole
       },
     ],
     menu,
-    mqtt: { ...base.mqtt, url: undefined, username: undefined, password: undefined, embedded: { host: '127.0.0.1', port: 0 } },
+    mqtt: {
+      ...base.mqtt,
+      url: undefined,
+      username: undefined,
+      password: undefined,
+      embedded: { host: '127.0.0.1', port: 0 },
+    },
     dashboard: { ...base.dashboard, enabled: false },
     storage: { ...base.storage, dataDir },
     logging: { ...base.logging, level: 'warn' },
@@ -87,7 +93,8 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
     // Frames wait until the daemon has stored what the POS said by their time.
     async afterPublish() {
       const deadline = Date.now() + 10_000;
-      while (daemon.orderEventsStored() < pos.published() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      while (daemon.orderEventsStored() < pos.published() && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5));
     },
   });
   const source = createScenarioSource({
@@ -122,7 +129,9 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
     await daemon.drain();
     const verdicts = daemon.verdicts();
     const evalVerdicts: EvalVerdict[] = verdicts.map((v: Verdict & { id: number }) => {
-      const obs = observations.get(`${v.trayId}@${v.ts}`) ?? [...observations.values()].find((o) => o.trayId === v.trayId);
+      const obs =
+        observations.get(`${v.trayId}@${v.ts}`) ??
+        [...observations.values()].find((o) => o.trayId === v.trayId);
       const box = obs?.box;
       return {
         verdictId: v.id,
@@ -134,7 +143,12 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
         centreX: box ? (box[0] + box[2]) / 2 / sc.width : 0.5,
       };
     });
-    const alerts: EvalAlert[] = daemon.alertsAll().map((a) => ({ verdictId: a.verdict.id ?? -1, trayId: a.trayId, resolution: a.resolution ?? null, latencyMs: a.latencyMs ?? null }));
+    const alerts: EvalAlert[] = daemon.alertsAll().map((a) => ({
+      verdictId: a.verdict.id ?? -1,
+      trayId: a.trayId,
+      resolution: a.resolution ?? null,
+      latencyMs: a.latencyMs ?? null,
+    }));
     const report = scoreScenario(sc, config.menu, evalVerdicts, alerts);
     const latencies = alerts.map((a) => a.latencyMs).filter((x): x is number => typeof x === 'number');
     return { report, wallS: (Date.now() - t0) / 1000, scenarioS: durationS, framesProcessed, latencies };

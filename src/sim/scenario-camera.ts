@@ -33,9 +33,15 @@ export function sceneAt(sc: Scenario, tS: number, frameSeq: number): Scene {
   sc.trays.forEach((tray, index) => {
     const contents = trayContentsAt(tray, tS);
     if (contents === null) return;
-    const items = Object.fromEntries(Object.entries(contents).filter(([label]) => label !== 'tray' && label !== 'hand'));
+    const items = Object.fromEntries(
+      Object.entries(contents).filter(([label]) => label !== 'tray' && label !== 'hand'),
+    );
     // Each tray is laid out from its own seed so it stays put when another tray comes or goes.
-    const own = sceneForTray(items, mixSeed(sc.seed, index + 1), { slots: [tray.slot], width: sc.width, height: sc.height });
+    const own = sceneForTray(items, mixSeed(sc.seed, index + 1), {
+      slots: [tray.slot],
+      width: sc.width,
+      height: sc.height,
+    });
     const placed = own.trays[0];
     if (!placed) return;
     if (handOverTray(tray, tS)) handTray = trays.length;
@@ -54,7 +60,12 @@ export function sceneAt(sc: Scenario, tS: number, frameSeq: number): Scene {
   let hand = base.hand ?? null;
   if (hand && handTray !== null) {
     const target = trays[handTray];
-    if (target) hand = { ...hand, x: target.x + (hand.x - (base.trays[0]?.x ?? 0.5)), y: target.y + (hand.y - (base.trays[0]?.y ?? 0.5)) };
+    if (target)
+      hand = {
+        ...hand,
+        x: target.x + (hand.x - (base.trays[0]?.x ?? 0.5)),
+        y: target.y + (hand.y - (base.trays[0]?.y ?? 0.5)),
+      };
   }
   return { ...base, trays, hand, noiseSeed: mixSeed(sc.seed, 7919, frameSeq) };
 }

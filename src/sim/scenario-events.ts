@@ -17,16 +17,45 @@ export function scenarioEvents(sc: Scenario, startEpochMs: number, orderPrefix =
     events.push({
       atS: o.at,
       channel: 'pos',
-      payload: { type: 'order.placed', orderId, items: o.items, placedAt: new Date(startEpochMs + o.at * 1000).toISOString(), eventId: eventId('placed') },
+      payload: {
+        type: 'order.placed',
+        orderId,
+        items: o.items,
+        placedAt: new Date(startEpochMs + o.at * 1000).toISOString(),
+        eventId: eventId('placed'),
+      },
     });
     o.updates.forEach((u, i) =>
-      events.push({ atS: u.at, channel: 'pos', payload: { type: 'order.updated', orderId, items: u.items, eventId: eventId('updated', i) } }),
+      events.push({
+        atS: u.at,
+        channel: 'pos',
+        payload: { type: 'order.updated', orderId, items: u.items, eventId: eventId('updated', i) },
+      }),
     );
     if (o.readyAt !== undefined) {
-      events.push({ atS: o.readyAt, channel: 'kds', payload: { type: 'order.ready', orderId, station: o.station ?? sc.station, eventId: eventId('ready') } });
+      events.push({
+        atS: o.readyAt,
+        channel: 'kds',
+        payload: {
+          type: 'order.ready',
+          orderId,
+          station: o.station ?? sc.station,
+          eventId: eventId('ready'),
+        },
+      });
     }
-    if (o.cancelAt !== undefined) events.push({ atS: o.cancelAt, channel: 'pos', payload: { type: 'order.cancelled', orderId, eventId: eventId('cancelled') } });
-    if (o.servedAt !== undefined) events.push({ atS: o.servedAt, channel: 'kds', payload: { type: 'order.served', orderId, eventId: eventId('served') } });
+    if (o.cancelAt !== undefined)
+      events.push({
+        atS: o.cancelAt,
+        channel: 'pos',
+        payload: { type: 'order.cancelled', orderId, eventId: eventId('cancelled') },
+      });
+    if (o.servedAt !== undefined)
+      events.push({
+        atS: o.servedAt,
+        channel: 'kds',
+        payload: { type: 'order.served', orderId, eventId: eventId('served') },
+      });
   }
   return events.sort((a, b) => a.atS - b.atS);
 }

@@ -104,8 +104,23 @@ export function generateScenario(opts: GenerateOptions): Scenario {
       const expected = expandSimple(items, opts.menu);
       const enter = t + 2 + g * 0.8;
       const ready = rng() < (opts.readyRate ?? 0.7);
-      orders.push({ id, at: t + g * 0.3, items, updates: [], ...(ready ? { readyAt: enter - 0.5 } : {}), servedAt: enter + 9 });
-      const tray: ScenarioTray = { id: `T${id}`, order: id, slot: pair ? g : 0, enter, leave: enter + 7, steps: [{ at: 0, items: expected }], hands: [] };
+      orders.push({
+        id,
+        at: t + g * 0.3,
+        items,
+        updates: [],
+        ...(ready ? { readyAt: enter - 0.5 } : {}),
+        servedAt: enter + 9,
+      });
+      const tray: ScenarioTray = {
+        id: `T${id}`,
+        order: id,
+        slot: pair ? g : 0,
+        enter,
+        leave: enter + 7,
+        steps: [{ at: 0, items: expected }],
+        hands: [],
+      };
       if (rng() < opts.errorRate) {
         const kind = pick(rng, ERROR_KINDS);
         if (kind === 'corrected') {

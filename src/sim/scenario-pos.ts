@@ -35,22 +35,38 @@ export function createScenarioPos(opts: ScenarioPosOptions): ScenarioPos {
   const lapSize = sc.orders.length + 100;
   const renumber = (id: string): string => {
     const n = Number(id);
-    return Number.isInteger(n) ? String(n + (opts.orderBase ?? 0) + lap * lapSize) : lap ? `${id}-${lap}` : id;
+    return Number.isInteger(n)
+      ? String(n + (opts.orderBase ?? 0) + lap * lapSize)
+      : lap
+        ? `${id}-${lap}`
+        : id;
   };
 
   return {
     async start(brokerUrl) {
-      client = await mqtt.connectAsync(brokerUrl, { protocolVersion: 4, clientId: `traycheck-sim-pos-${process.pid}-${Date.now() % 100000}`, reconnectPeriod: 1000 });
+      client = await mqtt.connectAsync(brokerUrl, {
+        protocolVersion: 4,
+        clientId: `traycheck-sim-pos-${process.pid}-${Date.now() % 100000}`,
+        reconnectPeriod: 1000,
+      });
     },
     async advance(tS, tsMs) {
       if (!client) return;
-      events ??= scenarioEvents(sc, tsMs - tS * 1000).map((e) => ({ ...e, payload: { ...e.payload, orderId: renumber(String(e.payload.orderId)) } }));
+      events ??= scenarioEvents(sc, tsMs - tS * 1000).map((e) => ({
+        ...e,
+        payload: { ...e.payload, orderId: renumber(String(e.payload.orderId)) },
+      }));
       const due: ScenarioEvent[] = [];
-      while (next < events.length && (events[next]?.atS ?? Infinity) <= tS) due.push(events[next++] as ScenarioEvent);
+      while (next < events.length && (events[next]?.atS ?? Infinity) <= tS)
+        due.push(events[next++] as ScenarioEvent);
       if (due.length === 0) return;
       for (const e of due) {
         try {
-          await client.publishAsync(`${opts.prefix}/${opts.storeId}/${e.channel}`, JSON.stringify(e.payload), { qos: 1 });
+          await client.publishAsync(
+            `${opts.prefix}/${opts.storeId}/${e.channel}`,
+            JSON.stringify(e.payload),
+            { qos: 1 },
+          );
           count++;
         } catch (err) {
           opts.log.warn({ err, type: e.payload.type }, 'simulated POS could not publish');

@@ -11,7 +11,10 @@ import { MenuItem } from '../config/sections/menu.js';
 import type { LabelCounts } from '../types.js';
 
 const Counts = Type.Record(Type.String(), Type.Integer({ minimum: 0, maximum: 20 }));
-const Line = Type.Object({ sku: Type.String(), qty: Type.Integer({ minimum: 1, maximum: 100 }) }, { additionalProperties: false });
+const Line = Type.Object(
+  { sku: Type.String(), qty: Type.Integer({ minimum: 1, maximum: 100 }) },
+  { additionalProperties: false },
+);
 
 export const ScenarioSchema = Type.Object(
   {
@@ -22,17 +25,38 @@ export const ScenarioSchema = Type.Object(
     fps: Type.Number({ default: 5, minimum: 1, maximum: 30 }),
     width: Type.Integer({ default: 640, minimum: 160, maximum: 1920 }),
     height: Type.Integer({ default: 360, minimum: 90, maximum: 1080 }),
-    durationS: Type.Optional(Type.Number({ minimum: 1, description: 'Default: 4 s after the last tray leaves.' })),
+    durationS: Type.Optional(
+      Type.Number({ minimum: 1, description: 'Default: 4 s after the last tray leaves.' }),
+    ),
     render: Type.Object(
       {
-        brightness: Type.Number({ default: 1, minimum: 0.2, maximum: 1.6, description: 'Lighting level (1 = normal, 0.5 = dim).' }),
-        warmth: Type.Number({ default: 0, minimum: -1, maximum: 1, description: 'Colour temperature (-1 cool … 1 warm).' }),
-        clutter: Type.Integer({ default: 1, minimum: 0, maximum: 8, description: 'Distractors (napkins, receipts, wrappers).' }),
+        brightness: Type.Number({
+          default: 1,
+          minimum: 0.2,
+          maximum: 1.6,
+          description: 'Lighting level (1 = normal, 0.5 = dim).',
+        }),
+        warmth: Type.Number({
+          default: 0,
+          minimum: -1,
+          maximum: 1,
+          description: 'Colour temperature (-1 cool … 1 warm).',
+        }),
+        clutter: Type.Integer({
+          default: 1,
+          minimum: 0,
+          maximum: 8,
+          description: 'Distractors (napkins, receipts, wrappers).',
+        }),
         noise: Type.Number({ default: 0.3, minimum: 0, maximum: 1 }),
       },
       { additionalProperties: false, default: {} },
     ),
-    menu: Type.Optional(Type.Record(Type.String(), MenuItem, { description: 'Menu for this scenario (default: the daemon config menu).' })),
+    menu: Type.Optional(
+      Type.Record(Type.String(), MenuItem, {
+        description: 'Menu for this scenario (default: the daemon config menu).',
+      }),
+    ),
     orders: Type.Array(
       Type.Object(
         {
@@ -43,10 +67,16 @@ export const ScenarioSchema = Type.Object(
           readyAt: Type.Optional(Type.Number({ minimum: 0, description: 'order.ready bump time (s).' })),
           servedAt: Type.Optional(Type.Number({ minimum: 0 })),
           cancelAt: Type.Optional(Type.Number({ minimum: 0 })),
-          updates: Type.Array(Type.Object({ at: Type.Number({ minimum: 0 }), items: Type.Array(Line, { minItems: 1 }) }, { additionalProperties: false }), {
-            default: [],
-            description: 'order.updated events (full replacement).',
-          }),
+          updates: Type.Array(
+            Type.Object(
+              { at: Type.Number({ minimum: 0 }), items: Type.Array(Line, { minItems: 1 }) },
+              { additionalProperties: false },
+            ),
+            {
+              default: [],
+              description: 'order.updated events (full replacement).',
+            },
+          ),
         },
         { additionalProperties: false },
       ),
@@ -57,17 +87,31 @@ export const ScenarioSchema = Type.Object(
         {
           id: Type.String({ minLength: 1 }),
           order: Type.Optional(Type.String({ description: 'Ground truth: the order this tray is for.' })),
-          slot: Type.Integer({ default: 0, minimum: 0, maximum: 1, description: '0 = left, 1 = right position on the counter.' }),
+          slot: Type.Integer({
+            default: 0,
+            minimum: 0,
+            maximum: 1,
+            description: '0 = left, 1 = right position on the counter.',
+          }),
           enter: Type.Number({ minimum: 0 }),
           leave: Type.Number({ minimum: 0 }),
           steps: Type.Array(
-            Type.Object({ at: Type.Number({ minimum: 0, description: 'Seconds after enter.' }), items: Counts }, { additionalProperties: false }),
+            Type.Object(
+              { at: Type.Number({ minimum: 0, description: 'Seconds after enter.' }), items: Counts },
+              { additionalProperties: false },
+            ),
             { minItems: 1, description: 'What is on the tray from each time on.' },
           ),
-          hands: Type.Array(Type.Object({ at: Type.Number({ minimum: 0 }), duration: Type.Number({ minimum: 0.1, maximum: 30 }) }, { additionalProperties: false }), {
-            default: [],
-            description: 'A hand/arm over the tray (seconds after enter).',
-          }),
+          hands: Type.Array(
+            Type.Object(
+              { at: Type.Number({ minimum: 0 }), duration: Type.Number({ minimum: 0.1, maximum: 30 }) },
+              { additionalProperties: false },
+            ),
+            {
+              default: [],
+              description: 'A hand/arm over the tray (seconds after enter).',
+            },
+          ),
         },
         { additionalProperties: false },
       ),
@@ -75,7 +119,8 @@ export const ScenarioSchema = Type.Object(
     ),
     truth: Type.Record(Type.String(), Type.String(), {
       default: {},
-      description: 'How each wrong tray is wrong (missing | extra | wrong | corrected | note); trays not listed are meant to be correct. Checked against steps vs order.',
+      description:
+        'How each wrong tray is wrong (missing | extra | wrong | corrected | note); trays not listed are meant to be correct. Checked against steps vs order.',
     }),
   },
   { additionalProperties: false },
@@ -94,10 +139,12 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
   } catch (err) {
     throw new ScenarioError(`${source}: YAML syntax: ${(err as Error).message.split('\n')[0]}`);
   }
-  const value = applyDefaults(ScenarioSchema as unknown as Record<string, unknown>, Value.Clone(raw));
+  const value = applyDefaults(ScenarioSchema, Value.Clone(raw));
   const errors = [...Value.Errors(ScenarioSchema, value)].slice(0, 20);
   if (errors.length) {
-    throw new ScenarioError(`${source}: invalid scenario:\n${errors.map((e) => `  ${e.path || '/'}: ${e.message}`).join('\n')}`);
+    throw new ScenarioError(
+      `${source}: invalid scenario:\n${errors.map((e) => `  ${e.path || '/'}: ${e.message}`).join('\n')}`,
+    );
   }
   const sc = value as Scenario;
   const orderIds = new Set(sc.orders.map((o) => o.id));

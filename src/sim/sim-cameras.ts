@@ -16,7 +16,11 @@ export function simSourcesFor(config: Config): Record<string, SimFrameSource> {
       spec === '' || spec === 'builtin'
         ? generateScenario({ trays: 100, errorRate: 0.2, seed: 1, menu: config.menu, name: 'builtin' })
         : loadScenario(spec);
-    out[cam.id] = createScenarioSource({ scenario: { ...scenario, fps: cam.fps, width: cam.width, height: cam.height }, realtime: cam.realtime, loop: cam.loop });
+    out[cam.id] = createScenarioSource({
+      scenario: { ...scenario, fps: cam.fps, width: cam.width, height: cam.height },
+      realtime: cam.realtime,
+      loop: cam.loop,
+    });
   }
   return out;
 }

@@ -57,7 +57,8 @@ export function linkTray(
   // Rule a (ready bump) wins, except when the tray differs from every ready order and matches an
   // open order exactly: staff often assemble the next order before bumping it, and pinning that
   // tray on the bumped one would raise a false alert on two trays at once.
-  if (ready && !(ready.diff > 0 && best?.diff === 0)) return { order: ready.order, link: 'ready', diff: ready.diff };
+  if (ready && !(ready.diff > 0 && best?.diff === 0))
+    return { order: ready.order, link: 'ready', diff: ready.diff };
   if (isEmpty(obs.items)) return { order: null, link: 'none', diff: 0 };
   if (best && best.diff <= opts.maxBestMatchDiff)
     return { order: best.order, link: 'best-match', diff: best.diff };

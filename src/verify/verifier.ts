@@ -92,12 +92,21 @@ export function createVerifier(opts: VerifierOptions): Verifier {
     if (verdict.result !== 'unlinked') return verdict;
     const others = [...memory.entries()]
       // A tray that matches its order exactly keeps it.
-      .filter(([trayId, m]) => trayId !== obs.trayId && m.order && m.verdict.result !== 'ok' && m.obs.cameraId === obs.cameraId)
+      .filter(
+        ([trayId, m]) =>
+          trayId !== obs.trayId && m.order && m.verdict.result !== 'ok' && m.obs.cameraId === obs.cameraId,
+      )
       .sort((a, b) => (a[0] < b[0] ? -1 : 1));
     let best: { verdict: Verdict; other: Memory; otherVerdict: Verdict; gain: number } | null = null;
     for (const [trayId, other] of others) {
       const theirs = other.order as Order;
-      const mine = judge(obs, [theirs], now, { orderId: theirs.orderId, link: other.verdict.link }, new Set());
+      const mine = judge(
+        obs,
+        [theirs],
+        now,
+        { orderId: theirs.orderId, link: other.verdict.link },
+        new Set(),
+      );
       if (!mine?.orderId) continue;
       // Rule b's limit holds for a taken-over best match too.
       if (mine.link === 'best-match' && cost(mine) > opts.config.maxBestMatchDiff) continue;
@@ -122,7 +131,13 @@ export function createVerifier(opts: VerifierOptions): Verifier {
     // A verified order is no longer a candidate, yet the tray keeps it while in view (correction).
     const all =
       mem?.order && !orders.some((o) => o.orderId === mem.order?.orderId) ? [...orders, mem.order] : orders;
-    const verdict = judge(obs, all, now, prev ? { orderId: prev.orderId, link: prev.link } : null, takenBy(obs.trayId));
+    const verdict = judge(
+      obs,
+      all,
+      now,
+      prev ? { orderId: prev.orderId, link: prev.link } : null,
+      takenBy(obs.trayId),
+    );
     if (!verdict) {
       memory.delete(obs.trayId);
       return null;

@@ -44,7 +44,11 @@ describe('traycheck CLI', () => {
 
     const dir = tempDir();
     dirs.push(dir);
-    const bad = writeConfig(dir, { store: { id: 'UPPER' }, cameras: [{ id: 'c', source: 'x.mp4', fps: 0 }], logging: { level: 'loud' } });
+    const bad = writeConfig(dir, {
+      store: { id: 'UPPER' },
+      cameras: [{ id: 'c', source: 'x.mp4', fps: 0 }],
+      logging: { level: 'loud' },
+    });
     const p = start(['check-config', bad]);
     expect((await p.exited).code).toBe(78);
     const err = p.stderr.join('');
@@ -65,14 +69,32 @@ describe('traycheck CLI', () => {
   it('run refuses a menu label the model lacks, and a corrupt model, with exit 78 and a clear message', async () => {
     const dir = tempDir();
     dirs.push(dir);
-    const common = { store: { id: 's' }, cameras: [], mqtt: { embedded: { port: 0 } }, dashboard: { port: 0 }, storage: { dataDir: join(dir, 'data') } };
-    const menuCfg = writeConfig(dir, { ...common, detector: { model: join(ROOT, 'models', 'traycheck-det.onnx') }, menu: { PIZZA: { name: 'Pizza', contains: { pizza: 1 } } } }, 'menu.yaml');
+    const common = {
+      store: { id: 's' },
+      cameras: [],
+      mqtt: { embedded: { port: 0 } },
+      dashboard: { port: 0 },
+      storage: { dataDir: join(dir, 'data') },
+    };
+    const menuCfg = writeConfig(
+      dir,
+      {
+        ...common,
+        detector: { model: join(ROOT, 'models', 'traycheck-det.onnx') },
+        menu: { PIZZA: { name: 'Pizza', contains: { pizza: 1 } } },
+      },
+      'menu.yaml',
+    );
     const p = start(['run', '--config', menuCfg]);
     expect((await p.exited).code).toBe(78);
     expect(p.stderr.join('')).toMatch(/does not know: pizza/);
 
     writeFileSync(join(dir, 'broken.onnx'), 'this is not an onnx model');
-    const modelCfg = writeConfig(dir, { ...common, detector: { model: join(dir, 'broken.onnx') }, menu: {} }, 'model.yaml');
+    const modelCfg = writeConfig(
+      dir,
+      { ...common, detector: { model: join(dir, 'broken.onnx') }, menu: {} },
+      'model.yaml',
+    );
     const q = start(['run', '--config', modelCfg]);
     expect((await q.exited).code).toBe(78);
     expect(q.stderr.join('')).toMatch(/broken\.onnx/);

@@ -43,7 +43,13 @@ describe('config loader', () => {
     ].join('\n');
     const issues = issuesOf(text);
     const byPath = Object.fromEntries(issues.map((i) => [i.path, i]));
-    expect(Object.keys(byPath).sort()).toEqual(['cameras[0].fps', 'detector.threads', 'logging.level', 'store.id', 'store.naem']);
+    expect(Object.keys(byPath).sort()).toEqual([
+      'cameras[0].fps',
+      'detector.threads',
+      'logging.level',
+      'store.id',
+      'store.naem',
+    ]);
     expect(byPath['store.id']?.line).toBe(2);
     expect(byPath['store.naem']?.line).toBe(3);
     expect(byPath['store.naem']?.message).toMatch(/unknown key/);
@@ -79,16 +85,24 @@ describe('config loader', () => {
     expect(config.dashboard.port).toBe(9090);
     expect(config.cameras[0]?.fps).toBe(4);
     expect(config.tray.settleWindowMs).toBe(1500);
-    expect(overrides.sort()).toEqual(['TRAYCHECK_CAMERAS__0__FPS', 'TRAYCHECK_DASHBOARD__PORT', 'TRAYCHECK_MQTT__URL', 'TRAYCHECK_TRAY__SETTLE_WINDOW_MS']);
+    expect(overrides.sort()).toEqual([
+      'TRAYCHECK_CAMERAS__0__FPS',
+      'TRAYCHECK_DASHBOARD__PORT',
+      'TRAYCHECK_MQTT__URL',
+      'TRAYCHECK_TRAY__SETTLE_WINDOW_MS',
+    ]);
   });
 
   it('names the environment variable when an override is invalid', () => {
     const issues = issuesOf('store:\n  id: s1\n', { TRAYCHECK_DASHBOARD__PORT: '70000' });
-    expect(issues).toEqual([expect.objectContaining({ path: 'dashboard.port', line: null, source: 'TRAYCHECK_DASHBOARD__PORT' })]);
+    expect(issues).toEqual([
+      expect.objectContaining({ path: 'dashboard.port', line: null, source: 'TRAYCHECK_DASHBOARD__PORT' }),
+    ]);
   });
 
   it('cross-checks duplicate camera ids and tls pairs', () => {
-    const text = 'store:\n  id: s1\ncameras:\n  - { id: a, source: x.mp4 }\n  - { id: a, source: y.mp4 }\ndashboard:\n  tlsCert: c.pem\n';
+    const text =
+      'store:\n  id: s1\ncameras:\n  - { id: a, source: x.mp4 }\n  - { id: a, source: y.mp4 }\ndashboard:\n  tlsCert: c.pem\n';
     const paths = issuesOf(text).map((i) => i.path);
     expect(paths).toContain('cameras[1].id');
     expect(paths).toContain('dashboard.tlsKey');
@@ -101,7 +115,8 @@ describe('config loader', () => {
   });
 
   it('masks secrets in the effective config', () => {
-    const text = 'store:\n  id: s1\nmqtt:\n  url: mqtt://u:hunter2@b:1883\n  password: hunter2\ncameras:\n  - { id: a, source: "rtsp://admin:hunter2@cam/s" }\n';
+    const text =
+      'store:\n  id: s1\nmqtt:\n  url: mqtt://u:hunter2@b:1883\n  password: hunter2\ncameras:\n  - { id: a, source: "rtsp://admin:hunter2@cam/s" }\n';
     const masked = JSON.stringify(maskConfig(parseConfigText(text, 'x.yaml').config));
     expect(masked).not.toContain('hunter2');
     expect(masked).toContain('rtsp://***:***@cam/s');

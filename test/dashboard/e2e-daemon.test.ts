@@ -38,7 +38,17 @@ describe('dashboard against the running demo daemon', () => {
       storage: { dataDir: join(dir, 'data') },
       logging: { level: 'info', pretty: false },
     });
-    demo = runCli(['demo', '--config', cfg, '--scenario', join(ROOT, 'test', 'scenarios', 'basic.yaml'), '--port', String(port), '--mqtt-port', String(mqttPort)]);
+    demo = runCli([
+      'demo',
+      '--config',
+      cfg,
+      '--scenario',
+      join(ROOT, 'test', 'scenarios', 'basic.yaml'),
+      '--port',
+      String(port),
+      '--mqtt-port',
+      String(mqttPort),
+    ]);
     const setupLine = await demo.waitForLog((l) => l.msg.includes('/setup?token='), 60_000, 'setup link');
     const setupUrl = /(http:\/\/\S+\/setup\?token=\S+)/.exec(setupLine.msg)?.[1];
     expect(setupUrl).toBeTruthy();
@@ -46,7 +56,15 @@ describe('dashboard against the running demo daemon', () => {
 
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const requested: string[] = [];
@@ -71,13 +89,19 @@ describe('dashboard against the running demo daemon', () => {
     await fixed.waitFor({ state: 'detached', timeout: 15_000 });
 
     // Unauthenticated mutations are refused.
-    const res = await fetch(`${base}/api/alerts/1/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${base}/api/alerts/1/ack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
     expect(requested.length).toBeGreaterThan(0);
     expect(requested.filter((u) => !u.startsWith(`${base}/`) && !u.startsWith('data:'))).toEqual([]);
 
     const { code } = await demo.stop('SIGINT');
     expect(code).toBe(0);
-    await waitFor(() => demo?.lines.some((l) => l.msg === 'stopped cleanly'), { message: 'clean stop logged' });
+    await waitFor(() => demo?.lines.some((l) => l.msg === 'stopped cleanly'), {
+      message: 'clean stop logged',
+    });
   }, 180_000);
 });

@@ -8,7 +8,13 @@ import { ROOT } from '../helpers/daemon.js';
 const menu = loadConfig(join(ROOT, 'config', 'traycheck.example.yaml'), {}).config.menu;
 const basic = loadScenario(join(ROOT, 'test', 'scenarios', 'basic.yaml'));
 
-const v = (verdictId: number, tS: number, result: EvalVerdict['result'], orderId: string | null, observed: Record<string, number>): EvalVerdict => ({
+const v = (
+  verdictId: number,
+  tS: number,
+  result: EvalVerdict['result'],
+  orderId: string | null,
+  observed: Record<string, number>,
+): EvalVerdict => ({
   verdictId,
   trayId: `cam-${verdictId}`,
   orderId,
@@ -58,7 +64,7 @@ describe('eval scoring', () => {
     expect(r.verdictedBeforeDeparture).toBe(2);
   });
 
-  it('does not count tray states hidden by a hand as wrong', async () => {
+  it('does not count tray states hidden by a hand as wrong', () => {
     const hands = loadScenario(join(ROOT, 'test', 'scenarios', 'hands.yaml'));
     const r = scoreScenario(hands, menu, [], []);
     expect(r.wrongTrays).toBe(0);

@@ -24,11 +24,19 @@ describe('scenarios through the real daemon', () => {
       base,
       log: silentLogger(),
       async onStarted(daemon) {
-        client = await mqtt.connectAsync(daemon.brokerUrl(), { protocolVersion: 4, clientId: 'scenario-test-listener' });
-        client.on('message', (topic, payload) => messages.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown> }));
+        client = await mqtt.connectAsync(daemon.brokerUrl(), {
+          protocolVersion: 4,
+          clientId: 'scenario-test-listener',
+        });
+        client.on('message', (topic, payload) =>
+          messages.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown> }),
+        );
         await client.subscribeAsync(['traycheck/eval/verdict', 'traycheck/eval/alert'], { qos: 1 });
         daemon.bus.on('alert', 'test', () => {
-          dbAlerts = daemon.db().prepare('SELECT order_id, resolution, status FROM alerts ORDER BY id').all() as typeof dbAlerts;
+          dbAlerts = daemon
+            .db()
+            .prepare('SELECT order_id, resolution, status FROM alerts ORDER BY id')
+            .all() as typeof dbAlerts;
         });
       },
     });
@@ -49,13 +57,17 @@ describe('scenarios through the real daemon', () => {
     expect(verdictMsgs.some((m) => m.body.orderId === '1001' && m.body.result === 'ok')).toBe(true);
     expect(verdictMsgs.some((m) => m.body.orderId === '1002' && m.body.result === 'mismatch')).toBe(true);
     const alertMsgs = messages.filter((m) => m.topic.endsWith('/alert'));
-    expect(alertMsgs.some((m) => m.body.status === 'resolved' && m.body.resolution === 'corrected')).toBe(true);
+    expect(alertMsgs.some((m) => m.body.status === 'resolved' && m.body.resolution === 'corrected')).toBe(
+      true,
+    );
     expect(r.latencyMs.p95).not.toBeNull();
   }, 180_000);
 
   it('every checked-in scenario: recall and false-alert floors, each tray verdicted before it leaves', async () => {
     const runs: EvalRun[] = [];
-    for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((x) => x.endsWith('.yaml'))
+      .sort()) {
       runs.push(await runScenario(loadScenario(join(dir, f)), { base, log: silentLogger() }));
     }
     const s = summarise(runs);

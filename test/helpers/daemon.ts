@@ -70,7 +70,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): DaemonProc 
     stderr,
     exited,
     waitForLog: (pred, timeoutMs = 20_000, message = 'log line') =>
-      waitFor(() => lines.find(pred), { timeoutMs, message: `${message}; stderr: ${stderr.join('').slice(-500)}` }),
+      waitFor(() => lines.find(pred), {
+        timeoutMs,
+        message: `${message}; stderr: ${stderr.join('').slice(-500)}`,
+      }),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

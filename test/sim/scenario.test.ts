@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { scoreScenario } from '../../src/eval/metrics.js';
 import { generateScenario } from '../../src/sim/scenario-generate.js';
-import { handOverTray, loadScenario, orderItemsAt, parseScenario, ScenarioError, trayContentsAt } from '../../src/sim/scenario.js';
+import {
+  handOverTray,
+  loadScenario,
+  orderItemsAt,
+  parseScenario,
+  ScenarioError,
+  trayContentsAt,
+} from '../../src/sim/scenario.js';
 import { ROOT } from '../helpers/daemon.js';
 
 const menu = loadConfig(join(ROOT, 'config', 'traycheck.example.yaml'), {}).config.menu;
@@ -23,9 +30,15 @@ describe('scenario files', () => {
   });
 
   it('rejects invalid scenarios with a reason', () => {
-    expect(() => parseScenario('name: x\ntrays: [{ id: a, enter: 5, leave: 2, steps: [{ at: 0, items: {} }] }]')).toThrow(/leave must be after enter/);
+    expect(() =>
+      parseScenario('name: x\ntrays: [{ id: a, enter: 5, leave: 2, steps: [{ at: 0, items: {} }] }]'),
+    ).toThrow(/leave must be after enter/);
     expect(() => parseScenario('name: x\norders: [{ id: a, at: 0, items: [] }]')).toThrow(ScenarioError);
-    expect(() => parseScenario('trays: [{ id: a, order: nope, enter: 0, leave: 2, steps: [{ at: 0, items: {} }] }]\nname: x')).toThrow(/unknown order nope/);
+    expect(() =>
+      parseScenario(
+        'trays: [{ id: a, order: nope, enter: 0, leave: 2, steps: [{ at: 0, items: {} }] }]\nname: x',
+      ),
+    ).toThrow(/unknown order nope/);
   });
 
   it('answers what is on a tray, whether a hand is over it and what the order holds at a time', () => {
@@ -59,7 +72,9 @@ describe('scenario generator', () => {
     // an empty tray is a tray being started, never a generated error
     // (seed 42 made one with the earlier generator: tray T1158)
     for (const s of [a, generateScenario({ trays: 200, errorRate: 0.2, seed: 42, menu })]) {
-      const emptySteps = s.trays.flatMap((t) => t.steps.filter((x) => Object.values(x.items).every((n) => n <= 0)));
+      const emptySteps = s.trays.flatMap((t) =>
+        t.steps.filter((x) => Object.values(x.items).every((n) => n <= 0)),
+      );
       expect(emptySteps).toEqual([]);
     }
     const c = generateScenario({ trays: 200, errorRate: 0.2, seed: 6, menu });

@@ -17,7 +17,11 @@ afterEach(() => {
 });
 
 const tables = (db: Database.Database): string[] =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]
+  ).map((r) => r.name);
 
 describe('store migrations', () => {
   const all = loadMigrations();
@@ -28,7 +32,20 @@ describe('store migrations', () => {
     const db = openDatabase(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(schemaLevel(db)).toBe(latest);
-    expect(tables(db)).toEqual(expect.arrayContaining(['orders', 'order_events', 'rejected_messages', 'tray_observations', 'verdicts', 'alerts', 'snapshots', 'users', 'sessions', 'meta']));
+    expect(tables(db)).toEqual(
+      expect.arrayContaining([
+        'orders',
+        'order_events',
+        'rejected_messages',
+        'tray_observations',
+        'verdicts',
+        'alerts',
+        'snapshots',
+        'users',
+        'sessions',
+        'meta',
+      ]),
+    );
     db.close();
     expect(existsSync(file)).toBe(true);
   });
@@ -42,7 +59,11 @@ describe('store migrations', () => {
     old.prepare("INSERT INTO meta(key, value) VALUES ('probe', 'kept')").run();
     old.close();
     // A synthetic next level proves an upgrade path even when only one real migration exists.
-    const extra = { level: latest + 1, name: `${latest + 1}_probe.sql`, sql: 'CREATE TABLE probe_upgrade (x INTEGER);' };
+    const extra = {
+      level: latest + 1,
+      name: `${latest + 1}_probe.sql`,
+      sql: 'CREATE TABLE probe_upgrade (x INTEGER);',
+    };
     const db = openDatabase(file, { migrations: [...all, extra] });
     expect(schemaLevel(db)).toBe(latest + 1);
     expect(tables(db)).toContain('probe_upgrade');
@@ -52,7 +73,11 @@ describe('store migrations', () => {
 
   it('a failing migration rolls back completely', () => {
     const file = newFile();
-    const bad = { level: latest + 1, name: 'bad.sql', sql: 'CREATE TABLE half_done (x INTEGER); THIS IS NOT SQL;' };
+    const bad = {
+      level: latest + 1,
+      name: 'bad.sql',
+      sql: 'CREATE TABLE half_done (x INTEGER); THIS IS NOT SQL;',
+    };
     expect(() => openDatabase(file, { migrations: [...all, bad] })).toThrow();
     const db = openDatabase(file);
     expect(schemaLevel(db)).toBe(latest);

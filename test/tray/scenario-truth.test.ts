@@ -101,7 +101,11 @@ function play(sc: Scenario): Outcome {
       active.set(v.trayId, { alert: out.alerts.length - 1, m: v });
     } else if (action.kind === 'update' && a) {
       // a relinked tray's alert now names the tray of its new order
-      Object.assign(out.alerts[a.alert]!, { tray: name, missing: Object.keys(v.missing), extra: Object.keys(v.extra) });
+      Object.assign(out.alerts[a.alert]!, {
+        tray: name,
+        missing: Object.keys(v.missing),
+        extra: Object.keys(v.extra),
+      });
       active.set(v.trayId, { ...a, m: v });
     } else if (action.kind === 'resolve' && a) {
       out.alerts[a.alert]!.resolution = action.resolution;

@@ -138,7 +138,8 @@ describe('createVerifier', () => {
       const v = createVerifier({
         menu: MENU,
         config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3 },
-        onRelinked: (verdict) => relinked.push({ trayId: verdict.trayId, orderId: verdict.orderId, result: verdict.result }),
+        onRelinked: (verdict) =>
+          relinked.push({ trayId: verdict.trayId, orderId: verdict.orderId, result: verdict.result }),
       });
       const meal = order('1173', [['COMBO1', 1]], { status: 'open' });
       const drink = order('1174', [['DRINK', 1]], { readyMinAgo: 0 });
@@ -165,7 +166,13 @@ describe('createVerifier', () => {
       expect(v.linkOf('expo-1')).toMatchObject({ orderId: '1173', link: 'best-match' });
       expect(v.linkOf('expo-2')).toMatchObject({ orderId: '1174' });
       // the first tray now keeps 1173 while it is fixed
-      expect(v.verify(tray({ burger: 1, fries: 1, drink: 1 }, { trayId: 'expo-1', phase: 'changed' }), [], NOW + 3000)).toMatchObject({
+      expect(
+        v.verify(
+          tray({ burger: 1, fries: 1, drink: 1 }, { trayId: 'expo-1', phase: 'changed' }),
+          [],
+          NOW + 3000,
+        ),
+      ).toMatchObject({
         orderId: '1173',
         result: 'ok',
       });
@@ -181,7 +188,9 @@ describe('createVerifier', () => {
 
     it('does not swap when the other tray would be left without an order', () => {
       const { v, relinked, drink } = setup();
-      expect(v.verify(tray({ fries: 1, drink: 1 }, { trayId: 'expo-1' }), [drink], NOW)?.orderId).toBe('1174');
+      expect(v.verify(tray({ fries: 1, drink: 1 }, { trayId: 'expo-1' }), [drink], NOW)?.orderId).toBe(
+        '1174',
+      );
       expect(v.verify(tray({ wrap: 1 }, { trayId: 'expo-2' }), [], NOW + 800)?.result).toBe('unlinked');
       expect(relinked).toEqual([]);
       expect(v.linkOf('expo-1')?.orderId).toBe('1174');

@@ -250,11 +250,23 @@ describe('linking: ready orders', () => {
     const ready = order('R', [['COMBO1', 1]]);
     const open = order('O', [['WRAP', 1]], { status: 'open' });
     // Exact match with an open order while differing from the ready one: the open order.
-    expect(verifyTray(tray({ wrap: 1 }), [open, ready], MENU, OPTS)).toMatchObject({ orderId: 'O', link: 'best-match', result: 'ok' });
+    expect(verifyTray(tray({ wrap: 1 }), [open, ready], MENU, OPTS)).toMatchObject({
+      orderId: 'O',
+      link: 'best-match',
+      result: 'ok',
+    });
     // Close to neither exactly: the ready bump decides (rule a), and the difference is alerted.
-    expect(verifyTray(tray({ wrap: 1, drink: 1 }), [open, ready], MENU, OPTS)).toMatchObject({ orderId: 'R', link: 'ready', result: 'mismatch' });
+    expect(verifyTray(tray({ wrap: 1, drink: 1 }), [open, ready], MENU, OPTS)).toMatchObject({
+      orderId: 'R',
+      link: 'ready',
+      result: 'mismatch',
+    });
     // Matching the ready order exactly: ready.
-    expect(verifyTray(tray({ burger: 1, fries: 1, drink: 1 }), [open, ready], MENU, OPTS)).toMatchObject({ orderId: 'R', link: 'ready', result: 'ok' });
+    expect(verifyTray(tray({ burger: 1, fries: 1, drink: 1 }), [open, ready], MENU, OPTS)).toMatchObject({
+      orderId: 'R',
+      link: 'ready',
+      result: 'ok',
+    });
   });
 
   it.each([

@@ -8,14 +8,20 @@ export const checkConfigCommand: Command = {
   usage: 'check-config <file> [--print]',
   positionals: true,
   options: {
-    print: { type: 'boolean', description: 'Print the effective config (defaults filled, secrets masked) as JSON.' },
+    print: {
+      type: 'boolean',
+      description: 'Print the effective config (defaults filled, secrets masked) as JSON.',
+    },
   },
   run(args) {
     const file = args.positionals[0] ?? 'config/traycheck.yaml';
     try {
       const loaded = loadConfig(file);
-      process.stdout.write(`${file}: OK (${loaded.config.cameras.length} camera(s), ${Object.keys(loaded.config.menu).length} menu items)\n`);
-      if (loaded.overrides.length) process.stdout.write(`environment overrides: ${loaded.overrides.join(', ')}\n`);
+      process.stdout.write(
+        `${file}: OK (${loaded.config.cameras.length} camera(s), ${Object.keys(loaded.config.menu).length} menu items)\n`,
+      );
+      if (loaded.overrides.length)
+        process.stdout.write(`environment overrides: ${loaded.overrides.join(', ')}\n`);
       if (args.values.print) process.stdout.write(JSON.stringify(maskConfig(loaded.config), null, 2) + '\n');
       return Promise.resolve(EXIT_OK);
     } catch (err) {

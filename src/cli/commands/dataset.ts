@@ -9,7 +9,11 @@ export const datasetCommand: Command = {
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Output folder.' },
     count: { type: 'string', short: 'n', valueName: 'N', description: 'Number of images (default 1000).' },
     seed: { type: 'string', short: 's', valueName: 'S', description: 'Seed (default 1).' },
-    val: { type: 'string', valueName: 'fraction', description: 'Fraction of images in the val split (default 0.1).' },
+    val: {
+      type: 'string',
+      valueName: 'fraction',
+      description: 'Fraction of images in the val split (default 0.1).',
+    },
     test: { type: 'boolean', description: 'Write the held-out test split (seeds training never uses).' },
   },
   async run(args) {

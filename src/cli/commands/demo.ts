@@ -11,15 +11,37 @@ import { runUntilSignal } from '../lifecycle.js';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'run the product on a simulated counter: embedded broker, simulated POS and camera, real detector, dashboard',
+  summary:
+    'run the product on a simulated counter: embedded broker, simulated POS and camera, real detector, dashboard',
   usage: 'demo [--port 8080] [--error-rate 0.25] [--seed N] [--config FILE]',
   options: {
     port: { type: 'string', short: 'p', valueName: 'port', description: 'Dashboard port (default 8080).' },
-    'mqtt-port': { type: 'string', valueName: 'port', description: 'Embedded broker port (default from the demo config: 18830; 0 = any free port).' },
-    'error-rate': { type: 'string', valueName: 'R', description: 'Fraction of trays assembled wrong (default 0.25).' },
-    seed: { type: 'string', valueName: 'S', description: 'Seed of the simulated shift (default: changes every run).' },
-    config: { type: 'string', short: 'c', valueName: 'file', description: 'Demo config (default config/demo.yaml).' },
-    scenario: { type: 'string', valueName: 'file', description: 'Play this scenario file (looped) instead of a generated shift.' },
+    'mqtt-port': {
+      type: 'string',
+      valueName: 'port',
+      description: 'Embedded broker port (default from the demo config: 18830; 0 = any free port).',
+    },
+    'error-rate': {
+      type: 'string',
+      valueName: 'R',
+      description: 'Fraction of trays assembled wrong (default 0.25).',
+    },
+    seed: {
+      type: 'string',
+      valueName: 'S',
+      description: 'Seed of the simulated shift (default: changes every run).',
+    },
+    config: {
+      type: 'string',
+      short: 'c',
+      valueName: 'file',
+      description: 'Demo config (default config/demo.yaml).',
+    },
+    scenario: {
+      type: 'string',
+      valueName: 'file',
+      description: 'Play this scenario file (looped) instead of a generated shift.',
+    },
   },
   async run(args) {
     const file = (args.values.config as string | undefined) ?? projectPath('config', 'demo.yaml');
@@ -27,7 +49,13 @@ export const demoCommand: Command = {
     const config = {
       ...base.config,
       dashboard: { ...base.config.dashboard, port: numberOption(args, 'port', base.config.dashboard.port) },
-      mqtt: { ...base.config.mqtt, embedded: { ...base.config.mqtt.embedded, port: numberOption(args, 'mqtt-port', base.config.mqtt.embedded.port) } },
+      mqtt: {
+        ...base.config.mqtt,
+        embedded: {
+          ...base.config.mqtt.embedded,
+          port: numberOption(args, 'mqtt-port', base.config.mqtt.embedded.port),
+        },
+      },
     };
     const loaded: LoadedConfig = { ...base, config };
     const log = createLogger({ level: config.logging.level });
@@ -35,12 +63,30 @@ export const demoCommand: Command = {
     const scenario =
       typeof args.values.scenario === 'string'
         ? loadScenario(args.values.scenario)
-        : generateScenario({ trays: 400, errorRate: numberOption(args, 'error-rate', 0.25), seed, menu: config.menu, name: 'demo shift' });
+        : generateScenario({
+            trays: 400,
+            errorRate: numberOption(args, 'error-rate', 0.25),
+            seed,
+            menu: config.menu,
+            name: 'demo shift',
+          });
     const camera = config.cameras[0];
     if (!camera) throw new Error('the demo config needs one camera');
     // Order numbers differ per run and per lap so a restarted demo never reuses one.
-    const pos = createScenarioPos({ scenario, log: log.child({ stage: 'sim-pos' }), prefix: config.mqtt.prefix, storeId: config.store.id, orderBase: (seed % 90) * 100 });
-    const source = createScenarioSource({ scenario, realtime: true, loop: true, beforeFrame: (tS, tsMs) => pos.advance(tS, tsMs), onLap: (lap) => pos.newLap(lap) });
+    const pos = createScenarioPos({
+      scenario,
+      log: log.child({ stage: 'sim-pos' }),
+      prefix: config.mqtt.prefix,
+      storeId: config.store.id,
+      orderBase: (seed % 90) * 100,
+    });
+    const source = createScenarioSource({
+      scenario,
+      realtime: true,
+      loop: true,
+      beforeFrame: (tS, tsMs) => pos.advance(tS, tsMs),
+      onLap: (lap) => pos.newLap(lap),
+    });
     const daemon = createDaemon({ loaded, log, simSources: { [camera.id]: source } });
     const stopped = runUntilSignal(
       {
@@ -59,7 +105,9 @@ export const demoCommand: Command = {
       '',
       `  traycheck demo is running — simulated counter "${config.store.name}", error rate ${(scenario.trays.length ? Object.keys(scenario.truth).length / scenario.trays.length : 0).toFixed(2)}`,
       `  dashboard:   ${url}`,
-      token ? `  first start: set the admin password at ${url}/setup?token=${token}` : '  log in with the admin password you set on the first run',
+      token
+        ? `  first start: set the admin password at ${url}/setup?token=${token}`
+        : '  log in with the admin password you set on the first run',
       `  live view:   ${url}/live      manager: ${url}/manager      health: ${url}/api/health`,
       '  Ctrl-C stops everything.',
       '',

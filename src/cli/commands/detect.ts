@@ -4,15 +4,33 @@ import { numberOption, requireString, UsageError, type Command } from '../comman
 export const detectCommand: Command = {
   name: 'detect',
   summary: 'run a model on images and print detections (JSON or table), optionally annotated',
-  usage: 'detect --model <file.onnx> [--family auto|traycheck|yolox|yolov8|e2e] [--labels FILE] [--threshold T] [--json] [--annotate DIR] IMAGE...',
+  usage:
+    'detect --model <file.onnx> [--family auto|traycheck|yolox|yolov8|e2e] [--labels FILE] [--threshold T] [--json] [--annotate DIR] IMAGE...',
   positionals: true,
   options: {
-    model: { type: 'string', short: 'm', valueName: 'file', description: 'ONNX model (default: the shipped models/traycheck-det.onnx).' },
-    family: { type: 'string', valueName: 'name', description: 'Output decoder (default: from metadata or output shape).' },
-    labels: { type: 'string', valueName: 'file', description: 'JSON array of class names for models without metadata.' },
+    model: {
+      type: 'string',
+      short: 'm',
+      valueName: 'file',
+      description: 'ONNX model (default: the shipped models/traycheck-det.onnx).',
+    },
+    family: {
+      type: 'string',
+      valueName: 'name',
+      description: 'Output decoder (default: from metadata or output shape).',
+    },
+    labels: {
+      type: 'string',
+      valueName: 'file',
+      description: 'JSON array of class names for models without metadata.',
+    },
     threshold: { type: 'string', valueName: 'score', description: 'Minimum score (default 0.4).' },
     json: { type: 'boolean', description: 'Print one JSON document.' },
-    annotate: { type: 'string', valueName: 'dir', description: 'Write annotated JPEGs with boxes to this folder.' },
+    annotate: {
+      type: 'string',
+      valueName: 'dir',
+      description: 'Write annotated JPEGs with boxes to this folder.',
+    },
   },
   run(args) {
     if (args.positionals.length === 0) throw new UsageError('give at least one image file');

@@ -14,18 +14,33 @@ export const evalCommand: Command = {
   positionals: true,
   options: {
     json: { type: 'boolean', description: 'Print one JSON object (fields in the README).' },
-    config: { type: 'string', short: 'c', valueName: 'file', description: 'Daemon config for detector/tray/verify/menu (default: the example config).' },
-    realtime: { type: 'boolean', description: 'Pace the simulated camera at real time (default: as fast as possible).' },
+    config: {
+      type: 'string',
+      short: 'c',
+      valueName: 'file',
+      description: 'Daemon config for detector/tray/verify/menu (default: the example config).',
+    },
+    realtime: {
+      type: 'boolean',
+      description: 'Pace the simulated camera at real time (default: as fast as possible).',
+    },
   },
   async run(args) {
     if (args.positionals.length === 0) throw new UsageError('give at least one scenario file');
-    const base = loadConfig((args.values.config as string | undefined) ?? projectPath('config', 'traycheck.example.yaml'));
+    const base = loadConfig(
+      (args.values.config as string | undefined) ?? projectPath('config', 'traycheck.example.yaml'),
+    );
     const log = createLogger({ level: 'warn', pretty: false, destination: process.stderr });
     const runs: EvalRun[] = [];
     for (const file of args.positionals) {
       const sc = loadScenario(file);
       const bar = progressBar(sc.name);
-      const run = await runScenario(sc, { base, log, realtime: Boolean(args.values.realtime), onProgress: (f) => bar(Math.round(f * 1000), 1000) });
+      const run = await runScenario(sc, {
+        base,
+        log,
+        realtime: Boolean(args.values.realtime),
+        onProgress: (f) => bar(Math.round(f * 1000), 1000),
+      });
       bar(1000, 1000);
       runs.push(run);
     }

@@ -19,11 +19,16 @@ export const runCommand: Command = {
       loaded = loadConfig(file);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(`traycheck: refusing to start, ${err.issues.length} configuration error(s) in ${file}:\n${formatIssues(file, err.issues)}\n`);
+      process.stderr.write(
+        `traycheck: refusing to start, ${err.issues.length} configuration error(s) in ${file}:\n${formatIssues(file, err.issues)}\n`,
+      );
       return EXIT_CONFIG;
     }
     const { logging } = loaded.config;
-    const log = createLogger({ level: logging.level, pretty: logging.pretty === 'auto' ? undefined : logging.pretty });
+    const log = createLogger({
+      level: logging.level,
+      pretty: logging.pretty === 'auto' ? undefined : logging.pretty,
+    });
     let simSources;
     try {
       simSources = simSourcesFor(loaded.config);

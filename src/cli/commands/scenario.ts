@@ -12,12 +12,30 @@ export const scenarioCommand: Command = {
   positionals: true,
   options: {
     trays: { type: 'string', valueName: 'N', description: 'Number of trays (default 50).' },
-    'error-rate': { type: 'string', valueName: 'R', description: 'Fraction of trays with a mistake, 0..1 (default 0.2).' },
+    'error-rate': {
+      type: 'string',
+      valueName: 'R',
+      description: 'Fraction of trays with a mistake, 0..1 (default 0.2).',
+    },
     seed: { type: 'string', valueName: 'S', description: 'Seed (default 1).' },
-    'two-tray-rate': { type: 'string', valueName: 'R', description: 'Fraction of trays sharing the counter with another (default 0.2).' },
+    'two-tray-rate': {
+      type: 'string',
+      valueName: 'R',
+      description: 'Fraction of trays sharing the counter with another (default 0.2).',
+    },
     brightness: { type: 'string', valueName: 'B', description: 'Lighting level (default 1).' },
-    out: { type: 'string', short: 'o', valueName: 'file', description: 'Write to this file (default: stdout).' },
-    config: { type: 'string', short: 'c', valueName: 'file', description: 'Take the menu from this config (default: the example config).' },
+    out: {
+      type: 'string',
+      short: 'o',
+      valueName: 'file',
+      description: 'Write to this file (default: stdout).',
+    },
+    config: {
+      type: 'string',
+      short: 'c',
+      valueName: 'file',
+      description: 'Take the menu from this config (default: the example config).',
+    },
   },
   run(args) {
     if (args.positionals[0] !== 'generate') throw new UsageError('expected the subcommand "generate"');
@@ -25,7 +43,9 @@ export const scenarioCommand: Command = {
     if (errorRate < 0 || errorRate > 1) throw new UsageError('--error-rate must be between 0 and 1');
     const trays = numberOption(args, 'trays', 50);
     if (!Number.isInteger(trays) || trays < 1) throw new UsageError('--trays must be a positive integer');
-    const menu = loadConfig((args.values.config as string | undefined) ?? projectPath('config', 'traycheck.example.yaml')).config.menu;
+    const menu = loadConfig(
+      (args.values.config as string | undefined) ?? projectPath('config', 'traycheck.example.yaml'),
+    ).config.menu;
     const sc = generateScenario({
       trays,
       errorRate,

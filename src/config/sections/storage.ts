@@ -2,14 +2,49 @@ import { Type } from '@sinclair/typebox';
 
 export const StorageSection = Type.Object(
   {
-    dataDir: Type.String({ default: './data', description: 'Database, snapshots and broker state live here (relative to the config file or absolute).' }),
-    snapshotRetentionDays: Type.Number({ default: 14, minimum: 0.01, maximum: 3650, description: 'Snapshots older than this are deleted.' }),
-    snapshotMaxBytes: Type.Integer({ default: 2_000_000_000, minimum: 1_000_000, description: 'Snapshots beyond this total are deleted, oldest first.' }),
-    snapshotZoneOnly: Type.Boolean({ default: false, description: 'Privacy: keep only the check zone in snapshots.' }),
-    snapshotJpegQuality: Type.Integer({ default: 80, minimum: 30, maximum: 100, description: 'Snapshot JPEG quality.' }),
-    verdictRetentionDays: Type.Number({ default: 90, minimum: 1, maximum: 3650, description: 'Verdicts, alerts and order history older than this are deleted.' }),
-    diskReserveBytes: Type.Integer({ default: 500_000_000, minimum: 0, description: 'Below this free space, snapshot writing pauses (verification continues).' }),
-    retentionIntervalMin: Type.Number({ default: 10, minimum: 0.1, maximum: 1440, description: 'How often retention runs (also at start).' }),
+    dataDir: Type.String({
+      default: './data',
+      description:
+        'Database, snapshots and broker state live here (relative to the config file or absolute).',
+    }),
+    snapshotRetentionDays: Type.Number({
+      default: 14,
+      minimum: 0.01,
+      maximum: 3650,
+      description: 'Snapshots older than this are deleted.',
+    }),
+    snapshotMaxBytes: Type.Integer({
+      default: 2_000_000_000,
+      minimum: 1_000_000,
+      description: 'Snapshots beyond this total are deleted, oldest first.',
+    }),
+    snapshotZoneOnly: Type.Boolean({
+      default: false,
+      description: 'Privacy: keep only the check zone in snapshots.',
+    }),
+    snapshotJpegQuality: Type.Integer({
+      default: 80,
+      minimum: 30,
+      maximum: 100,
+      description: 'Snapshot JPEG quality.',
+    }),
+    verdictRetentionDays: Type.Number({
+      default: 90,
+      minimum: 1,
+      maximum: 3650,
+      description: 'Verdicts, alerts and order history older than this are deleted.',
+    }),
+    diskReserveBytes: Type.Integer({
+      default: 500_000_000,
+      minimum: 0,
+      description: 'Below this free space, snapshot writing pauses (verification continues).',
+    }),
+    retentionIntervalMin: Type.Number({
+      default: 10,
+      minimum: 0.1,
+      maximum: 1440,
+      description: 'How often retention runs (also at start).',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -17,10 +52,20 @@ export const StorageSection = Type.Object(
 export const LoggingSection = Type.Object(
   {
     level: Type.Union(
-      [Type.Literal('trace'), Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error'), Type.Literal('fatal')],
+      [
+        Type.Literal('trace'),
+        Type.Literal('debug'),
+        Type.Literal('info'),
+        Type.Literal('warn'),
+        Type.Literal('error'),
+        Type.Literal('fatal'),
+      ],
       { default: 'info', description: 'Minimum log level.' },
     ),
-    pretty: Type.Union([Type.Literal('auto'), Type.Boolean()], { default: 'auto', description: 'Human-readable logs; auto = when stdout is a TTY (JSON for the journal).' }),
+    pretty: Type.Union([Type.Literal('auto'), Type.Boolean()], {
+      default: 'auto',
+      description: 'Human-readable logs; auto = when stdout is a TTY (JSON for the journal).',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

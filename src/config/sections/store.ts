@@ -7,7 +7,11 @@ export const StoreSection = Type.Object(
       description: 'Store id used in MQTT topics (traycheck/<id>/...): lowercase letters, digits, _ and -.',
       examples: ['store-042'],
     }),
-    name: Type.String({ default: 'Restaurant', maxLength: 200, description: 'Human name shown on the dashboard.' }),
+    name: Type.String({
+      default: 'Restaurant',
+      maxLength: 200,
+      description: 'Human name shown on the dashboard.',
+    }),
   },
   { additionalProperties: false, description: 'Which restaurant this box serves.' },
 );
