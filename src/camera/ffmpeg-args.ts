@@ -13,6 +13,8 @@ export interface RawInput {
 
 /** RTSP socket I/O timeout (µs). ffmpeg 5.1 refuses -rw_timeout/-stimeout for RTSP. */
 export const RTSP_TIMEOUT_US = 5_000_000;
+/** Stream analysis before the first frame (µs); ffmpeg defaults to 5 s. */
+export const RTSP_ANALYZE_US = 1_000_000;
 
 export function sourceKind(source: string): SourceKind {
   if (/^rtsps?:\/\//i.test(source)) return 'rtsp';
@@ -40,6 +42,10 @@ export function ffmpegArgs(cam: CameraConfig, raw?: RawInput): string[] {
         cam.transport,
         '-timeout',
         String(RTSP_TIMEOUT_US),
+        // ffmpeg's default 5 s of stream analysis is 25 frames at 5 fps: the first frame came
+        // ~6 s after connecting. One second is enough to find an H.264/H.265 stream's parameters.
+        '-analyzeduration',
+        String(RTSP_ANALYZE_US),
         ...cam.hwaccel,
         '-i',
         cam.source,
