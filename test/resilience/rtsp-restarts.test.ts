@@ -12,6 +12,7 @@ import { ROOT, runCli, tempDir, writeConfig, type DaemonProc, type LogLine } fro
 import { freePort } from '../helpers/ports.js';
 import { startRtspServer, stopAllRtspServers, type RtspServer } from '../helpers/rtsp.js';
 import { waitFor } from '../helpers/wait.js';
+import { mulberry32 } from '../../src/sim/rng.js';
 
 const CYCLES = 20;
 const CAMERA = 'expo';
@@ -52,18 +53,6 @@ interface Cycle {
   onlineMs: number;
 }
 
-/** mulberry32: a tiny seeded PRNG. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const percentile = (xs: number[], p: number): number => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -86,7 +75,7 @@ afterAll(async () => {
 describe('RTSP server restarts against the running daemon', () => {
   it(`killed and restarted ${CYCLES} times: offline within the stall timeout, online within 5 s, daemon never exits`, async () => {
     const t0 = Date.now();
-    const random = seeded(SEED);
+    const random = mulberry32(SEED);
     // A static picture (an empty counter): the motion gate keeps detection at idleFps, so the
     // detector does not compete for the two cores with ffmpeg and the RTSP server.
     const serverOpts = { width: 320, height: 240, fps: 25, pattern: 'smpte' };
