@@ -57,25 +57,26 @@ export function createDetectLoop(deps: DetectLoopDeps): DetectLoop {
     if (inFlight) return;
     const frame = next();
     if (!frame) return;
-    inFlight = detector
-      .detect(frame)
-      .then(
-        (result) => {
-          processed++;
-          lastInferenceMs = result.inferenceMs;
-          recentMs.push(result.inferenceMs);
-          if (recentMs.length > WINDOW) recentMs.shift();
-          bus.emit('detections', result);
-        },
-        (err: unknown) => {
-          errors++;
-          log.error({ err, camera: frame.cameraId, seq: frame.seq }, 'detection failed');
-        },
-      )
-      .finally(() => {
-        inFlight = null;
-        if (unsubscribe) pump();
-      });
+    const outcome = detector.detect(frame).then(
+      (result) => ({ result, err: null }),
+      (err: unknown) => ({ result: null, err }),
+    );
+    inFlight = outcome.then(({ result, err }) => {
+      inFlight = null;
+      // The next inference starts before this frame's results go down the pipeline (tray,
+      // verify, store), so that work overlaps the model instead of delaying it.
+      if (unsubscribe) pump();
+      if (result) {
+        processed++;
+        lastInferenceMs = result.inferenceMs;
+        recentMs.push(result.inferenceMs);
+        if (recentMs.length > WINDOW) recentMs.shift();
+        bus.emit('detections', result);
+      } else {
+        errors++;
+        log.error({ err, camera: frame.cameraId, seq: frame.seq }, 'detection failed');
+      }
+    });
   };
 
   const onFrame = (frame: Frame): void => {
@@ -93,6 +94,7 @@ export function createDetectLoop(deps: DetectLoopDeps): DetectLoop {
       unsubscribe?.();
       unsubscribe = null;
       waiting.clear();
+      // A result handled after stop is still emitted (the pipeline drains it).
       while (inFlight) await inFlight;
     },
     stats() {
