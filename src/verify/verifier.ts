@@ -5,7 +5,7 @@
 import type { Menu, VerifyConfig } from '../config/schema.js';
 import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict } from '../types.js';
 import { diffSize } from './compare.js';
-import { verifyTray } from './verdict.js';
+import { verifyTray, type VerifyOptions } from './verdict.js';
 
 export interface VerifierOptions {
   menu: Menu;
@@ -61,7 +61,7 @@ export function createVerifier(opts: VerifierOptions): Verifier {
     obs: TrayObservation,
     orders: readonly Order[],
     now: number,
-    previous: { orderId: string | null; link: LinkMethod } | null,
+    previous: VerifyOptions['previous'],
     taken: ReadonlySet<string>,
   ): Verdict | null =>
     verifyTray(obs, orders, opts.menu, {
@@ -80,7 +80,7 @@ export function createVerifier(opts: VerifierOptions): Verifier {
 
   /** How far a verdict is from a clean match; an unlinked tray costs more than any allowed link. */
   const cost = (v: Verdict): number =>
-    v.orderId ? diffSize(v.missing, {}) + diffSize(v.extra, {}) : opts.config.maxBestMatchDiff + 1;
+    v.orderId ? diffSize(v.expected, v.observed) : opts.config.maxBestMatchDiff + 1;
 
   /**
    * Two trays settle together and the first takes, by the ready rule, the order bumped for the
@@ -110,10 +110,9 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       if (!mine?.orderId) continue;
       // Rule b's limit holds for a taken-over best match too.
       if (mine.link === 'best-match' && cost(mine) > opts.config.maxBestMatchDiff) continue;
-      const taken = new Set([...takenBy(trayId)].filter((id) => id !== theirs.orderId));
-      taken.add(theirs.orderId);
+      // The other tray links afresh among the orders no tray in view holds, less the one it gives up.
       const pool = orders.filter((o) => o.orderId !== theirs.orderId);
-      const moved = judge(other.obs, pool, now, null, taken);
+      const moved = judge(other.obs, pool, now, null, takenBy(trayId));
       if (!moved?.orderId) continue;
       const gain = cost(verdict) + cost(other.verdict) - (cost(mine) + cost(moved));
       if (gain > 0 && (!best || gain > best.gain)) best = { verdict: mine, other, otherVerdict: moved, gain };
