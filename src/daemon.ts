@@ -137,11 +137,13 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           if (err instanceof ModelError) throw new StartupError('detector', err.message);
           throw err;
         }
-        const missing = checkMenuLabels(config.menu, detector.info().labels);
+        const info = detector.info();
+        const missing = checkMenuLabels(config.menu, info.labels);
         if (missing.length) {
+          await detector.stop();
           throw new StartupError(
             'menu',
-            `menu uses label(s) the model ${detector.info().path} does not know: ${missing.join(', ')} (model labels: ${detector.info().labels.join(', ')}; map them with detector.aliases or fix the menu)`,
+            `menu uses label(s) the model ${info.path} does not know: ${missing.join(', ')} (model labels: ${info.labels.join(', ')}; map them with detector.aliases or fix the menu)`,
           );
         }
       },

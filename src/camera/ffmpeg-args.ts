@@ -62,7 +62,7 @@ export function ffmpegArgs(cam: CameraConfig, raw?: RawInput): string[] {
     case 'sim': {
       if (!raw) throw new Error(`camera ${cam.id}: a sim source needs its raw input format`);
       // Tiny probe so ffmpeg emits a frame as soon as it has read one: the pull pacing keeps only
-      // two frames in flight and would wait forever on a probe that wants more. (-fflags nobuffer
+      // a few frames (PULL_WINDOW) in flight and would wait forever on a probe that wants more. (-fflags nobuffer
       // is left out on purpose: with it ffmpeg 5.1 holds two frames back and loses the last one.)
       const size = `${raw.width}x${raw.height}`;
       args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', size, '-r', String(raw.fps));
@@ -80,7 +80,7 @@ export function ffmpegArgs(cam: CameraConfig, raw?: RawInput): string[] {
   if (filters !== '') args.push('-vf', filters);
   // passthrough: the fps filter already made the rate; no second resampling by the muxer.
   // -threads 1 (rawvideo encoder): a threaded encoder holds frames back, measured 1-2 frames of
-  // latency, which a 2-frame pull window turns into a deadlock. flush_packets: no frame tail
+  // latency, which a pull window of a few frames turns into a stall. flush_packets: no frame tail
   // waits in ffmpeg's output buffer for the next frame.
   args.push('-fps_mode', 'passthrough', '-threads', '1', '-pix_fmt', 'rgb24', '-f', 'rawvideo');
   args.push('-flush_packets', '1', 'pipe:1');

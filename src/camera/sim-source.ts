@@ -5,9 +5,10 @@
 // Pacing:
 // - realtime: one frame every 1000/fps ms of wall clock; `tsMs` is the scheduled time. When
 //   ffmpeg's stdin pushes back (or `next` is slow) ticks are skipped and counted as dropped.
-// - not realtime ("pull"): frame n+2 is produced only after frame n was read back from ffmpeg
+// - not realtime ("pull"): frame n+3 is produced only after frame n was read back from ffmpeg
 //   (and, if the daemon passes `waitForConsumer`, after the consumer finished with it), so eval
-//   runs as fast as the pipeline takes frames and no frame is lost. `tsMs` is virtual time:
+//   runs as fast as the pipeline takes frames and no frame is lost: PULL_WINDOW is the detect
+//   loop's frames in flight plus its one-frame slot, so no frame ever waits in a full slot. `tsMs` is virtual time:
 //   start + seq · 1000/fps, so downstream windows (settle, motion hold) see scenario time.
 // `seq` keeps counting across ffmpeg restarts; frames in flight in a killed process are lost.
 import type { Writable } from 'node:stream';
@@ -22,7 +23,7 @@ export interface SimFrameSource {
 }
 
 /** Frames written to ffmpeg but not yet read back (and consumed) before the next is produced. */
-export const PULL_WINDOW = 2;
+export const PULL_WINDOW = 3;
 
 /** Producer position, owned by the camera so it survives ffmpeg restarts. */
 export interface SimClock {

@@ -1,15 +1,24 @@
-// The detector stage: one onnxruntime session, letterbox → run → decode → class-wise NMS →
-// frame pixels. Calls to detect() are serialised: the input tensor is reused between frames.
-import { isAbsolute, resolve } from 'node:path';
+// The detector stage: the letterbox here, the onnxruntime session in a worker thread (worker.ts).
+// onnxruntime-node's session.run blocks its thread for the whole inference, so on the daemon's
+// thread it would stall ffmpeg's pipes, MQTT and HTTP for 5-40 ms a frame. Frames given to
+// detect() while one is in the worker are letterboxed at once and queued there, so the letterbox
+// overlaps inference; results come back in the order the frames went in.
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import * as ort from 'onnxruntime-node';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { DetectorConfig } from '../config/schema.js';
 import type { ComponentHealth } from '../health/types.js';
 import type { Logger } from '../log.js';
 import type { Frame, FrameDetections } from '../types.js';
+import type { DetectTimings } from './engine.js';
+import { ModelError } from './errors.js';
 import { createPreprocessor, type Preprocessor } from './letterbox.js';
-import { loadModel, type LoadedModel, type ModelInfo } from './model.js';
-import { postprocess } from './postprocess.js';
+import type { ModelInfo } from './model.js';
+import type { FromWorker, ToWorker, WireError, WorkerStart } from './worker-protocol.js';
+
+export type { DetectTimings } from './engine.js';
 
 export interface DetectorDeps {
   config: DetectorConfig;
@@ -18,32 +27,64 @@ export interface DetectorDeps {
   baseDir?: string;
 }
 
-/** Milliseconds spent in each part of the last detect() call. */
-export interface DetectTimings {
-  preprocessMs: number;
-  runMs: number;
-  decodeMs: number;
-  totalMs: number;
-}
-
 export interface Detector {
   start(): Promise<void>;
   stop(): Promise<void>;
   info(): ModelInfo;
-  /** Detections in frame pixels; `inferenceMs` is the whole detect stage (preprocess + run + decode). */
+  /**
+   * Detections in frame pixels; `inferenceMs` is the detect stage's work on this frame (preprocess
+   * + run + decode, not the wait behind earlier frames). Frames may be given while earlier ones
+   * are in flight: they queue in the worker and resolve in order.
+   */
   detect(frame: Frame): Promise<FrameDetections>;
   lastTimings(): DetectTimings | null;
   health(): ComponentHealth;
 }
 
+/** Delay before a worker that died is started again (doubles to the cap). */
+const RESTART_MS = 1000;
+const RESTART_MAX_MS = 30_000;
+const STOP_TIMEOUT_MS = 5000;
+
+/**
+ * The compiled worker beside this file; when the sources run through a TypeScript loader
+ * (vitest), the compiled one under dist/ (npm run build, which the test command runs first).
+ */
+function workerFile(): URL {
+  const here = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  const built = new URL('../../dist/src/detect/worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new Error(`detector worker ${fileURLToPath(here)} not found: run "npm run build"`);
+}
+
+function fromWire(e: WireError): Error {
+  const err = e.model ? new ModelError(e.model.file, e.model.problem) : new Error(e.message);
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+type Result = Extract<FromWorker, { type: 'result' }>;
+
+interface Pending {
+  resolve(m: Result): void;
+  reject(err: Error): void;
+}
+
 export function createDetector(deps: DetectorDeps): Detector {
-  const { config } = deps;
-  const log = deps.log;
+  const { config, log } = deps;
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(deps.baseDir ?? process.cwd(), p));
-  let model: LoadedModel | null = null;
+  let worker: Worker | null = null;
+  let modelInfo: ModelInfo | null = null;
   let pre: Preprocessor | null = null;
-  let thresholds = new Float32Array(0);
-  let queue: Promise<unknown> = Promise.resolve();
+  /** Input tensors back from the worker, ready for the next frame. */
+  const spare: Float32Array[] = [];
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  const inFlight = new Set<Promise<unknown>>();
+  let stopping = false;
+  let restart: Promise<void> | null = null;
+  let restartMs = RESTART_MS;
   let startError: string | null = null;
   let timings: DetectTimings | null = null;
   let inferences = 0;
@@ -51,72 +92,132 @@ export function createDetector(deps: DetectorDeps): Detector {
   let consecutiveFailures = 0;
   let lastError: string | null = null;
 
-  const loaded = (): LoadedModel => {
-    if (!model) throw new Error('detector not started');
-    return model;
-  };
+  /** Starts a worker and waits until its model is loaded and checked. */
+  function spawnWorker(): Promise<Worker> {
+    const start: WorkerStart = {
+      config: { ...config, labelsFile: config.labelsFile ? abs(config.labelsFile) : undefined },
+      modelFile: abs(config.model),
+    };
+    const w = new Worker(workerFile(), { workerData: start, name: 'traycheck-detector' });
+    // The daemon's servers keep it running; the worker alone never keeps a process alive.
+    w.unref();
+    return new Promise<Worker>((resolveReady, rejectReady) => {
+      let ready = false;
+      w.on('message', (m: FromWorker) => {
+        switch (m.type) {
+          case 'ready':
+            ready = true;
+            modelInfo = m.info;
+            pre = createPreprocessor(m.info.imgsz[1], m.info.imgsz[0], m.info.preprocess);
+            resolveReady(w);
+            break;
+          case 'failed':
+            rejectReady(fromWire(m.error));
+            break;
+          case 'log':
+            log[m.level](m.data, m.msg);
+            break;
+          case 'result':
+          case 'error': {
+            spare.push(m.input);
+            const p = pending.get(m.id);
+            pending.delete(m.id);
+            if (m.type === 'result') p?.resolve(m);
+            else p?.reject(fromWire(m.error));
+            break;
+          }
+          case 'stopped':
+            break;
+        }
+      });
+      w.on('error', (err) => {
+        if (!ready) rejectReady(err);
+        else log.error({ err }, 'detector worker failed');
+      });
+      w.on('exit', (code) => {
+        if (!ready)
+          rejectReady(new Error(`detector worker exited (code ${code}) before the model was loaded`));
+        if (worker === w) worker = null;
+        const err = new Error(`detector worker exited (code ${code})`);
+        for (const p of pending.values()) p.reject(err);
+        pending.clear();
+        if (ready && !stopping) {
+          lastError = err.message;
+          log.error({ code, restartInMs: restartMs }, 'detector worker exited; starting it again');
+        }
+      });
+    });
+  }
+
+  /** The running worker; one that died unexpectedly is started again after a delay. */
+  async function running(): Promise<Worker> {
+    if (worker) return worker;
+    if (stopping || !modelInfo) throw new Error('detector not started');
+    restart ??= (async () => {
+      await new Promise((r) => setTimeout(r, restartMs));
+      restartMs = Math.min(restartMs * 2, RESTART_MAX_MS);
+      worker = await spawnWorker();
+      restartMs = RESTART_MS;
+      log.info('detector worker running again');
+    })().finally(() => (restart = null));
+    await restart;
+    if (!worker) throw new Error('detector worker not running');
+    return worker;
+  }
 
   async function run(frame: Frame): Promise<FrameDetections> {
-    const m = loaded();
+    const w = await running();
     const p = pre as Preprocessor;
-    const [inputH, inputW] = m.info.imgsz;
     const t0 = performance.now();
-    const geom = p.run(frame);
-    const t1 = performance.now();
-    const tensor = new ort.Tensor('float32', p.input, [1, 3, inputH, inputW]);
-    const result = await m.session.run({ [m.info.inputName]: tensor });
-    const out = result[m.info.outputName] as ort.Tensor;
-    const t2 = performance.now();
-    const candidates = m.decoder.decode({
-      data: out.data as Float32Array,
-      dims: out.dims,
-      inputW,
-      inputH,
-      thresholds,
+    const input = spare.pop() ?? new Float32Array(p.input.length);
+    let geometry;
+    try {
+      geometry = p.run(frame, input);
+    } catch (err) {
+      spare.push(input);
+      throw err;
+    }
+    const preprocessMs = performance.now() - t0;
+    const id = ++nextId;
+    const m = await new Promise<Result>((resolveRun, rejectRun) => {
+      pending.set(id, { resolve: resolveRun, reject: rejectRun });
+      w.postMessage({ type: 'detect', id, input, geometry } satisfies ToWorker, [
+        input.buffer as ArrayBuffer,
+      ]);
     });
-    const detections = postprocess(candidates, {
-      needsNms: m.decoder.needsNms,
-      nmsIou: config.nmsIou,
-      maxDetections: config.maxDetections,
-      geometry: geom,
-      labels: m.info.labels,
-    });
-    const t3 = performance.now();
-    timings = { preprocessMs: t1 - t0, runMs: t2 - t1, decodeMs: t3 - t2, totalMs: t3 - t0 };
+    const totalMs = preprocessMs + m.runMs + m.decodeMs;
+    timings = { preprocessMs, runMs: m.runMs, decodeMs: m.decodeMs, totalMs };
     return {
       cameraId: frame.cameraId,
       seq: frame.seq,
       ts: frame.ts,
       width: frame.width,
       height: frame.height,
-      detections,
-      inferenceMs: t3 - t0,
+      detections: m.detections,
+      inferenceMs: totalMs,
     };
+  }
+
+  async function stopWorker(w: Worker): Promise<void> {
+    const exited = new Promise<void>((r) => w.once('exit', () => r()));
+    w.postMessage({ type: 'stop' } satisfies ToWorker);
+    const timer = setTimeout(() => void w.terminate(), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
   }
 
   return {
     async start() {
-      if (model) return;
-      const file = abs(config.model);
+      if (worker) return;
+      stopping = false;
       try {
-        const labelsFile = config.labelsFile ? abs(config.labelsFile) : undefined;
-        model = await loadModel({ ...config, labelsFile }, file, log);
+        worker = await spawnWorker();
       } catch (err) {
         startError = (err as Error).message;
         throw err;
       }
       startError = null;
-      const { info } = model;
-      pre = createPreprocessor(info.imgsz[1], info.imgsz[0], info.preprocess);
-      // A class threshold may name the menu label (after aliases) or the model's own label.
-      thresholds = Float32Array.from(
-        info.labels.map(
-          (l, i) =>
-            config.classThresholds[l] ??
-            config.classThresholds[info.modelLabels[i] ?? ''] ??
-            config.scoreThreshold,
-        ),
-      );
+      const info = modelInfo as ModelInfo;
       log.info(
         {
           model: info.path,
@@ -131,19 +232,23 @@ export function createDetector(deps: DetectorDeps): Detector {
       );
     },
     async stop() {
-      const m = model;
-      if (!m) return;
-      await queue;
-      model = null;
+      stopping = true;
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+      await restart?.catch(() => undefined);
+      const w = worker;
+      worker = null;
+      if (w) await stopWorker(w);
+      modelInfo = null;
       pre = null;
-      await m.session.release();
+      spare.length = 0;
     },
     info() {
-      return loaded().info;
+      if (!modelInfo) throw new Error('detector not started');
+      return modelInfo;
     },
     detect(frame) {
-      const job = queue.then(() => run(frame));
-      queue = job.then(
+      const job = run(frame);
+      const settled = job.then(
         () => {
           inferences++;
           consecutiveFailures = 0;
@@ -154,14 +259,16 @@ export function createDetector(deps: DetectorDeps): Detector {
           lastError = (err as Error).message;
         },
       );
+      inFlight.add(settled);
+      void settled.finally(() => inFlight.delete(settled));
       return job;
     },
     lastTimings() {
       return timings;
     },
     health() {
-      if (!model) return { state: 'down', detail: startError ?? 'detector not started' };
-      const { info } = model;
+      if (!modelInfo) return { state: 'down', detail: startError ?? 'detector not started' };
+      const info = modelInfo;
       const data = {
         family: info.family,
         sha256: info.sha256,
@@ -171,6 +278,8 @@ export function createDetector(deps: DetectorDeps): Detector {
         lastTimings: timings,
       };
       const name = `${info.family} model ${info.path.split(/[\\/]/).pop() ?? info.path} (sha256 ${info.sha256.slice(0, 12)})`;
+      if (!worker)
+        return { state: 'down', detail: `${name}: ${lastError ?? 'detector worker not running'}`, data };
       if (consecutiveFailures > 0)
         return {
           state: 'degraded',

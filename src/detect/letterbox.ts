@@ -79,9 +79,10 @@ function axisTable(src: number, dst: number): { i0: Int32Array; i1: Int32Array; 
 }
 
 export interface Preprocessor {
-  /** The model input tensor data, [1, 3, dstH, dstW]; rewritten by every `run`. */
+  /** The preprocessor's own input tensor data, [1, 3, dstH, dstW]: `run`'s default target. */
   readonly input: Float32Array;
-  run(frame: { width: number; height: number; data: Uint8Array }): LetterboxGeometry;
+  /** Letterboxes `frame` into `out` (default `input`), padding included. */
+  run(frame: { width: number; height: number; data: Uint8Array }, out?: Float32Array): LetterboxGeometry;
 }
 
 export function createPreprocessor(dstW: number, dstH: number, spec: PreprocessSpec): Preprocessor {
@@ -90,6 +91,7 @@ export function createPreprocessor(dstW: number, dstH: number, spec: PreprocessS
   // Destination plane per source channel (r, g, b).
   const [pr, pg, pb] = spec.channels === 'rgb' ? [0, plane, 2 * plane] : [2 * plane, plane, 0];
   const k = spec.scale;
+  const pad = spec.padValue * k;
   let geom: LetterboxGeometry | null = null;
   let xs: ReturnType<typeof axisTable> | null = null;
   let ys: ReturnType<typeof axisTable> | null = null;
@@ -99,18 +101,36 @@ export function createPreprocessor(dstW: number, dstH: number, spec: PreprocessS
     geom = letterboxGeometry(w, h, dstW, dstH, spec.letterbox);
     xs = axisTable(w, geom.newW);
     ys = axisTable(h, geom.newH);
-    // The padding never changes for one frame size: fill it once.
-    input.fill(spec.padValue * k);
     return geom;
+  };
+
+  /** Only the border outside the resized image: a few rows or columns, every call. */
+  const fillPadding = (out: Float32Array, g: LetterboxGeometry): void => {
+    const right = g.padX + g.newW;
+    const bottom = g.padY + g.newH;
+    for (let c = 0; c < 3; c++) {
+      const base = c * plane;
+      if (g.padY > 0) out.fill(pad, base, base + g.padY * dstW);
+      if (bottom < dstH) out.fill(pad, base + bottom * dstW, base + plane);
+      if (g.padX === 0 && right === dstW) continue;
+      for (let y = g.padY; y < bottom; y++) {
+        const row = base + y * dstW;
+        if (g.padX > 0) out.fill(pad, row, row + g.padX);
+        if (right < dstW) out.fill(pad, row + right, row + dstW);
+      }
+    }
   };
 
   return {
     input,
-    run(frame) {
+    run(frame, out = input) {
       const { width: w, height: h, data } = frame;
       if (data.length < w * h * 3)
         throw new Error(`frame data has ${data.length} bytes, expected ${w * h * 3} for ${w}x${h} rgb24`);
+      if (out.length !== 3 * plane)
+        throw new Error(`input buffer has ${out.length} values, expected ${3 * plane} for 3x${dstH}x${dstW}`);
       const g = prepare(w, h);
+      fillPadding(out, g);
       const xt = xs as NonNullable<typeof xs>;
       const yt = ys as NonNullable<typeof ys>;
       const x0 = xt.i0;
@@ -130,15 +150,15 @@ export function createPreprocessor(dstW: number, dstH: number, spec: PreprocessS
           const d = rowB + (x1[dx] as number) * 3;
           const fx = wx[dx] as number;
           const gx = 1 - fx;
-          input[pr + o] =
+          out[pr + o] =
             (((data[a] as number) * gx + (data[b] as number) * fx) * gy +
               ((data[c] as number) * gx + (data[d] as number) * fx) * fy) *
             k;
-          input[pg + o] =
+          out[pg + o] =
             (((data[a + 1] as number) * gx + (data[b + 1] as number) * fx) * gy +
               ((data[c + 1] as number) * gx + (data[d + 1] as number) * fx) * fy) *
             k;
-          input[pb + o] =
+          out[pb + o] =
             (((data[a + 2] as number) * gx + (data[b + 2] as number) * fx) * gy +
               ((data[c + 2] as number) * gx + (data[d + 2] as number) * fx) * fy) *
             k;

@@ -1,6 +1,8 @@
-// Daemon wiring of the detector: bus 'frame' → detect → bus 'detections'. One inference at a
-// time; each camera has a one-frame slot, so while the detector is busy the newest frame
-// replaces the waiting one (the replaced frame is counted as dropped). Cameras take turns.
+// Daemon wiring of the detector: bus 'frame' → detect → bus 'detections'. At most two frames
+// with the detector: one in inference, the next already letterboxed and queued behind it, so the
+// model never waits for the letterbox or for this thread. Each camera has a one-frame slot, so
+// while the detector is full the newest frame replaces the waiting one (the replaced frame is
+// counted as dropped). Cameras take turns.
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Frame } from '../types.js';
@@ -31,13 +33,15 @@ export interface DetectLoop {
 }
 
 const WINDOW = 100;
+/** Frames handed to the detector and not yet back (see the top of the file). */
+export const MAX_IN_FLIGHT = 2;
 
 export function createDetectLoop(deps: DetectLoopDeps): DetectLoop {
   const { detector, bus, log } = deps;
   const waiting = new Map<string, Frame>();
   const recentMs: number[] = [];
   let unsubscribe: (() => void) | null = null;
-  let inFlight: Promise<void> | null = null;
+  const inFlight = new Set<Promise<void>>();
   let processed = 0;
   let dropped = 0;
   let errors = 0;
@@ -54,29 +58,31 @@ export function createDetectLoop(deps: DetectLoopDeps): DetectLoop {
   };
 
   const pump = (): void => {
-    if (inFlight) return;
-    const frame = next();
-    if (!frame) return;
-    const outcome = detector.detect(frame).then(
-      (result) => ({ result, err: null }),
-      (err: unknown) => ({ result: null, err }),
-    );
-    inFlight = outcome.then(({ result, err }) => {
-      inFlight = null;
-      // The next inference starts before this frame's results go down the pipeline (tray,
-      // verify, store), so that work overlaps the model instead of delaying it.
-      if (unsubscribe) pump();
-      if (result) {
-        processed++;
-        lastInferenceMs = result.inferenceMs;
-        recentMs.push(result.inferenceMs);
-        if (recentMs.length > WINDOW) recentMs.shift();
-        bus.emit('detections', result);
-      } else {
-        errors++;
-        log.error({ err, camera: frame.cameraId, seq: frame.seq }, 'detection failed');
-      }
-    });
+    while (inFlight.size < MAX_IN_FLIGHT) {
+      const frame = next();
+      if (!frame) return;
+      const outcome = detector.detect(frame).then(
+        (result) => ({ result, err: null }),
+        (err: unknown) => ({ result: null, err }),
+      );
+      const done: Promise<void> = outcome.then(({ result, err }) => {
+        inFlight.delete(done);
+        // The next inference is queued before this frame's results go down the pipeline (tray,
+        // verify, store), so that work overlaps the model instead of delaying it.
+        if (unsubscribe) pump();
+        if (result) {
+          processed++;
+          lastInferenceMs = result.inferenceMs;
+          recentMs.push(result.inferenceMs);
+          if (recentMs.length > WINDOW) recentMs.shift();
+          bus.emit('detections', result);
+        } else {
+          errors++;
+          log.error({ err, camera: frame.cameraId, seq: frame.seq }, 'detection failed');
+        }
+      });
+      inFlight.add(done);
+    }
   };
 
   const onFrame = (frame: Frame): void => {
@@ -95,7 +101,7 @@ export function createDetectLoop(deps: DetectLoopDeps): DetectLoop {
       unsubscribe = null;
       waiting.clear();
       // A result handled after stop is still emitted (the pipeline drains it).
-      while (inFlight) await inFlight;
+      while (inFlight.size) await Promise.all([...inFlight]);
     },
     stats() {
       const sorted = [...recentMs].sort((a, b) => a - b);
@@ -103,7 +109,7 @@ export function createDetectLoop(deps: DetectLoopDeps): DetectLoop {
         processed,
         dropped,
         errors,
-        busy: inFlight !== null,
+        busy: inFlight.size > 0,
         lastInferenceMs,
         p50Ms: sorted.length ? (sorted[Math.floor((sorted.length - 1) / 2)] as number) : null,
       };

@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { DetectorConfig } from '../config/schema.js';
-import type { Logger } from '../log.js';
 import { DECODERS, resolveFamily, type Decoder, type Family } from './decoders/index.js';
 import { ModelError } from './errors.js';
 import { parseImgsz, parseNames, readLabelsFile, applyAliases } from './labels.js';
@@ -29,6 +28,11 @@ export interface ModelInfo {
   preprocess: PreprocessSpec;
   threads: number;
   producer: string;
+}
+
+/** What model loading logs: one warning (no labels). A pino logger is one. */
+export interface ModelLog {
+  warn(data: Record<string, unknown>, msg: string): void;
 }
 
 export interface LoadedModel {
@@ -108,7 +112,7 @@ function inputSize(
   return size;
 }
 
-export async function loadModel(config: DetectorConfig, file: string, log: Logger): Promise<LoadedModel> {
+export async function loadModel(config: DetectorConfig, file: string, log: ModelLog): Promise<LoadedModel> {
   const { bytes, meta, sha256 } = await readModelFile(file);
   let session: ort.InferenceSession;
   try {
@@ -135,7 +139,7 @@ export async function loadModel(config: DetectorConfig, file: string, log: Logge
 async function inspect(
   config: DetectorConfig,
   file: string,
-  log: Logger,
+  log: ModelLog,
   session: ort.InferenceSession,
   meta: OnnxModelMeta,
   sha256: string,

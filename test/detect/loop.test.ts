@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDetectLoop } from '../../src/detect/loop.js';
+import { createDetectLoop, MAX_IN_FLIGHT } from '../../src/detect/loop.js';
 import { createDetector, detectorConfig } from '../../src/detect/index.js';
 import { createEventBus } from '../../src/events.js';
 import { silentLogger } from '../../src/log.js';
@@ -57,7 +57,7 @@ function manualDetector() {
 }
 
 describe('detect loop', () => {
-  it('runs one inference at a time, newest frame per camera wins, cameras take turns', async () => {
+  it('keeps two frames with the detector, newest frame per camera wins, cameras take turns', async () => {
     const bus = createEventBus(silentLogger());
     const detector = manualDetector();
     const loop = createDetectLoop({ detector, bus, log: silentLogger() });
@@ -65,33 +65,36 @@ describe('detect loop', () => {
     bus.on('detections', 'test', (d) => void out.push(d));
     loop.start();
 
-    bus.emit('frame', frame('a', 1)); // starts at once
-    for (let s = 2; s <= 5; s++) bus.emit('frame', frame('a', s)); // 2, 3, 4 replaced; 5 waits
+    bus.emit('frame', frame('a', 1)); // in inference at once
+    bus.emit('frame', frame('a', 2)); // queued behind it at once
+    for (let s = 3; s <= 5; s++) bus.emit('frame', frame('a', s)); // 3, 4 replaced; 5 waits
     bus.emit('frame', frame('b', 1));
-    expect(loop.stats()).toMatchObject({ busy: true, processed: 0, dropped: 3 });
-    expect(detector.pending).toHaveLength(1);
+    expect(MAX_IN_FLIGHT).toBe(2);
+    expect(loop.stats()).toMatchObject({ busy: true, processed: 0, dropped: 2 });
+    expect(detector.pending.map((p) => p.frame.seq)).toEqual([1, 2]);
 
     detector.finish(10);
-    await waitFor(() => detector.pending.length === 1 && detector.pending[0]?.frame.seq === 5, {
-      message: 'a#5 to start',
+    await waitFor(() => detector.pending.length === 2 && detector.pending[1]?.frame.seq === 5, {
+      message: 'a#5 to go in',
     });
     bus.emit('frame', frame('a', 6)); // a waits again, behind b
     detector.finish(30);
-    await waitFor(() => detector.pending[0]?.frame.cameraId === 'b', { message: 'camera b to get its turn' });
+    await waitFor(() => detector.pending[1]?.frame.cameraId === 'b', { message: 'camera b to get its turn' });
     detector.finish(20);
-    await waitFor(() => detector.pending[0]?.frame.seq === 6, { message: 'a#6 to start' });
+    await waitFor(() => detector.pending[1]?.frame.seq === 6, { message: 'a#6 to go in' });
     detector.finish(40);
-    await waitFor(() => out.length === 4, { message: 'four detections' });
+    detector.finish(50);
+    await waitFor(() => out.length === 5, { message: 'five detections' });
 
-    expect(out.map((d) => `${d.cameraId}#${d.seq}`)).toEqual(['a#1', 'a#5', 'b#1', 'a#6']);
-    expect(detector.maxRunning()).toBe(1);
+    expect(out.map((d) => `${d.cameraId}#${d.seq}`)).toEqual(['a#1', 'a#2', 'a#5', 'b#1', 'a#6']);
+    expect(detector.maxRunning()).toBe(2);
     expect(loop.stats()).toEqual({
-      processed: 4,
-      dropped: 3,
+      processed: 5,
+      dropped: 2,
       errors: 0,
       busy: false,
-      lastInferenceMs: 40,
-      p50Ms: 20,
+      lastInferenceMs: 50,
+      p50Ms: 30,
     });
     await loop.stop();
   });
@@ -105,14 +108,16 @@ describe('detect loop', () => {
     loop.start();
     bus.emit('frame', frame('a', 1));
     bus.emit('frame', frame('a', 2));
+    bus.emit('frame', frame('a', 3)); // waits
     detector.fail();
-    await waitFor(() => detector.pending[0]?.frame.seq === 2, { message: 'next frame after a failure' });
+    await waitFor(() => detector.pending[1]?.frame.seq === 3, { message: 'next frame after a failure' });
     const stopped = loop.stop();
-    bus.emit('frame', frame('a', 3)); // after stop: ignored
+    bus.emit('frame', frame('a', 4)); // after stop: ignored
     detector.finish(5);
+    detector.finish(6);
     await stopped;
-    expect(out.map((d) => d.seq)).toEqual([2]);
-    expect(loop.stats()).toMatchObject({ processed: 1, errors: 1, busy: false });
+    expect(out.map((d) => d.seq)).toEqual([2, 3]);
+    expect(loop.stats()).toMatchObject({ processed: 2, errors: 1, busy: false });
     expect(detector.pending).toHaveLength(0);
   });
 });

@@ -74,4 +74,51 @@ describe.skipIf(!available)('shipped traycheck model', () => {
       ).toBe(3);
     }
   });
+
+  it('answers frames given together in order, each as if given alone', async () => {
+    const renders = await Promise.all(
+      [21, 22, 23, 24].map((seed) =>
+        renderScene(sceneForTray({ burger: 1, fries: seed % 2, drink: 1 }, seed)),
+      ),
+    );
+    const frames = renders.map((r, i) => ({
+      cameraId: 'sim',
+      seq: i,
+      ts: i,
+      width: r.width,
+      height: r.height,
+      data: r.rgb,
+    }));
+    const alone = [];
+    for (const f of frames) alone.push(await detector.detect(f));
+    const together = await Promise.all(frames.map((f) => detector.detect(f)));
+    expect(together.map((d) => d.seq)).toEqual([0, 1, 2, 3]);
+    expect(together.map((d) => d.detections)).toEqual(alone.map((d) => d.detections));
+    expect(alone.some((d) => d.detections.length > 0)).toBe(true);
+  });
+
+  it('leaves this thread free while the model runs', async () => {
+    const r = await renderScene(sceneForTray({ burger: 1, fries: 1, drink: 1 }, 31));
+    // Inference on this thread would block it for the whole run: at most one check-in would
+    // come before the result. In the worker thread, this thread keeps turning.
+    let turns = 0;
+    let done = false;
+    const spin = (): void => {
+      if (done) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const out = await detector.detect({
+      cameraId: 'sim',
+      seq: 0,
+      ts: 0,
+      width: r.width,
+      height: r.height,
+      data: r.rgb,
+    });
+    done = true;
+    expect(out.detections.length).toBeGreaterThan(0);
+    expect(turns).toBeGreaterThanOrEqual(3);
+  });
 });

@@ -26,10 +26,11 @@ export const DetectorSection = Type.Object(
       }),
     ),
     threads: Type.Integer({
-      default: 2,
+      default: 1,
       minimum: 1,
       maximum: 64,
-      description: 'onnxruntime intra-op threads.',
+      description:
+        'onnxruntime intra-op threads. 1 on a 2-core box: a second thread shortens one inference by ~15 % but costs ~35 % more CPU per frame and takes the core ffmpeg and the daemon need (bench/README.md).',
     }),
     scoreThreshold: Type.Number({
       default: 0.4,

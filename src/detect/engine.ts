@@ -1,0 +1,68 @@
+// The worker thread's half of detection: a letterboxed input → session.run → decode →
+// class-wise NMS → frame pixels. The letterbox itself is done on the daemon's thread
+// (detector.ts), so it overlaps the previous frame's inference.
+import { performance } from 'node:perf_hooks';
+import * as ort from 'onnxruntime-node';
+import type { DetectorConfig } from '../config/schema.js';
+import type { Detection } from '../types.js';
+import type { LetterboxGeometry } from './letterbox.js';
+import type { LoadedModel } from './model.js';
+import { postprocess } from './postprocess.js';
+
+/** Milliseconds spent in each part of one detection. */
+export interface DetectTimings {
+  preprocessMs: number;
+  runMs: number;
+  decodeMs: number;
+  totalMs: number;
+}
+
+export interface Engine {
+  /** `input` is [1, 3, H, W] as the model takes it; `geometry` maps boxes back to the frame. */
+  run(
+    input: Float32Array,
+    geometry: LetterboxGeometry,
+  ): Promise<{ detections: Detection[]; runMs: number; decodeMs: number }>;
+}
+
+/** Score threshold per class id: the class's own (menu label or model label) or the global one. */
+export function classThresholds(config: DetectorConfig, model: LoadedModel): Float32Array {
+  const { labels, modelLabels } = model.info;
+  return Float32Array.from(
+    labels.map(
+      (l, i) =>
+        config.classThresholds[l] ?? config.classThresholds[modelLabels[i] ?? ''] ?? config.scoreThreshold,
+    ),
+  );
+}
+
+export function createEngine(config: DetectorConfig, model: LoadedModel): Engine {
+  const { info, session, decoder } = model;
+  const [inputH, inputW] = info.imgsz;
+  const thresholds = classThresholds(config, model);
+
+  return {
+    async run(input, geometry) {
+      const t0 = performance.now();
+      const tensor = new ort.Tensor('float32', input, [1, 3, inputH, inputW]);
+      const result = await session.run({ [info.inputName]: tensor });
+      const out = result[info.outputName] as ort.Tensor;
+      const t1 = performance.now();
+      const candidates = decoder.decode({
+        data: out.data as Float32Array,
+        dims: out.dims,
+        inputW,
+        inputH,
+        thresholds,
+      });
+      const detections = postprocess(candidates, {
+        needsNms: decoder.needsNms,
+        nmsIou: config.nmsIou,
+        maxDetections: config.maxDetections,
+        geometry,
+        labels: info.labels,
+      });
+      return { detections, runMs: t1 - t0, decodeMs: performance.now() - t1 };
+    },
+  };
+}
