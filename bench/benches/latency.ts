@@ -9,13 +9,11 @@
 // (--latency-realtime, which takes the shift's full length: 27 min for 200 trays).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { createDaemon } from '../../src/daemon.js';
+import { createScenarioDaemon, EVAL_CAMERA } from '../../src/eval/run.js';
 import { projectPath } from '../../src/paths.js';
-import { createScenarioSource } from '../../src/sim/scenario-camera.js';
 import { generateScenario } from '../../src/sim/scenario-generate.js';
-import { createScenarioPos } from '../../src/sim/scenario-pos.js';
 import { scenarioDurationS } from '../../src/sim/scenario.js';
-import { benchLogger, camera, daemonConfig, exampleConfig, progress, tempDir } from '../lib/config.js';
+import { benchLogger, exampleConfig, MODEL, progress, tempDir } from '../lib/config.js';
 import type { BenchOptions } from '../lib/options.js';
 import { check, type Bench, type BenchResult, type CheckSpec } from '../lib/report.js';
 import { quantile, round, sleep } from '../lib/stats.js';
@@ -25,7 +23,6 @@ const P95: CheckSpec = {
   unit: 'ms',
   target: { op: '<=', value: 500 },
 };
-const CAMERA = 'sim';
 
 interface AlertSeen {
   id: number;
@@ -96,53 +93,20 @@ async function run(o: BenchOptions): Promise<BenchResult> {
     brightness: 1,
   });
   const dir = tempDir('latency');
-  const cam = camera(base.config, CAMERA, 'sim:scenario', {
-    station: sc.station,
-    fps: sc.fps,
-    width: sc.width,
-    height: sc.height,
-    zone: [
-      [0, 0],
-      [1, 0],
-      [1, 1],
-      [0, 1],
-    ],
-    realtime,
-    loop: false,
-    stallTimeoutMs: 20_000,
-  });
-  const loaded = daemonConfig(base, {
-    cameras: [cam],
-    dataDir: dir.path,
-    threads: o.threads,
-    storeId: 'eval',
-  });
   let go: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (go = resolve));
-  const pos = createScenarioPos({
-    scenario: sc,
-    log: benchLogger(),
-    prefix: loaded.config.mqtt.prefix,
-    storeId: loaded.config.store.id,
-    // As eval: a frame is rendered once the daemon stored the orders due by its time.
-    async afterPublish() {
-      const deadline = Date.now() + 10_000;
-      while (daemon.orderEventsStored() < pos.published() && Date.now() < deadline) await sleep(5);
+  const threads = o.threads ?? base.config.detector.threads;
+  // Exactly eval's daemon (src/eval/run.ts), with the dashboard on.
+  const { daemon, pos } = createScenarioDaemon(sc, {
+    base: {
+      ...base,
+      config: { ...base.config, detector: { ...base.config.detector, model: MODEL, threads } },
     },
-  });
-  const source = createScenarioSource({
-    scenario: sc,
+    log: benchLogger(),
+    dataDir: dir.path,
     realtime,
-    async beforeFrame(tS, tsMs) {
-      await started;
-      await pos.advance(tS, tsMs);
-    },
-  });
-  const daemon = createDaemon({
-    loaded,
-    log: benchLogger(),
-    simSources: { [CAMERA]: source },
-    clockFromFrames: !realtime,
+    dashboard: true,
+    beforeFrame: () => started,
   });
   let client: ReturnType<typeof sseClient> | null = null;
   try {
@@ -159,7 +123,7 @@ async function run(o: BenchOptions): Promise<BenchResult> {
     );
     const wall0 = Date.now();
     go();
-    await daemon.sourceEnded(CAMERA);
+    await daemon.sourceEnded(EVAL_CAMERA);
     await daemon.drain();
     const stored = daemon.alertsAll();
     // The last alerts may still be on their way to the client.

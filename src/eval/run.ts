@@ -34,9 +34,16 @@ export interface EvalRun {
   latencies: number[];
 }
 
-const EVAL_CAMERA = 'sim';
+/** The camera id of the scenario's sim camera. */
+export const EVAL_CAMERA = 'sim';
 
-function evalConfig(base: Config, sc: Scenario, dataDir: string, realtime: boolean): Config {
+function evalConfig(
+  base: Config,
+  sc: Scenario,
+  dataDir: string,
+  realtime: boolean,
+  dashboard: boolean,
+): Config {
   const menu: Menu = sc.menu ?? base.menu;
   return {
     ...base,
@@ -74,23 +81,45 @@ function evalConfig(base: Config, sc: Scenario, dataDir: string, realtime: boole
       password: undefined,
       embedded: { host: '127.0.0.1', port: 0 },
     },
-    dashboard: { ...base.dashboard, enabled: false },
+    dashboard: dashboard
+      ? { ...base.dashboard, enabled: true, bind: '127.0.0.1', port: 0 }
+      : { ...base.dashboard, enabled: false },
     storage: { ...base.storage, dataDir },
     logging: { ...base.logging, level: 'warn' },
   };
 }
 
-export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<EvalRun> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'traycheck-eval-'));
-  const realtime = opts.realtime ?? false;
-  const config = evalConfig(opts.base.config, sc, dataDir, realtime);
-  const durationS = scenarioDurationS(sc);
+export interface ScenarioDaemonOptions {
+  base: LoadedConfig;
+  log: Logger;
+  dataDir: string;
+  realtime: boolean;
+  /** Dashboard on 127.0.0.1, a free port (default off). */
+  dashboard?: boolean;
+  /** Awaited before each frame, before the POS publishes what is due by its time. */
+  beforeFrame?: (tS: number) => Promise<void>;
+}
+
+export interface ScenarioDaemon {
+  daemon: Daemon;
+  config: Config;
+  /** Publishes the scenario's orders as their frames come; start it once the daemon runs. */
+  pos: ReturnType<typeof createScenarioPos>;
+  source: ReturnType<typeof createScenarioSource>;
+}
+
+/**
+ * The daemon as eval runs it: one sim camera rendering the scenario, its orders published over
+ * the embedded broker in step with the frames. Not real time, frames are produced as fast as the
+ * pipeline takes them, and each waits until the daemon stored the orders due by its time.
+ */
+export function createScenarioDaemon(sc: Scenario, o: ScenarioDaemonOptions): ScenarioDaemon {
+  const config = evalConfig(o.base.config, sc, o.dataDir, o.realtime, o.dashboard ?? false);
   const pos = createScenarioPos({
     scenario: sc,
-    log: opts.log,
+    log: o.log,
     prefix: config.mqtt.prefix,
     storeId: config.store.id,
-    // Frames wait until the daemon has stored what the POS said by their time.
     async afterPublish() {
       const deadline = Date.now() + 10_000;
       while (daemon.orderEventsStored() < pos.published() && Date.now() < deadline)
@@ -99,18 +128,30 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
   });
   const source = createScenarioSource({
     scenario: sc,
-    realtime,
+    realtime: o.realtime,
     async beforeFrame(tS, tsMs) {
-      opts.onProgress?.(Math.min(1, tS / durationS));
+      await o.beforeFrame?.(tS);
       await pos.advance(tS, tsMs);
     },
   });
-
   const daemon = createDaemon({
-    loaded: { ...opts.base, config },
-    log: opts.log,
+    loaded: { ...o.base, config },
+    log: o.log,
     simSources: { [EVAL_CAMERA]: source },
-    clockFromFrames: !realtime,
+    clockFromFrames: !o.realtime,
+  });
+  return { daemon, config, pos, source };
+}
+
+export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<EvalRun> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'traycheck-eval-'));
+  const durationS = scenarioDurationS(sc);
+  const { daemon, config, pos, source } = createScenarioDaemon(sc, {
+    base: opts.base,
+    log: opts.log,
+    dataDir,
+    realtime: opts.realtime ?? false,
+    beforeFrame: (tS) => Promise.resolve(opts.onProgress?.(Math.min(1, tS / durationS))),
   });
   const observations = new Map<string, TrayObservation>();
   daemon.bus.on('tray', 'eval', (obs) => {
