@@ -5,11 +5,13 @@
 //   `traycheck simulate-pos --flat` (ready and served bumps included) in another process;
 // - demo: `traycheck demo` (config/demo.yaml): the same process also renders the camera frames
 //   and runs the scenario POS, so its RSS includes the renderer (sharp/libvips).
-// Growth is the least-squares line over the soak (slope × duration), less sensitive to where
+// The daemon gets the environment of the systemd unit and the Docker image (glibc malloc
+// settings, src/cli/allocator.ts). Growth is the least-squares line over the soak (slope × duration), less sensitive to where
 // a GC cycle falls than end − start (also reported).
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { ALLOCATOR_ENV } from '../../src/cli/allocator.js';
 import { startChild, type Child } from '../lib/child.js';
 import { encodeH264, renderClip } from '../lib/clip.js';
 import {
@@ -50,7 +52,7 @@ async function startTarget(
   mqttPort: number,
 ): Promise<{ daemon: Child; helpers: Child[]; description: string }> {
   if (o.soakTarget === 'demo') {
-    const env = { TRAYCHECK_STORAGE__DATA_DIR: dir, TRAYCHECK_LOGGING__LEVEL: 'warn' };
+    const env = { ...ALLOCATOR_ENV, TRAYCHECK_STORAGE__DATA_DIR: dir, TRAYCHECK_LOGGING__LEVEL: 'warn' };
     const daemon = startChild(
       [CLI, 'demo', '--port', String(port), '--mqtt-port', String(mqttPort), '--seed', '42'],
       env,
@@ -84,7 +86,8 @@ async function startTarget(
       mqtt: { ...c.mqtt, embedded: { ...c.mqtt.embedded, port: mqttPort } },
     },
   });
-  const daemon = startChild([CLI, 'run', '--config', file]);
+  // With the environment of the systemd unit and the Docker image (src/cli/allocator.ts).
+  const daemon = startChild([CLI, 'run', '--config', file], { ...ALLOCATOR_ENV });
   await daemon.waitFor('"msg":"camera online"', 90_000).catch(async (err: unknown) => {
     await daemon.stop();
     throw err;

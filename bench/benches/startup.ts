@@ -5,6 +5,7 @@
 // the dashboard on free ports. One unmeasured first start on an empty data dir (migrations,
 // cold file cache), then restarts on that data dir; the median of those is the figure.
 import { spawn } from 'node:child_process';
+import { ALLOCATOR_ENV } from '../../src/cli/allocator.js';
 import { createInterface } from 'node:readline';
 import {
   camera,
@@ -36,6 +37,7 @@ function startOnce(configFile: string): Promise<StartTimes> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [CLI, 'run', '--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...ALLOCATOR_ENV },
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   let stderr = '';

@@ -1,6 +1,7 @@
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { createDaemon } from '../../daemon.js';
 import { createLogger } from '../../log.js';
+import { allocatorWarning, glibcVersion } from '../allocator.js';
 import { projectPath } from '../../paths.js';
 import { createScenarioPos } from '../../sim/scenario-pos.js';
 import { createScenarioSource } from '../../sim/scenario-camera.js';
@@ -59,6 +60,8 @@ export const demoCommand: Command = {
     };
     const loaded: LoadedConfig = { ...base, config };
     const log = createLogger({ level: config.logging.level });
+    const allocator = allocatorWarning(process.env, glibcVersion());
+    if (allocator) log.warn(allocator);
     const seed = numberOption(args, 'seed', Math.floor(Date.now() / 1000) % 100_000);
     const scenario =
       typeof args.values.scenario === 'string'

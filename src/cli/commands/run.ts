@@ -2,6 +2,7 @@ import { ConfigError, formatIssues, loadConfig } from '../../config/load.js';
 import { createDaemon, StartupError } from '../../daemon.js';
 import { createLogger } from '../../log.js';
 import { simSourcesFor } from '../../sim/sim-cameras.js';
+import { allocatorWarning, glibcVersion } from '../allocator.js';
 import { EXIT_CONFIG, requireString, type Command } from '../command.js';
 import { runUntilSignal } from '../lifecycle.js';
 
@@ -29,6 +30,8 @@ export const runCommand: Command = {
       level: logging.level,
       pretty: logging.pretty === 'auto' ? undefined : logging.pretty,
     });
+    const allocator = allocatorWarning(process.env, glibcVersion());
+    if (allocator) log.warn(allocator);
     let simSources;
     try {
       simSources = simSourcesFor(loaded.config);
