@@ -30,7 +30,7 @@ export const DetectorSection = Type.Object(
       minimum: 1,
       maximum: 64,
       description:
-        'onnxruntime intra-op threads. 1 on a 2-core box: a second thread shortens one inference by ~15 % but costs ~35 % more CPU per frame and takes the core ffmpeg and the daemon need (bench/README.md).',
+        'onnxruntime intra-op threads. 1 on a 2-core box: a second thread shortens one inference by 0–25 % but costs 25–50 % more CPU per frame and takes the core ffmpeg and the daemon need (bench/README.md).',
     }),
     scoreThreshold: Type.Number({
       default: 0.4,
