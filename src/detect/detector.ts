@@ -25,6 +25,8 @@ export interface DetectorDeps {
   log: Logger;
   /** Folder a relative `config.model` / `labelsFile` is resolved against (default: cwd). */
   baseDir?: string;
+  /** The worker script (default: worker.js beside this file); tests substitute one that fails. */
+  workerUrl?: URL;
 }
 
 export interface Detector {
@@ -85,6 +87,8 @@ export function createDetector(deps: DetectorDeps): Detector {
   let stopping = false;
   let restart: Promise<void> | null = null;
   let restartMs = RESTART_MS;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let cancelRestartDelay: () => void = () => undefined;
   let startError: string | null = null;
   let timings: DetectTimings | null = null;
   let inferences = 0;
@@ -98,7 +102,7 @@ export function createDetector(deps: DetectorDeps): Detector {
       config: { ...config, labelsFile: config.labelsFile ? abs(config.labelsFile) : undefined },
       modelFile: abs(config.model),
     };
-    const w = new Worker(workerFile(), { workerData: start, name: 'traycheck-detector' });
+    const w = new Worker(deps.workerUrl ?? workerFile(), { workerData: start, name: 'traycheck-detector' });
     // The daemon's servers keep it running; the worker alone never keeps a process alive.
     w.unref();
     return new Promise<Worker>((resolveReady, rejectReady) => {
@@ -144,25 +148,46 @@ export function createDetector(deps: DetectorDeps): Detector {
         if (ready && !stopping) {
           lastError = err.message;
           log.error({ code, restartInMs: restartMs }, 'detector worker exited; starting it again');
+          scheduleRestart();
         }
       });
     });
   }
 
-  /** The running worker; one that died unexpectedly is started again after a delay. */
-  async function running(): Promise<Worker> {
-    if (worker) return worker;
-    if (stopping || !modelInfo) throw new Error('detector not started');
-    restart ??= (async () => {
-      await new Promise((r) => setTimeout(r, restartMs));
+  /** Starts a new worker after a delay, again and again (doubling to the cap) until one loads. */
+  function scheduleRestart(): void {
+    if (restart || stopping) return;
+    restart = (async () => {
+      await new Promise<void>((r) => {
+        restartTimer = setTimeout(r, restartMs);
+        cancelRestartDelay = r;
+      });
+      restartTimer = null;
       restartMs = Math.min(restartMs * 2, RESTART_MAX_MS);
-      worker = await spawnWorker();
+      if (stopping) return;
+      const w = await spawnWorker();
+      if (stopping) return stopWorker(w);
+      worker = w;
       restartMs = RESTART_MS;
       log.info('detector worker running again');
-    })().finally(() => (restart = null));
-    await restart;
-    if (!worker) throw new Error('detector worker not running');
-    return worker;
+    })();
+    restart
+      .catch((err: unknown) => {
+        lastError = `detector worker failed to start again: ${(err as Error).message}`;
+        log.error({ err, restartInMs: restartMs }, 'detector worker failed to start again');
+      })
+      .finally(() => {
+        restart = null;
+        if (!worker && !stopping) scheduleRestart();
+      });
+  }
+
+  /** The running worker, or the one being started again after an unexpected exit. */
+  async function running(): Promise<Worker> {
+    if (!worker && restart) await restart.catch(() => undefined);
+    if (worker) return worker;
+    if (stopping || !modelInfo) throw new Error('detector not started');
+    throw new Error(lastError ?? 'detector worker not running');
   }
 
   async function run(frame: Frame): Promise<FrameDetections> {
@@ -233,6 +258,8 @@ export function createDetector(deps: DetectorDeps): Detector {
     },
     async stop() {
       stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      cancelRestartDelay();
       while (inFlight.size) await Promise.allSettled([...inFlight]);
       await restart?.catch(() => undefined);
       const w = worker;

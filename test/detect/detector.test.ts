@@ -7,6 +7,7 @@ import type { DetectorConfig } from '../../src/config/schema.js';
 import { createDetector, detectorConfig, ModelError, type Detector } from '../../src/detect/index.js';
 import { silentLogger } from '../../src/log.js';
 import type { Frame } from '../../src/types.js';
+import { waitFor } from '../helpers/wait.js';
 import { buildOnnx, type TinyModel } from './onnx-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'traycheck-detect-'));
@@ -281,5 +282,26 @@ describe('ModelError', () => {
       { model: modelFile({ ...ours, metadata: { ...ours.metadata, names: 'burger fries' } }) },
       /metadata names is not a list/,
     );
+  });
+});
+
+describe('detector worker', () => {
+  it('fails the frame in flight when its worker dies, reports down, and starts a new worker', async () => {
+    const marker = join(dir, 'crash-marker');
+    const d = createDetector({
+      config: detectorConfig({ model: marker, threads: 1 }),
+      log: silentLogger(),
+      workerUrl: new URL('./fixtures/crashing-worker.mjs', import.meta.url),
+    });
+    await d.start();
+    started.push(d);
+    await expect(d.detect(frame(8, 8, 1))).rejects.toThrow(/detector worker exited \(code 3\)/);
+    expect(d.health()).toMatchObject({ state: 'down', detail: expect.stringMatching(/exited \(code 3\)/) });
+    // A new worker is started after a 1 s delay, without a frame asking for it; the failed frame
+    // keeps the detector degraded until the next one succeeds.
+    await waitFor(() => d.health().state !== 'down', { message: 'a new worker', timeoutMs: 10_000 });
+    expect(d.health().state).toBe('degraded');
+    expect(await d.detect(frame(8, 8, 2))).toMatchObject({ seq: 2, detections: [] });
+    expect(d.health().state).toBe('ok');
   });
 });
