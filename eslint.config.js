@@ -9,6 +9,8 @@ export default tseslint.config(
       'node_modules/**',
       'tmp/**',
       'test-artifacts/**',
+      // Plain-JS stand-ins loaded as worker threads (a worker cannot load TypeScript).
+      'test/**/fixtures/*.mjs',
       'src/dashboard/ui/**',
       'tools/**',
       'eslint.config.js',
