@@ -11,7 +11,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { ALLOCATOR_ENV } from '../../src/cli/allocator.js';
+import { ALLOCATOR_ENV } from '../../src/allocator.js';
 import { startChild, type Child } from '../lib/child.js';
 import { encodeH264, renderClip } from '../lib/clip.js';
 import {

@@ -5,7 +5,7 @@
 // the dashboard on free ports. One unmeasured first start on an empty data dir (migrations,
 // cold file cache), then restarts on that data dir; the median of those is the figure.
 import { spawn } from 'node:child_process';
-import { ALLOCATOR_ENV } from '../../src/cli/allocator.js';
+import { ALLOCATOR_ENV } from '../../src/allocator.js';
 import { createInterface } from 'node:readline';
 import {
   camera,

@@ -1,5 +1,6 @@
 // Spawning and ending one ffmpeg process (child_process.spawn, no wrapper library).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { envWithoutAllocator } from '../allocator.js';
 
 export const KILL_GRACE_MS = 2000;
 
@@ -10,7 +11,10 @@ export interface FfmpegProcess {
 }
 
 export function spawnFfmpeg(binary: string, args: string[], withStdin: boolean): FfmpegProcess {
-  const child = spawn(binary, args, { stdio: [withStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, args, {
+    stdio: [withStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    env: envWithoutAllocator(),
+  });
   const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error: Error | null }>(
     (resolve) => {
       let error: Error | null = null;

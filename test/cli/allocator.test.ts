@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALLOCATOR_ENV, allocatorEnvLine, allocatorWarning } from '../../src/cli/allocator.js';
+import { ALLOCATOR_ENV, allocatorEnvLine, allocatorWarning } from '../../src/allocator.js';
 import { ROOT } from '../helpers/daemon.js';
 
 const read = (f: string): string => readFileSync(join(ROOT, f), 'utf8');

@@ -1,7 +1,7 @@
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { createDaemon } from '../../daemon.js';
 import { createLogger } from '../../log.js';
-import { allocatorWarning, glibcVersion } from '../allocator.js';
+import { allocatorWarning, glibcVersion } from '../../allocator.js';
 import { projectPath } from '../../paths.js';
 import { createScenarioPos } from '../../sim/scenario-pos.js';
 import { createScenarioSource } from '../../sim/scenario-camera.js';

@@ -2,7 +2,7 @@ import { ConfigError, formatIssues, loadConfig } from '../../config/load.js';
 import { createDaemon, StartupError } from '../../daemon.js';
 import { createLogger } from '../../log.js';
 import { simSourcesFor } from '../../sim/sim-cameras.js';
-import { allocatorWarning, glibcVersion } from '../allocator.js';
+import { allocatorWarning, glibcVersion } from '../../allocator.js';
 import { EXIT_CONFIG, requireString, type Command } from '../command.js';
 import { runUntilSignal } from '../lifecycle.js';
 

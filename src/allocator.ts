@@ -10,6 +10,16 @@ export const ALLOCATOR_ENV: Readonly<Record<string, string>> = {
   MALLOC_MMAP_THRESHOLD_: '131072',
 };
 
+/**
+ * This process's environment without the settings, for child processes. They are for node's
+ * frame buffers: ffmpeg with them spends ~8 ms of CPU a frame on page faults (measured).
+ */
+export function envWithoutAllocator(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const k of Object.keys(ALLOCATOR_ENV)) delete out[k];
+  return out;
+}
+
 /** `NAME=value NAME=value`, as a shell prefix or a systemd Environment= line takes them. */
 export const allocatorEnvLine = (): string =>
   Object.entries(ALLOCATOR_ENV)
