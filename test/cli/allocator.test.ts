@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALLOCATOR_ENV, allocatorEnvLine, allocatorWarning } from '../../src/allocator.js';
+import { spawnFfmpeg } from '../../src/camera/ffmpeg-process.js';
 import { ROOT } from '../helpers/daemon.js';
 
 const read = (f: string): string => readFileSync(join(ROOT, f), 'utf8');
@@ -30,5 +31,21 @@ describe('glibc malloc settings', () => {
     expect(allocatorWarning({ ...ALLOCATOR_ENV }, '2.36')).toBeNull();
     expect(allocatorWarning({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, '2.36')).toBeNull();
     expect(allocatorWarning({}, undefined)).toBeNull();
+  });
+
+  it('are not passed on to ffmpeg', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, ALLOCATOR_ENV);
+    try {
+      // spawnFfmpeg takes the binary: /usr/bin/env prints the environment ffmpeg would get.
+      const proc = spawnFfmpeg('/usr/bin/env', [], false);
+      let out = '';
+      proc.child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
+      expect((await proc.closed).code).toBe(0);
+      expect(out).toMatch(/^PATH=/m);
+      for (const k of Object.keys(ALLOCATOR_ENV)) expect(out).not.toMatch(new RegExp(`^${k}=`, 'm'));
+    } finally {
+      for (const k of Object.keys(ALLOCATOR_ENV)) if (!(k in saved)) delete process.env[k];
+    }
   });
 });
