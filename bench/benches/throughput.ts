@@ -13,7 +13,7 @@ import { createPreprocessor } from '../../src/detect/letterbox.js';
 import { loadModel } from '../../src/detect/model.js';
 import { silentLogger } from '../../src/log.js';
 import { renderClip, type Clip } from '../lib/clip.js';
-import { descendants } from '../lib/proc.js';
+import { startCpuMeter } from '../lib/proc.js';
 import { benchLogger, camera, daemonConfig, exampleConfig, MODEL, progress, tempDir } from '../lib/config.js';
 import { windowS, type BenchOptions } from '../lib/options.js';
 import { check, type Bench, type BenchResult, type CheckSpec } from '../lib/report.js';
@@ -46,29 +46,18 @@ async function createRawLoop(
   return {
     async run(seconds) {
       let runs = 0;
-      const c0 = process.cpuUsage();
+      const cpu = startCpuMeter({ childComm: [] });
       const t0 = performance.now();
       const end = t0 + seconds * 1000;
       while (performance.now() < end) {
         await session.run(feed(next++));
         runs++;
       }
-      return { runs, wallS: (performance.now() - t0) / 1000, cpuS: cpuSince(c0) };
+      return { runs, wallS: (performance.now() - t0) / 1000, cpuS: cpu.stop().rootCpuS };
     },
     release: () => session.release(),
   };
 }
-
-const cpuSince = (c0: NodeJS.CpuUsage): number => {
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1e6;
-};
-
-/** CPU seconds of this process's ffmpeg children (the sim camera's ingest). */
-const ffmpegCpuS = (): number =>
-  descendants(process.pid)
-    .filter((p) => p.comm === 'ffmpeg')
-    .reduce((a, p) => a + p.cpuS, 0);
 
 /** A clip source that can be paused (pull mode: the pipeline then idles). */
 function clipSource(clip: Clip): SimFrameSource & { pause(): void; resume(): void } {
@@ -179,19 +168,19 @@ async function measure(
       while (performance.now() - lastDetectionAt < 200) await sleep(20);
       const r = await raw.run(seconds);
       const [d0, f0] = [detections, forwarded];
-      const ff0 = ffmpegCpuS();
-      const c0 = process.cpuUsage();
+      const cpu = startCpuMeter();
       const t0 = performance.now();
       source.resume();
       await sleep(seconds * 1000);
+      const used = cpu.stop();
       out.push({
         raw: r,
         pipeline: {
           frames: detections - d0,
           forwarded: forwarded - f0,
           wallS: (performance.now() - t0) / 1000,
-          cpuS: cpuSince(c0),
-          ffmpegCpuS: ffmpegCpuS() - ff0,
+          cpuS: used.rootCpuS,
+          ffmpegCpuS: used.childrenCpuS,
         },
       });
     }
@@ -207,39 +196,24 @@ async function measure(
 function summary(m: Measured): { ratio: number | null; details: Record<string, unknown> } {
   const sum = (f: (r: Round) => number): number => m.rounds.reduce((a, r) => a + f(r), 0);
   const rawFps = sum((r) => r.raw.runs) / sum((r) => r.raw.wallS);
-  const pipeFps = sum((r) => r.pipeline.frames) / sum((r) => r.pipeline.wallS);
+  const frames = sum((r) => r.pipeline.frames);
+  const pipeFps = frames / sum((r) => r.pipeline.wallS);
   const forwarded = sum((r) => r.pipeline.forwarded);
+  const perFrameMs = (cpuS: number): number | null => round((1000 * cpuS) / Math.max(1, frames), 2);
   return {
     ratio: round(pipeFps / rawFps, 3),
     details: {
       ratio: round(pipeFps / rawFps, 3),
       rawFps: round(rawFps, 1),
       pipelineFps: round(pipeFps, 1),
-      droppedPct: round(
-        (100 * Math.max(0, forwarded - sum((r) => r.pipeline.frames))) / Math.max(1, forwarded),
-        1,
-      ),
+      droppedPct: round((100 * Math.max(0, forwarded - frames)) / Math.max(1, forwarded), 1),
       detectStageMsMean: round(m.detectStageMs, 2),
       // CPU per frame, ms: all threads of this process (daemon, detector worker, onnxruntime) and
       // the ffmpeg ingest; raw is session.run alone.
       cpuMsPerFrame: {
         raw: round((1000 * sum((r) => r.raw.cpuS)) / sum((r) => r.raw.runs), 2),
-        pipeline: round(
-          (1000 * sum((r) => r.pipeline.cpuS)) /
-            Math.max(
-              1,
-              sum((r) => r.pipeline.frames),
-            ),
-          2,
-        ),
-        ffmpeg: round(
-          (1000 * sum((r) => r.pipeline.ffmpegCpuS)) /
-            Math.max(
-              1,
-              sum((r) => r.pipeline.frames),
-            ),
-          2,
-        ),
+        pipeline: perFrameMs(sum((r) => r.pipeline.cpuS)),
+        ffmpeg: perFrameMs(sum((r) => r.pipeline.ffmpegCpuS)),
       },
       rounds: m.rounds.map((r) => ({
         rawFps: round(r.raw.runs / r.raw.wallS, 1),

@@ -62,8 +62,9 @@ export function ffmpegArgs(cam: CameraConfig, raw?: RawInput): string[] {
     case 'sim': {
       if (!raw) throw new Error(`camera ${cam.id}: a sim source needs its raw input format`);
       // Tiny probe so ffmpeg emits a frame as soon as it has read one: the pull pacing keeps only
-      // a few frames (PULL_WINDOW) in flight and would wait forever on a probe that wants more. (-fflags nobuffer
-      // is left out on purpose: with it ffmpeg 5.1 holds two frames back and loses the last one.)
+      // a few frames (PULL_WINDOW) in flight and would wait forever on a probe that wants more.
+      // (-fflags nobuffer is left out on purpose: with it ffmpeg 5.1 holds two frames back and
+      // loses the last one.)
       const size = `${raw.width}x${raw.height}`;
       args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', size, '-r', String(raw.fps));
       args.push('-probesize', '32', '-analyzeduration', '0', '-i', 'pipe:0');

@@ -8,8 +8,9 @@
 // - not realtime ("pull"): frame n+3 is produced only after frame n was read back from ffmpeg
 //   (and, if the daemon passes `waitForConsumer`, after the consumer finished with it), so eval
 //   runs as fast as the pipeline takes frames and no frame is lost: PULL_WINDOW is the detect
-//   loop's frames in flight plus its one-frame slot, so no frame ever waits in a full slot. `tsMs` is virtual time:
-//   start + seq · 1000/fps, so downstream windows (settle, motion hold) see scenario time.
+//   loop's frames in flight plus its one-frame slot, so no frame ever waits in a full slot.
+//   `tsMs` is virtual time: start + seq · 1000/fps, so downstream windows (settle, motion hold)
+//   see scenario time.
 // `seq` keeps counting across ffmpeg restarts; frames in flight in a killed process are lost.
 import type { Writable } from 'node:stream';
 

@@ -87,7 +87,7 @@ export function createDetector(deps: DetectorDeps): Detector {
   let stopping = false;
   let restart: Promise<void> | null = null;
   let restartMs = RESTART_MS;
-  let restartTimer: NodeJS.Timeout | null = null;
+  /** Ends the delay before a restart at once (stop()). */
   let cancelRestartDelay: () => void = () => undefined;
   let startError: string | null = null;
   let timings: DetectTimings | null = null;
@@ -159,10 +159,12 @@ export function createDetector(deps: DetectorDeps): Detector {
     if (restart || stopping) return;
     restart = (async () => {
       await new Promise<void>((r) => {
-        restartTimer = setTimeout(r, restartMs);
-        cancelRestartDelay = r;
+        const timer = setTimeout(r, restartMs);
+        cancelRestartDelay = () => {
+          clearTimeout(timer);
+          r();
+        };
       });
-      restartTimer = null;
       restartMs = Math.min(restartMs * 2, RESTART_MAX_MS);
       if (stopping) return;
       const w = await spawnWorker();
@@ -258,7 +260,6 @@ export function createDetector(deps: DetectorDeps): Detector {
     },
     async stop() {
       stopping = true;
-      if (restartTimer) clearTimeout(restartTimer);
       cancelRestartDelay();
       while (inFlight.size) await Promise.allSettled([...inFlight]);
       await restart?.catch(() => undefined);
