@@ -140,7 +140,6 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
         const info = detector.info();
         const missing = checkMenuLabels(config.menu, info.labels);
         if (missing.length) {
-          await detector.stop();
           throw new StartupError(
             'menu',
             `menu uses label(s) the model ${info.path} does not know: ${missing.join(', ')} (model labels: ${info.labels.join(', ')}; map them with detector.aliases or fix the menu)`,
@@ -336,8 +335,10 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
       const t0 = Date.now();
       for (const stage of stages) {
         const s0 = Date.now();
-        await stage.start();
+        // Counted as started before it starts: stop() also stops a stage whose start failed half
+        // way, so what it did start (a worker thread, a socket) is released.
         started.push(stage);
+        await stage.start();
         log.debug({ stage: stage.name, ms: Date.now() - s0 }, 'stage started');
       }
       health?.ready();
