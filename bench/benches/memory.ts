@@ -6,7 +6,7 @@
 // - demo: `traycheck demo` (config/demo.yaml): the same process also renders the camera frames
 //   and runs the scenario POS, so its RSS includes the renderer (sharp/libvips).
 // The daemon gets the environment of the systemd unit and the Docker image (glibc malloc
-// settings, src/cli/allocator.ts). Growth is the least-squares line over the soak (slope × duration), less sensitive to where
+// settings, src/allocator.ts). Growth is the least-squares line over the soak (slope × duration), less sensitive to where
 // a GC cycle falls than end − start (also reported).
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -86,7 +86,7 @@ async function startTarget(
       mqtt: { ...c.mqtt, embedded: { ...c.mqtt.embedded, port: mqttPort } },
     },
   });
-  // With the environment of the systemd unit and the Docker image (src/cli/allocator.ts).
+  // With the environment of the systemd unit and the Docker image (src/allocator.ts).
   const daemon = startChild([CLI, 'run', '--config', file], { ...ALLOCATOR_ENV });
   await daemon.waitFor('"msg":"camera online"', 90_000).catch(async (err: unknown) => {
     await daemon.stop();

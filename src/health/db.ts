@@ -1,6 +1,7 @@
 // Database health: a trivial query proves the connection answers; schema level and file sizes are
 // shown so a technician can tell a stale or bloated database at a glance.
 import { statSync } from 'node:fs';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db.js';
 import { formatBytes } from './disk.js';
 import type { HealthProvider } from './types.js';
@@ -21,6 +22,8 @@ const fileBytes = (file: string): number => {
 };
 
 export function createDbHealth(deps: DbHealthDeps): HealthProvider {
+  // Prepared once per connection (health runs every few seconds; see broker-persistence.ts).
+  const probes = new WeakMap<Db, Statement>();
   return () => {
     let db: Db;
     try {
@@ -30,7 +33,12 @@ export function createDbHealth(deps: DbHealthDeps): HealthProvider {
     }
     const t0 = process.hrtime.bigint();
     try {
-      db.prepare('SELECT 1').pluck().get();
+      let probe = probes.get(db);
+      if (!probe) {
+        probe = db.prepare('SELECT 1').pluck();
+        probes.set(db, probe);
+      }
+      probe.get();
     } catch (err) {
       return { state: 'down', detail: `database does not answer: ${(err as Error).message}` };
     }

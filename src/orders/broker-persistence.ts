@@ -81,6 +81,9 @@ export class SqliteBrokerPersistence {
   readonly #db: Database.Database;
   /** clientId → topic → subscription; mirrors the table for topic matching on every publish. */
   readonly #subs = new Map<string, Map<string, Sub>>();
+  /** Statements by SQL, prepared once: a statement prepared per call holds native memory until V8
+   * next collects its wrapper, and that churn (every publish) fragments the malloc heap. */
+  readonly #stmts = new Map<string, Database.Statement>();
   #brokerId = '';
   #closed = false;
 
@@ -94,7 +97,7 @@ export class SqliteBrokerPersistence {
 
   async setup(broker: { id: string }): Promise<void> {
     this.#brokerId = broker.id;
-    for (const r of this.#db.prepare('SELECT client_id, topic, qos, opts FROM subscriptions').all() as {
+    for (const r of this.#sql('SELECT client_id, topic, qos, opts FROM subscriptions').all() as {
       client_id: string;
       topic: string;
       qos: number;
@@ -112,6 +115,15 @@ export class SqliteBrokerPersistence {
     return Promise.resolve();
   }
 
+  #sql(text: string): Database.Statement {
+    let stmt = this.#stmts.get(text);
+    if (!stmt) {
+      stmt = this.#db.prepare(text);
+      this.#stmts.set(text, stmt);
+    }
+    return stmt;
+  }
+
   #clientSubs(id: string, create: boolean): Map<string, Sub> {
     let m = this.#subs.get(id);
     if (!m) {
@@ -123,16 +135,17 @@ export class SqliteBrokerPersistence {
 
   async storeRetained(p: BrokerPacket): Promise<void> {
     const empty = p.payload === undefined || p.payload.length === 0;
-    if (empty) this.#db.prepare('DELETE FROM retained WHERE topic = ?').run(p.topic);
+    if (empty) this.#sql('DELETE FROM retained WHERE topic = ?').run(p.topic);
     else
-      this.#db
-        .prepare('INSERT OR REPLACE INTO retained (topic, packet) VALUES (?, ?)')
-        .run(p.topic, serializePacket(p));
+      this.#sql('INSERT OR REPLACE INTO retained (topic, packet) VALUES (?, ?)').run(
+        p.topic,
+        serializePacket(p),
+      );
     return Promise.resolve();
   }
 
   createRetainedStreamCombi(patterns: string[]): Readable {
-    const rows = this.#db.prepare('SELECT topic, packet FROM retained').all() as {
+    const rows = this.#sql('SELECT topic, packet FROM retained').all() as {
       topic: string;
       packet: string;
     }[];
@@ -147,7 +160,7 @@ export class SqliteBrokerPersistence {
   }
 
   async addSubscriptions(client: ClientRef, subs: Sub[]): Promise<void> {
-    const stmt = this.#db.prepare(
+    const stmt = this.#sql(
       'INSERT OR REPLACE INTO subscriptions (client_id, topic, qos, opts) VALUES (?, ?, ?, ?)',
     );
     const mine = this.#clientSubs(client.id, true);
@@ -162,7 +175,7 @@ export class SqliteBrokerPersistence {
   }
 
   async removeSubscriptions(client: ClientRef, topics: string[]): Promise<void> {
-    const stmt = this.#db.prepare('DELETE FROM subscriptions WHERE client_id = ? AND topic = ?');
+    const stmt = this.#sql('DELETE FROM subscriptions WHERE client_id = ? AND topic = ?');
     const mine = this.#clientSubs(client.id, false);
     this.#db.transaction(() => {
       for (const t of topics) {
@@ -193,7 +206,7 @@ export class SqliteBrokerPersistence {
   }
 
   async cleanSubscriptions(client: ClientRef): Promise<void> {
-    this.#db.prepare('DELETE FROM subscriptions WHERE client_id = ?').run(client.id);
+    this.#sql('DELETE FROM subscriptions WHERE client_id = ?').run(client.id);
     this.#subs.delete(client.id);
     return Promise.resolve();
   }
@@ -204,7 +217,7 @@ export class SqliteBrokerPersistence {
 
   async outgoingEnqueueCombi(subs: { clientId: string }[], p: BrokerPacket): Promise<void> {
     if (subs.length === 0) return Promise.resolve();
-    const stmt = this.#db.prepare(
+    const stmt = this.#sql(
       'INSERT INTO outgoing (client_id, broker_id, broker_counter, message_id, packet) VALUES (?, ?, ?, NULL, ?)',
     );
     const json = serializePacket({ ...p, messageId: undefined });
@@ -216,98 +229,96 @@ export class SqliteBrokerPersistence {
 
   outgoingUpdate(client: ClientRef, p: BrokerPacket): Promise<void> {
     if (p.brokerId !== undefined) {
-      const r = this.#db
-        .prepare(
-          'UPDATE outgoing SET message_id = ? WHERE client_id = ? AND broker_id = ? AND broker_counter = ?',
-        )
-        .run(p.messageId ?? null, client.id, p.brokerId, p.brokerCounter ?? null);
+      const r = this.#sql(
+        'UPDATE outgoing SET message_id = ? WHERE client_id = ? AND broker_id = ? AND broker_counter = ?',
+      ).run(p.messageId ?? null, client.id, p.brokerId, p.brokerCounter ?? null);
       if (r.changes > 0) return Promise.resolve();
     }
     // A different packet under the same id (PUBREL replacing its PUBLISH for QoS 2).
-    const row = this.#db
-      .prepare(
-        'SELECT seq FROM outgoing WHERE client_id = ? AND message_id = ? AND broker_id IS NOT ? ORDER BY seq LIMIT 1',
-      )
-      .get(client.id, p.messageId ?? null, p.brokerId ?? null) as { seq: number } | undefined;
+    const row = this.#sql(
+      'SELECT seq FROM outgoing WHERE client_id = ? AND message_id = ? AND broker_id IS NOT ? ORDER BY seq LIMIT 1',
+    ).get(client.id, p.messageId ?? null, p.brokerId ?? null) as { seq: number } | undefined;
     if (!row) return Promise.reject(new Error('no such packet'));
-    this.#db
-      .prepare('UPDATE outgoing SET broker_id = ?, broker_counter = ?, packet = ? WHERE seq = ?')
-      .run(
-        p.brokerId ?? null,
-        p.brokerCounter ?? null,
-        serializePacket({ ...p, messageId: undefined }),
-        row.seq,
-      );
+    this.#sql('UPDATE outgoing SET broker_id = ?, broker_counter = ?, packet = ? WHERE seq = ?').run(
+      p.brokerId ?? null,
+      p.brokerCounter ?? null,
+      serializePacket({ ...p, messageId: undefined }),
+      row.seq,
+    );
     return Promise.resolve();
   }
 
   async outgoingClearMessageId(client: ClientRef, p: BrokerPacket): Promise<BrokerPacket | undefined> {
-    const row = this.#db
-      .prepare(
-        'SELECT seq, message_id, packet FROM outgoing WHERE client_id = ? AND message_id = ? ORDER BY seq LIMIT 1',
-      )
-      .get(client.id, p.messageId ?? null) as { seq: number; message_id: number; packet: string } | undefined;
+    const row = this.#sql(
+      'SELECT seq, message_id, packet FROM outgoing WHERE client_id = ? AND message_id = ? ORDER BY seq LIMIT 1',
+    ).get(client.id, p.messageId ?? null) as { seq: number; message_id: number; packet: string } | undefined;
     if (!row) return Promise.resolve(undefined);
-    this.#db.prepare('DELETE FROM outgoing WHERE seq = ?').run(row.seq);
+    this.#sql('DELETE FROM outgoing WHERE seq = ?').run(row.seq);
     return Promise.resolve(deserializePacket(row.packet, row.message_id));
   }
 
   outgoingStream(client: ClientRef): Readable {
-    const rows = this.#db
-      .prepare('SELECT message_id, packet FROM outgoing WHERE client_id = ? ORDER BY seq')
-      .all(client.id) as { message_id: number | null; packet: string }[];
+    const rows = this.#sql('SELECT message_id, packet FROM outgoing WHERE client_id = ? ORDER BY seq').all(
+      client.id,
+    ) as { message_id: number | null; packet: string }[];
     return Readable.from(rows.map((r) => deserializePacket(r.packet, r.message_id)));
   }
 
   async incomingStorePacket(client: ClientRef, p: BrokerPacket): Promise<void> {
-    this.#db
-      .prepare('INSERT OR REPLACE INTO incoming (client_id, message_id, packet) VALUES (?, ?, ?)')
-      .run(client.id, p.messageId ?? 0, serializePacket(p));
+    this.#sql('INSERT OR REPLACE INTO incoming (client_id, message_id, packet) VALUES (?, ?, ?)').run(
+      client.id,
+      p.messageId ?? 0,
+      serializePacket(p),
+    );
     return Promise.resolve();
   }
 
   incomingGetPacket(client: ClientRef, p: BrokerPacket): Promise<BrokerPacket> {
-    const row = this.#db
-      .prepare('SELECT packet FROM incoming WHERE client_id = ? AND message_id = ?')
-      .get(client.id, p.messageId ?? 0) as { packet: string } | undefined;
+    const row = this.#sql('SELECT packet FROM incoming WHERE client_id = ? AND message_id = ?').get(
+      client.id,
+      p.messageId ?? 0,
+    ) as { packet: string } | undefined;
     if (!row) return Promise.reject(new Error('no such packet'));
     return Promise.resolve(deserializePacket(row.packet, p.messageId));
   }
 
   incomingDelPacket(client: ClientRef, p: BrokerPacket): Promise<void> {
-    const r = this.#db
-      .prepare('DELETE FROM incoming WHERE client_id = ? AND message_id = ?')
-      .run(client.id, p.messageId ?? 0);
+    const r = this.#sql('DELETE FROM incoming WHERE client_id = ? AND message_id = ?').run(
+      client.id,
+      p.messageId ?? 0,
+    );
     return r.changes === 0 ? Promise.reject(new Error('no such packet')) : Promise.resolve();
   }
 
   async cleanIncoming(client: ClientRef): Promise<void> {
-    this.#db.prepare('DELETE FROM incoming WHERE client_id = ?').run(client.id);
+    this.#sql('DELETE FROM incoming WHERE client_id = ?').run(client.id);
     return Promise.resolve();
   }
 
   async putWill(client: ClientRef, p: BrokerPacket): Promise<void> {
     const will = { ...p, brokerId: this.#brokerId, clientId: client.id };
-    this.#db
-      .prepare('INSERT OR REPLACE INTO wills (client_id, broker_id, packet) VALUES (?, ?, ?)')
-      .run(client.id, will.brokerId, serializePacket(will));
+    this.#sql('INSERT OR REPLACE INTO wills (client_id, broker_id, packet) VALUES (?, ?, ?)').run(
+      client.id,
+      will.brokerId,
+      serializePacket(will),
+    );
     return Promise.resolve();
   }
 
   async getWill(client: ClientRef): Promise<BrokerPacket | undefined> {
-    const row = this.#db.prepare('SELECT packet FROM wills WHERE client_id = ?').get(client.id) as
+    const row = this.#sql('SELECT packet FROM wills WHERE client_id = ?').get(client.id) as
       { packet: string } | undefined;
     return Promise.resolve(row ? deserializePacket(row.packet) : undefined);
   }
 
   async delWill(client: ClientRef): Promise<BrokerPacket | undefined> {
     const will = await this.getWill(client);
-    this.#db.prepare('DELETE FROM wills WHERE client_id = ?').run(client.id);
+    this.#sql('DELETE FROM wills WHERE client_id = ?').run(client.id);
     return will;
   }
 
   streamWill(brokers: Record<string, unknown> = {}): Readable {
-    const rows = this.#db.prepare('SELECT broker_id, packet FROM wills').all() as {
+    const rows = this.#sql('SELECT broker_id, packet FROM wills').all() as {
       broker_id: string;
       packet: string;
     }[];
@@ -321,18 +332,18 @@ export class SqliteBrokerPersistence {
 
   /** Logs a message received from a publisher before aedes acknowledges it; returns its key. */
   inboundLog(p: BrokerPacket): number {
-    const r = this.#db.prepare('INSERT INTO inbound (packet) VALUES (?)').run(serializePacket(p));
+    const r = this.#sql('INSERT INTO inbound (packet) VALUES (?)').run(serializePacket(p));
     return Number(r.lastInsertRowid);
   }
 
   /** The message is queued for its subscribers (or was published again after a crash). */
   inboundDone(seq: number): void {
-    this.#db.prepare('DELETE FROM inbound WHERE seq = ?').run(seq);
+    this.#sql('DELETE FROM inbound WHERE seq = ?').run(seq);
   }
 
   /** Messages acknowledged (maybe) but not queued when the previous process ended, oldest first. */
   inboundPending(): { seq: number; packet: BrokerPacket }[] {
-    const rows = this.#db.prepare('SELECT seq, packet FROM inbound ORDER BY seq').all() as {
+    const rows = this.#sql('SELECT seq, packet FROM inbound ORDER BY seq').all() as {
       seq: number;
       packet: string;
     }[];
@@ -341,9 +352,10 @@ export class SqliteBrokerPersistence {
 
   /** Queued QoS 1 messages per client (health). */
   queuedCounts(): Record<string, number> {
-    const rows = this.#db
-      .prepare('SELECT client_id, COUNT(*) AS n FROM outgoing GROUP BY client_id')
-      .all() as { client_id: string; n: number }[];
+    const rows = this.#sql('SELECT client_id, COUNT(*) AS n FROM outgoing GROUP BY client_id').all() as {
+      client_id: string;
+      n: number;
+    }[];
     return Object.fromEntries(rows.map((r) => [r.client_id, r.n]));
   }
 
