@@ -3,15 +3,11 @@
 // libvips). With glibc's defaults, freed frames stay in per-thread arenas (the mmap threshold
 // rises to the frame size after the first free): RSS grew ~40 MB in the first 10 minutes of a
 // soak with a flat JS heap. With these two settings it stayed flat, ~45 MB lower
-// (bench/README.md, "memory"). The threshold is 64 KiB, not glibc's initial 128 KiB: libvips
-// (sharp: snapshots, live view) works in 64 KiB tiles on its own threads, and those landed in the
-// main arena between long-lived allocations, which then grew by ~6 MB in 20 minutes (caught with
-// gdb on brk: every growth of the main arena was a libvips tile). Mapped on their own, they go
-// back to the system when freed. They must be in the environment before node starts, so the
+// (bench/README.md, "memory"). They must be in the environment before node starts, so the
 // systemd unit, the Docker image and the npm scripts set them; `run` and `demo` warn without.
 export const ALLOCATOR_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
-  MALLOC_MMAP_THRESHOLD_: '65536',
+  MALLOC_MMAP_THRESHOLD_: '131072',
 };
 
 /**

@@ -1,59 +1,31 @@
 // Spawning and ending one ffmpeg process (child_process.spawn, no wrapper library).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { envWithoutAllocator } from '../allocator.js';
-import { openFramePipe } from './frame-pipe.js';
-import type { FrameReader } from './frame-reader.js';
 
 export const KILL_GRACE_MS = 2000;
 
-export interface FfmpegExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Why the process did not start, or why reading its frames failed. */
-  error: Error | null;
-}
-
 export interface FfmpegProcess {
   child: ChildProcess;
-  /** Resolves once the process has exited and its pipes are closed (also after a spawn error),
-   * so every frame it wrote has reached the reader. */
-  closed: Promise<FfmpegExit>;
+  /** Resolves once the process has exited and its pipes are closed (also after a spawn error). */
+  closed: Promise<{ code: number | null; signal: NodeJS.Signals | null; error: Error | null }>;
 }
 
-export interface SpawnOptions {
-  /** A pipe for the child's stdin (simulated sources write frames to it). */
-  stdin: boolean;
-  /** Takes the child's stdout. */
-  frames: FrameReader;
-}
-
-export function spawnFfmpeg(binary: string, args: string[], opts: SpawnOptions): FfmpegProcess {
-  const pipe = openFramePipe(opts.frames);
-  let child: ChildProcess;
-  try {
-    child = spawn(binary, args, {
-      stdio: [opts.stdin ? 'pipe' : 'ignore', pipe.writeFd, 'pipe'],
-      env: envWithoutAllocator(),
-    });
-  } catch (err) {
-    pipe.destroy();
-    throw err;
-  } finally {
-    pipe.releaseWriteEnd();
-  }
-  const exited = new Promise<FfmpegExit>((resolve) => {
-    let error: Error | null = null;
-    child.on('error', (err) => {
-      error = err;
-      // A process that never started emits no 'close' on some Node versions.
-      if (child.pid === undefined) resolve({ code: null, signal: null, error });
-    });
-    child.on('close', (code, signal) => resolve({ code, signal, error }));
+export function spawnFfmpeg(binary: string, args: string[], withStdin: boolean): FfmpegProcess {
+  const child = spawn(binary, args, {
+    stdio: [withStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    env: envWithoutAllocator(),
   });
-  const closed = Promise.all([exited, pipe.closed]).then(([exit, readError]) => ({
-    ...exit,
-    error: exit.error ?? readError,
-  }));
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error: Error | null }>(
+    (resolve) => {
+      let error: Error | null = null;
+      child.on('error', (err) => {
+        error = err;
+        // A process that never started emits no 'close' on some Node versions.
+        if (child.pid === undefined) resolve({ code: null, signal: null, error });
+      });
+      child.on('close', (code, signal) => resolve({ code, signal, error }));
+    },
+  );
   return { child, closed };
 }
 

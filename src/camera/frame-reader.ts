@@ -1,13 +1,10 @@
-// Assembles ffmpeg's rawvideo output into frames. The pipe reads straight into the frame being
-// filled (frame-pipe.ts): each frame is one buffer, read into in pipe-sized pieces, and becomes
-// `Frame.data` as is, with no chunk buffers and no copies on the way. Its own ArrayBuffer (never a
-// slice of Node's shared pool), since frames are held for seconds.
+// Cuts ffmpeg's rawvideo stdout into frames. Chunks arrive in pipe-sized pieces (64 KiB); each
+// frame gets one preallocated buffer that the chunks are copied into, and that buffer becomes
+// `Frame.data` as is: no further copies downstream.
 
 export interface FrameReader {
-  /** Where the next read goes: the unfilled rest of the frame being assembled. */
-  space(): Buffer;
-  /** `bytes` were read into the start of the last `space()`; emits the frame once it is full. */
-  filled(bytes: number): void;
+  /** Feed one stdout chunk; calls `onFrame` for every frame completed by it. */
+  push(chunk: Buffer): void;
   /** Drop a partial frame (new ffmpeg process). */
   reset(): void;
   /** Bytes of the frame being filled. */
@@ -17,30 +14,36 @@ export interface FrameReader {
 export function createFrameReader(frameBytes: number, onFrame: (data: Buffer) => void): FrameReader {
   if (!Number.isInteger(frameBytes) || frameBytes <= 0) throw new Error(`bad frame size ${frameBytes}`);
   let buf: Buffer | null = null;
-  let fill = 0;
+  let filled = 0;
 
   return {
-    space() {
-      buf ??= Buffer.allocUnsafeSlow(frameBytes);
-      return buf.subarray(fill);
-    },
-    filled(bytes) {
-      if (buf === null || bytes < 0 || fill + bytes > frameBytes)
-        throw new Error(
-          `frame reader: ${bytes} bytes read into ${buf ? frameBytes - fill : 0} bytes of space`,
-        );
-      fill += bytes;
-      if (fill < frameBytes) return;
-      const done = buf;
-      buf = null;
-      fill = 0;
-      onFrame(done);
+    push(chunk) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const left = chunk.length - offset;
+        if (filled === 0 && offset === 0 && left === frameBytes) {
+          // A chunk that is exactly one frame is used as is.
+          onFrame(chunk);
+          return;
+        }
+        buf ??= Buffer.allocUnsafe(frameBytes);
+        const n = Math.min(left, frameBytes - filled);
+        chunk.copy(buf, filled, offset, offset + n);
+        filled += n;
+        offset += n;
+        if (filled === frameBytes) {
+          const done = buf;
+          buf = null;
+          filled = 0;
+          onFrame(done);
+        }
+      }
     },
     reset() {
-      fill = 0;
+      filled = 0;
     },
     pendingBytes() {
-      return fill;
+      return filled;
     },
   };
 }

@@ -98,14 +98,9 @@ export function createCamera(deps: CameraDeps): Camera {
     spawnedAt = Date.now();
     const args = ffmpegArgs(cam, deps.sim);
     log.debug({ args: redactUrl(args.join(' ')), attempt: reconnects.attempt() }, 'starting ffmpeg');
-    let p: FfmpegProcess;
-    try {
-      p = spawnFfmpeg(deps.ffmpegPath ?? 'ffmpeg', args, { stdin: kind === 'sim', frames: reader });
-    } catch (err) {
-      lost(`cannot start ffmpeg: ${(err as Error).message}`, {}, 'offline');
-      return;
-    }
+    const p = spawnFfmpeg(deps.ffmpegPath ?? 'ffmpeg', args, kind === 'sim');
     proc = p;
+    p.child.stdout?.on('data', (chunk: Buffer) => reader.push(chunk));
     p.child.stderr?.setEncoding('utf8');
     p.child.stderr?.on('data', (text: string) => stderr.write(text));
     void p.closed.then(({ code, signal, error }) => onExit(p, code, signal, error));
@@ -193,13 +188,10 @@ export function createCamera(deps: CameraDeps): Camera {
     feeder = null;
     if (!running) return;
     const lines = stderr.lines();
-    const started = p.child.pid !== undefined;
-    let reason =
-      error === null
-        ? (killReason ?? classifyExit(lines, code, signal))
-        : started
-          ? (killReason ?? `reading frames failed: ${error.message}`)
-          : `cannot start ffmpeg: ${error.message}`;
+    const spawnFailed = error !== null && p.child.pid === undefined;
+    let reason = spawnFailed
+      ? `cannot start ffmpeg: ${error.message}`
+      : (killReason ?? classifyExit(lines, code, signal));
     // A server that accepts the connection and then says nothing: ffmpeg 5.1 gives up after its
     // -timeout with "Invalid data found", which would send a technician looking at codecs.
     const silentMs = Date.now() - spawnedAt;
@@ -215,15 +207,11 @@ export function createCamera(deps: CameraDeps): Camera {
       finalReason = 'ended (end of file)';
     }
     if (finalReason !== null) reason = finalReason;
+    const changed = reason !== status.snapshot().lastError;
     const fields = { code, signal, stderr: lines, framesThisRun: runFirstFrameAt !== null };
-    lost(reason, fields, killReason !== null && killReason.startsWith('stalled') ? 'stalled' : 'offline');
-  }
-
-  /** Logs and shows why the stream was lost, then schedules the next attempt unless it ended. */
-  function lost(reason: string, fields: object, state: 'offline' | 'stalled'): void {
-    if (reason !== status.snapshot().lastError) log.warn(fields, `ffmpeg stopped: ${reason}`);
+    if (changed) log.warn(fields, `ffmpeg stopped: ${reason}`);
     else log.debug(fields, `ffmpeg stopped: ${reason}`);
-    status.set(state, reason);
+    status.set(killReason !== null && killReason.startsWith('stalled') ? 'stalled' : 'offline', reason);
     if (finalReason !== null) return;
     status.restarted();
     const delay = reconnects.nextDelayMs(Date.now(), lastFrameAt);
