@@ -22,8 +22,10 @@ const fileBytes = (file: string): number => {
 };
 
 export function createDbHealth(deps: DbHealthDeps): HealthProvider {
-  // Prepared once per connection (health runs every few seconds; see broker-persistence.ts).
-  const probes = new WeakMap<Db, Statement>();
+  // Prepared once per connection: health is read every 10 s under systemd and on every /health
+  // request, and a statement prepared per call holds native memory until V8 collects it
+  // (see broker-persistence.ts).
+  const probes = new WeakMap<Db, { ping: Statement; level: Statement }>();
   return () => {
     let db: Db;
     try {
@@ -32,18 +34,21 @@ export function createDbHealth(deps: DbHealthDeps): HealthProvider {
       return { state: 'down', detail: `database not open: ${(err as Error).message}` };
     }
     const t0 = process.hrtime.bigint();
+    let probe = probes.get(db);
     try {
-      let probe = probes.get(db);
       if (!probe) {
-        probe = db.prepare('SELECT 1').pluck();
+        probe = {
+          ping: db.prepare('SELECT 1').pluck(),
+          level: db.prepare('PRAGMA user_version').pluck(),
+        };
         probes.set(db, probe);
       }
-      probe.get();
+      probe.ping.get();
     } catch (err) {
       return { state: 'down', detail: `database does not answer: ${(err as Error).message}` };
     }
     const queryMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    const level = db.pragma('user_version', { simple: true }) as number;
+    const level = probe.level.get() as number;
     const file = db.name;
     const sizeBytes = file && file !== ':memory:' ? fileBytes(file) : 0;
     const walBytes = file && file !== ':memory:' ? fileBytes(`${file}-wal`) : 0;
