@@ -11,6 +11,7 @@ import { createDaemon } from '../../src/daemon.js';
 import { detectorConfig } from '../../src/detect/index.js';
 import { createPreprocessor } from '../../src/detect/letterbox.js';
 import { loadModel } from '../../src/detect/model.js';
+import { configureDaemonImaging } from '../../src/imaging.js';
 import { silentLogger } from '../../src/log.js';
 import { renderClip, type Clip } from '../lib/clip.js';
 import { startCpuMeter } from '../lib/proc.js';
@@ -128,6 +129,7 @@ async function measure(
     stallTimeoutMs: 60_000,
   });
   const loaded = daemonConfig(base, { cameras: [cam], dataDir: dir.path, threads });
+  configureDaemonImaging(); // as `traycheck run` does
   const daemon = createDaemon({
     loaded,
     log: benchLogger(),

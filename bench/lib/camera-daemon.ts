@@ -2,6 +2,7 @@
 // frames forwarded to detection (after the motion gate) and frames detected.
 import type { CameraConfig } from '../../src/config/schema.js';
 import { createDaemon, type Daemon } from '../../src/daemon.js';
+import { configureDaemonImaging } from '../../src/imaging.js';
 import { benchLogger, camera, daemonConfig, exampleConfig, tempDir } from './config.js';
 import { sleep } from './stats.js';
 
@@ -32,6 +33,7 @@ export async function startCameraDaemon(o: {
   const dir = tempDir('cameras');
   const ids = Array.from({ length: o.cameras }, (_, i) => `cam${i + 1}`);
   const cameras = ids.map((id) => camera(base.config, id, o.source, o.keys));
+  configureDaemonImaging(); // as `traycheck run` does
   const daemon = createDaemon({
     loaded: daemonConfig(base, { cameras, dataDir: dir.path, threads: o.threads }),
     log: benchLogger(),

@@ -1,5 +1,6 @@
 import { ConfigError, formatIssues, loadConfig } from '../../config/load.js';
 import { createDaemon, StartupError } from '../../daemon.js';
+import { configureDaemonImaging } from '../../imaging.js';
 import { createLogger } from '../../log.js';
 import { simSourcesFor } from '../../sim/sim-cameras.js';
 import { allocatorWarning, glibcVersion } from '../../allocator.js';
@@ -32,6 +33,7 @@ export const runCommand: Command = {
     });
     const allocator = allocatorWarning(process.env, glibcVersion());
     if (allocator) log.warn(allocator);
+    configureDaemonImaging();
     let simSources;
     try {
       simSources = simSourcesFor(loaded.config);
