@@ -61,15 +61,16 @@ for (let i = 1; i <= renders; i++) {
   );
   if (i % every === 0 || i === renders) series.push([i, mb()]);
 }
-const after = (n: number): number => series.find(([i]) => i >= n)?.[1] ?? NaN;
+const rssAfter25Mb = series.find(([i]) => i >= 25)?.[1] ?? NaN;
+const rssEndMb = series.at(-1)?.[1] ?? NaN;
 const result = {
   settings: values['daemon-imaging'] ? 'daemon (src/imaging.ts)' : 'sharp defaults',
   sharpConcurrency: sharp.concurrency(),
   renders,
   rssStartMb: series[0]?.[1],
-  rssAfter25Mb: after(25),
-  rssEndMb: series.at(-1)?.[1],
-  growthFrom25Mb: Math.round((after(renders) - after(25)) * 10) / 10,
+  rssAfter25Mb,
+  rssEndMb,
+  growthFrom25Mb: Math.round((rssEndMb - rssAfter25Mb) * 10) / 10,
   series,
 };
 if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);

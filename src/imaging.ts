@@ -4,9 +4,9 @@
 //   its own buffers and 64 KiB tiles; on this 2-core box a second one competes with the detector.
 // - no operation cache: it keeps up to 100 finished operations for inputs that never repeat.
 // sharp picks 2 threads itself here because MALLOC_ARENA_MAX is set (src/allocator.ts). Measured
-// on 400 snapshot renders in one process (640×360, boxes and captions): RSS ~5 MB lower, and it
-// grew 2.1 MB from the 25th to the 400th render instead of 4.2 MB. Commands that render frames
-// with sharp (demo, eval, dataset) keep sharp's defaults.
+// with bench/snapshot-memory.ts (400 snapshot renders in one process): RSS 81.8 instead of
+// 86.9 MB at the end, and +2.3 instead of +4.4 MB from the 25th render to the 400th. Commands
+// that render frames with sharp (demo, eval, dataset) keep sharp's defaults.
 import sharp from 'sharp';
 
 export const DAEMON_IMAGING = { concurrency: 1, cache: false } as const;

@@ -9,7 +9,7 @@ describe('daemon imaging settings', () => {
     sharp.cache(true);
   });
 
-  it('set sharp to one thread and no operation cache, and snapshots still encode', async () => {
+  it('set sharp to one thread and no operation cache, and sharp still encodes', async () => {
     sharp.concurrency(2);
     sharp.cache(true);
     configureDaemonImaging();
