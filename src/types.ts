@@ -22,6 +22,8 @@ export interface Detection {
   label: string;
   score: number;
   box: Box;
+  /** Set by the detect stage when two item labels compete for this object (class scores close): the label is not to be trusted. */
+  uncertain?: boolean;
 }
 
 export interface FrameDetections {

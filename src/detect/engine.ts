@@ -61,6 +61,7 @@ export function createEngine(config: DetectorConfig, model: LoadedModel): Engine
         maxDetections: config.maxDetections,
         geometry,
         labels: info.labels,
+        rivals: config.rivals.iou < 1 ? config.rivals : undefined,
       });
       return { detections, runMs: t1 - t0, decodeMs: performance.now() - t1 };
     },

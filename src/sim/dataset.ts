@@ -4,8 +4,10 @@
 // The held-out test split uses seeds from a range training never touches (seed + 1e9).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { CLASSES, encodeJpeg, randomScene, renderScene } from './render/index.js';
+import { CLASSES, encodeJpeg, MIN_VISIBLE_FRACTION, randomScene, renderScene } from './render/index.js';
+import { loadPhotoLibrary, loadSprites, type PhotoLibrary, type SpriteSet } from './render/photolib.js';
+import { renderPhotoreal, type RealKind } from './render/photoreal.js';
+import { rngFor } from './render/random.js';
 
 export const TEST_SEED_OFFSET = 1_000_000_000;
 
@@ -20,6 +22,12 @@ export interface DatasetOptions {
   width?: number;
   height?: number;
   jpegQuality?: number;
+  /** Photo library folder (tools/train/photolib/fetch.sh): enables photo-realistic frames. */
+  photos?: string;
+  /** Folder of `<label>/*.png` cut-outs of menu items, pasted instead of drawn items. */
+  sprites?: string;
+  /** Share of frames rendered photo-realistically when `photos` is given (default 0.7). */
+  realShare?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -27,6 +35,8 @@ export interface DatasetSummary {
   outDir: string;
   splits: Record<string, number>;
   objects: Record<string, number>;
+  /** Frames by kind: drawn, photo-realistic scene, clutter-only counter, real photo (negative). */
+  kinds: Record<string, number>;
   ms: number;
 }
 
@@ -54,6 +64,11 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
     split === 'test' ? 'test' : i >= opts.count - valCount ? 'val' : 'train';
   const splits: Record<string, number> = {};
   const objects: Record<string, number> = Object.fromEntries(CLASSES.map((c) => [c, 0]));
+  const kinds: Record<string, number> = {};
+  if (opts.sprites && !opts.photos) throw new Error('--sprites needs --photos (the photo library)');
+  const lib: PhotoLibrary | undefined = opts.photos ? await loadPhotoLibrary(opts.photos) : undefined;
+  const sprites: SpriteSet | undefined = opts.sprites ? await loadSprites(opts.sprites, CLASSES) : undefined;
+  const realShare = opts.realShare ?? 0.7;
   for (const s of split === 'test' ? ['test'] : ['train', 'val']) {
     for (const kind of ['images', 'labels', 'scenes'])
       mkdirSync(join(opts.outDir, kind, s), { recursive: true });
@@ -61,7 +76,17 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
   }
   const renderOne = async (i: number): Promise<void> => {
     const scene = randomScene(base + i, { width: opts.width ?? 640, height: opts.height ?? 360 });
-    const frame = await renderScene(scene);
+    let kind: RealKind | 'drawn' = 'drawn';
+    let sources: string[] = [];
+    let frame;
+    if (lib && rngFor(scene.seed, 41)() < realShare) {
+      const real = await renderPhotoreal(scene, { lib, sprites, minVisible: MIN_VISIBLE_FRACTION });
+      ({ kind, sources } = real);
+      frame = real;
+    } else {
+      frame = await renderScene(scene);
+    }
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
     const s = splitOf(i);
     const name = String(i).padStart(6, '0');
     writeFileSync(
@@ -74,7 +99,7 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
     );
     writeFileSync(
       join(opts.outDir, 'scenes', s, `${name}.json`),
-      `${JSON.stringify({ scene, labels: frame.labels })}\n`,
+      `${JSON.stringify({ scene, kind, sources, labels: frame.labels })}\n`,
     );
     splits[s] = (splits[s] ?? 0) + 1;
     for (const l of frame.labels) objects[l.label] = (objects[l.label] ?? 0) + 1;
@@ -91,7 +116,7 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
   };
   await Promise.all([worker(), worker()]);
   writeFileSync(join(opts.outDir, 'classes.txt'), `${CLASSES.join('\n')}\n`);
-  const summary: DatasetSummary = { outDir: opts.outDir, splits, objects, ms: Date.now() - t0 };
+  const summary: DatasetSummary = { outDir: opts.outDir, splits, objects, kinds, ms: Date.now() - t0 };
   const dataFile = join(opts.outDir, 'data.json');
   const data = {
     names: CLASSES,
@@ -103,6 +128,10 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
     split,
     splits,
     objects,
+    kinds,
+    photos: opts.photos ?? null,
+    sprites: opts.sprites ?? null,
+    realShare: lib ? realShare : 0,
     format: 'yolo-txt',
   };
   writeFileSync(
@@ -127,36 +156,4 @@ export function progressBar(label: string): (done: number, total: number) => voi
       `${process.stderr.isTTY ? '\r' : ''}${label} [${bar}] ${done}/${total} ${rate.toFixed(1)} img/s eta ${eta}s${process.stderr.isTTY && done !== total ? '' : '\n'}`,
     );
   };
-}
-
-export function parseDatasetArgs(argv: string[]): DatasetOptions {
-  const get = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const outDir = get('--out');
-  if (!outDir) throw new Error('usage: dataset --out DIR [--count N] [--seed S] [--val 0.1] [--test]');
-  const num = (name: string, dflt: number): number => {
-    const v = get(name);
-    const n = v === undefined ? dflt : Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${v}`);
-    return n;
-  };
-  return {
-    outDir,
-    count: Math.floor(num('--count', 1000)),
-    seed: Math.floor(num('--seed', 1)),
-    valFraction: num('--val', 0.1),
-    split: argv.includes('--test') ? 'test' : 'train',
-  };
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const opts = parseDatasetArgs(process.argv.slice(2));
-  writeDataset({ ...opts, onProgress: progressBar(opts.split === 'test' ? 'test set' : 'dataset') })
-    .then((s) => process.stdout.write(`${JSON.stringify(s)}\n`))
-    .catch((err: unknown) => {
-      process.stderr.write(`dataset: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    });
 }

@@ -4,7 +4,8 @@ import { numberOption, requireString, type Command } from '../command.js';
 export const datasetCommand: Command = {
   name: 'dataset',
   summary: 'render a synthetic training dataset (images, YOLO labels, scenes) from a seed',
-  usage: 'dataset --out DIR --count N --seed S [--val 0.06] [--test]',
+  usage:
+    'dataset --out DIR --count N --seed S [--val 0.06] [--test] [--photos DIR [--real 0.7] [--sprites DIR]]',
   options: {
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Output folder.' },
     count: { type: 'string', short: 'n', valueName: 'N', description: 'Number of images (default 1000).' },
@@ -15,6 +16,23 @@ export const datasetCommand: Command = {
       description: 'Fraction of images in the val split (default 0.1).',
     },
     test: { type: 'boolean', description: 'Write the held-out test split (seeds training never uses).' },
+    photos: {
+      type: 'string',
+      valueName: 'dir',
+      description:
+        'Photo library (made by tools/train/photolib/fetch.sh): real backgrounds, textures, clutter and negative frames.',
+    },
+    real: {
+      type: 'string',
+      valueName: 'share',
+      description: 'Share of frames rendered with real imagery when --photos is given (default 0.7).',
+    },
+    sprites: {
+      type: 'string',
+      valueName: 'dir',
+      description:
+        'Cut-outs of menu items, <dir>/<label>/*.png, pasted instead of drawn items (needs --photos).',
+    },
   },
   async run(args) {
     const summary = await writeDataset({
@@ -23,6 +41,9 @@ export const datasetCommand: Command = {
       seed: numberOption(args, 'seed', 1),
       valFraction: numberOption(args, 'val', 0.1),
       split: args.values.test ? 'test' : 'train',
+      photos: typeof args.values.photos === 'string' ? args.values.photos : undefined,
+      sprites: typeof args.values.sprites === 'string' ? args.values.sprites : undefined,
+      realShare: numberOption(args, 'real', 0.7),
       onProgress: progressBar('rendering'),
     });
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');

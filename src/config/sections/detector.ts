@@ -48,6 +48,29 @@ export const DetectorSection = Type.Object(
       maximum: 0.95,
       description: 'IoU above which class-wise NMS drops the weaker box.',
     }),
+    rivals: Type.Object(
+      {
+        iou: Type.Number({
+          default: 0.6,
+          minimum: 0.05,
+          maximum: 1,
+          description:
+            'Boxes of different labels overlapping at least this much are one object: the weaker label is dropped (1 = off, keep both).',
+        }),
+        scoreRatio: Type.Number({
+          default: 0.7,
+          minimum: 0,
+          maximum: 1,
+          description:
+            "When the dropped label scored at least this share of the kept one, the kept detection is flagged uncertain: the verifier says 'uncertain' (no alert) instead of trusting a guess between two labels.",
+        }),
+      },
+      {
+        default: {},
+        description:
+          'One object, two labels: how the detector resolves labels that compete for the same box.',
+      },
+    ),
     maxDetections: Type.Integer({
       default: 100,
       minimum: 1,

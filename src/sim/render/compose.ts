@@ -5,7 +5,7 @@ import { drawHand, HAND_OUTLINE } from './hand.js';
 import { drawBurger, drawDrink, drawFries, drawNuggets } from './items-food.js';
 import { drawDessert, drawSalad, drawSauce, drawWrap } from './items-more.js';
 import { chance, pick, range, rngFor, type Rng } from './random.js';
-import type { Scene } from './scene.js';
+import { ITEM_RADIUS, type Scene, type SceneHand } from './scene.js';
 import {
   pathOf,
   rectPts,
@@ -37,9 +37,31 @@ export interface Layer {
 export interface Composed {
   svg: string;
   layers: Layer[];
+  /** Items marked `sprite` in the scene: not drawn, placed here for the photo renderer to paste. */
+  spriteSlots: SpriteSlot[];
+  /** The scene's shadow offset and opacity, so pasted objects cast matching shadows. */
+  shadow: { dx: number; dy: number; opacity: number };
 }
 
-export function composeScene(scene: Scene): Composed {
+export interface SpriteSlot {
+  label: string;
+  sprite: number;
+  /** Centre in frame pixels, rotation, and the item's nominal size (longer side) in pixels. */
+  x: number;
+  y: number;
+  rotationDeg: number;
+  sizePx: number;
+}
+
+export interface ComposeOptions {
+  /** Leave the counter transparent (the photo renderer puts a photograph under the scene). */
+  omitCounter?: boolean;
+  /** 'below-hand': everything but the hand; 'hand': only the hand and its shadow. */
+  part?: 'all' | 'below-hand' | 'hand';
+}
+
+export function composeScene(scene: Scene, opts: ComposeOptions = {}): Composed {
+  const part = opts.part ?? 'all';
   const { width: W, height: H } = scene;
   const k = (W / 640) * (scene.zoom ?? 1);
   const look = rngFor(scene.seed, 15);
@@ -51,6 +73,7 @@ export function composeScene(scene: Scene): Composed {
   const defs: string[] = [];
   const body: string[] = [];
   const layers: Layer[] = [];
+  const spriteSlots: SpriteSlot[] = [];
 
   const shadow = (poly: Pt[], mult = 1, opMult = 1): void => {
     const moved = poly.map(([x, y]): Pt => [x + sdx * mult, y + sdy * mult]);
@@ -67,66 +90,83 @@ export function composeScene(scene: Scene): Composed {
     layers.push({ label, poly });
   };
 
-  const counter = drawCounter(scene.counter ?? 'steel', rngFor(scene.seed, 13), W, H);
-  defs.push(counter.defs);
-  body.push(counter.body);
+  if (part !== 'hand') composeTable();
+  if (scene.hand && part !== 'below-hand') composeHand(scene.hand);
 
-  // Clutter: some on the counter (under trays), some on a tray (under its items).
-  const clutter = rngFor(scene.seed, 14);
-  const onTray = new Map<number, Array<{ d: Drawing; u: number }>>();
-  for (let i = 0; i < scene.distractors; i++) {
-    const d = drawDistractor(pick(clutter, DISTRACTORS), clutter, `x${i}`);
-    const t = scene.trays.length && chance(clutter, 0.35) ? Math.floor(clutter() * scene.trays.length) : -1;
-    if (t >= 0) {
-      const list = onTray.get(t) ?? [];
-      list.push({ d, u: i });
-      onTray.set(t, list);
-    } else {
-      place(
-        d,
-        { x: range(clutter, 0, W), y: range(clutter, 0, H), rotationDeg: range(clutter, 0, 360), scale: k },
-        null,
-        false,
-      );
-      layers.pop(); // counter clutter lies under everything labelled: it occludes nothing
+  function composeTable(): void {
+    if (!opts.omitCounter) {
+      const counter = drawCounter(scene.counter ?? 'steel', rngFor(scene.seed, 13), W, H);
+      defs.push(counter.defs);
+      body.push(counter.body);
     }
+
+    // Clutter: some on the counter (under trays), some on a tray (under its items).
+    const clutter = rngFor(scene.seed, 14);
+    const onTray = new Map<number, Array<{ d: Drawing; u: number }>>();
+    for (let i = 0; i < scene.distractors; i++) {
+      const d = drawDistractor(pick(clutter, DISTRACTORS), clutter, `x${i}`);
+      const t = scene.trays.length && chance(clutter, 0.35) ? Math.floor(clutter() * scene.trays.length) : -1;
+      if (t >= 0) {
+        const list = onTray.get(t) ?? [];
+        list.push({ d, u: i });
+        onTray.set(t, list);
+      } else {
+        place(
+          d,
+          { x: range(clutter, 0, W), y: range(clutter, 0, H), rotationDeg: range(clutter, 0, 360), scale: k },
+          null,
+          false,
+        );
+        layers.pop(); // counter clutter lies under everything labelled: it occludes nothing
+      }
+    }
+
+    scene.trays.forEach((tray, t) => {
+      const cx = tray.x * W;
+      const cy = tray.y * H;
+      const a = (tray.rotationDeg * Math.PI) / 180;
+      const toFrame = (lx: number, ly: number): [number, number] => [
+        cx + (lx * Math.cos(a) - ly * Math.sin(a)) * k,
+        cy + (lx * Math.sin(a) + ly * Math.cos(a)) * k,
+      ];
+      const trng = rngFor(scene.seed, 10, t);
+      place(
+        drawTray(tray.color ?? '#7a4b2a', trng, `t${t}`),
+        { x: cx, y: cy, rotationDeg: tray.rotationDeg, scale: k },
+        'tray',
+      );
+      for (const { d } of onTray.get(t) ?? []) {
+        const [x, y] = toFrame(
+          range(clutter, -TRAY_W / 3, TRAY_W / 3),
+          range(clutter, -TRAY_H / 3, TRAY_H / 3),
+        );
+        place(d, { x, y, rotationDeg: range(clutter, 0, 360), scale: k }, null, false);
+      }
+      tray.items.forEach((it, i) => {
+        const draw = DRAWERS[it.label];
+        if (!draw) throw new Error(`renderer has no drawing for label "${it.label}"`);
+        const [x, y] = toFrame((it.x - 0.5) * TRAY_W, (it.y - 0.5) * TRAY_H);
+        if (it.sprite !== undefined) {
+          spriteSlots.push({
+            label: it.label,
+            sprite: it.sprite,
+            x,
+            y,
+            rotationDeg: tray.rotationDeg + it.rotationDeg,
+            sizePx: 2 * (ITEM_RADIUS[it.label] ?? 30) * k * it.scale,
+          });
+          return;
+        }
+        place(
+          draw(rngFor(scene.seed, 11, t, i), `i${t}_${i}`),
+          { x, y, rotationDeg: tray.rotationDeg + it.rotationDeg, scale: k * it.scale },
+          it.label,
+        );
+      });
+    });
   }
 
-  scene.trays.forEach((tray, t) => {
-    const cx = tray.x * W;
-    const cy = tray.y * H;
-    const a = (tray.rotationDeg * Math.PI) / 180;
-    const toFrame = (lx: number, ly: number): [number, number] => [
-      cx + (lx * Math.cos(a) - ly * Math.sin(a)) * k,
-      cy + (lx * Math.sin(a) + ly * Math.cos(a)) * k,
-    ];
-    const trng = rngFor(scene.seed, 10, t);
-    place(
-      drawTray(tray.color ?? '#7a4b2a', trng, `t${t}`),
-      { x: cx, y: cy, rotationDeg: tray.rotationDeg, scale: k },
-      'tray',
-    );
-    for (const { d } of onTray.get(t) ?? []) {
-      const [x, y] = toFrame(
-        range(clutter, -TRAY_W / 3, TRAY_W / 3),
-        range(clutter, -TRAY_H / 3, TRAY_H / 3),
-      );
-      place(d, { x, y, rotationDeg: range(clutter, 0, 360), scale: k }, null, false);
-    }
-    tray.items.forEach((it, i) => {
-      const draw = DRAWERS[it.label];
-      if (!draw) throw new Error(`renderer has no drawing for label "${it.label}"`);
-      const [x, y] = toFrame((it.x - 0.5) * TRAY_W, (it.y - 0.5) * TRAY_H);
-      place(
-        draw(rngFor(scene.seed, 11, t, i), `i${t}_${i}`),
-        { x, y, rotationDeg: tray.rotationDeg + it.rotationDeg, scale: k * it.scale },
-        it.label,
-      );
-    });
-  });
-
-  if (scene.hand) {
-    const h = scene.hand;
+  function composeHand(h: SceneHand): void {
     const p: Placement = { x: h.x * W, y: h.y * H, rotationDeg: h.angleDeg, scale: k * h.scale };
     const arm = transformPts(rectPts(-900, -31, -20, 31), p);
     const hand = transformPts(HAND_OUTLINE, p);
@@ -139,5 +179,5 @@ export function composeScene(scene: Scene): Composed {
   }
 
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><defs>${defs.join('')}</defs>${body.join('')}</svg>`;
-  return { svg, layers };
+  return { svg, layers, spriteSlots, shadow: { dx: sdx, dy: sdy, opacity: shadowOp } };
 }

@@ -38,11 +38,26 @@ function fillPolygon(owner: Int16Array, W: number, H: number, poly: Pt[], id: nu
   }
 }
 
-/** Labels of the objects at least `minVisible` visible, boxes in frame pixels. */
-export function visibleObjects(layers: Layer[], W: number, H: number, minVisible = 0.4): VisibleObject[] {
-  const owner = new Int16Array(W * H).fill(-1);
-  layers.forEach((l, i) => fillPolygon(owner, W, H, l.poly, i));
-  const n = layers.length;
+/** Paints each layer's polygon into `owner` with id `firstId + index` (later layers on top). */
+export function paintLayers(owner: Int16Array, W: number, H: number, layers: Layer[], firstId = 0): void {
+  layers.forEach((l, i) => fillPolygon(owner, W, H, l.poly, firstId + i));
+}
+
+/** An object that owns pixels of an owner map: its label (null = occluder only) and full area. */
+export interface OwnedObject {
+  label: string | null;
+  area: number;
+}
+
+/** Labels of the objects at least `minVisible` visible in an owner map (ids index `objects`). */
+export function visibleFromOwner(
+  owner: Int16Array,
+  W: number,
+  H: number,
+  objects: OwnedObject[],
+  minVisible: number,
+): VisibleObject[] {
+  const n = objects.length;
   const count = new Float64Array(n);
   const box = Array.from({ length: n }, () => [Infinity, Infinity, -Infinity, -Infinity]);
   for (let y = 0; y < H; y++) {
@@ -58,17 +73,24 @@ export function visibleObjects(layers: Layer[], W: number, H: number, minVisible
     }
   }
   const out: VisibleObject[] = [];
-  layers.forEach((l, i) => {
-    if (!l.label) return;
-    const area = polygonArea(l.poly);
-    const visible = area > 0 ? (count[i] as number) / area : 0;
+  objects.forEach((o, i) => {
+    if (!o.label) return;
+    const visible = o.area > 0 ? (count[i] as number) / o.area : 0;
     const b = box[i] as number[];
     if (visible < minVisible || !Number.isFinite(b[0])) return;
     out.push({
-      label: l.label,
+      label: o.label,
       box: [b[0] as number, b[1] as number, (b[2] as number) + 1, (b[3] as number) + 1],
       visible: Math.min(1, visible),
     });
   });
   return out;
+}
+
+/** Labels of the objects at least `minVisible` visible, boxes in frame pixels. */
+export function visibleObjects(layers: Layer[], W: number, H: number, minVisible = 0.4): VisibleObject[] {
+  const owner = new Int16Array(W * H).fill(-1);
+  paintLayers(owner, W, H, layers);
+  const objects = layers.map((l) => ({ label: l.label, area: polygonArea(l.poly) }));
+  return visibleFromOwner(owner, W, H, objects, minVisible);
 }

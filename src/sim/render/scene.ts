@@ -38,6 +38,8 @@ export interface SceneItem {
   y: number;
   rotationDeg: number;
   scale: number;
+  /** Index of a cut-out of this label (photo renderer only): pasted instead of the drawing. */
+  sprite?: number;
 }
 
 export interface SceneTray {
