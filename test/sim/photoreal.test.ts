@@ -77,6 +77,7 @@ describe('photo-realistic renderer', () => {
       lib,
       sprites,
       spriteShare: 1,
+      oblique: 0,
       photoNegatives: 0,
       counterNegatives: 0,
       minVisible: MIN_VISIBLE_FRACTION,
@@ -100,6 +101,27 @@ describe('photo-realistic renderer', () => {
       const side = Math.max(box[2] - box[0], box[3] - box[1]);
       expect(side).toBeGreaterThan(40);
       expect(side).toBeLessThan(140);
+    }
+  });
+
+  it('an oblique camera moves the boxes with the pixels', async () => {
+    const base = {
+      lib,
+      sprites,
+      spriteShare: 1,
+      photoNegatives: 0,
+      counterNegatives: 0,
+      minVisible: MIN_VISIBLE_FRACTION,
+    };
+    const scene = { ...sceneForTray({ burger: 2 }, 9, { jpegQuality: null, noise: 0 }), blur: 0 };
+    const straight = await renderPhotoreal(scene, { ...base, oblique: 0 });
+    const tilted = await renderPhotoreal(scene, { ...base, oblique: 1 });
+    expect(tilted.rgb.equals(straight.rgb)).toBe(false);
+    const burgers = tilted.labels.filter((l) => l.label === 'burger');
+    expect(burgers).toHaveLength(2);
+    for (const { box } of burgers) {
+      const o = (Math.round((box[1] + box[3]) / 2) * tilted.width + Math.round((box[0] + box[2]) / 2)) * 3;
+      expect((tilted.rgb[o + 2] as number) - (tilted.rgb[o + 1] as number)).toBeGreaterThan(60);
     }
   });
 
