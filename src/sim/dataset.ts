@@ -65,8 +65,12 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
   const splits: Record<string, number> = {};
   const objects: Record<string, number> = Object.fromEntries(CLASSES.map((c) => [c, 0]));
   const kinds: Record<string, number> = {};
-  if (opts.sprites && !opts.photos) throw new Error('--sprites needs --photos (the photo library)');
-  const lib: PhotoLibrary | undefined = opts.photos ? await loadPhotoLibrary(opts.photos) : undefined;
+  // Sprites work without the photo library too (drawn counters, no photo grain or negatives).
+  const lib: PhotoLibrary | undefined = opts.photos
+    ? await loadPhotoLibrary(opts.photos)
+    : opts.sprites
+      ? { photos: [], objects: [], otherFood: [] }
+      : undefined;
   const sprites: SpriteSet | undefined = opts.sprites ? await loadSprites(opts.sprites, CLASSES) : undefined;
   const realShare = opts.realShare ?? 0.7;
   for (const s of split === 'test' ? ['test'] : ['train', 'val']) {

@@ -5,7 +5,7 @@ export const datasetCommand: Command = {
   name: 'dataset',
   summary: 'render a synthetic training dataset (images, YOLO labels, scenes) from a seed',
   usage:
-    'dataset --out DIR --count N --seed S [--val 0.06] [--test] [--photos DIR [--real 0.7] [--sprites DIR]]',
+    'dataset --out DIR --count N --seed S [--val 0.06] [--test] [--photos DIR] [--sprites DIR] [--real 0.7]',
   options: {
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Output folder.' },
     count: { type: 'string', short: 'n', valueName: 'N', description: 'Number of images (default 1000).' },
@@ -25,13 +25,14 @@ export const datasetCommand: Command = {
     real: {
       type: 'string',
       valueName: 'share',
-      description: 'Share of frames rendered with real imagery when --photos is given (default 0.7).',
+      description:
+        'Share of frames rendered with real imagery or sprites when --photos or --sprites is given (default 0.7).',
     },
     sprites: {
       type: 'string',
       valueName: 'dir',
       description:
-        'Cut-outs of menu items, <dir>/<label>/*.png, pasted instead of drawn items (needs --photos).',
+        'Cut-outs of menu items, <dir>/<label>/*.png, pasted instead of drawn items (with --photos, on real backgrounds).',
     },
   },
   async run(args) {

@@ -298,8 +298,15 @@ export async function renderPhotoreal(scene: Scene, opts: RealismOptions): Promi
   const sources: string[] = [];
   const r = rng();
   const photoNeg = opts.photoNegatives ?? 0.08;
+  const hasPhotos = lib.photos.length > 0;
   const kind: RealKind =
-    r < photoNeg ? 'photo' : r < photoNeg + (opts.counterNegatives ?? 0.08) ? 'counter' : 'scene';
+    r < photoNeg
+      ? hasPhotos
+        ? 'photo'
+        : 'counter'
+      : r < photoNeg + (opts.counterNegatives ?? 0.08)
+        ? 'counter'
+        : 'scene';
 
   if (kind === 'photo') {
     const photo = pick(rng, lib.photos);
@@ -330,7 +337,7 @@ export async function renderPhotoreal(scene: Scene, opts: RealismOptions): Promi
         if (list?.length && chance(rng, share)) it.sprite = int(rng, 0, list.length - 1);
       }
   }
-  const photoCounter = chance(rng, 0.65);
+  const photoCounter = chance(rng, 0.65) && hasPhotos;
   const below = composeScene(s, { omitCounter: photoCounter, part: 'below-hand' });
   const fg = await rasterRgba(below.svg, W, H);
   let rgb: Buffer;
@@ -349,8 +356,10 @@ export async function renderPhotoreal(scene: Scene, opts: RealismOptions): Promi
   over(c.rgb, fg);
   paintLayers(c.owner, W, H, below.layers);
   c.objects.push(...below.layers.map((l: Layer) => ({ label: l.label, area: polygonArea(l.poly) })));
-  const texture = pick(rng, lib.photos);
-  textureObjects(c, await photoCrop(texture, W, H, range(rng, 0.05, 0.4), rng(), rng()), rng);
+  if (hasPhotos) {
+    const texture = pick(rng, lib.photos);
+    textureObjects(c, await photoCrop(texture, W, H, range(rng, 0.05, 0.4), rng(), rng()), rng);
+  }
 
   const slots: SpriteSlot[] = below.spriteSlots;
   for (const slot of slots) {
