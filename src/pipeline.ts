@@ -135,8 +135,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     );
     for (const verdict of verifier.reverify(order, deps.orders.candidates(now), now)) {
       verdict.settledTs = Date.now();
-      const cam = deps.cameras.find((c) => verdict.trayId.startsWith(`${c.id}-`));
-      const latest = cam ? recentFrames.get(cam.id)?.at(-1)?.frame : undefined;
+      // By identity: a prefix of the tray id would give camera "expo" the trays of "expo-2".
+      const cam = deps.cameras.find((c) => c.id === verdict.cameraId);
+      const latest = recentFrames.get(verdict.cameraId)?.at(-1)?.frame;
       settle(
         verdict,
         {
