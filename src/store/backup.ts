@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from '
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Command } from '../cli/command.js';
-import { ConfigError, formatIssues, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 
 export const DB_FILE_NAME = 'traycheck.db';
 
@@ -124,13 +124,7 @@ export const backupCommand: Command = {
     if (!dataDir) {
       const file =
         typeof args.values.config === 'string' ? args.values.config : '/etc/traycheck/traycheck.yaml';
-      try {
-        dataDir = loadConfig(file).config.storage.dataDir;
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        process.stderr.write(`${file}: ${err.issues.length} error(s)\n${formatIssues(file, err.issues)}\n`);
-        return 78;
-      }
+      dataDir = loadConfig(file).config.storage.dataDir;
     }
     return runBackupCommand({ dataDir, out, force: args.values.force === true });
   },
