@@ -77,7 +77,10 @@ export interface Daemon {
 
 export function createDaemon({ loaded, log, simSources, clockFromFrames }: DaemonDeps): Daemon {
   const { config } = loaded;
-  const bus = createEventBus(log.child({ stage: 'bus' }));
+  // The bus names the failing listener's stage in its own field; it is not a stage itself.
+  const bus = createEventBus(log.child({ component: 'bus' }));
+  /** The one place `stage` is bound (STYLE.md); inside a stage, parts bind `component`. */
+  const stageLog = (stage: Stage['name']): Logger => log.child({ stage });
   const started: Stage[] = [];
   const startedAt = Date.now();
   let db: Db | null = null;
@@ -112,7 +115,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
         snapshots = createSnapshotStore({
           dir: join(config.storage.dataDir, 'snapshots'),
           db,
-          log: log.child({ stage: 'snapshots' }),
+          log: stageLog('store').child({ component: 'snapshots' }),
           config: { ...snapshotConfig(config.storage), retentionIntervalMs: undefined },
         });
         return snapshots.start();
@@ -124,17 +127,17 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
       },
     },
     {
-      name: 'detector',
+      name: 'detect',
       async start() {
         detector = createDetector({
           config: config.detector,
-          log: log.child({ stage: 'detect' }),
+          log: stageLog('detect'),
           baseDir: loaded.baseDir,
         });
         try {
           await detector.start();
         } catch (err) {
-          if (err instanceof ModelError) throw new StartupError('detector', err.message);
+          if (err instanceof ModelError) throw new StartupError('detect', err.message);
           throw err;
         }
         const info = detector.info();
@@ -155,7 +158,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           config: { mqtt: config.mqtt, menu: config.menu, orders: config.orders, storeId: config.store.id },
           db: need(db, 'store'),
           bus,
-          log: log.child({ stage: 'orders' }),
+          log: stageLog('orders'),
           dataDir: config.storage.dataDir,
         });
         return orders.start();
@@ -169,7 +172,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
         alerts = createAlerts({
           db: need(db, 'store'),
           bus,
-          log,
+          log: stageLog('alerts'),
           publish: (kind, payload) => mqtt.publish(kind === 'verdict' ? t.verdict : t.alert, payload),
           snapshots: snapshots ?? undefined,
           zones: Object.fromEntries(config.cameras.map((c) => [c.id, c.zone])),
@@ -190,7 +193,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           menu: config.menu,
           scoreThreshold: (label) => config.detector.classThresholds[label] ?? config.detector.scoreThreshold,
           bus,
-          log,
+          log: stageLog('pipeline'),
           db: need(db, 'store'),
           orders: {
             candidates: (now) =>
@@ -205,7 +208,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           modelSha256: () => det.info().sha256,
         });
         pipeline.start();
-        detectLoop = createDetectLoop({ detector: det, bus, log: log.child({ stage: 'detect' }) });
+        detectLoop = createDetectLoop({ detector: det, bus, log: stageLog('detect') });
         detectLoop.start();
       },
       async stop() {
@@ -214,7 +217,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
       },
     },
     {
-      name: 'cameras',
+      name: 'camera',
       start() {
         const mqtt = need(orders, 'orders').mqtt;
         bus.on('cameraStatus', 'mqtt-out', (s) => {
@@ -224,7 +227,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
         cameras = createCameras({
           cameras: config.cameras,
           bus,
-          log,
+          log: stageLog('camera'),
           simSources,
           waitForConsumer: clockFromFrames
             ? (frame) => waitForDetections(bus, frame.cameraId, frame.seq)
@@ -235,7 +238,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
       stop: () => cameras?.stop(),
     },
     {
-      name: 'dashboard',
+      name: 'health',
       async start() {
         health = createHealthWiring({
           version,
@@ -250,7 +253,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
             alerts: () => need(alerts, 'alerts').health(),
             snapshots: () => need(snapshots, 'snapshots').health(),
           },
-          log: log.child({ stage: 'health' }),
+          log: stageLog('health'),
           bus,
           storage: config.storage,
           snapshots: snapshots ?? undefined,
@@ -258,6 +261,12 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           expire: (now) => pipeline?.expire(now),
         });
         await health.start();
+      },
+      stop: () => health?.stop(),
+    },
+    {
+      name: 'dashboard',
+      async start() {
         if (!config.dashboard.enabled) return;
         const det = need(detector, 'detector');
         const cams = need(cameras, 'cameras');
@@ -266,7 +275,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           store: config.store,
           db: need(db, 'store'),
           bus,
-          log: log.child({ stage: 'dashboard' }),
+          log: stageLog('dashboard'),
           dataDir: config.storage.dataDir,
           alerts: need(alerts, 'alerts'),
           getHealth: () => need(health, 'health').report(),
@@ -305,7 +314,6 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
       },
       async stop() {
         await dashboard?.stop();
-        await health?.stop();
       },
     },
   ];

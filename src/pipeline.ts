@@ -60,7 +60,7 @@ export interface Pipeline {
 const FRAMES_KEPT = 4;
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
-  const log = deps.log.child({ stage: 'pipeline' });
+  const log = deps.log;
   const trackers = new Map<string, TrayTracker>();
   const recentFrames = new Map<string, Array<{ frame: Frame; arrivedAt: number }>>();
   const verifier: Verifier = createVerifier({

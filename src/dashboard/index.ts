@@ -33,7 +33,7 @@ function publicHost(bind: string): string {
 
 export function createDashboard(deps: DashboardDeps): Dashboard & { app(): FastifyInstance } {
   const { config } = deps;
-  const log = deps.log.child({ stage: 'dashboard' });
+  const log = deps.log;
   const tls = Boolean(config.tlsCert && config.tlsKey);
   const streams = new Set<ServerResponse>();
   let app: FastifyInstance | null = null;

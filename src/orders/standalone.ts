@@ -42,7 +42,7 @@ async function main(file: string | undefined): Promise<void> {
     },
     db,
     bus,
-    log,
+    log: log.child({ stage: 'orders' }),
     dataDir: cfg.dataDir,
   });
   let stopping = false;
