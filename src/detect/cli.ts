@@ -44,22 +44,26 @@ function table(r: ImageResult): string {
   return head + rows.join('') + tail;
 }
 
-/** Returns the exit code: 0 all images done, 1 model or image failure, 2 bad arguments. */
+/**
+ * Returns the exit code: 0 all images done, 1 model or image failure, 2 bad arguments.
+ * Failures go to `err`, so `--json` output on `out` stays one valid document (or nothing).
+ */
 export async function runDetectCommand(
   args: DetectCommandArgs,
   out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream = process.stderr,
   log: Logger = silentLogger(),
 ): Promise<number> {
   if (args.family !== undefined && args.family !== 'auto' && !isFamily(args.family)) {
-    out.write(`error: --family must be one of auto, ${FAMILIES.join(', ')}; got "${args.family}"\n`);
+    err.write(`error: --family must be one of auto, ${FAMILIES.join(', ')}; got "${args.family}"\n`);
     return 2;
   }
   if (args.threshold !== undefined && !(args.threshold > 0 && args.threshold < 1)) {
-    out.write(`error: --threshold must be between 0 and 1, got ${args.threshold}\n`);
+    err.write(`error: --threshold must be between 0 and 1, got ${args.threshold}\n`);
     return 2;
   }
   if (args.images.length === 0) {
-    out.write('error: give at least one image file\n');
+    err.write('error: give at least one image file\n');
     return 2;
   }
   const config = detectorConfig({
@@ -71,16 +75,16 @@ export async function runDetectCommand(
   if (args.annotate) {
     try {
       await mkdir(args.annotate, { recursive: true });
-    } catch (err) {
-      out.write(`error: cannot create ${args.annotate}: ${(err as Error).message}\n`);
+    } catch (e) {
+      err.write(`error: cannot create ${args.annotate}: ${(e as Error).message}\n`);
       return 1;
     }
   }
   const detector = createDetector({ config, log });
   try {
     await detector.start();
-  } catch (err) {
-    out.write(`error: ${(err as Error).message}\n`);
+  } catch (e) {
+    err.write(`error: ${(e as Error).message}\n`);
     return 1;
   }
   const results: ImageResult[] = [];
@@ -100,8 +104,8 @@ export async function runDetectCommand(
           result.annotated = join(args.annotate, `${basename(file, extname(file))}.jpg`);
           await writeAnnotated(result.annotated, rgb, width, height, detections);
         }
-      } catch (err) {
-        result = { file, width: 0, height: 0, inferenceMs: 0, detections: [], error: (err as Error).message };
+      } catch (e) {
+        result = { file, width: 0, height: 0, inferenceMs: 0, detections: [], error: (e as Error).message };
       }
       results.push(result);
       if (!args.json) out.write(table(result));

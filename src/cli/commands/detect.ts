@@ -46,6 +46,7 @@ export const detectCommand: Command = {
         annotate: args.values.annotate as string | undefined,
       },
       process.stdout,
+      process.stderr,
     );
   },
 };
