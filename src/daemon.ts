@@ -1,5 +1,5 @@
 // Composition root: builds every stage from its own part of the config and starts them in
-// pipeline order; stops them in reverse (STYLE.md: "main starts stages in order").
+// pipeline order; stops them in reverse.
 import { join } from 'node:path';
 import { createAlerts, type Alerts } from './alerts/index.js';
 import { createCameras, type Cameras, type SimFrameSource } from './camera/index.js';
@@ -79,7 +79,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
   const { config } = loaded;
   // The bus names the failing listener's stage in its own field; it is not a stage itself.
   const bus = createEventBus(log.child({ component: 'bus' }));
-  /** The one place `stage` is bound (STYLE.md); inside a stage, parts bind `component`. */
+  /** The one place `stage` is bound (docs/CONTRIBUTING.md); inside a stage, parts bind `component`. */
   const stageLog = (stage: Stage['name']): Logger => log.child({ stage });
   const started: Stage[] = [];
   const startedAt = Date.now();

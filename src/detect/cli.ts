@@ -1,5 +1,5 @@
 // `traycheck detect`: run the detector on image files and print what it finds (table or JSON),
-// optionally writing annotated JPEGs. Mounted into src/cli by the lead.
+// optionally writing annotated JPEGs.
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { silentLogger, type Logger } from '../log.js';
