@@ -39,6 +39,7 @@ export interface DashboardDeps {
   dataDir: string;
   alerts: {
     acknowledge(id: number, by: string): Alert | null;
+    /** Unresolved alerts: open and acknowledged (only open ones wait for staff). */
     listOpen(): Alert[];
     get(id: number): Alert | null;
   };
