@@ -22,7 +22,7 @@ import { createOrders, type Orders } from './orders/index.js';
 import { topics } from './orders/topics.js';
 import { projectPath } from './paths.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
-import { openDatabase, type Db } from './store/db.js';
+import { databaseFile, openDatabase, type Db } from './store/db.js';
 import { createSnapshotStore, snapshotConfig, type SnapshotStore } from './store/snapshots.js';
 import { createVerdictsRepo } from './store/verdicts-repo.js';
 import type { Alert, Verdict } from './types.js';
@@ -108,7 +108,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
       name: 'store',
       start() {
         try {
-          db = openDatabase(join(config.storage.dataDir, 'traycheck.db'));
+          db = openDatabase(databaseFile(config.storage.dataDir));
         } catch (err) {
           throw new StartupError('store', (err as Error).message);
         }

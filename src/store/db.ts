@@ -7,6 +7,11 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
+/** The database's file name in storage.dataDir: the daemon, `traycheck backup` and tests agree on it. */
+export const DB_FILE_NAME = 'traycheck.db';
+
+export const databaseFile = (dataDir: string): string => join(dataDir, DB_FILE_NAME);
+
 export interface Migration {
   level: number;
   name: string;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runDetectCommand, type DetectCommandArgs } from '../../src/detect/cli.js';
-import { buildOnnx } from './onnx-writer.js';
+import { runDetectCommand, type DetectCommandArgs } from '../../src/cli/commands/detect.js';
+import { buildOnnx } from '../detect/onnx-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'traycheck-detect-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
