@@ -24,6 +24,8 @@ import { projectPath } from './paths.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
 import { databaseFile, openDatabase, type Db } from './store/db.js';
 import { createSnapshotStore, snapshotConfig, type SnapshotStore } from './store/snapshots.js';
+import { createAlertsRepo, type AlertsRepo } from './store/alerts-repo.js';
+import { createOrdersRepo, type OrdersRepo } from './store/orders-repo.js';
 import { createVerdictsRepo } from './store/verdicts-repo.js';
 import type { Alert, Verdict } from './types.js';
 import { version } from './version.js';
@@ -102,6 +104,12 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
     return x;
   };
   const t = topics(config.mqtt.prefix, config.store.id);
+  // Eval's reads, prepared once per connection (it polls order_events after every publish).
+  let evalReaders: { db: Db; orders: OrdersRepo; alerts: AlertsRepo } | null = null;
+  const readers = (d: Db): NonNullable<typeof evalReaders> =>
+    evalReaders?.db === d
+      ? evalReaders
+      : (evalReaders = { db: d, orders: createOrdersRepo(d), alerts: createAlertsRepo(d) });
 
   const stages: Stage[] = [
     {
@@ -324,8 +332,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
     brokerUrl: () => need(orders, 'orders').brokerUrl(),
     dashboardUrl: () => need(dashboard, 'dashboard').url(),
     setupToken: () => dashboard?.setupToken() ?? null,
-    orderEventsStored: () =>
-      db ? (db.prepare('SELECT COUNT(*) AS n FROM order_events').get() as { n: number }).n : 0,
+    orderEventsStored: () => (db ? readers(db).orders.count('order_events') : 0),
     sourceEnded: (id) => sourceEnded.get(id) ?? new Promise<void>(() => undefined),
     async drain() {
       const cams = need(cameras, 'cameras');
@@ -334,10 +341,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
     },
     verdicts: () =>
       createVerdictsRepo(need(db, 'store')).list({ limit: 100_000 }) as Array<Verdict & { id: number }>,
-    alertsAll: () =>
-      (need(db, 'store').prepare('SELECT id FROM alerts ORDER BY id').all() as { id: number }[])
-        .map((r) => need(alerts, 'alerts').get(r.id))
-        .filter((a): a is Alert => a !== null),
+    alertsAll: () => readers(need(db, 'store')).alerts.listAll(),
     pipeline: () => need(pipeline, 'pipeline'),
     async start() {
       const t0 = Date.now();

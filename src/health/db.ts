@@ -1,8 +1,7 @@
 // Database health: a trivial query proves the connection answers; schema level and file sizes are
 // shown so a technician can tell a stale or bloated database at a glance.
-import { statSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../store/db.js';
+import { fileBytes, type Db } from '../store/db.js';
 import { formatBytes } from './disk.js';
 import type { HealthProvider } from './types.js';
 
@@ -13,19 +12,11 @@ export interface DbHealthDeps {
   expectedLevel?: number;
 }
 
-const fileBytes = (file: string): number => {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-};
-
 export function createDbHealth(deps: DbHealthDeps): HealthProvider {
   // Prepared once per connection: health is read every 10 s under systemd and on every /health
   // request, and a statement prepared per call holds native memory until V8 collects it
   // (see broker-persistence.ts).
-  const probes = new WeakMap<Db, { ping: Statement; level: Statement }>();
+  const probes = new WeakMap<Db, { ping: Statement<[], number>; level: Statement<[], number> }>();
   return () => {
     let db: Db;
     try {
@@ -38,8 +29,8 @@ export function createDbHealth(deps: DbHealthDeps): HealthProvider {
     try {
       if (!probe) {
         probe = {
-          ping: db.prepare('SELECT 1').pluck(),
-          level: db.prepare('PRAGMA user_version').pluck(),
+          ping: db.prepare<[], number>('SELECT 1').pluck(),
+          level: db.prepare<[], number>('PRAGMA user_version').pluck(),
         };
         probes.set(db, probe);
       }
@@ -48,7 +39,7 @@ export function createDbHealth(deps: DbHealthDeps): HealthProvider {
       return { state: 'down', detail: `database does not answer: ${(err as Error).message}` };
     }
     const queryMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    const level = probe.level.get() as number;
+    const level = probe.level.get() ?? 0;
     const file = db.name;
     const sizeBytes = file && file !== ':memory:' ? fileBytes(file) : 0;
     const walBytes = file && file !== ':memory:' ? fileBytes(`${file}-wal`) : 0;

@@ -1,6 +1,6 @@
 // SQLite via better-sqlite3: WAL mode, numbered migrations applied at start in a transaction.
 // A database written by a newer traycheck (higher user_version than we know) is refused.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -11,6 +11,15 @@ export type Db = Database.Database;
 export const DB_FILE_NAME = 'traycheck.db';
 
 export const databaseFile = (dataDir: string): string => join(dataDir, DB_FILE_NAME);
+
+/** Size of a file in bytes, 0 when it is not there (a -wal or -shm file comes and goes). */
+export function fileBytes(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
 
 export interface Migration {
   level: number;
