@@ -58,23 +58,28 @@ export interface DaemonDeps {
   clockFromFrames?: boolean;
 }
 
+/** What `traycheck eval` and the latency bench read of a daemon they run; the product never does. */
+export interface EvalProbe {
+  /** Rows in order_events (eval waits for what the POS published to be stored). */
+  orderEventsStored(): number;
+  /** Resolves when the sim source of this camera has ended. */
+  sourceEnded(cameraId: string): Promise<void>;
+  /** Stops the cameras and waits until frames in flight have gone through the whole pipeline. */
+  drain(): Promise<void>;
+  /** Every stored verdict, oldest first. */
+  verdicts(): Array<Verdict & { id: number }>;
+  /** Every alert, oldest first. */
+  alerts(): Alert[];
+}
+
 export interface Daemon {
   start(): Promise<void>;
   stop(): Promise<void>;
   bus: EventBus;
-  db(): Db;
   brokerUrl(): string;
   dashboardUrl(): string;
   setupToken(): string | null;
-  /** Rows in order_events (eval waits for what the POS published to be stored). */
-  orderEventsStored(): number;
-  /** Resolves when the sim source of this camera has ended (eval). */
-  sourceEnded(cameraId: string): Promise<void>;
-  /** Waits until frames in flight have gone through the whole pipeline. */
-  drain(): Promise<void>;
-  verdicts(): Array<Verdict & { id: number }>;
-  alertsAll(): Alert[];
-  pipeline(): Pipeline;
+  readonly evalProbe: EvalProbe;
 }
 
 export function createDaemon({ loaded, log, simSources, clockFromFrames }: DaemonDeps): Daemon {
@@ -328,21 +333,21 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
 
   return {
     bus,
-    db: () => need(db, 'store'),
     brokerUrl: () => need(orders, 'orders').brokerUrl(),
     dashboardUrl: () => need(dashboard, 'dashboard').url(),
     setupToken: () => dashboard?.setupToken() ?? null,
-    orderEventsStored: () => (db ? readers(db).orders.count('order_events') : 0),
-    sourceEnded: (id) => sourceEnded.get(id) ?? new Promise<void>(() => undefined),
-    async drain() {
-      const cams = need(cameras, 'cameras');
-      await cams.stop();
-      await detectLoop?.stop();
+    evalProbe: {
+      orderEventsStored: () => (db ? readers(db).orders.count('order_events') : 0),
+      sourceEnded: (id) => sourceEnded.get(id) ?? new Promise<void>(() => undefined),
+      async drain() {
+        const cams = need(cameras, 'cameras');
+        await cams.stop();
+        await detectLoop?.stop();
+      },
+      verdicts: () =>
+        createVerdictsRepo(need(db, 'store')).list({ limit: 100_000 }) as Array<Verdict & { id: number }>,
+      alerts: () => readers(need(db, 'store')).alerts.listAll(),
     },
-    verdicts: () =>
-      createVerdictsRepo(need(db, 'store')).list({ limit: 100_000 }) as Array<Verdict & { id: number }>,
-    alertsAll: () => readers(need(db, 'store')).alerts.listAll(),
-    pipeline: () => need(pipeline, 'pipeline'),
     async start() {
       const t0 = Date.now();
       for (const stage of stages) {
