@@ -256,9 +256,8 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
         health = createHealthWiring({
           version,
           startedAt,
-          dataDir: config.storage.dataDir,
-          diskReserveBytes: config.storage.diskReserveBytes,
-          db: need(db, 'store'),
+          storage: config.storage,
+          store: { db: need(db, 'store'), snapshots: snapshots ?? undefined },
           providers: {
             cameras: () => need(cameras, 'cameras').health(),
             broker: () => need(orders, 'orders').health(),
@@ -266,12 +265,12 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
             alerts: () => need(alerts, 'alerts').health(),
             snapshots: () => need(snapshots, 'snapshots').health(),
           },
+          pipeline: {
+            processed: () => pipeline?.processed() ?? 0,
+            bus,
+            expire: (now) => pipeline?.expire(now),
+          },
           log: stageLog('health'),
-          bus,
-          storage: config.storage,
-          snapshots: snapshots ?? undefined,
-          progress: () => pipeline?.processed() ?? 0,
-          expire: (now) => pipeline?.expire(now),
         });
         await health.start();
       },
