@@ -39,6 +39,8 @@ export interface AlertsRepo {
   listRecent(limit: number): Alert[];
   /** Every alert, oldest first (by id): eval scores them all. */
   listAll(): Alert[];
+  /** Alerts resolved this way at or after `since`, in the order they resolved (at most `limit`). */
+  listResolvedSince(resolution: AlertResolution, since: number, limit: number): Alert[];
   countByStatus(): Record<AlertStatus, number>;
   /** Attaches a newer verdict describing the same tray (and its order). */
   setVerdict(id: number, verdictId: number, orderId: string | null): void;
@@ -64,6 +66,9 @@ export function createAlertsRepo(db: Db): AlertsRepo {
     ),
     recent: db.prepare<[number], RawAlert>('SELECT * FROM alerts ORDER BY opened_at DESC, id DESC LIMIT ?'),
     everything: db.prepare<[], RawAlert>('SELECT * FROM alerts ORDER BY id'),
+    resolvedSince: db.prepare<[AlertResolution, number, number], RawAlert>(
+      "SELECT * FROM alerts WHERE status = 'resolved' AND resolution = ? AND resolved_at >= ? ORDER BY resolved_at, id LIMIT ?",
+    ),
     counts: db.prepare<[], { status: AlertStatus; n: number }>(
       'SELECT status, COUNT(*) AS n FROM alerts GROUP BY status',
     ),
@@ -119,6 +124,7 @@ export function createAlertsRepo(db: Db): AlertsRepo {
     listUnresolved: () => all(q.unresolved.all()),
     listRecent: (limit) => all(q.recent.all(limit)),
     listAll: () => all(q.everything.all()),
+    listResolvedSince: (resolution, since, limit) => all(q.resolvedSince.all(resolution, since, limit)),
     countByStatus() {
       const out: Record<AlertStatus, number> = { open: 0, acknowledged: 0, resolved: 0 };
       for (const r of q.counts.all()) if (r.status in out) out[r.status] = r.n;
