@@ -97,3 +97,25 @@ export function migrate(db: Db, migrations: Migration[], maxLevel = Infinity): n
   }
   return schemaLevel(db);
 }
+
+/** The health check's two queries on a connection: it answers, and its schema level. */
+export interface DbProbe {
+  /** Runs a trivial query; throws when the connection does not answer. */
+  ping(): void;
+  schemaLevel(): number;
+}
+
+// Prepared once per connection: health is read every 10 s under systemd and on every /health
+// request, and a statement prepared per call holds native memory until V8 collects it.
+const probes = new WeakMap<Db, DbProbe>();
+
+export function dbProbe(db: Db): DbProbe {
+  let probe = probes.get(db);
+  if (!probe) {
+    const ping = db.prepare<[], number>('SELECT 1').pluck();
+    const level = db.prepare<[], number>('PRAGMA user_version').pluck();
+    probe = { ping: () => void ping.get(), schemaLevel: () => level.get() ?? 0 };
+    probes.set(db, probe);
+  }
+  return probe;
+}

@@ -1,4 +1,4 @@
-// The import graph of src/ (docs/DESIGN.md, "Module map"): commands depend on stages, never the
+// The import graph of src/ (docs/DESIGN.md, "Stages"): commands depend on stages, never the
 // other way; the pure stages (tray/, verify/) reach nothing that does I/O. Read from the import
 // statements themselves, so a new arrow fails here before review.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -104,13 +104,12 @@ describe('import graph of src/', () => {
 
   it('SQL lives in src/store/: no statement is prepared anywhere else', () => {
     // Still to move (the list only shrinks): the dashboard's read-only report queries, the embedded
-    // broker's own persistence (moving with the MQTT module) and the database health probe.
+    // broker's own persistence (moving with the MQTT module).
     const pendingSql = new Set([
       'src/dashboard/queries/orders.ts',
       'src/dashboard/queries/stats.ts',
       'src/dashboard/queries/tech.ts',
       'src/dashboard/queries/verdicts.ts',
-      'src/health/db.ts',
       'src/orders/broker-persistence.ts',
     ]);
     const withSql = sources('src').filter(
