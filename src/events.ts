@@ -1,4 +1,4 @@
-// One typed event map for everything that flows between stages (STYLE.md).
+// One typed event map for everything that flows between stages (docs/DESIGN.md).
 // A listener that throws is logged with its stage name and never stops the others.
 import type { Logger } from 'pino';
 import type {

@@ -5,9 +5,10 @@ import type { CameraConfig, Menu, TrayConfig, VerifyConfig } from './config/sche
 import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
 import type { Db } from './store/db.js';
-import { createTrayTracker, type TrayState, type TrayTracker } from './tray/index.js';
+import { createObservationsRepo } from './store/observations-repo.js';
+import { createTrayTracker, type TrayTracker } from './tray/index.js';
 import { createVerifier, type Verifier } from './verify/index.js';
-import type { Alert, Frame, FrameDetections, Order, TrayObservation, Verdict } from './types.js';
+import type { Alert, Frame, FrameDetections, LiveTray, Order, TrayObservation, Verdict } from './types.js';
 
 /** What the pipeline needs of the order book. */
 export interface OrderSource {
@@ -37,15 +38,6 @@ export interface PipelineDeps {
   modelSha256: () => string | undefined;
 }
 
-export interface LiveTray {
-  trayId: string;
-  box: TrayState['box'];
-  counts: TrayState['votedCounts'];
-  settled: boolean;
-  orderId: string | null;
-  expected: Record<string, number> | null;
-}
-
 export interface Pipeline {
   start(): void;
   stop(): void;
@@ -60,7 +52,7 @@ export interface Pipeline {
 const FRAMES_KEPT = 4;
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
-  const log = deps.log.child({ stage: 'pipeline' });
+  const log = deps.log;
   const trackers = new Map<string, TrayTracker>();
   const recentFrames = new Map<string, Array<{ frame: Frame; arrivedAt: number }>>();
   const verifier: Verifier = createVerifier({
@@ -74,21 +66,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       settle(verdict, obs, recentFrames.get(obs.cameraId)?.at(-1)?.frame);
     },
   });
-  const insertObs = deps.db.prepare(
-    'INSERT INTO tray_observations (camera_id, tray_id, phase, items_json, uncertain_json, snapshot_id, ts) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
+  const observations = createObservationsRepo(deps.db);
   const unsubscribe: Array<() => void> = [];
   let processed = 0;
 
-  const firstTrayNumber = (cameraId: string): number => {
-    // Tray ids stay unique across restarts: continue after the highest stored one.
-    const row = deps.db
-      .prepare(
-        'SELECT MAX(CAST(substr(tray_id, length(?) + 2) AS INTEGER)) AS n FROM tray_observations WHERE camera_id = ?',
-      )
-      .get(cameraId, cameraId) as { n: number | null } | undefined;
-    return (row?.n ?? 0) + 1;
-  };
+  // Tray ids stay unique across restarts: continue after the highest stored one.
+  const firstTrayNumber = (cameraId: string): number => observations.lastTrayNumber(cameraId) + 1;
 
   const frameFor = (cameraId: string, seq: number): { frame: Frame; arrivedAt: number } | undefined =>
     recentFrames.get(cameraId)?.find((f) => f.frame.seq === seq);
@@ -105,15 +88,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const arrived = frameFor(fd.cameraId, fd.seq);
     for (const obs of tracker.update(fd)) {
       deps.bus.emit('tray', obs);
-      insertObs.run(
-        obs.cameraId,
-        obs.trayId,
-        obs.phase,
-        JSON.stringify(obs.items),
-        JSON.stringify(obs.uncertain),
-        obs.snapshotId ?? null,
-        obs.ts,
-      );
+      observations.insert(obs);
       if (obs.phase === 'departed') {
         verifier.verify(obs, [], obs.ts);
         deps.alerts.handleDeparted(obs);
@@ -135,8 +110,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     );
     for (const verdict of verifier.reverify(order, deps.orders.candidates(now), now)) {
       verdict.settledTs = Date.now();
-      const cam = deps.cameras.find((c) => verdict.trayId.startsWith(`${c.id}-`));
-      const latest = cam ? recentFrames.get(cam.id)?.at(-1)?.frame : undefined;
+      // By identity: a prefix of the tray id would give camera "expo" the trays of "expo-2".
+      const cam = deps.cameras.find((c) => c.id === verdict.cameraId);
+      const latest = recentFrames.get(verdict.cameraId)?.at(-1)?.frame;
       settle(
         verdict,
         {

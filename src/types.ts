@@ -169,3 +169,13 @@ export interface RejectedMessage {
   payload: string;
   ts: number;
 }
+
+/** A tray in view right now, for the live view: its box, voted counts and the order it is linked to. */
+export interface LiveTray {
+  trayId: string;
+  box: Box;
+  counts: LabelCounts;
+  settled: boolean;
+  orderId: string | null;
+  expected: LabelCounts | null;
+}

@@ -123,9 +123,9 @@ async function run(o: BenchOptions): Promise<BenchResult> {
     );
     const wall0 = Date.now();
     go();
-    await daemon.sourceEnded(EVAL_CAMERA);
-    await daemon.drain();
-    const stored = daemon.alertsAll();
+    await daemon.evalProbe.sourceEnded(EVAL_CAMERA);
+    await daemon.evalProbe.drain();
+    const stored = daemon.evalProbe.alerts();
     // The last alerts may still be on their way to the client.
     const deadline = Date.now() + 5000;
     while (client.alerts.size < stored.length && Date.now() < deadline) await sleep(50);

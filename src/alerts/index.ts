@@ -51,7 +51,7 @@ export interface Alerts {
 const RECENT_ERROR_MS = 5 * 60_000;
 
 export function createAlerts(deps: AlertsDeps): Alerts {
-  const log = deps.log.child({ stage: 'alerts' });
+  const log = deps.log;
   const now = deps.now ?? Date.now;
   const verdicts = createVerdictsRepo(deps.db);
   const alerts = createAlertsRepo(deps.db);

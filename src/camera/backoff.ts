@@ -1,4 +1,4 @@
-// Reconnect delays: capped exponential backoff with jitter, retried forever (STYLE.md, Frigate's ffmpeg watchdog).
+// Reconnect delays: capped exponential backoff with jitter, retried forever (as Frigate's ffmpeg watchdog does).
 
 export interface Outage {
   /** Reconnect attempts already made in this outage (0 before the first). */

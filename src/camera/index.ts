@@ -56,7 +56,7 @@ export function createCameras(deps: CamerasDeps): Cameras {
       createCamera({
         config,
         bus: deps.bus,
-        log: deps.log.child({ stage: 'camera', camera: config.id }),
+        log: deps.log.child({ camera: config.id }),
         sim: deps.simSources?.[config.id],
         waitForConsumer: deps.waitForConsumer,
         ffmpegPath: deps.ffmpegPath,

@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 // traycheck command line: run | demo | check-config | detect | dataset | eval | ...
-import { commandHelp, EXIT_USAGE, parseCommandArgs, UsageError, type Command } from './command.js';
+import { ConfigError } from '../config/load.js';
+import {
+  commandHelp,
+  EXIT_CONFIG,
+  EXIT_USAGE,
+  parseCommandArgs,
+  UsageError,
+  type Command,
+} from './command.js';
 import { commands } from './registry.js';
 import { version } from '../version.js';
 
@@ -44,6 +52,12 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`traycheck ${cmd.name}: ${err.message}\n`);
       return EXIT_USAGE;
+    }
+    // The one place a bad config becomes an exit code: every command answers it alike (key, line,
+    // exit 78, which systemd's RestartPreventExitStatus does not retry).
+    if (err instanceof ConfigError) {
+      process.stderr.write(`traycheck ${cmd.name}: ${err.message}\n`);
+      return EXIT_CONFIG;
     }
     throw err;
   }

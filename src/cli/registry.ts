@@ -1,14 +1,15 @@
 import type { Command } from './command.js';
-import { backupCommand } from '../store/backup.js';
-import { statusCommand } from '../health/status-command.js';
-import { simulatePosCommand } from '../sim/pos-cli.js';
+import { backupCommand } from './commands/backup.js';
 import { checkConfigCommand } from './commands/check-config.js';
 import { datasetCommand } from './commands/dataset.js';
 import { demoCommand } from './commands/demo.js';
 import { detectCommand } from './commands/detect.js';
 import { evalCommand } from './commands/eval.js';
+import { ordersCommand } from './commands/orders.js';
 import { runCommand } from './commands/run.js';
 import { scenarioCommand } from './commands/scenario.js';
+import { simulatePosCommand } from './commands/simulate-pos.js';
+import { statusCommand } from './commands/status.js';
 
 export const commands: Command[] = [
   runCommand,
@@ -20,5 +21,6 @@ export const commands: Command[] = [
   scenarioCommand,
   datasetCommand,
   simulatePosCommand,
+  ordersCommand,
   backupCommand,
 ];

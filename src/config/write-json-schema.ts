@@ -1,4 +1,4 @@
-// Generates config/traycheck.schema.json from the one TypeBox schema (run by `npm run build`).
+// Generates config/traycheck.schema.json from the one TypeBox schema (run by `npm run schema` after a build).
 import { writeFileSync } from 'node:fs';
 import { projectPath } from '../paths.js';
 import { configJsonSchema } from './json-schema.js';

@@ -1,4 +1,4 @@
-// The dashboard stage: fastify API + SSE + static UI + live view + metrics (issue #7).
+// The dashboard stage: fastify API + SSE + static UI + live view + metrics.
 // The factory does no I/O; start() opens the setup token, binds the port and subscribes to the bus.
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
@@ -33,7 +33,7 @@ function publicHost(bind: string): string {
 
 export function createDashboard(deps: DashboardDeps): Dashboard & { app(): FastifyInstance } {
   const { config } = deps;
-  const log = deps.log.child({ stage: 'dashboard' });
+  const log = deps.log;
   const tls = Boolean(config.tlsCert && config.tlsKey);
   const streams = new Set<ServerResponse>();
   let app: FastifyInstance | null = null;
@@ -74,7 +74,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
       const metrics = createMetrics({
         bus: deps.bus,
         cameras: () => deps.cameras.statuses(),
-        alertsOpen: () => deps.alerts.listOpen().length,
+        alertsOpen: () => deps.alerts.listOpen().filter((a) => a.status === 'open').length,
         sseClients: () => sse.clientCount(),
         liveViewers: () => live.viewers(),
         liveEncodes: () => live.encodes(),

@@ -4,16 +4,9 @@ import type { EventBus } from '../events.js';
 import type { HealthReport } from '../health/types.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
-import type { Alert, Box, CameraStatus, Frame, LabelCounts } from '../types.js';
+import type { Alert, CameraStatus, Frame, LiveTray } from '../types.js';
 
-export interface LiveTray {
-  trayId: string;
-  box: Box;
-  counts: LabelCounts;
-  settled: boolean;
-  orderId: string | null;
-  expected: LabelCounts | null;
-}
+export type { LiveTray } from '../types.js';
 
 export interface ModelSummary {
   name: string;
@@ -39,6 +32,7 @@ export interface DashboardDeps {
   dataDir: string;
   alerts: {
     acknowledge(id: number, by: string): Alert | null;
+    /** Unresolved alerts: open and acknowledged (only open ones wait for staff). */
     listOpen(): Alert[];
     get(id: number): Alert | null;
   };

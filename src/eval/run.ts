@@ -122,7 +122,7 @@ export function createScenarioDaemon(sc: Scenario, o: ScenarioDaemonOptions): Sc
     storeId: config.store.id,
     async afterPublish() {
       const deadline = Date.now() + 10_000;
-      while (daemon.orderEventsStored() < pos.published() && Date.now() < deadline)
+      while (daemon.evalProbe.orderEventsStored() < pos.published() && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 5));
     },
   });
@@ -166,9 +166,9 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
     await daemon.start();
     await opts.onStarted?.(daemon);
     await pos.start(daemon.brokerUrl());
-    await daemon.sourceEnded(EVAL_CAMERA);
-    await daemon.drain();
-    const verdicts = daemon.verdicts();
+    await daemon.evalProbe.sourceEnded(EVAL_CAMERA);
+    await daemon.evalProbe.drain();
+    const verdicts = daemon.evalProbe.verdicts();
     const evalVerdicts: EvalVerdict[] = verdicts.map((v: Verdict & { id: number }) => {
       const obs =
         observations.get(`${v.trayId}@${v.ts}`) ??
@@ -184,7 +184,7 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
         centreX: box ? (box[0] + box[2]) / 2 / sc.width : 0.5,
       };
     });
-    const alerts: EvalAlert[] = daemon.alertsAll().map((a) => ({
+    const alerts: EvalAlert[] = daemon.evalProbe.alerts().map((a) => ({
       verdictId: a.verdict.id ?? -1,
       trayId: a.trayId,
       resolution: a.resolution ?? null,

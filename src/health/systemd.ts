@@ -70,7 +70,7 @@ const validSocket = (s: string | undefined): s is string => !!s && (s.startsWith
 
 export function createSystemdNotifier(deps: SystemdNotifierDeps): SystemdNotifier {
   const env = deps.env ?? process.env;
-  const log = deps.log.child({ stage: 'systemd' });
+  const log = deps.log.child({ component: 'systemd' });
   const raw = env.NOTIFY_SOCKET;
   const socket = validSocket(raw) ? raw : null;
   const enabled = socket !== null;

@@ -33,7 +33,7 @@ export interface Watchdog {
 }
 
 export function createWatchdog(deps: WatchdogDeps): Watchdog {
-  const log = deps.log.child({ stage: 'watchdog' });
+  const log = deps.log.child({ component: 'watchdog' });
   const now = deps.now ?? Date.now;
   const stats: WatchdogStats = { beats: 0, withheld: 0, lastBeatAt: null, stalledSince: null };
   let timer: NodeJS.Timeout | null = null;

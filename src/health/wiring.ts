@@ -13,20 +13,10 @@ import { createSystemdNotifier, type NotifySender } from './systemd.js';
 import type { HealthProvider, HealthReport } from './types.js';
 import { createWatchdog, pipelineProgress } from './watchdog.js';
 
-export interface HealthWiringDeps {
-  version: string;
-  startedAt: number;
-  dataDir: string;
-  diskReserveBytes: number;
-  db: Db | (() => Db);
-  /** Stage providers by component name (cameras, broker, model, ...). */
-  providers: Record<string, HealthProvider>;
-  log: Logger;
-  storage: Pick<StorageConfig, 'verdictRetentionDays' | 'retentionIntervalMin'>;
-  /** The snapshot store: its paused() is shown by the disk component and retention calls its runRetention(now). */
-  snapshots?: SnapshotRetention & { paused?: () => boolean };
+/** The pipeline's progress, which the watchdog and the main loop's tick read. */
+export interface PipelineProgress {
   /** Frames that went through detection and the tray stage so far (monotonic). */
-  progress: () => number;
+  processed: () => number;
   /**
    * Frames delivered by the cameras so far (monotonic); tells idle (nothing arrives) from stuck.
    * Without it (and without `bus`), the watchdog only proves the event loop is alive.
@@ -37,9 +27,28 @@ export interface HealthWiringDeps {
   /** Called on the main loop's tick (departs trays whose camera stopped sending frames). */
   expire?: (now: number) => void;
   tickMs?: number;
-  env?: NodeJS.ProcessEnv;
-  /** systemd notify transport (tests); default: the systemd-notify command. */
-  notifySend?: NotifySender;
+}
+
+export interface HealthWiringDeps {
+  version: string;
+  startedAt: number;
+  /** The storage section: data folder and its reserve (disk component), retention. */
+  storage: Pick<
+    StorageConfig,
+    'dataDir' | 'diskReserveBytes' | 'verdictRetentionDays' | 'retentionIntervalMin'
+  >;
+  /** The store stage's parts. */
+  store: {
+    db: Db | (() => Db);
+    /** Its paused() is shown by the disk component; retention calls its runRetention(now). */
+    snapshots?: SnapshotRetention & { paused?: () => boolean };
+  };
+  /** Stage providers by component name (cameras, broker, model, ...). */
+  providers: Record<string, HealthProvider>;
+  pipeline: PipelineProgress;
+  log: Logger;
+  /** systemd's environment (default process.env) and notify transport (tests; default systemd-notify). */
+  systemd?: { env?: NodeJS.ProcessEnv; send?: NotifySender };
   now?: () => number;
 }
 
@@ -57,20 +66,22 @@ export interface HealthWiring {
 
 export function createHealthWiring(deps: HealthWiringDeps): HealthWiring {
   const log = deps.log;
+  const { snapshots } = deps.store;
   const now = deps.now ?? Date.now;
   const getDb =
-    typeof deps.db === 'function'
-      ? deps.db
+    typeof deps.store.db === 'function'
+      ? deps.store.db
       : (
           (db: Db) => () =>
             db
-        )(deps.db);
+        )(deps.store.db);
   let framesSeen = 0;
   let unsubscribe: (() => void) | null = null;
-  const received = deps.received ?? (deps.bus ? () => framesSeen : null);
+  const { pipeline } = deps;
+  const received = pipeline.received ?? (pipeline.bus ? () => framesSeen : null);
 
-  const notifier = createSystemdNotifier({ log, env: deps.env, send: deps.notifySend });
-  const progress = received ? pipelineProgress({ received, processed: deps.progress }) : () => true;
+  const notifier = createSystemdNotifier({ log, env: deps.systemd?.env, send: deps.systemd?.send });
+  const progress = received ? pipelineProgress({ received, processed: pipeline.processed }) : () => true;
   const watchdog = createWatchdog({ notifier, intervalMs: notifier.watchdogIntervalMs, progress, log, now });
   const health = createHealth({
     version: deps.version,
@@ -79,9 +90,9 @@ export function createHealthWiring(deps: HealthWiringDeps): HealthWiring {
     providers: {
       ...deps.providers,
       disk: createDiskHealth({
-        dataDir: deps.dataDir,
-        reserveBytes: deps.diskReserveBytes,
-        snapshotsPaused: deps.snapshots?.paused ? () => deps.snapshots?.paused?.() ?? false : undefined,
+        dataDir: deps.storage.dataDir,
+        reserveBytes: deps.storage.diskReserveBytes,
+        snapshotsPaused: snapshots?.paused ? () => snapshots.paused?.() ?? false : undefined,
       }),
       db: createDbHealth({ db: getDb }),
       pipeline: () => watchdog.health(),
@@ -108,25 +119,26 @@ export function createHealthWiring(deps: HealthWiringDeps): HealthWiring {
     async start() {
       if (!received)
         log.warn('health wiring: no frame counter; the watchdog only proves the event loop runs');
-      if (deps.bus && !deps.received) unsubscribe = deps.bus.on('frame', 'health', () => void framesSeen++);
+      if (pipeline.bus && !pipeline.received)
+        unsubscribe = pipeline.bus.on('frame', 'health', () => void framesSeen++);
       retention ??= createRetention({
         db: getDb(),
         config: deps.storage,
-        snapshots: deps.snapshots,
+        snapshots,
         log,
         now,
       });
       await retention.start();
       watchdog.start();
-      if (deps.expire) {
-        const expire = deps.expire;
+      if (pipeline.expire) {
+        const expire = pipeline.expire;
         tick = setInterval(() => {
           try {
             expire(now());
           } catch (err) {
             log.error({ err }, 'tray expiry failed');
           }
-        }, deps.tickMs ?? 1000);
+        }, pipeline.tickMs ?? 1000);
       }
       if (notifier.enabled) {
         statusTimer = setInterval(pushStatus, notifier.watchdogIntervalMs ?? 10_000);

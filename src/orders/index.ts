@@ -59,7 +59,7 @@ const RECENT_MS = 5 * 60_000;
 
 export function createOrders(deps: OrdersDeps): Orders {
   const { config, bus } = deps;
-  const log = deps.log.child({ stage: 'orders' });
+  const log = deps.log;
   const now = deps.now ?? Date.now;
   const t = topics(config.mqtt.prefix, config.storeId);
   const repo = createOrdersRepo(deps.db);

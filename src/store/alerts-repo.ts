@@ -9,8 +9,9 @@ interface RawAlert {
   camera_id: string;
   order_id: string | null;
   verdict_id: number;
-  status: string;
-  resolution: string | null;
+  /** Written only by this repository, from the union types. */
+  status: AlertStatus;
+  resolution: AlertResolution | null;
   opened_at: number;
   acknowledged_at: number | null;
   acknowledged_by: string | null;
@@ -36,6 +37,10 @@ export interface AlertsRepo {
   listUnresolved(): Alert[];
   /** Newest first, any status. */
   listRecent(limit: number): Alert[];
+  /** Every alert, oldest first (by id): eval scores them all. */
+  listAll(): Alert[];
+  /** Alerts resolved this way at or after `since`, in the order they resolved (at most `limit`). */
+  listResolvedSince(resolution: AlertResolution, since: number, limit: number): Alert[];
   countByStatus(): Record<AlertStatus, number>;
   /** Attaches a newer verdict describing the same tray (and its order). */
   setVerdict(id: number, verdictId: number, orderId: string | null): void;
@@ -60,7 +65,11 @@ export function createAlertsRepo(db: Db): AlertsRepo {
       "SELECT * FROM alerts WHERE status IN ('open', 'acknowledged') ORDER BY opened_at, id",
     ),
     recent: db.prepare<[number], RawAlert>('SELECT * FROM alerts ORDER BY opened_at DESC, id DESC LIMIT ?'),
-    counts: db.prepare<[], { status: string; n: number }>(
+    everything: db.prepare<[], RawAlert>('SELECT * FROM alerts ORDER BY id'),
+    resolvedSince: db.prepare<[AlertResolution, number, number], RawAlert>(
+      "SELECT * FROM alerts WHERE status = 'resolved' AND resolution = ? AND resolved_at >= ? ORDER BY resolved_at, id LIMIT ?",
+    ),
+    counts: db.prepare<[], { status: AlertStatus; n: number }>(
       'SELECT status, COUNT(*) AS n FROM alerts GROUP BY status',
     ),
     setVerdict: db.prepare('UPDATE alerts SET verdict_id = ?, order_id = ? WHERE id = ?'),
@@ -83,8 +92,8 @@ export function createAlertsRepo(db: Db): AlertsRepo {
       cameraId: r.camera_id,
       orderId: r.order_id,
       verdict,
-      status: r.status as AlertStatus,
-      resolution: r.resolution as AlertResolution | null,
+      status: r.status,
+      resolution: r.resolution,
       openedAt: r.opened_at,
       acknowledgedAt: r.acknowledged_at,
       acknowledgedBy: r.acknowledged_by,
@@ -114,9 +123,11 @@ export function createAlertsRepo(db: Db): AlertsRepo {
     },
     listUnresolved: () => all(q.unresolved.all()),
     listRecent: (limit) => all(q.recent.all(limit)),
+    listAll: () => all(q.everything.all()),
+    listResolvedSince: (resolution, since, limit) => all(q.resolvedSince.all(resolution, since, limit)),
     countByStatus() {
       const out: Record<AlertStatus, number> = { open: 0, acknowledged: 0, resolved: 0 };
-      for (const r of q.counts.all()) if (r.status in out) out[r.status as AlertStatus] = r.n;
+      for (const r of q.counts.all()) if (r.status in out) out[r.status] = r.n;
       return out;
     },
     setVerdict(id, verdictId, orderId) {

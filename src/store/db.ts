@@ -1,11 +1,25 @@
 // SQLite via better-sqlite3: WAL mode, numbered migrations applied at start in a transaction.
 // A database written by a newer traycheck (higher user_version than we know) is refused.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
+
+/** The database's file name in storage.dataDir: the daemon, `traycheck backup` and tests agree on it. */
+export const DB_FILE_NAME = 'traycheck.db';
+
+export const databaseFile = (dataDir: string): string => join(dataDir, DB_FILE_NAME);
+
+/** Size of a file in bytes, 0 when it is not there (a -wal or -shm file comes and goes). */
+export function fileBytes(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
 
 export interface Migration {
   level: number;
@@ -82,4 +96,26 @@ export function migrate(db: Db, migrations: Migration[], maxLevel = Infinity): n
     })();
   }
   return schemaLevel(db);
+}
+
+/** The health check's two queries on a connection: it answers, and its schema level. */
+export interface DbProbe {
+  /** Runs a trivial query; throws when the connection does not answer. */
+  ping(): void;
+  schemaLevel(): number;
+}
+
+// Prepared once per connection: health is read every 10 s under systemd and on every /health
+// request, and a statement prepared per call holds native memory until V8 collects it.
+const probes = new WeakMap<Db, DbProbe>();
+
+export function dbProbe(db: Db): DbProbe {
+  let probe = probes.get(db);
+  if (!probe) {
+    const ping = db.prepare<[], number>('SELECT 1').pluck();
+    const level = db.prepare<[], number>('PRAGMA user_version').pluck();
+    probe = { ping: () => void ping.get(), schemaLevel: () => level.get() ?? 0 };
+    probes.set(db, probe);
+  }
+  return probe;
 }

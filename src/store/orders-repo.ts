@@ -9,7 +9,8 @@ interface RawOrder {
   station: string | null;
   channel: string | null;
   items_json: string;
-  status: string;
+  /** Written only by this repository, from the union type. */
+  status: OrderStatus;
   placed_at: number;
   ready_at: number | null;
   updated_at: number;
@@ -51,7 +52,7 @@ const toOrder = (r: RawOrder): Order => ({
   station: r.station,
   channel: r.channel,
   items: JSON.parse(r.items_json) as OrderLine[],
-  status: r.status as OrderStatus,
+  status: r.status,
   placedAt: r.placed_at,
   readyAt: r.ready_at,
   updatedAt: r.updated_at,
@@ -186,7 +187,7 @@ export function createOrdersRepo(db: Db): OrdersRepo {
       rejectedStmt
         .all(limit)
         .map((r) => ({ id: r.id, topic: r.topic, reason: r.reason, payload: r.payload, ts: r.received_at })),
-    count: (table) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
+    count: (table) => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()?.n ?? 0,
     transaction: (fn) => db.transaction(fn)(),
   };
 }

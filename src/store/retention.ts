@@ -90,7 +90,7 @@ const STEPS: { key: Counter; table: string; sql: string }[] = [
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export function createRetention(deps: RetentionDeps): Retention {
-  const log = deps.log.child({ stage: 'retention' });
+  const log = deps.log.child({ component: 'retention' });
   const now = deps.now ?? Date.now;
   const batchSize = deps.batchSize ?? 1000;
   let timer: NodeJS.Timeout | null = null;

@@ -9,8 +9,9 @@ export interface VerdictRow {
   camera_id: string;
   order_id: string | null;
   order_version: number | null;
-  link: string;
-  result: string;
+  /** Written only by this repository, from the union types. */
+  link: LinkMethod;
+  result: VerdictResult;
   expected_json: string;
   observed_json: string;
   missing_json: string;
@@ -32,8 +33,8 @@ export const toVerdict = (r: VerdictRow): Verdict => ({
   cameraId: r.camera_id,
   orderId: r.order_id,
   orderVersion: r.order_version,
-  link: r.link as LinkMethod,
-  result: r.result as VerdictResult,
+  link: r.link,
+  result: r.result,
   expected: counts(r.expected_json),
   observed: counts(r.observed_json),
   missing: counts(r.missing_json),

@@ -66,6 +66,30 @@ describe('traycheck CLI', () => {
     expect(p.stderr.join('')).toMatch(/detector\.threads/);
   });
 
+  it('every command that reads a config answers a bad one alike: exit 78, key and line, no stack trace', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const bad = writeConfig(dir, { store: { id: 's' }, detector: { threads: 0 } });
+    const scenario = join(ROOT, 'test', 'scenarios', 'basic.yaml');
+    const runs = [
+      ['run', '--config', bad],
+      ['check-config', bad],
+      ['demo', '--config', bad, '--port', '0'],
+      ['eval', scenario, '--config', bad],
+      ['scenario', 'generate', '--config', bad],
+      ['simulate-pos', '--config', bad, '--count', '1'],
+      ['backup', '--config', bad, '--out', join(dir, 'copy.db')],
+    ];
+    for (const args of runs) {
+      const p = start(args);
+      const { code } = await p.exited;
+      const err = p.stderr.join('');
+      expect({ args, code }).toEqual({ args, code: 78 });
+      expect(err).toMatch(/traycheck\.yaml:4\s+detector\.threads: invalid value 0/);
+      expect(err).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('run refuses a menu label the model lacks, and a corrupt model, with exit 78 and a clear message', async () => {
     const dir = tempDir();
     dirs.push(dir);

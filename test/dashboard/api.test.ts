@@ -47,6 +47,8 @@ describe('alerts API', () => {
     expect(ack.statusCode).toBe(200);
     expect(ack.json()).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'admin' });
     expect((await get('/api/alerts')).json<AlertList>().alerts).toHaveLength(0);
+    // Acknowledged: no longer waiting for staff.
+    expect((await h.app.inject({ url: '/metrics' })).body).toContain('traycheck_alerts_open 0');
     expect(
       (await h.app.inject({ method: 'POST', url: '/api/alerts/999/ack', headers: admin.headers })).statusCode,
     ).toBe(404);

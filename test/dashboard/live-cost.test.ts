@@ -1,4 +1,4 @@
-// Measures the live view's CPU cost per viewer (issue #7): process CPU time over a window with
+// Measures the live view's CPU cost per viewer: process CPU time over a window with
 // 0, 1 and 3 MJPEG viewers (curl, outside this process) at 5 fps 640x360.
 // Off by default; run: TRAYCHECK_MEASURE_LIVE=1 [TRAYCHECK_MEASURE_SECONDS=20] npx vitest run test/dashboard/live-cost.test.ts
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDetectCommand } from '../../src/detect/cli.js';
+import { runDetectCommand } from '../../src/cli/commands/detect.js';
 import { decodeImage, detectImage } from '../../src/detect/image.js';
 import { createDetector, detectorConfig, type Detector } from '../../src/detect/index.js';
 import { clipBox, iou } from '../../src/detect/nms.js';

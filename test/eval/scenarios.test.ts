@@ -33,10 +33,9 @@ describe('scenarios through the real daemon', () => {
         );
         await client.subscribeAsync(['traycheck/eval/verdict', 'traycheck/eval/alert'], { qos: 1 });
         daemon.bus.on('alert', 'test', () => {
-          dbAlerts = daemon
-            .db()
-            .prepare('SELECT order_id, resolution, status FROM alerts ORDER BY id')
-            .all() as typeof dbAlerts;
+          dbAlerts = daemon.evalProbe
+            .alerts()
+            .map((a) => ({ order_id: a.orderId, resolution: a.resolution ?? null, status: a.status }));
         });
       },
     });

@@ -47,17 +47,12 @@ describe.skipIf(!haveNotify)('createHealthWiring', () => {
     wiring = createHealthWiring({
       version: '9.9.9',
       startedAt: Date.now(),
-      dataDir: dir,
-      diskReserveBytes: 1,
-      db,
+      storage: { dataDir: dir, diskReserveBytes: 1, verdictRetentionDays: 30, retentionIntervalMin: 10 },
+      store: { db },
       providers: { cameras: () => ({ state: 'ok', detail: '1 online' }) },
+      pipeline: { processed: () => processed, bus, expire: () => void expired++, tickMs: 50 },
       log: silentLogger(),
-      storage: { verdictRetentionDays: 30, retentionIntervalMin: 10 },
-      progress: () => processed,
-      bus,
-      expire: () => void expired++,
-      tickMs: 50,
-      env: { NOTIFY_SOCKET: sock.address, WATCHDOG_USEC: '600000' },
+      systemd: { env: { NOTIFY_SOCKET: sock.address, WATCHDOG_USEC: '600000' } },
     });
     await wiring.start();
     expect(db.prepare("SELECT value FROM meta WHERE key = 'retention.lastRunAt'").pluck().get()).toBeTruthy();

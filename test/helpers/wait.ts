@@ -1,4 +1,4 @@
-// Tests wait for conditions, never for fixed sleeps (STYLE.md).
+// Tests wait for conditions, never for fixed sleeps (docs/CONTRIBUTING.md).
 export interface WaitOptions {
   timeoutMs?: number;
   intervalMs?: number;

@@ -1,4 +1,4 @@
-// systemd/traycheck.service: the settings issue #9 asks for, `systemd-analyze verify`, and the
+// systemd/traycheck.service: its hardening and restart settings, `systemd-analyze verify`, and the
 // exposure score of `systemd-analyze security --offline=yes` (at most 3.0).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -15,7 +15,7 @@ import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 import { placed, removeDir, tempDataDir } from './harness.js';
 
-const ENTRY = join(ROOT, 'dist', 'src', 'orders', 'standalone.js');
+const ENTRY = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const COUNT = 1000;
 
 interface Child {
@@ -25,7 +25,7 @@ interface Child {
 }
 
 function spawnStage(configFile: string): Child {
-  const proc = spawn(process.execPath, [ENTRY, configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [ENTRY, 'orders', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   proc.stdout?.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
   proc.stderr?.setEncoding('utf8').on('data', (d: string) => lines.push(d));
@@ -50,7 +50,7 @@ async function crashAndRecover(
   mqttConfig: Record<string, unknown>,
   url: string,
 ): Promise<{ atKill: number }> {
-  assertBuilt(ENTRY, ['src/orders', 'src/store']);
+  assertBuilt(ENTRY, ['src/orders', 'src/store', 'src/cli']);
   const dataDir = tempDataDir();
   dirs.push(dataDir);
   const configFile = join(dataDir, 'stage.json');

@@ -117,4 +117,26 @@ describe('verdicts repo', () => {
     expect(alerts.get(b)?.status).toBe('open');
     expect(alerts.countByStatus()).toEqual({ open: 1, acknowledged: 0, resolved: 0 });
   });
+
+  it('lists every alert by id, and the ones resolved a given way since a time, in resolution order', () => {
+    const d = db();
+    const verdicts = createVerdictsRepo(d);
+    const alerts = createAlertsRepo(d);
+    const open = (tray: string, at: number): number =>
+      alerts.insert({
+        trayId: tray,
+        cameraId: 'expo',
+        orderId: null,
+        verdictId: verdicts.insert(verdict({ trayId: tray, ts: at })),
+        openedAt: at,
+      });
+    const [a, b, c, e] = [open('expo-1', 100), open('expo-2', 200), open('expo-3', 300), open('expo-4', 400)];
+    alerts.resolve(a, 'served-with-error', 1000);
+    alerts.resolve(b, 'corrected', 1100);
+    alerts.resolve(c, 'served-with-error', 3000);
+    alerts.resolve(e, 'served-with-error', 2000);
+    expect(alerts.listAll().map((x) => x.id)).toEqual([a, b, c, e]);
+    expect(alerts.listResolvedSince('served-with-error', 1500, 10).map((x) => x.id)).toEqual([e, c]);
+    expect(alerts.listResolvedSince('served-with-error', 0, 2).map((x) => x.id)).toEqual([a, e]);
+  });
 });

@@ -171,10 +171,6 @@ describe('scenarios with ground-truth boxes', () => {
   it.each(files)('%s', (file) => {
     const sc = parseScenario(readFileSync(join(DIR, file), 'utf8'), file);
     const out = play(sc);
-    console.log(
-      file,
-      JSON.stringify(out.verdicts.map((v) => [v.trayId, v.orderId, v.link, v.result, v.observed, v.ts - T0])),
-    );
     const wrong = Object.entries(sc.truth);
     const alerted = new Set(out.alerts.map((a) => a.tray));
     // every tray settled and got a verdict linked to its own order

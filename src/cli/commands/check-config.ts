@@ -1,6 +1,6 @@
-import { ConfigError, formatIssues, loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
 import { maskConfig } from '../../config/mask.js';
-import { EXIT_CONFIG, EXIT_OK, type Command } from '../command.js';
+import { EXIT_OK, type Command } from '../command.js';
 
 export const checkConfigCommand: Command = {
   name: 'check-config',
@@ -15,19 +15,14 @@ export const checkConfigCommand: Command = {
   },
   run(args) {
     const file = args.positionals[0] ?? 'config/traycheck.yaml';
-    try {
-      const loaded = loadConfig(file);
-      process.stdout.write(
-        `${file}: OK (${loaded.config.cameras.length} camera(s), ${Object.keys(loaded.config.menu).length} menu items)\n`,
-      );
-      if (loaded.overrides.length)
-        process.stdout.write(`environment overrides: ${loaded.overrides.join(', ')}\n`);
-      if (args.values.print) process.stdout.write(JSON.stringify(maskConfig(loaded.config), null, 2) + '\n');
-      return Promise.resolve(EXIT_OK);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(`${file}: ${err.issues.length} error(s)\n${formatIssues(file, err.issues)}\n`);
-      return Promise.resolve(EXIT_CONFIG);
-    }
+    // A bad file throws ConfigError, which src/cli/main.ts turns into the issue list and exit 78.
+    const loaded = loadConfig(file);
+    process.stdout.write(
+      `${file}: OK (${loaded.config.cameras.length} camera(s), ${Object.keys(loaded.config.menu).length} menu items)\n`,
+    );
+    if (loaded.overrides.length)
+      process.stdout.write(`environment overrides: ${loaded.overrides.join(', ')}\n`);
+    if (args.values.print) process.stdout.write(JSON.stringify(maskConfig(loaded.config), null, 2) + '\n');
+    return Promise.resolve(EXIT_OK);
   },
 };

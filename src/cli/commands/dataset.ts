@@ -1,4 +1,5 @@
-import { progressBar, writeDataset } from '../../sim/dataset.js';
+import { writeDataset } from '../../sim/dataset.js';
+import { progressBar } from '../progress.js';
 import { numberOption, requireString, type Command } from '../command.js';
 
 export const datasetCommand: Command = {

@@ -3,7 +3,7 @@ import { formatReport, summarise } from '../../eval/report.js';
 import { runScenario, type EvalRun } from '../../eval/run.js';
 import { createLogger } from '../../log.js';
 import { projectPath } from '../../paths.js';
-import { progressBar } from '../../sim/dataset.js';
+import { progressBar } from '../progress.js';
 import { loadScenario } from '../../sim/scenario.js';
 import { UsageError, type Command } from '../command.js';
 

@@ -1,4 +1,4 @@
-import { ConfigError, formatIssues, loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
 import { createDaemon, StartupError } from '../../daemon.js';
 import { configureDaemonImaging } from '../../imaging.js';
 import { createLogger } from '../../log.js';
@@ -16,16 +16,7 @@ export const runCommand: Command = {
   },
   async run(args) {
     const file = requireString(args, 'config');
-    let loaded;
-    try {
-      loaded = loadConfig(file);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(
-        `traycheck: refusing to start, ${err.issues.length} configuration error(s) in ${file}:\n${formatIssues(file, err.issues)}\n`,
-      );
-      return EXIT_CONFIG;
-    }
+    const loaded = loadConfig(file);
     const { logging } = loaded.config;
     const log = createLogger({
       level: logging.level,

@@ -1,7 +1,7 @@
 // Technician facts: rejected POS messages, disk use of the data folder, retention settings.
-import { statfsSync, statSync } from 'node:fs';
+import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../../store/db.js';
+import { fileBytes, type Db } from '../../store/db.js';
 
 export function latestRejected(db: Db, limit: number) {
   return db
@@ -17,14 +17,6 @@ export function latestRejected(db: Db, limit: number) {
       receivedAt: r.received_at,
     }));
 }
-
-const fileBytes = (p: string): number => {
-  try {
-    return statSync(p).size;
-  } catch {
-    return 0;
-  }
-};
 
 export function diskUse(db: Db, dataDir: string) {
   const snaps = db

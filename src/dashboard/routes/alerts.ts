@@ -21,6 +21,7 @@ export function alertRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     () => ({
       alerts: alerts
         .listOpen()
+        .filter((a) => a.status === 'open')
         .sort((a, b) => a.openedAt - b.openedAt)
         .map((a) => alertDto(a, ctx.menu)),
     }),

@@ -1,12 +1,11 @@
 // `traycheck simulate-pos`: publish a realistic POS/KDS order stream to a broker.
 //   traycheck simulate-pos --url mqtt://127.0.0.1:1883 --rate 4 [--config traycheck.yaml] [--speed 60] [--count 100]
-import type { Command, OptionSpec, ParsedArgs } from '../cli/command.js';
-import { numberOption, UsageError } from '../cli/command.js';
-import { loadConfig } from '../config/load.js';
-import type { Menu } from '../config/schema.js';
-import { createLogger } from '../log.js';
-import { projectPath } from '../paths.js';
-import { createPosSimulator } from './pos.js';
+import { loadConfig } from '../../config/load.js';
+import type { Menu } from '../../config/schema.js';
+import { createLogger } from '../../log.js';
+import { projectPath } from '../../paths.js';
+import { createPosSimulator } from '../../sim/pos.js';
+import { numberOption, UsageError, type Command, type OptionSpec, type ParsedArgs } from '../command.js';
 
 export const simulatePosOptions: Record<string, OptionSpec> = {
   url: {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, schemaLevel, type Db } from '../../src/store/db.js';
-import { runBackupCommand } from '../../src/store/backup.js';
+import { runBackupCommand } from '../../src/cli/commands/backup.js';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];

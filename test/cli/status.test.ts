@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHealth } from '../../src/health/index.js';
-import { runStatusCommand } from '../../src/health/status-command.js';
+import { runStatusCommand } from '../../src/cli/commands/status.js';
 import type { ComponentHealth } from '../../src/health/types.js';
 import { freePort } from '../helpers/ports.js';
 

@@ -1,8 +1,8 @@
 // `traycheck status [--url http://127.0.0.1:8080] [--json]`: reads /api/health of a running daemon
 // and prints one line per component. Exit 0 ok, 1 degraded, 2 unreachable (or not a traycheck).
-import type { Command } from '../cli/command.js';
-import { redactUrl } from '../log.js';
-import type { ComponentHealth, HealthReport } from './types.js';
+import type { Command } from '../command.js';
+import { redactUrl } from '../../log.js';
+import type { ComponentHealth, HealthReport } from '../../health/types.js';
 
 export interface StatusOptions {
   url: string;
@@ -110,7 +110,7 @@ export async function runStatusCommand(
   return body.status === 'ok' ? STATUS_OK : STATUS_DEGRADED;
 }
 
-/** `traycheck status`, ready for src/cli/registry.ts. */
+/** `traycheck status`. */
 export const statusCommand: Command = {
   name: 'status',
   summary: 'health of the running daemon, per component (exit 0 ok, 1 degraded, 2 unreachable)',

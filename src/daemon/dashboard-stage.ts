@@ -1,0 +1,97 @@
+// The dashboard stage: fastify (API, SSE, UI, live view, metrics) over the other stages' parts.
+import type { Alerts } from '../alerts/index.js';
+import type { Cameras } from '../camera/index.js';
+import { configJsonSchema } from '../config/json-schema.js';
+import { maskConfig } from '../config/mask.js';
+import type { Config } from '../config/schema.js';
+import { createDashboard } from '../dashboard/index.js';
+import type { Dashboard } from '../dashboard/types.js';
+import type { Detector } from '../detect/index.js';
+import type { EventBus } from '../events.js';
+import type { HealthWiring } from '../health/wiring.js';
+import type { Logger } from '../log.js';
+import { projectPath } from '../paths.js';
+import type { Pipeline } from '../pipeline.js';
+import type { Db } from '../store/db.js';
+import type { SnapshotStore } from '../store/snapshots.js';
+import { need, type Stage } from './stage.js';
+
+export interface DashboardStage extends Stage {
+  dashboard: () => Dashboard;
+  /** The one-time setup link's token while no admin exists (null when the dashboard is off). */
+  setupToken: () => string | null;
+}
+
+export function createDashboardStage(deps: {
+  /** The whole config: the dashboard shows it (secrets masked), the cameras' zones and the menu. */
+  config: Config;
+  version: string;
+  db: () => Db;
+  alerts: () => Alerts;
+  health: () => HealthWiring | null;
+  cameras: () => Cameras;
+  detector: () => Detector;
+  pipeline: () => Pipeline | null;
+  snapshots: () => SnapshotStore | null;
+  bus: EventBus;
+  log: Logger;
+}): DashboardStage {
+  const { config } = deps;
+  let dashboard: Dashboard | null = null;
+  return {
+    name: 'dashboard',
+    async start() {
+      if (!config.dashboard.enabled) return;
+      const detector = deps.detector();
+      const cameras = deps.cameras();
+      dashboard = createDashboard({
+        config: config.dashboard,
+        store: config.store,
+        db: deps.db(),
+        bus: deps.bus,
+        log: deps.log,
+        dataDir: config.storage.dataDir,
+        alerts: deps.alerts(),
+        getHealth: () => need(deps.health(), 'health').report(),
+        cameras: {
+          statuses: () => cameras.statuses(),
+          latestFrame: (id) => cameras.latestFrame(id),
+          zones: () =>
+            Object.fromEntries(
+              config.cameras.map((c) => [c.id, c.zone.map(([x, y]) => [x, y] as [number, number])]),
+            ),
+        },
+        liveTrays: (id) => deps.pipeline()?.liveTrays(id) ?? [],
+        model: () => {
+          const info = detector.info();
+          return {
+            name: info.path.split('/').pop() ?? info.path,
+            path: info.path,
+            sha256: info.sha256,
+            labels: info.labels,
+            family: info.family,
+            version: info.version ?? null,
+          };
+        },
+        effectiveConfig: () => maskConfig(config),
+        configSchema: configJsonSchema(),
+        schemasDir: projectPath('schemas'),
+        snapshotPath: (id) => deps.snapshots()?.path(id) ?? null,
+        menu: config.menu,
+        version: deps.version,
+      });
+      const { url } = await dashboard.start();
+      const token = dashboard.setupToken();
+      deps.log.info({ url }, `dashboard at ${url}`);
+      if (token)
+        deps.log.warn(
+          `no admin account yet: set the password at ${url}/setup?token=${token} (one-time link)`,
+        );
+    },
+    async stop() {
+      await dashboard?.stop();
+    },
+    dashboard: () => need(dashboard, 'dashboard'),
+    setupToken: () => dashboard?.setupToken() ?? null,
+  };
+}

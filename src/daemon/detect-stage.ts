@@ -1,0 +1,41 @@
+// The detect stage: the model loaded in its worker thread, checked against the menu's labels.
+import type { DetectorConfig, Menu } from '../config/schema.js';
+import { checkMenuLabels, createDetector, ModelError, type Detector } from '../detect/index.js';
+import type { Logger } from '../log.js';
+import { need, StartupError, type Stage } from './stage.js';
+
+export interface DetectStage extends Stage {
+  detector: () => Detector;
+}
+
+export function createDetectStage(deps: {
+  detector: DetectorConfig;
+  menu: Menu;
+  /** The config file's folder: a relative model path is resolved against it. */
+  baseDir: string;
+  log: Logger;
+}): DetectStage {
+  let detector: Detector | null = null;
+  return {
+    name: 'detect',
+    async start() {
+      detector = createDetector({ config: deps.detector, log: deps.log, baseDir: deps.baseDir });
+      try {
+        await detector.start();
+      } catch (err) {
+        if (err instanceof ModelError) throw new StartupError('detect', err.message);
+        throw err;
+      }
+      const info = detector.info();
+      const missing = checkMenuLabels(deps.menu, info.labels);
+      if (missing.length) {
+        throw new StartupError(
+          'menu',
+          `menu uses label(s) the model ${info.path} does not know: ${missing.join(', ')} (model labels: ${info.labels.join(', ')}; map them with detector.aliases or fix the menu)`,
+        );
+      }
+    },
+    stop: () => detector?.stop(),
+    detector: () => need(detector, 'detect'),
+  };
+}
