@@ -1,4 +1,4 @@
-// Detector stage: ONNX model → detections in frame pixels (see DESIGN.md, issue #4).
+// Detector stage: ONNX model → detections in frame pixels (see docs/DESIGN.md).
 export { createDetector, type Detector, type DetectorDeps, type DetectTimings } from './detector.js';
 export { createDetectLoop, type DetectLoop, type DetectLoopDeps, type DetectLoopStats } from './loop.js';
 export { ModelError } from './errors.js';

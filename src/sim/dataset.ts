@@ -144,20 +144,3 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
   );
   return summary;
 }
-
-/** A one-line progress bar on stderr (redrawn in place on a TTY, every 10% otherwise). */
-export function progressBar(label: string): (done: number, total: number) => void {
-  const t0 = Date.now();
-  let lastPct = -1;
-  return (done, total) => {
-    const pct = Math.floor((done / total) * 100);
-    if (!process.stderr.isTTY && pct - lastPct < 10 && done !== total) return;
-    lastPct = pct;
-    const rate = done / Math.max(0.001, (Date.now() - t0) / 1000);
-    const bar = '#'.repeat(Math.round(pct / 4)).padEnd(25, '.');
-    const eta = Math.round((total - done) / Math.max(rate, 0.001));
-    process.stderr.write(
-      `${process.stderr.isTTY ? '\r' : ''}${label} [${bar}] ${done}/${total} ${rate.toFixed(1)} img/s eta ${eta}s${process.stderr.isTTY && done !== total ? '' : '\n'}`,
-    );
-  };
-}

@@ -80,8 +80,7 @@ describe('import graph of src/', () => {
     const selfRunning = sources('src').filter(
       (f) => !under(f, 'cli') && /process\.argv/.test(readFileSync(join(ROOT, f), 'utf8')),
     );
-    // src/sim/dataset.ts keeps its own argument parser until its change in progress lands.
-    expect(selfRunning.filter((f) => f !== 'src/sim/dataset.ts')).toEqual([]);
+    expect(selfRunning).toEqual([]);
   });
 
   it('no arrow from verify/ to orders/', () => {
