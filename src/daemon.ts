@@ -152,7 +152,13 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
       name: 'orders',
       start() {
         orders = createOrders({
-          config: { mqtt: config.mqtt, menu: config.menu, orders: config.orders, storeId: config.store.id },
+          config: {
+            mqtt: config.mqtt,
+            menu: config.menu,
+            modifiers: config.modifiers,
+            orders: config.orders,
+            storeId: config.store.id,
+          },
           db: need(db, 'store'),
           bus,
           log: log.child({ stage: 'orders' }),
@@ -188,6 +194,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           tray: config.tray,
           verify: config.verify,
           menu: config.menu,
+          modifiers: config.modifiers,
           scoreThreshold: (label) => config.detector.classThresholds[label] ?? config.detector.scoreThreshold,
           bus,
           log,

@@ -1,7 +1,7 @@
 // The wiring of the core: detections → tray tracker → verifier → alerts → store. Every step is
 // timestamped; settle→alert latency is measured from the arrival of the frame that completed the
 // settle window to the alert (wall clock), which also holds when eval runs faster than real time.
-import type { CameraConfig, Menu, TrayConfig, VerifyConfig } from './config/schema.js';
+import type { CameraConfig, Menu, Modifiers, TrayConfig, VerifyConfig } from './config/schema.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
 import type { Db } from './store/db.js';
@@ -28,6 +28,7 @@ export interface PipelineDeps {
   tray: TrayConfig;
   verify: VerifyConfig;
   menu: Menu;
+  modifiers: Modifiers;
   scoreThreshold: number | ((label: string) => number);
   bus: EventBus;
   log: Logger;
@@ -65,6 +66,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const recentFrames = new Map<string, Array<{ frame: Frame; arrivedAt: number }>>();
   const verifier: Verifier = createVerifier({
     menu: deps.menu,
+    modifiers: deps.modifiers,
     config: deps.verify,
     modelSha256: deps.modelSha256,
     // Another tray in view gave its order to the one being verified: judge it on its last settled

@@ -1,7 +1,7 @@
 // Pure scoring of one scenario run: what the pipeline said (verdicts, alerts, observations)
 // against what the scenario says happened (tray contents over time, the order each tray is for).
-import type { Menu } from '../config/schema.js';
-import { expandSimple } from '../sim/scenario-generate.js';
+import type { Menu, Modifiers } from '../config/schema.js';
+import { expandOrder, type Expansion } from '../menu/index.js';
 import { orderItemsAt, trayContentsAt, type Scenario, type ScenarioTray } from '../sim/scenario.js';
 import type { LabelCounts } from '../types.js';
 
@@ -98,12 +98,6 @@ export function totalsOf(
 
 const SKIP_LABELS = new Set(['tray', 'hand']);
 
-function equalCounts(a: LabelCounts, b: LabelCounts): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => !SKIP_LABELS.has(k)));
-  for (const k of keys) if ((a[k] ?? 0) !== (b[k] ?? 0)) return false;
-  return true;
-}
-
 export function percentile(values: number[], p: number): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((x, y) => x - y);
@@ -136,16 +130,35 @@ function longestHandFreeS(tray: ScenarioTray, t0: number, t1: number): number {
   return Math.max(best, t1 - cursor);
 }
 
-function expectedFor(sc: Scenario, tray: ScenarioTray, menu: Menu, t: number): LabelCounts | null {
+/** The menu the scenario ran under. */
+export interface EvalMenu {
+  menu: Menu;
+  modifiers: Modifiers;
+}
+
+function expectedFor(sc: Scenario, tray: ScenarioTray, m: EvalMenu, t: number): Expansion | null {
   const order = sc.orders.find((o) => o.id === tray.order);
   if (!order) return null;
   const items = orderItemsAt(order, t);
-  return items ? expandSimple(items, menu) : null;
+  return items ? expandOrder({ items }, m.menu, m.modifiers) : null;
+}
+
+/** What is on the tray is what the order says: every expected item, nothing beyond the allowance. */
+function fits(have: LabelCounts, exp: Expansion): boolean {
+  const keys = new Set(
+    [...Object.keys(have), ...Object.keys(exp.expected)].filter((k) => !SKIP_LABELS.has(k)),
+  );
+  for (const k of keys) {
+    const n = have[k] ?? 0;
+    const want = exp.expected[k] ?? 0;
+    if (n < want || n > want + (exp.allowance[k] ?? 0)) return false;
+  }
+  return true;
 }
 
 export function scoreScenario(
   sc: Scenario,
-  menu: Menu,
+  menu: EvalMenu,
   verdicts: EvalVerdict[],
   alerts: EvalAlert[],
 ): EvalReport {
@@ -184,7 +197,7 @@ export function scoreScenario(
         const t = t0 + 0.01;
         const exp = expectedFor(sc, tray, menu, t);
         const have = trayContentsAt(tray, t) ?? {};
-        return exp === null ? true : equalCounts(have, exp);
+        return exp === null ? true : fits(have, exp);
       });
     const wrong = stepStates.some((ok) => !ok);
     const finalCorrect = stepStates[stepStates.length - 1] ?? true;

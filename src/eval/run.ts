@@ -74,6 +74,7 @@ function evalConfig(
       },
     ],
     menu,
+    modifiers: sc.modifiers ?? base.modifiers,
     mqtt: {
       ...base.mqtt,
       url: undefined,
@@ -190,7 +191,12 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
       resolution: a.resolution ?? null,
       latencyMs: a.latencyMs ?? null,
     }));
-    const report = scoreScenario(sc, config.menu, evalVerdicts, alerts);
+    const report = scoreScenario(
+      sc,
+      { menu: config.menu, modifiers: config.modifiers },
+      evalVerdicts,
+      alerts,
+    );
     const latencies = alerts.map((a) => a.latencyMs).filter((x): x is number => typeof x === 'number');
     return { report, wallS: (Date.now() - t0) / 1000, scenarioS: durationS, framesProcessed, latencies };
   } finally {

@@ -2,7 +2,7 @@
 // Deterministic from the seed. Errors: missing item, extra item, wrong item (substitution),
 // and a corrected tray (wrong first, fixed after the alert).
 import type { Menu } from '../config/schema.js';
-import { expandOrder } from '../orders/menu.js';
+import { expandOrder } from '../menu/index.js';
 import type { LabelCounts } from '../types.js';
 import { mulberry32, type Rng } from './rng.js';
 import type { Scenario, ScenarioOrder, ScenarioTray } from './scenario.js';
@@ -29,11 +29,6 @@ const SERVABLE = ['burger', 'fries', 'drink', 'nuggets', 'wrap', 'salad', 'desse
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T;
 
-/** What an order's lines put on the tray (the daemon's own menu expansion). */
-export function expandSimple(items: ScenarioOrder['items'], menu: Menu): LabelCounts {
-  return expandOrder({ items }, menu).expected;
-}
-
 function randomOrderItems(rng: Rng, skus: string[], menu: Menu): ScenarioOrder['items'] {
   // Keep trays to what fits visibly on one tray: at most 6 items.
   for (;;) {
@@ -44,7 +39,7 @@ function randomOrderItems(rng: Rng, skus: string[], menu: Menu): ScenarioOrder['
       lines.set(sku, (lines.get(sku) ?? 0) + 1);
     }
     const items = [...lines].map(([sku, qty]) => ({ sku, qty }));
-    const total = Object.values(expandSimple(items, menu)).reduce((a, b) => a + b, 0);
+    const total = Object.values(expandOrder({ items }, menu).expected).reduce((a, b) => a + b, 0);
     if (total >= 1 && total <= 6) return items;
   }
 }
@@ -101,7 +96,7 @@ export function generateScenario(opts: GenerateOptions): Scenario {
     for (let g = 0; g < group; g++, i++) {
       const id = String(1000 + i);
       const items = randomOrderItems(rng, skus, opts.menu);
-      const expected = expandSimple(items, opts.menu);
+      const expected = expandOrder({ items }, opts.menu).expected;
       const enter = t + 2 + g * 0.8;
       const ready = rng() < (opts.readyRate ?? 0.7);
       orders.push({

@@ -7,12 +7,21 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parse } from 'yaml';
 import { applyDefaults } from '../config/defaults.js';
-import { MenuItem } from '../config/sections/menu.js';
+import { MenuItem, Modifier } from '../config/sections/menu.js';
 import type { LabelCounts } from '../types.js';
 
 const Counts = Type.Record(Type.String(), Type.Integer({ minimum: 0, maximum: 20 }));
 const Line = Type.Object(
-  { sku: Type.String(), qty: Type.Integer({ minimum: 1, maximum: 100 }) },
+  {
+    sku: Type.String(),
+    qty: Type.Integer({ minimum: 1, maximum: 100 }),
+    modifiers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+        maxItems: 20,
+        description: 'POS modifiers of the line ("no_drink", free text).',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -55,6 +64,11 @@ export const ScenarioSchema = Type.Object(
     menu: Type.Optional(
       Type.Record(Type.String(), MenuItem, {
         description: 'Menu for this scenario (default: the daemon config menu).',
+      }),
+    ),
+    modifiers: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-z0-9_]{1,64}$' }), Modifier, {
+        description: 'Modifier mapping for this scenario (default: the daemon config modifiers).',
       }),
     ),
     orders: Type.Array(

@@ -2,13 +2,14 @@
 // which order, so a tray keeps its order while it is corrected, two trays in view never share
 // an order, an order updated after verification is re-verified, and a tray left unlinked
 // because another tray in view took its order first can take it over (relink). No I/O, no clock.
-import type { Menu, VerifyConfig } from '../config/schema.js';
+import type { Menu, Modifiers, VerifyConfig } from '../config/schema.js';
 import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict } from '../types.js';
-import { diffSize } from './compare.js';
 import { verifyTray, type VerifyOptions } from './verdict.js';
 
 export interface VerifierOptions {
   menu: Menu;
+  /** The config's `modifiers` section. */
+  modifiers?: Modifiers;
   config: VerifyConfig;
   /** sha256 of the model whose detections are judged (stored with each verdict). */
   modelSha256?: () => string | undefined;
@@ -47,6 +48,8 @@ interface Memory {
   order: Order | null;
 }
 
+const total = (c: LabelCounts): number => Object.values(c).reduce((a, n) => a + n, 0);
+
 export function createVerifier(opts: VerifierOptions): Verifier {
   const memory = new Map<string, Memory>();
 
@@ -68,6 +71,7 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       now,
       bestMatchWindowMin: opts.config.bestMatchWindowMin,
       maxBestMatchDiff: opts.config.maxBestMatchDiff,
+      modifiers: opts.modifiers,
       modelSha256: opts.modelSha256?.(),
       previous,
       taken,
@@ -80,7 +84,7 @@ export function createVerifier(opts: VerifierOptions): Verifier {
 
   /** How far a verdict is from a clean match; an unlinked tray costs more than any allowed link. */
   const cost = (v: Verdict): number =>
-    v.orderId ? diffSize(v.expected, v.observed) : opts.config.maxBestMatchDiff + 1;
+    v.orderId ? total(v.missing) + total(v.extra) : opts.config.maxBestMatchDiff + 1;
 
   /**
    * Two trays settle together and the first takes, by the ready rule, the order bumped for the

@@ -5,7 +5,9 @@ import { percentile, scoreScenario, type EvalAlert, type EvalVerdict } from '../
 import { loadScenario } from '../../src/sim/scenario.js';
 import { ROOT } from '../helpers/daemon.js';
 
-const menu = loadConfig(join(ROOT, 'config', 'traycheck.example.yaml'), {}).config.menu;
+const config = loadConfig(join(ROOT, 'config', 'traycheck.example.yaml'), {}).config;
+const menu = config.menu;
+const evalMenu = { menu, modifiers: config.modifiers };
 const basic = loadScenario(join(ROOT, 'test', 'scenarios', 'basic.yaml'));
 
 const v = (
@@ -38,7 +40,7 @@ describe('eval scoring', () => {
       { verdictId: 3, trayId: 'x', resolution: 'served-with-error', latencyMs: 200 },
       { verdictId: 4, trayId: 'x', resolution: 'corrected', latencyMs: 300 },
     ];
-    const r = scoreScenario(basic, menu, verdicts, alerts);
+    const r = scoreScenario(basic, evalMenu, verdicts, alerts);
     expect(r.trays).toBe(4);
     expect(r.wrongTrays).toBe(3);
     expect(r.wrongTrayRecall).toBe(1);
@@ -57,7 +59,7 @@ describe('eval scoring', () => {
       v(2, 13, 'ok', '1002', { burger: 1, fries: 1, drink: 1 }), // hallucinated fries → wrong tray missed
     ];
     const alerts: EvalAlert[] = [{ verdictId: 1, trayId: 'x', resolution: null, latencyMs: 50 }];
-    const r = scoreScenario(basic, menu, verdicts, alerts);
+    const r = scoreScenario(basic, evalMenu, verdicts, alerts);
     expect(r.falseAlertRate).toBe(1); // the only correct tray (A) was alerted
     expect(r.wrongTrayRecall).toBe(0);
     expect(r.labels.fries).toEqual({ truePositive: 0, falsePositive: 1, falseNegative: 1 });
@@ -66,7 +68,7 @@ describe('eval scoring', () => {
 
   it('does not count tray states hidden by a hand as wrong', () => {
     const hands = loadScenario(join(ROOT, 'test', 'scenarios', 'hands.yaml'));
-    const r = scoreScenario(hands, menu, [], []);
+    const r = scoreScenario(hands, evalMenu, [], []);
     expect(r.wrongTrays).toBe(0);
   });
 

@@ -15,14 +15,16 @@ import {
 } from '../../src/sim/scenario.js';
 import { ROOT } from '../helpers/daemon.js';
 
-const menu = loadConfig(join(ROOT, 'config', 'traycheck.example.yaml'), {}).config.menu;
+const config = loadConfig(join(ROOT, 'config', 'traycheck.example.yaml'), {}).config;
+const menu = config.menu;
+const evalMenu = { menu, modifiers: config.modifiers };
 const dir = join(ROOT, 'test', 'scenarios');
 
 describe('scenario files', () => {
   it('every checked-in scenario parses and its truth labels agree with its steps', () => {
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
       const sc = loadScenario(join(dir, f));
-      const report = scoreScenario(sc, menu, [], []);
+      const report = scoreScenario(sc, evalMenu, [], []);
       const wrongByTruth = new Set(Object.keys(sc.truth));
       const wrongBySteps = new Set(report.outcomes.filter((o) => o.wrong).map((o) => o.trayId));
       expect([...wrongBySteps].sort(), f).toEqual([...wrongByTruth].sort());
@@ -63,7 +65,7 @@ describe('scenario generator', () => {
     expect(stringify(a)).toBe(stringify(b));
     const reparsed = parseScenario(stringify(a));
     expect(reparsed.trays).toHaveLength(200);
-    const report = scoreScenario(reparsed, menu, [], []);
+    const report = scoreScenario(reparsed, evalMenu, [], []);
     expect(report.wrongTrays).toBe(Object.keys(a.truth).length);
     expect(report.wrongTrays).toBeGreaterThan(20);
     expect(report.wrongTrays).toBeLessThan(60);
