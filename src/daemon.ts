@@ -25,7 +25,7 @@ import { createPipeline, type Pipeline } from './pipeline.js';
 import { openDatabase, type Db } from './store/db.js';
 import { createSnapshotStore, snapshotConfig, type SnapshotStore } from './store/snapshots.js';
 import { createVerdictsRepo } from './store/verdicts-repo.js';
-import type { Alert, Verdict } from './types.js';
+import type { Alert, FrameDetections, Verdict } from './types.js';
 import { version } from './version.js';
 
 /** A start-up failure the operator must fix (bad model, missing menu label): exit 78, no restart. */
@@ -54,6 +54,11 @@ export interface DaemonDeps {
    * through detection before producing more (no frame is dropped).
    */
   clockFromFrames?: boolean;
+  /**
+   * Eval: awaited before the tray stage handles a frame's detections, so the simulated POS
+   * delivers the events due by that frame's scenario time exactly then (frames stay in order).
+   */
+  beforeTray?: (fd: FrameDetections) => Promise<void>;
 }
 
 export interface Daemon {
@@ -75,7 +80,7 @@ export interface Daemon {
   pipeline(): Pipeline;
 }
 
-export function createDaemon({ loaded, log, simSources, clockFromFrames }: DaemonDeps): Daemon {
+export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeTray }: DaemonDeps): Daemon {
   const { config } = loaded;
   const bus = createEventBus(log.child({ stage: 'bus' }));
   const started: Stage[] = [];
@@ -195,6 +200,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           verify: config.verify,
           menu: config.menu,
           modifiers: config.modifiers,
+          beforeTray,
           scoreThreshold: (label) => config.detector.classThresholds[label] ?? config.detector.scoreThreshold,
           bus,
           log,
@@ -330,6 +336,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
       const cams = need(cameras, 'cameras');
       await cams.stop();
       await detectLoop?.stop();
+      await pipeline?.idle();
     },
     verdicts: () =>
       createVerdictsRepo(need(db, 'store')).list({ limit: 100_000 }) as Array<Verdict & { id: number }>,

@@ -29,6 +29,8 @@ export interface PipelineDeps {
   verify: VerifyConfig;
   menu: Menu;
   modifiers: Modifiers;
+  /** Eval only: awaited before each frame's detections reach the tray stage (see DaemonDeps). */
+  beforeTray?: (fd: FrameDetections) => Promise<void>;
   scoreThreshold: number | ((label: string) => number);
   bus: EventBus;
   log: Logger;
@@ -55,6 +57,8 @@ export interface Pipeline {
   processed(): number;
   /** Depart trays of cameras whose frames stopped (called on a timer). */
   expire(now: number): void;
+  /** Resolves once every frame handed over so far went through the tray stage. */
+  idle(): Promise<void>;
 }
 
 /** Frames kept per camera so a snapshot uses the very frame the verdict was made on. */
@@ -81,6 +85,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   );
   const unsubscribe: Array<() => void> = [];
   let processed = 0;
+  /** Frames waiting for `beforeTray`, in order. */
+  let queue: Promise<void> = Promise.resolve();
 
   const firstTrayNumber = (cameraId: string): number => {
     // Tray ids stay unique across restarts: continue after the highest stored one.
@@ -177,7 +183,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (list.length > FRAMES_KEPT) list.shift();
           recentFrames.set(frame.cameraId, list);
         }),
-        deps.bus.on('detections', 'pipeline', onDetections),
+        deps.bus.on('detections', 'pipeline', (fd) => {
+          const gate = deps.beforeTray;
+          if (!gate) return onDetections(fd);
+          queue = queue
+            .then(() => gate(fd))
+            .then(() => onDetections(fd))
+            .catch((err: unknown) => log.error({ err, seq: fd.seq }, 'tray stage failed on a frame'));
+        }),
         deps.bus.on('order', 'pipeline', onOrder),
       );
       log.debug({ cameras: deps.cameras.map((c) => c.id) }, 'pipeline wired');
@@ -185,6 +198,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     stop() {
       for (const u of unsubscribe.splice(0)) u();
     },
+    idle: () => queue,
     liveTrays(cameraId) {
       const tracker = trackers.get(cameraId);
       if (!tracker) return [];

@@ -151,6 +151,7 @@ export function generateScenario(opts: GenerateOptions): Scenario {
     render: { brightness: opts.brightness ?? 1, warmth: 0, clutter: 1, noise: 0.3 },
     orders,
     trays,
+    camera: [],
     truth,
   };
 }

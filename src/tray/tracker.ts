@@ -170,6 +170,17 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
   return {
     update(fd) {
       if (fd.cameraId !== opts.cameraId || fd.ts < lastTs) return [];
+      if (fd.ts - lastTs > cfg.departAfterMs) {
+        // No frame at all for a while: the camera was out, not the trays. What was settled before
+        // is stale: every tray votes afresh (a new verdict only if its contents changed, or a new
+        // tray if another one took its place), and one not seen again departs departAfterMs after
+        // the camera is back.
+        for (const t of tracks.values()) {
+          restartVote(t);
+          t.returned = t.reported !== null;
+          t.lastSeenTs = fd.ts;
+        }
+      }
       lastTs = fd.ts;
       const frameTrays = assignFrame(fd.detections, {
         zone: opts.zone,

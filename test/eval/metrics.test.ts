@@ -24,6 +24,7 @@ const v = (
   observed,
   tS,
   centreX: 0.3,
+  unverifiable: [],
 });
 
 describe('eval scoring', () => {
@@ -50,6 +51,9 @@ describe('eval scoring', () => {
     expect(r.correctedCaught).toBe(1);
     expect(r.verdictedBeforeDeparture).toBe(4);
     expect(r.latencyMs).toEqual({ p50: 200, p95: 300, max: 300, n: 3 });
+    // B and C left wrong with their alerts open; D was corrected.
+    expect(r.servedWithError).toEqual({ resolved: 2, leftWrong: 2, right: 2 });
+    expect(r.unverifiable).toEqual({ trays: 0, listed: 0 });
     expect(r.labels.burger).toEqual({ truePositive: 2, falsePositive: 0, falseNegative: 0 });
   });
 
