@@ -9,6 +9,10 @@ export interface VoteFrame {
   counts: LabelCounts;
   /** Labels with a detection on this tray whose score sat within the uncertain margin of the threshold. */
   nearThreshold: string[];
+  /** Per label, counted detections the detector flagged `uncertain` (two labels competing). */
+  flagged?: LabelCounts;
+  /** The tray box was not seen on this frame (inferred from its items). */
+  inferred?: boolean;
 }
 
 const labelsOf = (frames: readonly VoteFrame[]): string[] => {

@@ -45,6 +45,27 @@ export const TraySection = Type.Object(
       description:
         'A tray missing on this many frames in a row that reappears at the same spot and settles with other contents is a new tray (the previous one was served).',
     }),
+    sameSpotLayoutShift: Type.Number({
+      default: 0.08,
+      minimum: 0,
+      maximum: 1,
+      description:
+        'A tray back at its spot after swapMissedFrames with the same contents is a new tray (the next identical order) when its items moved by more than this fraction of the tray diagonal on average; a tray lifted and put back keeps its layout. 0: always a new tray.',
+    }),
+    inferMinItems: Type.Integer({
+      default: 3,
+      minimum: 0,
+      maximum: 50,
+      description:
+        'Items in the zone that no tray box owns and that lie close together form an inferred tray when at least this many (a crowded tray hides the tray itself); 0 disables.',
+    }),
+    inferJoinFactor: Type.Number({
+      default: 1.5,
+      minimum: 0.5,
+      maximum: 5,
+      description:
+        'Two loose items belong to the same inferred tray when their centres are closer than this many times the larger item diagonal.',
+    }),
     matchIou: Type.Number({
       default: 0.3,
       minimum: 0.05,
