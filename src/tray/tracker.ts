@@ -8,7 +8,8 @@ import type { Box, Detection, FrameDetections, LabelCounts, TrayObservation } fr
 import { assignFrame, type FrameTray } from './assign.js';
 import { layoutShift } from './layout.js';
 import { matchBoxes } from './match.js';
-import { sameCounts, uncertainLabels, voteCounts, type VoteFrame } from './vote.js';
+import { uncertainByEvidence } from './evidence.js';
+import { sameCounts, voteCounts, type VoteFrame } from './vote.js';
 
 export interface TrayTrackerOptions {
   cameraId: string;
@@ -81,6 +82,20 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
   let nextNumber = opts.firstTrayNumber ?? 1;
   let lastTs = -Infinity;
 
+  const uncertainOf = (t: Track): string[] =>
+    uncertainByEvidence(t.window, t.candidate ?? {}, {
+      threshold,
+      margin: cfg.uncertainMargin,
+      countShare: cfg.countShare,
+    });
+  /** Scores of the counted items per label, best first. */
+  const scoresOf = (ft: FrameTray): Record<string, number[]> => {
+    const out: Record<string, number[]> = {};
+    for (const d of ft.detections) if (d.label !== cfg.trayLabel) (out[d.label] ??= []).push(d.score);
+    for (const list of Object.values(out)) list.sort((a, b) => b - a);
+    return out;
+  };
+
   const byNumber = (): Track[] => [...tracks.values()].sort((a, b) => a.n - b.n);
 
   const observation = (
@@ -94,7 +109,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     station: opts.station,
     phase,
     items: { ...(phase === 'departed' ? (t.reported ?? {}) : (t.candidate ?? {})) },
-    uncertain: phase === 'departed' ? [] : uncertainLabels(t.window),
+    uncertain: phase === 'departed' ? [] : uncertainOf(t),
     ...(t.window.length > 0 && t.window.every((f) => f.inferred) ? { inferred: true } : {}),
     ts,
     settledSinceTs: phase === 'departed' ? undefined : t.candidateSinceTs,
@@ -143,6 +158,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       nearThreshold: ft.nearThreshold,
       flagged: ft.flagged,
       inferred: ft.inferred,
+      scores: scoresOf(ft),
     });
     t.window = t.window.filter((f) => f.ts >= ts - cfg.settleWindowMs);
     const voted = voteCounts(t.window, t.candidate);
@@ -281,7 +297,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
         votedCounts: { ...(t.candidate ?? {}) },
         settled: t.settled,
         settledCounts: t.reported ? { ...t.reported } : null,
-        uncertain: uncertainLabels(t.window),
+        uncertain: uncertainOf(t),
         handOver: t.handOver,
         firstSeenTs: t.firstSeenTs,
         lastSeenTs: t.lastSeenTs,

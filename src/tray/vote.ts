@@ -13,6 +13,8 @@ export interface VoteFrame {
   flagged?: LabelCounts;
   /** The tray box was not seen on this frame (inferred from its items). */
   inferred?: boolean;
+  /** Per label, the scores of its counted detections, best first. */
+  scores?: Record<string, number[]>;
 }
 
 const labelsOf = (frames: readonly VoteFrame[]): string[] => {

@@ -128,6 +128,47 @@ export function createVerifier(opts: VerifierOptions): Verifier {
     return best.verdict;
   };
 
+  /**
+   * Joint linking: two trays that settle together (within jointLinkWindowMs), neither matching its
+   * order exactly, may each have been linked to the other's order (both wrong, each looking more
+   * like the other's order). When exchanging their orders lowers the total number of differing
+   * items, they are exchanged; the other tray gets a new verdict through `onRelinked`.
+   */
+  const exchange = (obs: TrayObservation, verdict: Verdict, now: number): Verdict => {
+    const mine = memory.get(obs.trayId)?.order;
+    if (!mine || verdict.result === 'ok') return verdict;
+    let best: { verdict: Verdict; other: Memory; otherVerdict: Verdict; gain: number } | null = null;
+    const others = [...memory.entries()]
+      .filter(
+        ([trayId, m]) =>
+          trayId !== obs.trayId &&
+          m.order &&
+          m.verdict.result !== 'ok' &&
+          m.obs.cameraId === obs.cameraId &&
+          Math.abs(obs.ts - m.obs.ts) <= opts.config.jointLinkWindowMs,
+      )
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    for (const [, other] of others) {
+      const theirs = other.order as Order;
+      const took = judge(
+        obs,
+        [theirs],
+        now,
+        { orderId: theirs.orderId, link: other.verdict.link },
+        new Set(),
+      );
+      const gave = judge(other.obs, [mine], now, { orderId: mine.orderId, link: verdict.link }, new Set());
+      if (!took?.orderId || !gave?.orderId) continue;
+      const gain = cost(verdict) + cost(other.verdict) - (cost(took) + cost(gave));
+      if (gain > 0 && (!best || gain > best.gain)) best = { verdict: took, other, otherVerdict: gave, gain };
+    }
+    if (!best) return verdict;
+    memory.set(best.other.obs.trayId, { obs: best.other.obs, verdict: best.otherVerdict, order: mine });
+    memory.set(obs.trayId, { obs, verdict: best.verdict, order: best.other.order });
+    opts.onRelinked?.(best.otherVerdict, best.other.obs);
+    return best.verdict;
+  };
+
   const run = (obs: TrayObservation, orders: readonly Order[], now: number): Verdict | null => {
     const mem = memory.get(obs.trayId);
     const prev = mem?.verdict;
@@ -146,7 +187,9 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       return null;
     }
     remember(obs, verdict, all);
-    return relink(obs, verdict, orders, now);
+    const linked = relink(obs, verdict, orders, now);
+    // Only a tray's first verdict is exchanged: a later one is a correction of its own tray.
+    return prev || linked.result === 'unlinked' ? linked : exchange(obs, linked, now);
   };
 
   return {

@@ -48,7 +48,7 @@ function play(sc: Scenario): Outcome {
   });
   const verifier = createVerifier({
     menu: MENU,
-    config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3 },
+    config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 },
     // like the daemon: a tray relinked to another order is judged again (linking rule d)
     onRelinked: (v) => onVerdict(v),
   });

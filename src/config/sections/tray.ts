@@ -26,6 +26,13 @@ export const TraySection = Type.Object(
       maximum: 0.5,
       description: 'Scores within this of the threshold make a label uncertain.',
     }),
+    countShare: Type.Number({
+      default: 0.75,
+      minimum: 0.5,
+      maximum: 1,
+      description:
+        'A voted count seen on fewer than this share of the settle window frames is uncertain (no alert on it). 1: any flicker makes the label uncertain.',
+    }),
     trayLabel: Type.String({ default: 'tray', description: 'Model label of the tray itself.' }),
     handLabel: Type.String({
       default: 'hand',
@@ -96,6 +103,13 @@ export const VerifySection = Type.Object(
       minimum: 0,
       maximum: 100,
       description: 'A best match differing by more items than this is not linked (verdict unlinked).',
+    }),
+    jointLinkWindowMs: Type.Integer({
+      default: 3000,
+      minimum: 0,
+      maximum: 60000,
+      description:
+        'Trays on one camera that settle within this many ms of each other, neither matching its order, exchange orders when that lowers the total number of differing items (0: off).',
     }),
   },
   { additionalProperties: false, default: {} },
