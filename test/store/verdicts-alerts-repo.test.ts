@@ -54,7 +54,10 @@ describe('verdicts repo', () => {
     expect(repo.get(bare)).not.toHaveProperty('settledTs');
     expect(repo.get(bare)).not.toHaveProperty('lines');
     const read = repo.insert(verdict({ lines: ['Burger Meal, no drink', '2 × Fries'], trayInferred: true }));
-    expect(repo.get(read)).toMatchObject({ lines: ['Burger Meal, no drink', '2 × Fries'], trayInferred: true });
+    expect(repo.get(read)).toMatchObject({
+      lines: ['Burger Meal, no drink', '2 × Fries'],
+      trayInferred: true,
+    });
     expect(repo.listRecent(1).map((v) => v.id)).toEqual([read]);
     expect(repo.get(999)).toBeNull();
   });

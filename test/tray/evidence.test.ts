@@ -35,7 +35,10 @@ describe('the detector flags a competing label (Detection.uncertain)', () => {
     const o = obs[0];
     if (!o) throw new Error('no observation');
     // The order is a burger and a drink: the fries (maybe nuggets) are what differs.
-    const v = createVerifier({ menu: MENU, config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 } }).verify(
+    const v = createVerifier({
+      menu: MENU,
+      config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 },
+    }).verify(
       { ...o, ts: NOW },
       [
         order('1001', [
