@@ -87,8 +87,16 @@ function withModifiers(
 ): ScenarioOrder['items'] {
   return items.map((line) => {
     const contains = menu[line.sku]?.contains ?? {};
+    const left = (change: Record<string, number>): number =>
+      [...new Set([...Object.keys(contains), ...Object.keys(change)])].reduce(
+        (a, l) => a + Math.max(0, (contains[l] ?? 0) + (change[l] ?? 0)),
+        0,
+      );
+    // A modifier that changes something on this line and leaves something to see ("no fries" on
+    // fries would leave a line the camera cannot check, and an empty tray).
     const fits = Object.entries(modifiers)
       .filter(([, m]) => Object.entries(m.change).some(([l, d]) => d > 0 || (contains[l] ?? 0) > 0))
+      .filter(([, m]) => left(m.change) > 0)
       .filter(([, m]) => Object.keys(m.change).every((l) => SERVABLE.includes(l)))
       .map(([code]) => code);
     if (fits.length > 0 && rng() < rate) return { ...line, modifiers: [pick(rng, fits)] };

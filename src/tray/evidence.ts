@@ -4,7 +4,8 @@
 // - frame share: the voted count is seen on at least `countShare` of the frames (one odd frame
 //   out of six does not make a label uncertain; two do);
 // - score mass: the weakest counted item (the n-th best score, 0 on a frame without it) averages
-//   more than `margin` above the threshold, and the next one (n+1-th) averages below
+//   at least `countMargin` above the threshold (a phantom sauce cup among clutter scores ~0.6
+//   on every frame, real items 0.8 and more), and the next one (n+1-th) averages below
 //   threshold − margin (an item almost counted on most frames);
 // - near the threshold on any frame (within `margin`), as the single-frame rule always did;
 // - the detector's own doubt: at least half of the label's counted detections were flagged
@@ -14,7 +15,10 @@ import type { VoteFrame } from './vote.js';
 
 export interface EvidenceOptions {
   threshold: (label: string) => number;
+  /** Near the threshold: the single-frame rule, and the next item almost counted. */
   margin: number;
+  /** The weakest counted item must average this far above the threshold. */
+  countMargin: number;
   countShare: number;
 }
 
@@ -44,7 +48,7 @@ export function uncertainByEvidence(
     const th = opts.threshold(label);
     const share = frames.filter((f) => (f.counts[label] ?? 0) === n).length / frames.length;
     const near = frames.some((f) => f.nearThreshold.includes(label));
-    const weakest = n > 0 && mean(frames.map((f) => kthScore(f, label, n))) < th + opts.margin;
+    const weakest = n > 0 && mean(frames.map((f) => kthScore(f, label, n))) < th + opts.countMargin;
     const nextAlmost = mean(frames.map((f) => kthScore(f, label, n + 1))) > th - opts.margin;
     const seen = frames.reduce((a, f) => a + (f.counts[label] ?? 0), 0);
     const flagged = frames.reduce((a, f) => a + (f.flagged?.[label] ?? 0), 0);

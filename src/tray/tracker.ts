@@ -86,6 +86,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     uncertainByEvidence(t.window, t.candidate ?? {}, {
       threshold,
       margin: cfg.uncertainMargin,
+      countMargin: cfg.countMargin,
       countShare: cfg.countShare,
     });
   /** Scores of the counted items per label, best first. */

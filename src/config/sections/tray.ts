@@ -33,6 +33,13 @@ export const TraySection = Type.Object(
       description:
         'A voted count seen on fewer than this share of the settle window frames is uncertain (no alert on it). 1: any flicker makes the label uncertain.',
     }),
+    countMargin: Type.Number({
+      default: 0.25,
+      minimum: 0,
+      maximum: 0.6,
+      description:
+        'The weakest counted item of a label must average at least this far above the threshold over the settle window (0 on frames without it), or the count is uncertain: a phantom sauce cup in clutter scores ~0.6, real items 0.8 and more.',
+    }),
     trayLabel: Type.String({ default: 'tray', description: 'Model label of the tray itself.' }),
     handLabel: Type.String({
       default: 'hand',
