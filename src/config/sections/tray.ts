@@ -74,7 +74,7 @@ export const TraySection = Type.Object(
         'Items in the zone that no tray box owns and that lie close together form an inferred tray when at least this many (a crowded tray hides the tray itself); 0 disables.',
     }),
     inferJoinFactor: Type.Number({
-      default: 1.5,
+      default: 1.2,
       minimum: 0.5,
       maximum: 5,
       description:
