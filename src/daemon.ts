@@ -19,7 +19,7 @@ import { createAlertsRepo, type AlertsRepo } from './store/alerts-repo.js';
 import type { Db } from './store/db.js';
 import { createOrdersRepo, type OrdersRepo } from './store/orders-repo.js';
 import { createVerdictsRepo } from './store/verdicts-repo.js';
-import type { Alert, Verdict } from './types.js';
+import type { Alert, FrameDetections, Verdict } from './types.js';
 import { version } from './version.js';
 
 export { StartupError, type Stage } from './daemon/stage.js';
@@ -34,6 +34,11 @@ export interface DaemonDeps {
    * through detection before producing more (no frame is dropped).
    */
   clockFromFrames?: boolean;
+  /**
+   * Eval: awaited before the tray stage handles a frame's detections, so the simulated POS
+   * delivers the events due by that frame's scenario time exactly then (frames stay in order).
+   */
+  beforeTray?: (fd: FrameDetections) => Promise<void>;
 }
 
 /** What `traycheck eval` and the latency bench read of a daemon they run; the product never does. */
@@ -44,6 +49,8 @@ export interface EvalProbe {
   sourceEnded(cameraId: string): Promise<void>;
   /** Stops the cameras and waits until frames in flight have gone through the whole pipeline. */
   drain(): Promise<void>;
+  /** Frames the tray stage has handled (eval's event-skew test). */
+  framesProcessed(): number;
   /** Every stored verdict, oldest first. */
   verdicts(): Array<Verdict & { id: number }>;
   /** Every alert, oldest first. */
@@ -60,7 +67,7 @@ export interface Daemon {
   readonly evalProbe: EvalProbe;
 }
 
-export function createDaemon({ loaded, log, simSources, clockFromFrames }: DaemonDeps): Daemon {
+export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeTray }: DaemonDeps): Daemon {
   const { config } = loaded;
   // The bus names the failing listener's stage in its own field; it is not a stage itself.
   const bus = createEventBus(log.child({ component: 'bus' }));
@@ -75,7 +82,13 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
     log: stageLog('detect'),
   });
   const orders = createOrdersStage({
-    config: { mqtt: config.mqtt, menu: config.menu, orders: config.orders, storeId: config.store.id },
+    config: {
+      mqtt: config.mqtt,
+      menu: config.menu,
+      modifiers: config.modifiers,
+      orders: config.orders,
+      storeId: config.store.id,
+    },
     dataDir: config.storage.dataDir,
     db: store.db,
     bus,
@@ -99,6 +112,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
     bus,
     log: stageLog('pipeline'),
     detectLog: stageLog('detect'),
+    beforeTray,
   });
   const camera = createCameraStage({
     cameras: config.cameras,
@@ -164,6 +178,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
       orderEventsStored: () =>
         started.includes(store) ? readers(store.db()).orders.count('order_events') : 0,
       sourceEnded: (id) => camera.sourceEnded(id),
+      framesProcessed: () => pipeline.pipeline()?.processed() ?? 0,
       async drain() {
         await camera.cameras().stop();
         await pipeline.drainDetections();

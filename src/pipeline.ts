@@ -1,7 +1,7 @@
 // The wiring of the core: detections → tray tracker → verifier → alerts → store. Every step is
 // timestamped; settle→alert latency is measured from the arrival of the frame that completed the
 // settle window to the alert (wall clock), which also holds when eval runs faster than real time.
-import type { CameraConfig, Menu, TrayConfig, VerifyConfig } from './config/schema.js';
+import type { CameraConfig, Menu, Modifiers, TrayConfig, VerifyConfig } from './config/schema.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './log.js';
 import type { Db } from './store/db.js';
@@ -29,6 +29,9 @@ export interface PipelineDeps {
   tray: TrayConfig;
   verify: VerifyConfig;
   menu: Menu;
+  modifiers: Modifiers;
+  /** Eval only: awaited before each frame's detections reach the tray stage (see DaemonDeps). */
+  beforeTray?: (fd: FrameDetections) => Promise<void>;
   scoreThreshold: number | ((label: string) => number);
   bus: EventBus;
   log: Logger;
@@ -46,6 +49,8 @@ export interface Pipeline {
   processed(): number;
   /** Depart trays of cameras whose frames stopped (called on a timer). */
   expire(now: number): void;
+  /** Resolves once every frame handed over so far went through the tray stage. */
+  idle(): Promise<void>;
 }
 
 /** Frames kept per camera so a snapshot uses the very frame the verdict was made on. */
@@ -57,6 +62,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const recentFrames = new Map<string, Array<{ frame: Frame; arrivedAt: number }>>();
   const verifier: Verifier = createVerifier({
     menu: deps.menu,
+    modifiers: deps.modifiers,
     config: deps.verify,
     modelSha256: deps.modelSha256,
     // Another tray in view gave its order to the one being verified: judge it on its last settled
@@ -69,6 +75,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const observations = createObservationsRepo(deps.db);
   const unsubscribe: Array<() => void> = [];
   let processed = 0;
+  /** Frames waiting for `beforeTray`, in order. */
+  let queue: Promise<void> = Promise.resolve();
 
   // Tray ids stay unique across restarts: continue after the highest stored one.
   const firstTrayNumber = (cameraId: string): number => observations.lastTrayNumber(cameraId) + 1;
@@ -151,7 +159,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (list.length > FRAMES_KEPT) list.shift();
           recentFrames.set(frame.cameraId, list);
         }),
-        deps.bus.on('detections', 'pipeline', onDetections),
+        deps.bus.on('detections', 'pipeline', (fd) => {
+          const gate = deps.beforeTray;
+          if (!gate) return onDetections(fd);
+          queue = queue
+            .then(() => gate(fd))
+            .then(() => onDetections(fd))
+            .catch((err: unknown) => log.error({ err, seq: fd.seq }, 'tray stage failed on a frame'));
+        }),
         deps.bus.on('order', 'pipeline', onOrder),
       );
       log.debug({ cameras: deps.cameras.map((c) => c.id) }, 'pipeline wired');
@@ -159,6 +174,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     stop() {
       for (const u of unsubscribe.splice(0)) u();
     },
+    idle: () => queue,
     liveTrays(cameraId) {
       const tracker = trackers.get(cameraId);
       if (!tracker) return [];

@@ -56,6 +56,8 @@ export interface TrayObservation {
   box?: Box;
   /** Detections on this tray at settle time (for snapshots). */
   detections?: Detection[];
+  /** No tray box was seen: the tray is a settled group of items in the zone (it hides its tray). */
+  inferred?: boolean;
   /** Seq of the frame the observation was made on. */
   frameSeq?: number;
   snapshotId?: string;
@@ -104,8 +106,15 @@ export interface Verdict {
   observed: LabelCounts;
   missing: LabelCounts;
   extra: LabelCounts;
-  /** Order lines that no camera can check (menu `verify: false`, unknown SKU). */
+  /**
+   * Order lines that no camera can check: the SKU (menu `verify: false`, unknown SKU), or the SKU
+   * with its modifiers when a modifier is unknown ("COMBO1 (no ice)").
+   */
   unverifiable: string[];
+  /** The linked order's lines as staff read them, modifiers applied: "Burger Meal, no drink". */
+  lines?: string[];
+  /** The tray box was not seen: the tray was inferred from a settled group of items. */
+  trayInferred?: boolean;
   uncertain: string[];
   /** Verdict time, epoch ms. */
   ts: number;

@@ -58,6 +58,7 @@ describe('pipeline', () => {
       cameras: [camera('expo', 'front'), camera('expo-2', 'drive')],
       tray: Value.Default(TraySection, {}) as TrayConfig,
       verify: Value.Default(VerifySection, {}) as VerifyConfig,
+      modifiers: {},
       menu: MENU,
       scoreThreshold: 0.4,
       bus,

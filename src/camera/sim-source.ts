@@ -21,6 +21,12 @@ export interface SimFrameSource {
   /** rgb24 frame `seq` (width · height · 3 bytes) at time `tsMs`; null when the source has ended. */
   next(seq: number, tsMs: number): Promise<Buffer | null>;
   realtime: boolean;
+  /**
+   * A simulated camera stall: the seq of the next frame the camera delivers when `seq` falls in a
+   * stall (frames in between are never produced: in pull mode frame time jumps over the gap, in
+   * real time nothing is written for that long). Absent or `seq`: no stall.
+   */
+  resumeAt?(seq: number): number;
 }
 
 /** Frames written to ffmpeg but not yet read back (and consumed) before the next is produced. */
@@ -97,6 +103,11 @@ export function startSimFeeder(deps: SimFeederDeps): SimFeeder {
     let due = Date.now();
     while (!stopped) {
       let ts: number;
+      const resume = source.resumeAt?.(clock.seq) ?? clock.seq;
+      if (resume > clock.seq) {
+        due += (resume - clock.seq) * intervalMs;
+        clock.seq = resume;
+      }
       if (source.realtime) {
         await waitFor(due - Date.now());
         if (stopped) return;

@@ -294,6 +294,19 @@ function crossChecks(config: Config, doc: Document, lc: LineCounter, file: strin
       });
     }
   }
+  const menuLabels = new Set(Object.values(config.menu).flatMap((item) => Object.keys(item.contains)));
+  for (const [code, mod] of Object.entries(config.modifiers)) {
+    const unknown = Object.keys(mod.change).filter((label) => !menuLabels.has(label));
+    if (unknown.length > 0) {
+      issues.push({
+        path: `modifiers.${code}.change`,
+        line: lineOf(doc, lc, ['modifiers', code]),
+        source: file,
+        message: `label(s) no menu item contains: ${unknown.join(', ')}`,
+        expected: `labels used in menu contains (${[...menuLabels].sort().join(', ')})`,
+      });
+    }
+  }
   return issues;
 }
 

@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { CamerasSection } from './sections/camera.js';
 import { DashboardSection } from './sections/dashboard.js';
 import { DetectorSection } from './sections/detector.js';
-import { MenuSection, OrdersSection } from './sections/menu.js';
+import { MenuSection, ModifiersSection, OrdersSection } from './sections/menu.js';
 import { MqttSection } from './sections/mqtt.js';
 import { LoggingSection, StorageSection } from './sections/storage.js';
 import { StoreSection } from './sections/store.js';
@@ -19,6 +19,7 @@ export const ConfigSchema = Type.Object(
     verify: VerifySection,
     mqtt: MqttSection,
     menu: MenuSection,
+    modifiers: ModifiersSection,
     orders: OrdersSection,
     dashboard: DashboardSection,
     storage: StorageSection,
@@ -39,6 +40,7 @@ export type VerifyConfig = Config['verify'];
 export type MqttConfig = Config['mqtt'];
 export type Menu = Config['menu'];
 export type MenuItemConfig = Menu[string];
+export type Modifiers = Config['modifiers'];
 export type OrdersConfig = Config['orders'];
 export type DashboardConfig = Config['dashboard'];
 export type StorageConfig = Config['storage'];

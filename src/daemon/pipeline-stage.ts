@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { OrderBook } from '../orders/book.js';
 import { createPipeline, type Pipeline } from '../pipeline.js';
 import type { Db } from '../store/db.js';
+import type { FrameDetections } from '../types.js';
 import { type Stage } from './stage.js';
 
 export interface PipelineStage extends Stage {
@@ -18,7 +19,7 @@ export interface PipelineStage extends Stage {
 }
 
 export function createPipelineStage(deps: {
-  config: Pick<Config, 'cameras' | 'tray' | 'verify' | 'menu' | 'detector'>;
+  config: Pick<Config, 'cameras' | 'tray' | 'verify' | 'menu' | 'modifiers' | 'detector'>;
   db: () => Db;
   detector: () => Detector;
   book: () => OrderBook;
@@ -27,6 +28,8 @@ export function createPipelineStage(deps: {
   log: Logger;
   /** The detect loop logs as part of the detect stage. */
   detectLog: Logger;
+  /** Eval: awaited before the tray stage handles a frame's detections (see DaemonDeps). */
+  beforeTray?: (fd: FrameDetections) => Promise<void>;
 }): PipelineStage {
   const { config } = deps;
   let pipeline: Pipeline | null = null;
@@ -41,6 +44,8 @@ export function createPipelineStage(deps: {
         tray: config.tray,
         verify: config.verify,
         menu: config.menu,
+        modifiers: config.modifiers,
+        beforeTray: deps.beforeTray,
         scoreThreshold: (label) => config.detector.classThresholds[label] ?? config.detector.scoreThreshold,
         bus: deps.bus,
         log: deps.log,
@@ -65,6 +70,7 @@ export function createPipelineStage(deps: {
     pipeline: () => pipeline,
     drainDetections: async () => {
       await detectLoop?.stop();
+      await pipeline?.idle();
     },
   };
 }

@@ -1,9 +1,10 @@
 // Pure scoring of one scenario run: what the pipeline said (verdicts, alerts, observations)
 // against what the scenario says happened (tray contents over time, the order each tray is for).
-import type { Menu } from '../config/schema.js';
-import { expandSimple } from '../sim/scenario-generate.js';
-import { orderItemsAt, trayContentsAt, type Scenario, type ScenarioTray } from '../sim/scenario.js';
+import { rightOrders, trayContentsAt, type Scenario, type ScenarioTray } from '../sim/scenario.js';
 import type { LabelCounts } from '../types.js';
+import { SKIP_LABELS, trayTruth, type EvalMenu } from './truth.js';
+
+export type { EvalMenu } from './truth.js';
 
 /** A verdict as the eval sees it, with scenario time (seconds) and where the tray was. */
 export interface EvalVerdict {
@@ -12,6 +13,8 @@ export interface EvalVerdict {
   orderId: string | null;
   result: 'ok' | 'mismatch' | 'uncertain' | 'unlinked';
   observed: LabelCounts;
+  /** Order lines the verdict lists as not checkable. */
+  unverifiable: string[];
   tS: number;
   /** Tray box centre x in 0..1 of the frame. */
   centreX: number;
@@ -42,6 +45,10 @@ export interface TrayOutcome {
   verdictCorrect: boolean;
   linkedRight: boolean;
   verdictedBeforeLeave: boolean;
+  /** The order has lines no camera can check: did the last verdict list them all? null: none. */
+  unverifiableListed: boolean | null;
+  /** An alert on the tray resolved served-with-error (it left with its alert open). */
+  servedWithError: boolean;
 }
 
 /** Figures computed the same way for one scenario and for a whole eval run. */
@@ -57,6 +64,14 @@ export interface EvalTotals {
   unlinkedTrays: number;
   correctedCaught: number;
   verdictedBeforeDeparture: number;
+  /** Trays whose final verdict is uncertain (no alert; a count the camera could not be sure of). */
+  uncertainTrays: number;
+  /** Trays whose order has unverifiable lines, and of those the ones whose verdict listed them all. */
+  unverifiable: { trays: number; listed: number };
+  /**
+   * served-with-error: trays resolved so, trays that left wrong (should be), and trays both.
+   */
+  servedWithError: { resolved: number; leftWrong: number; right: number };
   latencyMs: { p50: number | null; p95: number | null; max: number | null; n: number };
 }
 
@@ -87,6 +102,16 @@ export function totalsOf(
     unlinkedTrays: outcomes.filter((o) => o.finalVerdict === 'unlinked').length,
     correctedCaught: outcomes.filter((o) => o.corrected).length,
     verdictedBeforeDeparture: outcomes.filter((o) => o.verdictedBeforeLeave).length,
+    uncertainTrays: outcomes.filter((o) => o.finalVerdict === 'uncertain').length,
+    unverifiable: {
+      trays: outcomes.filter((o) => o.unverifiableListed !== null).length,
+      listed: outcomes.filter((o) => o.unverifiableListed === true).length,
+    },
+    servedWithError: {
+      resolved: outcomes.filter((o) => o.servedWithError).length,
+      leftWrong: outcomes.filter((o) => o.wrong && !o.finalCorrect).length,
+      right: outcomes.filter((o) => o.servedWithError && o.wrong && !o.finalCorrect).length,
+    },
     latencyMs: {
       p50: percentile([...latencies], 50),
       p95: percentile([...latencies], 95),
@@ -96,14 +121,6 @@ export function totalsOf(
   };
 }
 
-const SKIP_LABELS = new Set(['tray', 'hand']);
-
-function equalCounts(a: LabelCounts, b: LabelCounts): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => !SKIP_LABELS.has(k)));
-  for (const k of keys) if ((a[k] ?? 0) !== (b[k] ?? 0)) return false;
-  return true;
-}
-
 export function percentile(values: number[], p: number): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((x, y) => x - y);
@@ -111,41 +128,23 @@ export function percentile(values: number[], p: number): number | null {
   return s[idx] ?? null;
 }
 
-/** Which scenario tray a verdict belongs to: in view at that time, on the same side of the counter. */
+/**
+ * Which scenario tray a verdict belongs to: on the same side of the counter, in view at that time,
+ * else the one that left there last (a verdict may come a frame or two after the tray left).
+ */
 export function matchTray(sc: Scenario, v: EvalVerdict): ScenarioTray | null {
-  const inView = sc.trays.filter((t) => v.tS >= t.enter && v.tS < t.leave + 0.5);
-  if (inView.length <= 1) return inView[0] ?? null;
+  const near = sc.trays.filter((t) => v.tS >= t.enter && v.tS < t.leave + 0.5);
   const slot = v.centreX < 0.5 ? 0 : 1;
-  return inView.find((t) => t.slot === slot) ?? inView[0] ?? null;
-}
-
-/** Seconds a tray state must stay visible and hand-free to count as settled in the truth. */
-const SETTLE_S = 1.5;
-
-function longestHandFreeS(tray: ScenarioTray, t0: number, t1: number): number {
-  const hands = tray.hands
-    .map((h) => [tray.enter + h.at, tray.enter + h.at + h.duration] as const)
-    .sort((a, b) => a[0] - b[0]);
-  let best = 0;
-  let cursor = t0;
-  for (const [a, b] of hands) {
-    if (b <= cursor || a >= t1) continue;
-    best = Math.max(best, Math.min(a, t1) - cursor);
-    cursor = Math.max(cursor, b);
-  }
-  return Math.max(best, t1 - cursor);
-}
-
-function expectedFor(sc: Scenario, tray: ScenarioTray, menu: Menu, t: number): LabelCounts | null {
-  const order = sc.orders.find((o) => o.id === tray.order);
-  if (!order) return null;
-  const items = orderItemsAt(order, t);
-  return items ? expandSimple(items, menu) : null;
+  const side = near.length > 1 ? near.filter((t) => t.slot === slot) : near;
+  const pool = side.length > 0 ? side : near;
+  const inView = pool.filter((t) => v.tS < t.leave);
+  if (inView.length > 0) return inView.sort((a, b) => b.enter - a.enter)[0] ?? null;
+  return pool.sort((a, b) => b.leave - a.leave)[0] ?? null;
 }
 
 export function scoreScenario(
   sc: Scenario,
-  menu: Menu,
+  menu: EvalMenu,
   verdicts: EvalVerdict[],
   alerts: EvalAlert[],
 ): EvalReport {
@@ -170,30 +169,16 @@ export function scoreScenario(
   }
   const alertsByVerdict = new Map(alerts.map((a) => [a.verdictId, a]));
   const outcomes: TrayOutcome[] = sc.trays.map((tray) => {
-    // Check the tray at every moment its contents or its order change while it is in view.
-    const order = sc.orders.find((o) => o.id === tray.order);
-    const times = [
-      ...tray.steps.map((s) => tray.enter + s.at),
-      ...(order?.updates ?? []).map((u) => u.at).filter((t) => t > tray.enter && t < tray.leave),
-    ].sort((a, b) => a - b);
-    // A state only counts if it could settle: visible without a hand for SETTLE_S or more.
-    const stepStates = times
-      .map((t0, i) => ({ t0, t1: Math.min(times[i + 1] ?? tray.leave, tray.leave) }))
-      .filter(({ t0, t1 }) => longestHandFreeS(tray, t0, t1) >= SETTLE_S)
-      .map(({ t0 }) => {
-        const t = t0 + 0.01;
-        const exp = expectedFor(sc, tray, menu, t);
-        const have = trayContentsAt(tray, t) ?? {};
-        return exp === null ? true : equalCounts(have, exp);
-      });
-    const wrong = stepStates.some((ok) => !ok);
-    const finalCorrect = stepStates[stepStates.length - 1] ?? true;
+    const { wrong, finalCorrect, unverifiable } = trayTruth(sc, tray, menu);
+    const right = rightOrders(sc, tray);
     const vs = (byTray.get(tray.id) ?? []).sort((a, b) => a.tS - b.tS);
     const trayAlerts = vs
       .map((v) => alertsByVerdict.get(v.verdictId))
       .filter((a): a is EvalAlert => Boolean(a));
     const last = vs[vs.length - 1] ?? null;
-    const finalExpected = last && last.result !== 'unlinked' ? (finalCorrect ? 'ok' : 'mismatch') : null;
+    // A tray right to stay unlinked (its order cancelled) is verdicted when it says so, or says nothing.
+    const unlinkedRight = right === null && (last === null || last.orderId === null);
+    const finalExpected = right === null ? 'unlinked' : finalCorrect ? 'ok' : 'mismatch';
     return {
       trayId: tray.id,
       orderId: tray.order ?? null,
@@ -203,9 +188,12 @@ export function scoreScenario(
       alerted: trayAlerts.length > 0 || vs.some((v) => v.result === 'mismatch'),
       corrected: trayAlerts.some((a) => a.resolution === 'corrected'),
       finalVerdict: last?.result ?? null,
-      verdictCorrect: last !== null && last.result === finalExpected,
-      linkedRight: last !== null && last.orderId === (tray.order ?? null),
-      verdictedBeforeLeave: vs.some((v) => v.tS < tray.leave),
+      verdictCorrect: unlinkedRight || (last !== null && last.result === finalExpected),
+      linkedRight: unlinkedRight || (last !== null && right !== null && right.includes(last.orderId ?? '')),
+      verdictedBeforeLeave: unlinkedRight || vs.some((v) => v.tS < tray.leave),
+      unverifiableListed:
+        unverifiable.length === 0 ? null : unverifiable.every((u) => last?.unverifiable.includes(u) ?? false),
+      servedWithError: trayAlerts.some((a) => a.resolution === 'served-with-error'),
     };
   });
   const latencies = alerts.map((a) => a.latencyMs).filter((x): x is number => typeof x === 'number');

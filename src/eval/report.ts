@@ -99,7 +99,14 @@ export function formatReport(s: EvalSummary): string {
   );
   lines.push(`unlinked trays          ${t.unlinkedTrays}`);
   lines.push(`errors caught           ${t.correctedCaught} corrected after an alert`);
-  lines.push(`verdict before depart   ${t.verdictedBeforeDeparture}/${t.trays}`);
+  lines.push(`verdict before depart   ${t.verdictedBeforeDeparture}/${t.trays} (unlinked by design counts)`);
+  lines.push(`uncertain (no alert)    ${t.uncertainTrays} trays`);
+  lines.push(
+    `unverifiable lines      listed on ${t.unverifiable.listed}/${t.unverifiable.trays} trays whose order has them`,
+  );
+  lines.push(
+    `served with error       ${t.servedWithError.resolved} resolved so, ${t.servedWithError.leftWrong} trays left wrong, ${t.servedWithError.right} both`,
+  );
   lines.push(
     `settle→alert latency    p50 ${ms(t.latencyMs.p50)}, p95 ${ms(t.latencyMs.p95)}, max ${ms(t.latencyMs.max)} (n=${t.latencyMs.n}; target p95 ≤ 500 ms)`,
   );

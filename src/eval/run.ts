@@ -74,6 +74,7 @@ function evalConfig(
       },
     ],
     menu,
+    modifiers: sc.modifiers ?? base.modifiers,
     mqtt: {
       ...base.mqtt,
       url: undefined,
@@ -96,7 +97,7 @@ export interface ScenarioDaemonOptions {
   realtime: boolean;
   /** Dashboard on 127.0.0.1, a free port (default off). */
   dashboard?: boolean;
-  /** Awaited before each frame, before the POS publishes what is due by its time. */
+  /** Awaited before each frame is rendered (progress). */
   beforeFrame?: (tS: number) => Promise<void>;
 }
 
@@ -111,7 +112,9 @@ export interface ScenarioDaemon {
 /**
  * The daemon as eval runs it: one sim camera rendering the scenario, its orders published over
  * the embedded broker in step with the frames. Not real time, frames are produced as fast as the
- * pipeline takes them, and each waits until the daemon stored the orders due by its time.
+ * pipeline takes them. The POS events due by a frame's scenario time are published and stored
+ * just before the tray stage handles that frame (not when it is rendered: several frames are in
+ * flight through ffmpeg and the detector, and events sent at render time were applied ~1 s early).
  */
 export function createScenarioDaemon(sc: Scenario, o: ScenarioDaemonOptions): ScenarioDaemon {
   const config = evalConfig(o.base.config, sc, o.dataDir, o.realtime, o.dashboard ?? false);
@@ -129,9 +132,8 @@ export function createScenarioDaemon(sc: Scenario, o: ScenarioDaemonOptions): Sc
   const source = createScenarioSource({
     scenario: sc,
     realtime: o.realtime,
-    async beforeFrame(tS, tsMs) {
+    async beforeFrame(tS) {
       await o.beforeFrame?.(tS);
-      await pos.advance(tS, tsMs);
     },
   });
   const daemon = createDaemon({
@@ -139,6 +141,8 @@ export function createScenarioDaemon(sc: Scenario, o: ScenarioDaemonOptions): Sc
     log: o.log,
     simSources: { [EVAL_CAMERA]: source },
     clockFromFrames: !o.realtime,
+    beforeTray: (fd) =>
+      fd.cameraId === EVAL_CAMERA ? pos.advance(source.timeS(fd.seq), fd.ts) : Promise.resolve(),
   });
   return { daemon, config, pos, source };
 }
@@ -180,6 +184,7 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
         orderId: v.orderId,
         result: v.result,
         observed: v.observed,
+        unverifiable: v.unverifiable,
         tS: (v.ts - (source.originMs() ?? 0)) / 1000,
         centreX: box ? (box[0] + box[2]) / 2 / sc.width : 0.5,
       };
@@ -190,7 +195,12 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
       resolution: a.resolution ?? null,
       latencyMs: a.latencyMs ?? null,
     }));
-    const report = scoreScenario(sc, config.menu, evalVerdicts, alerts);
+    const report = scoreScenario(
+      sc,
+      { menu: config.menu, modifiers: config.modifiers },
+      evalVerdicts,
+      alerts,
+    );
     const latencies = alerts.map((a) => a.latencyMs).filter((x): x is number => typeof x === 'number');
     return { report, wallS: (Date.now() - t0) / 1000, scenarioS: durationS, framesProcessed, latencies };
   } finally {

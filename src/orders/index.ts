@@ -2,7 +2,7 @@
 // other stages publish through (`mqtt.publish`, `publishOutbound`). Starts the embedded broker
 // first when no external broker is configured.
 import { join } from 'node:path';
-import type { Menu, MqttConfig, OrdersConfig } from '../config/schema.js';
+import type { Menu, Modifiers, MqttConfig, OrdersConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import type { ComponentHealth } from '../health/types.js';
 import type { Logger } from '../log.js';
@@ -15,13 +15,12 @@ import { createMqtt, type Mqtt, type MqttStats } from './mqtt.js';
 import { createRejections, type RejectionCounts } from './rejections.js';
 import { topics, type Topics } from './topics.js';
 
-export { expandOrder, type Expansion } from './menu.js';
 export { topics, type Topics } from './topics.js';
 export type { OrderBook } from './book.js';
 export type { Mqtt } from './mqtt.js';
 
 export interface OrdersDeps {
-  config: { mqtt: MqttConfig; menu: Menu; orders: OrdersConfig; storeId: string };
+  config: { mqtt: MqttConfig; menu: Menu; modifiers?: Modifiers; orders: OrdersConfig; storeId: string };
   db: Db;
   bus: EventBus;
   log: Logger;
@@ -96,7 +95,14 @@ export function createOrders(deps: OrdersDeps): Orders {
     maxPayloadBytes: config.orders.maxPayloadBytes,
     maxNestingDepth: config.orders.maxNestingDepth,
   };
-  const intake = createIntake({ book, rejections, menu: config.menu, limits, now });
+  const intake = createIntake({
+    book,
+    rejections,
+    menu: config.menu,
+    modifiers: config.modifiers,
+    limits,
+    now,
+  });
   mqtt.subscribe(t.pos, (topic, payload) => intake.handle('pos', topic, payload));
   mqtt.subscribe(t.kds, (topic, payload) => intake.handle('kds', topic, payload));
 

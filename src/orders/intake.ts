@@ -1,8 +1,8 @@
 // One inbound MQTT message → validated event → order book, or → rejection. Synchronous, and
 // throws only when the store fails (then the message stays unacknowledged; see mqtt.ts).
-import type { Menu } from '../config/schema.js';
+import type { Menu, Modifiers } from '../config/schema.js';
 import type { OrderBook } from './book.js';
-import { expandOrder } from './menu.js';
+import { expandOrder } from '../menu/index.js';
 import type { InboundChannel } from './payloads.js';
 import type { Rejections } from './rejections.js';
 import { validateMessage, type ValidateLimits } from './validate.js';
@@ -11,6 +11,7 @@ export interface IntakeDeps {
   book: OrderBook;
   rejections: Rejections;
   menu: Menu;
+  modifiers?: Modifiers;
   limits: ValidateLimits;
   now?: () => number;
 }
@@ -20,6 +21,8 @@ export interface IntakeStats {
   accepted: number;
   rejected: number;
   unknownSkuLines: number;
+  /** Lines kept with a modifier the mapping does not know (unverifiable, not rejected). */
+  unknownModifierLines: number;
 }
 
 export interface Intake {
@@ -27,8 +30,21 @@ export interface Intake {
   stats(): IntakeStats;
 }
 
-export function createIntake({ book, rejections, menu, limits, now = Date.now }: IntakeDeps): Intake {
-  const stats: IntakeStats = { received: 0, accepted: 0, rejected: 0, unknownSkuLines: 0 };
+export function createIntake({
+  book,
+  rejections,
+  menu,
+  modifiers,
+  limits,
+  now = Date.now,
+}: IntakeDeps): Intake {
+  const stats: IntakeStats = {
+    received: 0,
+    accepted: 0,
+    rejected: 0,
+    unknownSkuLines: 0,
+    unknownModifierLines: 0,
+  };
   return {
     handle(channel, topic, payload) {
       stats.received++;
@@ -47,10 +63,15 @@ export function createIntake({ book, rejections, menu, limits, now = Date.now }:
         (ev.type === 'order.placed' || ev.type === 'order.updated') &&
         (r.outcome === 'created' || r.outcome === 'changed')
       ) {
-        for (const sku of expandOrder({ items: ev.items }, menu).unknownSkus) {
+        const expansion = expandOrder({ items: ev.items }, menu, modifiers);
+        for (const sku of expansion.unknownSkus) {
           stats.unknownSkuLines++;
           rejections.record(topic, payload, `unknown SKU: ${sku}`, 'unknown-sku');
         }
+        // Free-text modifiers are normal POS traffic, not drift: counted, never recorded as rejections.
+        stats.unknownModifierLines += expansion.unverifiable.filter(
+          (u) => u.reason === 'unknown-modifier',
+        ).length;
       }
     },
     stats: () => ({ ...stats }),

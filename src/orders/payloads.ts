@@ -42,7 +42,8 @@ export const OrderLineSchema = Type.Object(
     modifiers: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
         maxItems: 20,
-        description: 'Free-text modifiers (not checked by the camera).',
+        description:
+          'Modifiers of the line ("no_drink", "extra_sauce"): codes in the config modifiers mapping change what the camera expects; any other text keeps the line but makes it unverifiable.',
       }),
     ),
   },
@@ -203,7 +204,21 @@ const verdictFields = {
   observed: Counts,
   missing: Counts,
   extra: Counts,
-  unverifiable: Type.Array(Type.String(), { description: 'Order lines no camera can check.' }),
+  unverifiable: Type.Array(Type.String(), {
+    description:
+      'Order lines no camera can check: the SKU (menu verify: false, unknown SKU), or the SKU with its modifiers when a modifier is not in the modifiers mapping ("COMBO1 (no ice)").',
+  }),
+  lines: Type.Optional(
+    Type.Array(Type.String(), {
+      description:
+        'The linked order\'s lines as staff read them, modifiers applied ("Burger Meal, no drink").',
+    }),
+  ),
+  trayInferred: Type.Optional(
+    Type.Boolean({
+      description: 'true: no tray box was seen; the tray is a settled group of items in the check zone.',
+    }),
+  ),
   uncertain: Type.Array(Type.String(), { description: 'Labels whose count flickered.' }),
   ts: Type.Integer({ description: 'Verdict time, epoch ms.' }),
   settledTs: Type.Optional(Type.Integer()),

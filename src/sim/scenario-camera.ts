@@ -5,7 +5,7 @@
 import type { SimFrameSource } from '../camera/sim-source.js';
 import { renderScene, sceneForTray, type Scene, type SceneTray } from './render/index.js';
 import { mixSeed } from './render/random.js';
-import { handOverTray, scenarioDurationS, trayContentsAt, type Scenario } from './scenario.js';
+import { cameraLiveAt, handOverTray, scenarioDurationS, trayContentsAt, type Scenario } from './scenario.js';
 
 export interface ScenarioSourceOptions {
   scenario: Scenario;
@@ -84,6 +84,11 @@ export function createScenarioSource(opts: ScenarioSourceOptions): ScenarioSourc
     realtime: opts.realtime,
     durationS,
     timeS: (seq) => (seq % framesPerLap) / sc.fps,
+    resumeAt(seq) {
+      let s = seq;
+      while (!cameraLiveAt(sc, (s % framesPerLap) / sc.fps) && s < seq + framesPerLap) s++;
+      return s;
+    },
     async next(seq, tsMs) {
       const thisLap = Math.floor(seq / framesPerLap);
       if (thisLap > 0 && !opts.loop) return null;

@@ -28,6 +28,9 @@ export interface ScenarioPos {
 export function createScenarioPos(opts: ScenarioPosOptions): ScenarioPos {
   const { scenario: sc } = opts;
   let client: mqtt.MqttClient | null = null;
+  // Frames may come before the POS is connected: the first events wait for it instead of being late.
+  let connected: () => void = () => undefined;
+  const whenConnected = new Promise<void>((resolve) => (connected = resolve));
   let events: ScenarioEvent[] | null = null;
   let next = 0;
   let lap = 0;
@@ -49,8 +52,10 @@ export function createScenarioPos(opts: ScenarioPosOptions): ScenarioPos {
         clientId: `traycheck-sim-pos-${process.pid}-${Date.now() % 100000}`,
         reconnectPeriod: 1000,
       });
+      connected();
     },
     async advance(tS, tsMs) {
+      if (!client) await whenConnected;
       if (!client) return;
       events ??= scenarioEvents(sc, tsMs - tS * 1000).map((e) => ({
         ...e,
@@ -83,6 +88,7 @@ export function createScenarioPos(opts: ScenarioPosOptions): ScenarioPos {
     async stop() {
       await client?.endAsync().catch(() => undefined);
       client = null;
+      connected();
     },
   };
 }

@@ -7,12 +7,21 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parse } from 'yaml';
 import { applyDefaults } from '../config/defaults.js';
-import { MenuItem } from '../config/sections/menu.js';
+import { MenuItem, Modifier } from '../config/sections/menu.js';
 import type { LabelCounts } from '../types.js';
 
 const Counts = Type.Record(Type.String(), Type.Integer({ minimum: 0, maximum: 20 }));
 const Line = Type.Object(
-  { sku: Type.String(), qty: Type.Integer({ minimum: 1, maximum: 100 }) },
+  {
+    sku: Type.String(),
+    qty: Type.Integer({ minimum: 1, maximum: 100 }),
+    modifiers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+        maxItems: 20,
+        description: 'POS modifiers of the line ("no_drink", free text).',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -55,6 +64,11 @@ export const ScenarioSchema = Type.Object(
     menu: Type.Optional(
       Type.Record(Type.String(), MenuItem, {
         description: 'Menu for this scenario (default: the daemon config menu).',
+      }),
+    ),
+    modifiers: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-z0-9_]{1,64}$' }), Modifier, {
+        description: 'Modifier mapping for this scenario (default: the daemon config modifiers).',
       }),
     ),
     orders: Type.Array(
@@ -117,11 +131,34 @@ export const ScenarioSchema = Type.Object(
       ),
       { default: [] },
     ),
-    truth: Type.Record(Type.String(), Type.String(), {
-      default: {},
-      description:
-        'How each wrong tray is wrong (missing | extra | wrong | corrected | note); trays not listed are meant to be correct. Checked against steps vs order.',
-    }),
+    camera: Type.Array(
+      Type.Object(
+        {
+          at: Type.Number({ minimum: 0, description: 'Seconds from start.' }),
+          stall: Type.Number({ minimum: 0.2, maximum: 600, description: 'Seconds without frames.' }),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [], description: 'Camera stalls: the simulated camera delivers no frame for a while.' },
+    ),
+    truth: Type.Record(
+      Type.String(),
+      Type.Union([
+        Type.String(),
+        Type.Object(
+          {
+            'any-of': Type.Array(Type.String(), { minItems: 1 }),
+            error: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
+      {
+        default: {},
+        description:
+          'Per tray: how a wrong tray is wrong (missing | extra | wrong | corrected | note), `unlinked` (right to stay unlinked, e.g. its order was cancelled), or { any-of: [orderIds], error? } (identical orders: a link to any of them is right). Trays not listed are meant to be correct and linked to their order. Checked against steps vs order.',
+      },
+    ),
   },
   { additionalProperties: false },
 );
@@ -130,7 +167,33 @@ export type Scenario = Static<typeof ScenarioSchema>;
 export type ScenarioTray = Scenario['trays'][number];
 export type ScenarioOrder = Scenario['orders'][number];
 
+export type ScenarioTruth = Scenario['truth'][string];
+
 export class ScenarioError extends Error {}
+
+/** Truth values that are not errors. */
+const NOT_ERRORS = new Set(['unlinked']);
+
+/** How the truth says a tray is wrong, or null when it is meant to be correct. */
+export function truthError(t: ScenarioTruth | undefined): string | null {
+  if (t === undefined) return null;
+  if (typeof t === 'string') return NOT_ERRORS.has(t) ? null : t;
+  return t.error ?? null;
+}
+
+/** Orders a tray may rightly be linked to (null: it is right to stay unlinked). */
+export function rightOrders(sc: Scenario, tray: ScenarioTray): string[] | null {
+  const t = sc.truth[tray.id];
+  if (t === 'unlinked') return null;
+  if (t !== undefined && typeof t !== 'string')
+    return [...new Set([...(tray.order ? [tray.order] : []), ...t['any-of']])];
+  return tray.order ? [tray.order] : null;
+}
+
+/** Scenario seconds at which the camera delivers frames (false inside a stall). */
+export function cameraLiveAt(sc: Scenario, t: number): boolean {
+  return !sc.camera.some((c) => t >= c.at && t < c.at + c.stall);
+}
 
 export function parseScenario(text: string, source = 'scenario'): Scenario {
   let raw: unknown;
@@ -153,6 +216,10 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
     if (t.leave <= t.enter) problems.push(`tray ${t.id}: leave must be after enter`);
     if (t.order && !orderIds.has(t.order)) problems.push(`tray ${t.id}: unknown order ${t.order}`);
   }
+  for (const [id, t] of Object.entries(sc.truth)) {
+    if (typeof t === 'string') continue;
+    for (const o of t['any-of']) if (!orderIds.has(o)) problems.push(`truth ${id}: unknown order ${o}`);
+  }
   if (problems.length) throw new ScenarioError(`${source}: ${problems.join('; ')}`);
   return sc;
 }
@@ -165,7 +232,8 @@ export function scenarioDurationS(sc: Scenario): number {
   if (sc.durationS !== undefined) return sc.durationS;
   const lastTray = Math.max(0, ...sc.trays.map((t) => t.leave));
   const lastOrder = Math.max(0, ...sc.orders.flatMap((o) => [o.at, o.readyAt ?? 0, o.servedAt ?? 0]));
-  return Math.max(lastTray, lastOrder) + 4;
+  const lastStall = Math.max(0, ...sc.camera.map((c) => c.at + c.stall));
+  return Math.max(lastTray, lastOrder, lastStall) + 4;
 }
 
 /** Contents of a tray at scenario time t (seconds), or null when it is not in view. */

@@ -21,6 +21,8 @@ export interface VerdictRow {
   model_sha256: string | null;
   snapshot_id: string | null;
   settled_ts: number | null;
+  lines_json: string | null;
+  tray_inferred: number;
   ts: number;
 }
 
@@ -45,6 +47,8 @@ export const toVerdict = (r: VerdictRow): Verdict => ({
   ...(r.settled_ts != null ? { settledTs: r.settled_ts } : {}),
   ...(r.model_sha256 != null ? { modelSha256: r.model_sha256 } : {}),
   snapshotId: r.snapshot_id,
+  ...(r.lines_json != null ? { lines: strings(r.lines_json) } : {}),
+  ...(r.tray_inferred ? { trayInferred: true } : {}),
 });
 
 export interface VerdictFilter {
@@ -77,9 +81,9 @@ export function createVerdictsRepo(db: Db): VerdictsRepo {
   const q = {
     insert: db.prepare(
       `INSERT INTO verdicts (tray_id, camera_id, order_id, order_version, link, result, expected_json, observed_json,
-         missing_json, extra_json, unverifiable_json, uncertain_json, model_sha256, snapshot_id, settled_ts, ts)
+         missing_json, extra_json, unverifiable_json, uncertain_json, model_sha256, snapshot_id, settled_ts, lines_json, tray_inferred, ts)
        VALUES (@trayId, @cameraId, @orderId, @orderVersion, @link, @result, @expected, @observed,
-         @missing, @extra, @unverifiable, @uncertain, @modelSha256, @snapshotId, @settledTs, @ts)`,
+         @missing, @extra, @unverifiable, @uncertain, @modelSha256, @snapshotId, @settledTs, @lines, @trayInferred, @ts)`,
     ),
     get: db.prepare<[number], VerdictRow>('SELECT * FROM verdicts WHERE id = ?'),
     snapshot: db.prepare('UPDATE verdicts SET snapshot_id = ? WHERE id = ?'),
@@ -109,6 +113,8 @@ export function createVerdictsRepo(db: Db): VerdictsRepo {
         modelSha256: v.modelSha256 ?? null,
         snapshotId: v.snapshotId ?? null,
         settledTs: v.settledTs ?? null,
+        lines: v.lines ? JSON.stringify(v.lines) : null,
+        trayInferred: v.trayInferred ? 1 : 0,
         ts: v.ts,
       });
       return Number(info.lastInsertRowid);

@@ -1,7 +1,9 @@
 // One frame's detections → the trays in the check zone, each with the items whose centre lies
-// on it, the labels seen near the score threshold, and whether a hand is over it.
+// on it, the labels seen near the score threshold, and whether a hand is over it. Items in the
+// zone that no tray box owns may form inferred trays (infer.ts).
 import type { Box, Detection, LabelCounts } from '../types.js';
 import { area, centre, containsPoint, distance, intersection, pointInPolygon } from './geometry.js';
+import { inferTrays, type InferOptions } from './infer.js';
 
 export interface AssignOptions {
   /** Check zone, 0..1 of the frame. */
@@ -14,15 +16,21 @@ export interface AssignOptions {
   handOverlap: number;
   threshold: (label: string) => number;
   uncertainMargin: number;
+  /** Trays inferred from groups of loose items (default: off). */
+  infer?: InferOptions;
 }
 
 export interface FrameTray {
   box: Box;
-  /** The tray detection itself followed by the items counted on it. */
+  /** The tray detection itself (none when inferred) followed by the items counted on it. */
   detections: Detection[];
   counts: LabelCounts;
+  /** Per label, how many of the counted detections the detector flagged `uncertain`. */
+  flagged: LabelCounts;
   nearThreshold: string[];
   handOver: boolean;
+  /** No tray box: a group of items in the zone. */
+  inferred: boolean;
 }
 
 export function assignFrame(detections: readonly Detection[], opts: AssignOptions): FrameTray[] {
@@ -35,29 +43,64 @@ export function assignFrame(detections: readonly Detection[], opts: AssignOption
 
   const trays: FrameTray[] = detections
     .filter((d) => d.label === opts.trayLabel && counted(d) && inZone(d.box))
-    .map((d) => ({ box: d.box, detections: [d], counts: {}, nearThreshold: [], handOver: false }));
-  if (trays.length === 0) return trays;
+    .map((d) => ({
+      box: d.box,
+      detections: [d],
+      counts: {},
+      flagged: {},
+      nearThreshold: [],
+      handOver: false,
+      inferred: false,
+    }));
+  const countOn = (tray: FrameTray, d: Detection): void => {
+    tray.counts[d.label] = (tray.counts[d.label] ?? 0) + 1;
+    if (d.uncertain) tray.flagged[d.label] = (tray.flagged[d.label] ?? 0) + 1;
+    tray.detections.push(d);
+  };
 
+  const loose: Detection[] = [];
+  const hands: Detection[] = [];
   for (const d of detections) {
     if (d.label === opts.trayLabel) continue;
     if (d.label === opts.handLabel) {
-      if (!counted(d)) continue;
-      const handArea = area(d.box);
-      for (const t of trays) {
-        if (handArea > 0 && intersection(d.box, t.box) / handArea > opts.handOverlap) t.handOver = true;
-      }
+      if (counted(d)) hands.push(d);
       continue;
     }
     const isCounted = counted(d);
     const isNear = near(d);
     if (!isCounted && !isNear) continue;
     const tray = owner(trays, centre(d.box));
-    if (!tray) continue; // items outside every tray are ignored
-    if (isCounted) {
-      tray.counts[d.label] = (tray.counts[d.label] ?? 0) + 1;
-      tray.detections.push(d);
+    if (!tray) {
+      // Items outside every tray box count only if they group into an inferred tray.
+      if (isCounted && inZone(d.box)) loose.push(d);
+      continue;
     }
+    if (isCounted) countOn(tray, d);
     if (isNear && !tray.nearThreshold.includes(d.label)) tray.nearThreshold.push(d.label);
+  }
+  if (opts.infer) {
+    for (const group of inferTrays(loose, opts.infer)) {
+      const tray: FrameTray = {
+        box: group.box,
+        detections: [],
+        counts: {},
+        flagged: {},
+        nearThreshold: [],
+        handOver: false,
+        inferred: true,
+      };
+      for (const i of group.members) {
+        const d = loose[i];
+        if (d) countOn(tray, d);
+      }
+      trays.push(tray);
+    }
+  }
+  for (const h of hands) {
+    const handArea = area(h.box);
+    for (const t of trays) {
+      if (handArea > 0 && intersection(h.box, t.box) / handArea > opts.handOverlap) t.handOver = true;
+    }
   }
   for (const t of trays) t.nearThreshold.sort();
   return trays;

@@ -4,10 +4,12 @@
 // content is reported once as `changed`; a tray unseen for departAfterMs has `departed`.
 // Empty trays settle like any other (the verifier decides what an empty tray means).
 import type { TrayConfig } from '../config/schema.js';
-import type { Box, FrameDetections, LabelCounts, TrayObservation } from '../types.js';
+import type { Box, Detection, FrameDetections, LabelCounts, TrayObservation } from '../types.js';
 import { assignFrame, type FrameTray } from './assign.js';
+import { layoutShift } from './layout.js';
 import { matchBoxes } from './match.js';
-import { sameCounts, uncertainLabels, voteCounts, type VoteFrame } from './vote.js';
+import { uncertainByEvidence } from './evidence.js';
+import { sameCounts, voteCounts, type VoteFrame } from './vote.js';
 
 export interface TrayTrackerOptions {
   cameraId: string;
@@ -63,6 +65,9 @@ interface Track {
   candidateFrames: number;
   settled: boolean;
   reported: LabelCounts | null;
+  /** Items and tray box at the last report: a tray back after a gap with another layout is another tray. */
+  reportedLayout: Detection[];
+  reportedBox: Box;
   /** Consecutive frames this tray was not seen on. */
   missed: number;
   /** Back after a gap of swapMissedFrames: a different tray if it settles with other contents. */
@@ -77,6 +82,21 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
   let nextNumber = opts.firstTrayNumber ?? 1;
   let lastTs = -Infinity;
 
+  const uncertainOf = (t: Track): string[] =>
+    uncertainByEvidence(t.window, t.candidate ?? {}, {
+      threshold,
+      margin: cfg.uncertainMargin,
+      countMargin: cfg.countMargin,
+      countShare: cfg.countShare,
+    });
+  /** Scores of the counted items per label, best first. */
+  const scoresOf = (ft: FrameTray): Record<string, number[]> => {
+    const out: Record<string, number[]> = {};
+    for (const d of ft.detections) if (d.label !== cfg.trayLabel) (out[d.label] ??= []).push(d.score);
+    for (const list of Object.values(out)) list.sort((a, b) => b - a);
+    return out;
+  };
+
   const byNumber = (): Track[] => [...tracks.values()].sort((a, b) => a.n - b.n);
 
   const observation = (
@@ -90,7 +110,8 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     station: opts.station,
     phase,
     items: { ...(phase === 'departed' ? (t.reported ?? {}) : (t.candidate ?? {})) },
-    uncertain: phase === 'departed' ? [] : uncertainLabels(t.window),
+    uncertain: phase === 'departed' ? [] : uncertainOf(t),
+    ...(t.window.length > 0 && t.window.every((f) => f.inferred) ? { inferred: true } : {}),
     ts,
     settledSinceTs: phase === 'departed' ? undefined : t.candidateSinceTs,
     box: [...t.box],
@@ -131,7 +152,15 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       restartVote(t);
       return [];
     }
-    t.window.push({ ts, seq, counts: ft.counts, nearThreshold: ft.nearThreshold });
+    t.window.push({
+      ts,
+      seq,
+      counts: ft.counts,
+      nearThreshold: ft.nearThreshold,
+      flagged: ft.flagged,
+      inferred: ft.inferred,
+      scores: scoresOf(ft),
+    });
     t.window = t.window.filter((f) => f.ts >= ts - cfg.settleWindowMs);
     const voted = voteCounts(t.window, t.candidate);
     if (!t.candidate || !sameCounts(voted, t.candidate)) {
@@ -146,8 +175,15 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       return [];
     t.settled = true;
     const out: TrayObservation[] = [];
-    if (t.returned && t.reported && !sameCounts(t.reported, t.candidate)) {
-      // Different contents after the gap: the old tray was served, this is a new one.
+    const items = (d: Detection): boolean => d.label !== cfg.trayLabel;
+    if (
+      t.returned &&
+      t.reported &&
+      (!sameCounts(t.reported, t.candidate) ||
+        layoutShift(t.reportedLayout, ft.detections.filter(items), t.reportedBox) > cfg.sameSpotLayoutShift)
+    ) {
+      // Different contents, or the same contents laid out differently, after the gap: the old tray
+      // was served and this is a new one (the next identical order put on the same spot).
       out.push(observation(t, 'departed', ts, seq));
       tracks.delete(t.id);
       t.n = nextNumber++;
@@ -157,12 +193,20 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       tracks.set(t.id, t);
     }
     t.returned = false;
+    const report = (): void => {
+      t.reported = { ...(t.candidate ?? {}) };
+      t.reportedLayout = ft.detections.filter(items);
+      t.reportedBox = [...ft.box];
+    };
     if (!t.reported) {
-      t.reported = { ...t.candidate };
+      report();
       out.push(observation(t, 'settled', ts, seq));
     } else if (!sameCounts(t.reported, t.candidate)) {
-      t.reported = { ...t.candidate };
+      report();
       out.push(observation(t, 'changed', ts, seq));
+    } else {
+      // Same contents settled again (after a hand, a gap): keep the layout current.
+      report();
     }
     return out;
   };
@@ -170,6 +214,17 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
   return {
     update(fd) {
       if (fd.cameraId !== opts.cameraId || fd.ts < lastTs) return [];
+      if (fd.ts - lastTs > cfg.departAfterMs) {
+        // No frame at all for a while: the camera was out, not the trays. What was settled before
+        // is stale: every tray votes afresh (a new verdict only if its contents changed, or a new
+        // tray if another one took its place), and one not seen again departs departAfterMs after
+        // the camera is back.
+        for (const t of tracks.values()) {
+          restartVote(t);
+          t.returned = t.reported !== null;
+          t.lastSeenTs = fd.ts;
+        }
+      }
       lastTs = fd.ts;
       const frameTrays = assignFrame(fd.detections, {
         zone: opts.zone,
@@ -180,6 +235,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
         handOverlap: cfg.handOverlap,
         threshold,
         uncertainMargin: cfg.uncertainMargin,
+        infer: { minItems: cfg.inferMinItems, joinFactor: cfg.inferJoinFactor },
       });
       const ordered = byNumber();
       const { pairs, unmatched } = matchBoxes(
@@ -213,6 +269,8 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
           candidateFrames: 0,
           settled: false,
           reported: null,
+          reportedLayout: [],
+          reportedBox: ft.box,
           missed: 0,
           returned: false,
         };
@@ -240,7 +298,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
         votedCounts: { ...(t.candidate ?? {}) },
         settled: t.settled,
         settledCounts: t.reported ? { ...t.reported } : null,
-        uncertain: uncertainLabels(t.window),
+        uncertain: uncertainOf(t),
         handOver: t.handOver,
         firstSeenTs: t.firstSeenTs,
         lastSeenTs: t.lastSeenTs,

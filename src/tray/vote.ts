@@ -9,6 +9,12 @@ export interface VoteFrame {
   counts: LabelCounts;
   /** Labels with a detection on this tray whose score sat within the uncertain margin of the threshold. */
   nearThreshold: string[];
+  /** Per label, counted detections the detector flagged `uncertain` (two labels competing). */
+  flagged?: LabelCounts;
+  /** The tray box was not seen on this frame (inferred from its items). */
+  inferred?: boolean;
+  /** Per label, the scores of its counted detections, best first. */
+  scores?: Record<string, number[]>;
 }
 
 const labelsOf = (frames: readonly VoteFrame[]): string[] => {

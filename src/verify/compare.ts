@@ -1,4 +1,5 @@
 // Expected vs observed counts: what is missing from the tray and what is on it that should not be.
+// `allowance` (lines with an unknown modifier, see src/menu/expand.ts) may be on the tray or not.
 import type { LabelCounts } from '../types.js';
 
 export interface Difference {
@@ -6,21 +7,26 @@ export interface Difference {
   extra: LabelCounts;
 }
 
-export function compare(expected: LabelCounts, observed: LabelCounts): Difference {
+export function compare(
+  expected: LabelCounts,
+  observed: LabelCounts,
+  allowance: LabelCounts = {},
+): Difference {
   const missing: LabelCounts = {};
   const extra: LabelCounts = {};
   const labels = [...new Set([...Object.keys(expected), ...Object.keys(observed)])].sort();
   for (const label of labels) {
-    const d = (observed[label] ?? 0) - (expected[label] ?? 0);
-    if (d < 0) missing[label] = -d;
-    else if (d > 0) extra[label] = d;
+    const have = observed[label] ?? 0;
+    const want = expected[label] ?? 0;
+    if (have < want) missing[label] = want - have;
+    else if (have > want + (allowance[label] ?? 0)) extra[label] = have - want - (allowance[label] ?? 0);
   }
   return { missing, extra };
 }
 
 /** Total number of items that differ (missing + extra): the best-match distance. */
-export function diffSize(expected: LabelCounts, observed: LabelCounts): number {
-  const { missing, extra } = compare(expected, observed);
+export function diffSize(expected: LabelCounts, observed: LabelCounts, allowance: LabelCounts = {}): number {
+  const { missing, extra } = compare(expected, observed, allowance);
   let n = 0;
   for (const v of Object.values(missing)) n += v;
   for (const v of Object.values(extra)) n += v;

@@ -1,6 +1,5 @@
 // Verify stage: pure linking and comparison (DESIGN.md "Tray lifecycle and linking").
 export { compare, diffSize, type Difference } from './compare.js';
-export { expandOrder, type Expansion } from './expand.js';
 export {
   linkTray,
   selectCandidates,

@@ -2,10 +2,10 @@
 // a. `ready` orders bumped at this station (best match among several, ties to the oldest bump);
 // b. `best-match` among recent open orders, within maxBestMatchDiff, ties to the oldest;
 // c. nothing → unlinked.
-import type { Menu } from '../config/schema.js';
+import type { Menu, Modifiers } from '../config/schema.js';
+import { expandOrder } from '../menu/index.js';
 import type { LinkMethod, Order, TrayObservation } from '../types.js';
 import { diffSize, isEmpty } from './compare.js';
-import { expandOrder } from './expand.js';
 
 export interface LinkCandidates {
   /** Orders bumped ready at this station and not yet verified. */
@@ -16,6 +16,7 @@ export interface LinkCandidates {
 
 export interface LinkOptions {
   maxBestMatchDiff: number;
+  modifiers?: Modifiers;
 }
 
 export interface LinkResult {
@@ -37,12 +38,25 @@ const byDiffThenOldest = (a: Ranked, b: Ranked): number =>
   a.order.placedAt - b.order.placedAt ||
   (a.order.orderId < b.order.orderId ? -1 : a.order.orderId > b.order.orderId ? 1 : 0);
 
-function rank(obs: TrayObservation, orders: Order[], menu: Menu, since: (o: Order) => number): Ranked[] {
-  return orders
-    .map((order) => ({ order, expected: expandOrder(order, menu).expected }))
-    .filter((c) => !isEmpty(c.expected)) // an order with nothing visible cannot be recognised on a tray
-    .map((c) => ({ order: c.order, diff: diffSize(c.expected, obs.items), since: since(c.order) }))
-    .sort(byDiffThenOldest);
+function rank(
+  obs: TrayObservation,
+  orders: Order[],
+  menu: Menu,
+  modifiers: Modifiers | undefined,
+  since: (o: Order) => number,
+): Ranked[] {
+  return (
+    orders
+      .map((order) => ({ order, expansion: expandOrder(order, menu, modifiers) }))
+      // an order with nothing visible cannot be recognised on a tray
+      .filter((c) => !isEmpty(c.expansion.expected) || !isEmpty(c.expansion.allowance))
+      .map((c) => ({
+        order: c.order,
+        diff: diffSize(c.expansion.expected, obs.items, c.expansion.allowance),
+        since: since(c.order),
+      }))
+      .sort(byDiffThenOldest)
+  );
 }
 
 export function linkTray(
@@ -51,9 +65,11 @@ export function linkTray(
   menu: Menu,
   opts: LinkOptions,
 ): LinkResult {
-  const ready = rank(obs, candidates.ready, menu, (o) => o.readyAt ?? o.placedAt)[0];
+  const ready = rank(obs, candidates.ready, menu, opts.modifiers, (o) => o.readyAt ?? o.placedAt)[0];
   // An empty tray resembles every small order equally: it is never guessed onto one.
-  const best = isEmpty(obs.items) ? undefined : rank(obs, candidates.open, menu, (o) => o.placedAt)[0];
+  const best = isEmpty(obs.items)
+    ? undefined
+    : rank(obs, candidates.open, menu, opts.modifiers, (o) => o.placedAt)[0];
   // Rule a (ready bump) wins, except when the tray differs from every ready order and matches an
   // open order exactly: staff often assemble the next order before bumping it, and pinning that
   // tray on the bumped one would raise a false alert on two trays at once.

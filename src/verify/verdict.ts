@@ -1,14 +1,16 @@
 // One verdict for one settled (or changed) tray: link it to an order, compare, decide.
-import type { Menu } from '../config/schema.js';
+import type { Menu, Modifiers } from '../config/schema.js';
+import { expandOrder, lineText, unverifiableText } from '../menu/index.js';
 import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict, VerdictResult } from '../types.js';
 import { compare, isEmpty } from './compare.js';
-import { expandOrder } from './expand.js';
 import { linkTray, selectCandidates } from './link.js';
 
 export interface VerifyOptions {
   now: number;
   bestMatchWindowMin: number;
   maxBestMatchDiff: number;
+  /** The config's `modifiers` section (a line with a modifier not in it is unverifiable). */
+  modifiers?: Modifiers;
   modelSha256?: string;
   /** The link of this tray's previous verdict: a tray keeps its order while it stays in view. */
   previous?: { orderId: string | null; link: LinkMethod } | null;
@@ -50,6 +52,7 @@ export function verifyTray(
     settledTs: obs.ts,
     modelSha256: opts.modelSha256,
     snapshotId: obs.snapshotId ?? null,
+    ...(obs.inferred ? { trayInferred: true } : {}),
   };
   if (!order) {
     return {
@@ -64,8 +67,8 @@ export function verifyTray(
       unverifiable: [],
     };
   }
-  const expansion = expandOrder(order, menu);
-  const { missing, extra } = compare(expansion.expected, obs.items);
+  const expansion = expandOrder(order, menu, opts.modifiers);
+  const { missing, extra } = compare(expansion.expected, obs.items, expansion.allowance);
   return {
     ...base,
     orderId: order.orderId,
@@ -75,7 +78,8 @@ export function verifyTray(
     expected: expansion.expected,
     missing,
     extra,
-    unverifiable: [...new Set([...expansion.unverifiable, ...expansion.unknownSkus])],
+    unverifiable: unverifiableText(expansion.unverifiable),
+    lines: order.items.map((l) => lineText(l, menu, opts.modifiers)),
   };
 }
 

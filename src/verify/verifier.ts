@@ -2,13 +2,14 @@
 // which order, so a tray keeps its order while it is corrected, two trays in view never share
 // an order, an order updated after verification is re-verified, and a tray left unlinked
 // because another tray in view took its order first can take it over (relink). No I/O, no clock.
-import type { Menu, VerifyConfig } from '../config/schema.js';
+import type { Menu, Modifiers, VerifyConfig } from '../config/schema.js';
 import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict } from '../types.js';
-import { diffSize } from './compare.js';
 import { verifyTray, type VerifyOptions } from './verdict.js';
 
 export interface VerifierOptions {
   menu: Menu;
+  /** The config's `modifiers` section. */
+  modifiers?: Modifiers;
   config: VerifyConfig;
   /** sha256 of the model whose detections are judged (stored with each verdict). */
   modelSha256?: () => string | undefined;
@@ -47,6 +48,8 @@ interface Memory {
   order: Order | null;
 }
 
+const total = (c: LabelCounts): number => Object.values(c).reduce((a, n) => a + n, 0);
+
 export function createVerifier(opts: VerifierOptions): Verifier {
   const memory = new Map<string, Memory>();
 
@@ -68,6 +71,7 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       now,
       bestMatchWindowMin: opts.config.bestMatchWindowMin,
       maxBestMatchDiff: opts.config.maxBestMatchDiff,
+      modifiers: opts.modifiers,
       modelSha256: opts.modelSha256?.(),
       previous,
       taken,
@@ -80,7 +84,7 @@ export function createVerifier(opts: VerifierOptions): Verifier {
 
   /** How far a verdict is from a clean match; an unlinked tray costs more than any allowed link. */
   const cost = (v: Verdict): number =>
-    v.orderId ? diffSize(v.expected, v.observed) : opts.config.maxBestMatchDiff + 1;
+    v.orderId ? total(v.missing) + total(v.extra) : opts.config.maxBestMatchDiff + 1;
 
   /**
    * Two trays settle together and the first takes, by the ready rule, the order bumped for the
@@ -124,6 +128,47 @@ export function createVerifier(opts: VerifierOptions): Verifier {
     return best.verdict;
   };
 
+  /**
+   * Joint linking: two trays that settle together (within jointLinkWindowMs), neither matching its
+   * order exactly, may each have been linked to the other's order (both wrong, each looking more
+   * like the other's order). When exchanging their orders lowers the total number of differing
+   * items, they are exchanged; the other tray gets a new verdict through `onRelinked`.
+   */
+  const exchange = (obs: TrayObservation, verdict: Verdict, now: number): Verdict => {
+    const mine = memory.get(obs.trayId)?.order;
+    if (!mine || verdict.result === 'ok') return verdict;
+    let best: { verdict: Verdict; other: Memory; otherVerdict: Verdict; gain: number } | null = null;
+    const others = [...memory.entries()]
+      .filter(
+        ([trayId, m]) =>
+          trayId !== obs.trayId &&
+          m.order &&
+          m.verdict.result !== 'ok' &&
+          m.obs.cameraId === obs.cameraId &&
+          Math.abs(obs.ts - m.obs.ts) <= opts.config.jointLinkWindowMs,
+      )
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    for (const [, other] of others) {
+      const theirs = other.order as Order;
+      const took = judge(
+        obs,
+        [theirs],
+        now,
+        { orderId: theirs.orderId, link: other.verdict.link },
+        new Set(),
+      );
+      const gave = judge(other.obs, [mine], now, { orderId: mine.orderId, link: verdict.link }, new Set());
+      if (!took?.orderId || !gave?.orderId) continue;
+      const gain = cost(verdict) + cost(other.verdict) - (cost(took) + cost(gave));
+      if (gain > 0 && (!best || gain > best.gain)) best = { verdict: took, other, otherVerdict: gave, gain };
+    }
+    if (!best) return verdict;
+    memory.set(best.other.obs.trayId, { obs: best.other.obs, verdict: best.otherVerdict, order: mine });
+    memory.set(obs.trayId, { obs, verdict: best.verdict, order: best.other.order });
+    opts.onRelinked?.(best.otherVerdict, best.other.obs);
+    return best.verdict;
+  };
+
   const run = (obs: TrayObservation, orders: readonly Order[], now: number): Verdict | null => {
     const mem = memory.get(obs.trayId);
     const prev = mem?.verdict;
@@ -142,7 +187,9 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       return null;
     }
     remember(obs, verdict, all);
-    return relink(obs, verdict, orders, now);
+    const linked = relink(obs, verdict, orders, now);
+    // Only a tray's first verdict is exchanged: a later one is a correction of its own tray.
+    return prev || linked.result === 'unlinked' ? linked : exchange(obs, linked, now);
   };
 
   return {

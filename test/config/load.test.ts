@@ -108,6 +108,15 @@ describe('config loader', () => {
     expect(paths).toContain('dashboard.tlsKey');
   });
 
+  it('a modifier may only change labels the menu uses', () => {
+    const text =
+      'store:\n  id: s1\ncameras:\n  - { id: a, source: x.mp4 }\nmenu:\n  B: { name: B, contains: { burger: 1 } }\nmodifiers:\n  no_drink: { change: { drink: -1 } }\n  extra_burger: { change: { burger: 1 } }\n';
+    const issues = issuesOf(text);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ path: 'modifiers.no_drink.change', line: 8 });
+    expect(issues[0]?.message).toContain('drink');
+  });
+
   it('resolves relative paths against the config file folder', () => {
     const { config } = loadConfig(EXAMPLE, {});
     expect(config.detector.model).toBe(join(ROOT, 'models', 'traycheck-det.onnx'));

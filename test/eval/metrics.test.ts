@@ -5,7 +5,9 @@ import { percentile, scoreScenario, type EvalAlert, type EvalVerdict } from '../
 import { loadScenario } from '../../src/sim/scenario.js';
 import { ROOT } from '../helpers/daemon.js';
 
-const menu = loadConfig(join(ROOT, 'config', 'traycheck.example.yaml'), {}).config.menu;
+const config = loadConfig(join(ROOT, 'config', 'traycheck.example.yaml'), {}).config;
+const menu = config.menu;
+const evalMenu = { menu, modifiers: config.modifiers };
 const basic = loadScenario(join(ROOT, 'test', 'scenarios', 'basic.yaml'));
 
 const v = (
@@ -22,6 +24,7 @@ const v = (
   observed,
   tS,
   centreX: 0.3,
+  unverifiable: [],
 });
 
 describe('eval scoring', () => {
@@ -38,7 +41,7 @@ describe('eval scoring', () => {
       { verdictId: 3, trayId: 'x', resolution: 'served-with-error', latencyMs: 200 },
       { verdictId: 4, trayId: 'x', resolution: 'corrected', latencyMs: 300 },
     ];
-    const r = scoreScenario(basic, menu, verdicts, alerts);
+    const r = scoreScenario(basic, evalMenu, verdicts, alerts);
     expect(r.trays).toBe(4);
     expect(r.wrongTrays).toBe(3);
     expect(r.wrongTrayRecall).toBe(1);
@@ -48,6 +51,9 @@ describe('eval scoring', () => {
     expect(r.correctedCaught).toBe(1);
     expect(r.verdictedBeforeDeparture).toBe(4);
     expect(r.latencyMs).toEqual({ p50: 200, p95: 300, max: 300, n: 3 });
+    // B and C left wrong with their alerts open; D was corrected.
+    expect(r.servedWithError).toEqual({ resolved: 2, leftWrong: 2, right: 2 });
+    expect(r.unverifiable).toEqual({ trays: 0, listed: 0 });
     expect(r.labels.burger).toEqual({ truePositive: 2, falsePositive: 0, falseNegative: 0 });
   });
 
@@ -57,7 +63,7 @@ describe('eval scoring', () => {
       v(2, 13, 'ok', '1002', { burger: 1, fries: 1, drink: 1 }), // hallucinated fries → wrong tray missed
     ];
     const alerts: EvalAlert[] = [{ verdictId: 1, trayId: 'x', resolution: null, latencyMs: 50 }];
-    const r = scoreScenario(basic, menu, verdicts, alerts);
+    const r = scoreScenario(basic, evalMenu, verdicts, alerts);
     expect(r.falseAlertRate).toBe(1); // the only correct tray (A) was alerted
     expect(r.wrongTrayRecall).toBe(0);
     expect(r.labels.fries).toEqual({ truePositive: 0, falsePositive: 1, falseNegative: 1 });
@@ -66,7 +72,7 @@ describe('eval scoring', () => {
 
   it('does not count tray states hidden by a hand as wrong', () => {
     const hands = loadScenario(join(ROOT, 'test', 'scenarios', 'hands.yaml'));
-    const r = scoreScenario(hands, menu, [], []);
+    const r = scoreScenario(hands, evalMenu, [], []);
     expect(r.wrongTrays).toBe(0);
   });
 

@@ -54,6 +54,7 @@ describe('rejections and intake', () => {
       book,
       rejections,
       menu: MENU,
+      modifiers: { no_drink: { change: { drink: -1 } } },
       limits: { maxPayloadBytes: 1024, maxNestingDepth: 8 },
       now: () => clock,
     });
@@ -120,5 +121,25 @@ describe('rejections and intake', () => {
     ]);
     expect(rejections.counts().byReason).toEqual({ 'unknown-sku': 2 });
     expect(intake.stats()).toMatchObject({ accepted: 3, rejected: 0, unknownSkuLines: 2 });
+  });
+
+  it('a line with an unknown modifier is kept as sent, not rejected: the verifier lists it unverifiable', () => {
+    const msg = Buffer.from(
+      JSON.stringify({
+        type: 'order.placed',
+        orderId: 'M1',
+        items: [
+          { sku: 'COMBO1', qty: 1, modifiers: ['no ice'] },
+          { sku: 'COMBO1', qty: 1, modifiers: ['no_drink'] },
+        ],
+      }),
+    );
+    intake.handle('pos', 'tc/s1/pos', msg);
+    expect(repo.get('M1')?.items).toEqual([
+      { sku: 'COMBO1', qty: 1, modifiers: ['no ice'] },
+      { sku: 'COMBO1', qty: 1, modifiers: ['no_drink'] },
+    ]);
+    expect(repo.listRejected(10)).toEqual([]);
+    expect(intake.stats()).toMatchObject({ accepted: 1, rejected: 0, unknownModifierLines: 1 });
   });
 });

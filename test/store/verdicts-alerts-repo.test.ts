@@ -52,7 +52,13 @@ describe('verdicts repo', () => {
       verdict({ settledTs: undefined, modelSha256: undefined, orderId: null, orderVersion: null }),
     );
     expect(repo.get(bare)).not.toHaveProperty('settledTs');
-    expect(repo.listRecent(1).map((v) => v.id)).toEqual([bare]);
+    expect(repo.get(bare)).not.toHaveProperty('lines');
+    const read = repo.insert(verdict({ lines: ['Burger Meal, no drink', '2 × Fries'], trayInferred: true }));
+    expect(repo.get(read)).toMatchObject({
+      lines: ['Burger Meal, no drink', '2 × Fries'],
+      trayInferred: true,
+    });
+    expect(repo.listRecent(1).map((v) => v.id)).toEqual([read]);
     expect(repo.get(999)).toBeNull();
   });
 

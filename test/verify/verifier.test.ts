@@ -7,7 +7,7 @@ const MEAL = { burger: 1, fries: 1, drink: 1 };
 const verifier = () =>
   createVerifier({
     menu: MENU,
-    config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3 },
+    config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 },
     modelSha256: () => 'sha',
   });
 
@@ -137,7 +137,7 @@ describe('createVerifier', () => {
       const relinked: Array<{ trayId: string; orderId: string | null; result: string }> = [];
       const v = createVerifier({
         menu: MENU,
-        config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3 },
+        config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 },
         onRelinked: (verdict) =>
           relinked.push({ trayId: verdict.trayId, orderId: verdict.orderId, result: verdict.result }),
       });

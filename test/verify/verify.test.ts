@@ -109,6 +109,7 @@ describe('verifyTray: one ready order', () => {
       missing: {},
       extra: {},
       unverifiable: [],
+      lines: ['Burger Meal'],
       uncertain: [],
       ts: NOW,
       settledTs: NOW - 120,

@@ -20,6 +20,28 @@ export const MenuSection = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:-]{
   description: 'POS SKU → what it puts on the tray.',
 });
 
+export const Modifier = Type.Object(
+  {
+    name: Type.Optional(
+      Type.String({
+        description: 'Words staff read after the item ("no drink"); default: the code with spaces.',
+      }),
+    ),
+    change: Type.Record(Type.String(), Type.Integer({ minimum: -10, maximum: 10 }), {
+      default: {},
+      description:
+        'Detector label → change per unit of the line ({ drink: -1 }); {} for a modifier the camera cannot see (no pickles) but that is known.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const ModifiersSection = Type.Record(Type.String({ pattern: '^[a-z0-9_]{1,64}$' }), Modifier, {
+  default: {},
+  description:
+    'POS modifier code → change of what a line puts on the tray. Codes are matched lower-case with spaces and hyphens as underscores ("No Drink" = no_drink). A line with a modifier not listed here is kept but unverifiable: its contents are allowed, not required.',
+});
+
 export const OrdersSection = Type.Object(
   {
     ttlMinutes: Type.Number({

@@ -26,6 +26,20 @@ export const TraySection = Type.Object(
       maximum: 0.5,
       description: 'Scores within this of the threshold make a label uncertain.',
     }),
+    countShare: Type.Number({
+      default: 0.75,
+      minimum: 0.5,
+      maximum: 1,
+      description:
+        'A voted count seen on fewer than this share of the settle window frames is uncertain (no alert on it). 1: any flicker makes the label uncertain.',
+    }),
+    countMargin: Type.Number({
+      default: 0.25,
+      minimum: 0,
+      maximum: 0.6,
+      description:
+        'The weakest counted item of a label must average at least this far above the threshold over the settle window (0 on frames without it), or the count is uncertain: a phantom sauce cup in clutter scores ~0.6, real items 0.8 and more.',
+    }),
     trayLabel: Type.String({ default: 'tray', description: 'Model label of the tray itself.' }),
     handLabel: Type.String({
       default: 'hand',
@@ -44,6 +58,27 @@ export const TraySection = Type.Object(
       maximum: 100,
       description:
         'A tray missing on this many frames in a row that reappears at the same spot and settles with other contents is a new tray (the previous one was served).',
+    }),
+    sameSpotLayoutShift: Type.Number({
+      default: 0.08,
+      minimum: 0,
+      maximum: 1,
+      description:
+        'A tray back at its spot after swapMissedFrames with the same contents is a new tray (the next identical order) when its items moved by more than this fraction of the tray diagonal on average; a tray lifted and put back keeps its layout. 0: always a new tray.',
+    }),
+    inferMinItems: Type.Integer({
+      default: 3,
+      minimum: 0,
+      maximum: 50,
+      description:
+        'Items in the zone that no tray box owns and that lie close together form an inferred tray when at least this many (a crowded tray hides the tray itself); 0 disables.',
+    }),
+    inferJoinFactor: Type.Number({
+      default: 1.2,
+      minimum: 0.5,
+      maximum: 5,
+      description:
+        'Two loose items belong to the same inferred tray when their centres are closer than this many times the larger item diagonal.',
     }),
     matchIou: Type.Number({
       default: 0.3,
@@ -75,6 +110,13 @@ export const VerifySection = Type.Object(
       minimum: 0,
       maximum: 100,
       description: 'A best match differing by more items than this is not linked (verdict unlinked).',
+    }),
+    jointLinkWindowMs: Type.Integer({
+      default: 3000,
+      minimum: 0,
+      maximum: 60000,
+      description:
+        'Trays on one camera that settle within this many ms of each other, neither matching its order, exchange orders when that lowers the total number of differing items (0: off).',
     }),
   },
   { additionalProperties: false, default: {} },

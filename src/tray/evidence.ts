@@ -1,0 +1,59 @@
+// Which voted counts are clearly supported by the settle window, and which are not (`uncertain`:
+// the verifier raises no alert on a difference in such a label, and the verdict is counted as
+// uncertain). Per label, over the window's hand-free frames:
+// - frame share: the voted count is seen on at least `countShare` of the frames (one odd frame
+//   out of six does not make a label uncertain; two do);
+// - score mass: the weakest counted item (the n-th best score, 0 on a frame without it) averages
+//   at least `countMargin` above the threshold (a phantom sauce cup among clutter scores ~0.6
+//   on every frame, real items 0.8 and more), and the next one (n+1-th) averages below
+//   threshold − margin (an item almost counted on most frames);
+// - near the threshold on any frame (within `margin`), as the single-frame rule always did;
+// - the detector's own doubt: at least half of the label's counted detections were flagged
+//   `uncertain` (two labels competing for the same object).
+import type { LabelCounts } from '../types.js';
+import type { VoteFrame } from './vote.js';
+
+export interface EvidenceOptions {
+  threshold: (label: string) => number;
+  /** Near the threshold: the single-frame rule, and the next item almost counted. */
+  margin: number;
+  /** The weakest counted item must average this far above the threshold. */
+  countMargin: number;
+  countShare: number;
+}
+
+const labelsOf = (frames: readonly VoteFrame[], voted: LabelCounts): string[] => {
+  const set = new Set(Object.keys(voted));
+  for (const f of frames) {
+    for (const [label, n] of Object.entries(f.counts)) if (n > 0) set.add(label);
+    for (const label of f.nearThreshold) set.add(label);
+  }
+  return [...set].sort();
+};
+
+const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/** The k-th best score (1-based) of `label` on a frame, 0 when it has fewer detections. */
+const kthScore = (f: VoteFrame, label: string, k: number): number => f.scores?.[label]?.[k - 1] ?? 0;
+
+export function uncertainByEvidence(
+  frames: readonly VoteFrame[],
+  voted: LabelCounts,
+  opts: EvidenceOptions,
+): string[] {
+  if (frames.length === 0) return [];
+  const out: string[] = [];
+  for (const label of labelsOf(frames, voted)) {
+    const n = voted[label] ?? 0;
+    const th = opts.threshold(label);
+    const share = frames.filter((f) => (f.counts[label] ?? 0) === n).length / frames.length;
+    const near = frames.some((f) => f.nearThreshold.includes(label));
+    const weakest = n > 0 && mean(frames.map((f) => kthScore(f, label, n))) < th + opts.countMargin;
+    const nextAlmost = mean(frames.map((f) => kthScore(f, label, n + 1))) > th - opts.margin;
+    const seen = frames.reduce((a, f) => a + (f.counts[label] ?? 0), 0);
+    const flagged = frames.reduce((a, f) => a + (f.flagged?.[label] ?? 0), 0);
+    const doubted = seen > 0 && flagged * 2 >= seen;
+    if (share < opts.countShare || near || weakest || nextAlmost || doubted) out.push(label);
+  }
+  return out;
+}
