@@ -1,5 +1,5 @@
 // Verdict history: search by order id, result and date range; paged, newest first.
-import { api, el, fmtDateTime, run, setupPage } from './common.js';
+import { api, connectEvents, el, fmtDateTime, run, setupPage } from './common.js';
 
 const form = document.getElementById('search');
 const rows = document.getElementById('rows');
@@ -85,6 +85,7 @@ next.addEventListener('click', () => {
 
 run(async () => {
   await setupPage('History');
+  connectEvents({}); // the dot and the bar say whether this box is reachable
   await load();
   document.body.dataset.ready = '1';
 });

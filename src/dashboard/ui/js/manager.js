@@ -1,5 +1,5 @@
 // Manager view: today and the last 7 days from the database, plus a per-day chart.
-import { api, el, run, setupPage } from './common.js';
+import { api, connectEvents, el, run, setupPage } from './common.js';
 import { barChart } from './chart.js';
 
 const pct = (r) => (r === null ? '—' : `${(r * 100).toFixed(1)} %`);
@@ -55,6 +55,7 @@ function missed(table, list) {
 
 run(async () => {
   await setupPage('Manager');
+  connectEvents({}); // the dot and the bar say whether this box is reachable
   const s = await api('/api/stats');
   document.getElementById('today').replaceChildren(...tiles(s.today));
   document.getElementById('week').replaceChildren(...tiles(s.last7Days));

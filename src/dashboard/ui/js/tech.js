@@ -1,5 +1,15 @@
 // Technician view: cameras, health, broker, model, disk, rejected messages; admin: users and config.
-import { api, el, fmtAge, fmtBytes, fmtDateTime, run, setupPage, showError } from './common.js';
+import {
+  api,
+  connectEvents,
+  el,
+  fmtAge,
+  fmtBytes,
+  fmtDateTime,
+  run,
+  setupPage,
+  showError,
+} from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const table = (node, head, rows) =>
@@ -85,6 +95,7 @@ async function removeUser(name) {
 
 run(async () => {
   const me = await setupPage('Technician');
+  connectEvents({}); // the dot and the bar say whether this box is reachable
   const [t, r] = await Promise.all([api('/api/tech'), api('/api/rejected')]);
   table(
     $('cameras'),
