@@ -119,9 +119,9 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${h.url}/`);
     await ready();
 
-    // 4. One tap acknowledges.
+    // 4. One tap acknowledges (sent after the 5 s undo window).
     await card.locator('button.ack').click();
-    await card.waitFor({ state: 'detached', timeout: 2000 });
+    await card.waitFor({ state: 'detached', timeout: 8000 });
     expect(h.alerts.get(first.id)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'admin' });
 
     // 5. A corrected tray's alert leaves by itself after showing "Fixed".

@@ -13,6 +13,7 @@ export function htmlPage(title: string, message: string): string {
     <title>${escapeHtml(title)} · traycheck</title>
     <link rel="icon" href="/ui/favicon.svg" type="image/svg+xml" />
     <link rel="stylesheet" href="/ui/style.css" />
+    <link rel="stylesheet" href="/ui/responsive.css" />
   </head>
   <body class="page-plain">
     <main class="plain">

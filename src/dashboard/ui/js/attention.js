@@ -10,8 +10,8 @@ let beeps = 0;
 export const soundButton = el('button', { class: 'btn small', type: 'button', id: 'sound' });
 const soundPrompt = el(
   'button',
-  { class: 'btn sound-soundPrompt', type: 'button', id: 'sound-soundPrompt', hidden: true },
-  '🔔 Tap here to turn on the alert sound',
+  { class: 'btn sound-prompt', type: 'button', id: 'sound-prompt', hidden: true },
+  '♪ Tap here to turn on the alert sound',
 );
 
 function renderSound() {

@@ -28,7 +28,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(path, { method = 'GET', body } = {}) {
+export async function api(path, { method = 'GET', body } = {}, retried = false) {
   const headers = { accept: 'application/json' };
   if (method !== 'GET') {
     if (!me) await loadMe();
@@ -46,6 +46,11 @@ export async function api(path, { method = 'GET', body } = {}) {
     throw new ApiError(401, 'not logged in');
   }
   const data = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
+  // Logged in again since the page loaded (e.g. after NOT CONNECTED): the CSRF token is new.
+  if (res.status === 403 && method !== 'GET' && !retried && /CSRF/.test(data?.error ?? '')) {
+    me = null;
+    return api(path, { method, body }, true);
+  }
   if (!res.ok) throw new ApiError(res.status, (data && data.error) || res.statusText);
   return data;
 }

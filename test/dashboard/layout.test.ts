@@ -1,0 +1,96 @@
+// Every page at phone (390×844), tablet (1280×800) and desktop (1920×1080) sizes in real Chromium:
+// no horizontal scrolling, a screenshot of each for a person to look at (issue #20), and an HTML
+// 404 page for unknown URLs.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/daemon.js';
+import { makeVerdict } from './fake-alerts.js';
+import { setupAdmin, startHarness, type Harness } from './harness.js';
+import { sceneJpeg } from './scene.js';
+
+const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+const SIZES = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'tablet', width: 1280, height: 800 },
+  { name: 'desktop', width: 1920, height: 1080 },
+];
+const PAGES = ['/', '/live', '/orders', '/history', '/manager', '/tech'];
+let h: Harness;
+let browser: Browser;
+let cookie: string;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  h = await startHarness();
+  cookie = (await setupAdmin(h)).cookie;
+  writeFileSync(join(h.dir, 'snapshots', 'a1b2c3d4e5f6.jpg'), await sceneJpeg());
+  const ins = h.db.prepare(
+    'INSERT INTO orders (order_id, version, station, items_json, status, placed_at, updated_at) VALUES (?,?,?,?,?,?,?)',
+  );
+  const items = JSON.stringify([
+    { sku: 'COMBO1', qty: 2, modifiers: ['no pickles', 'extra sauce'] },
+    { sku: 'FRIES', qty: 1 },
+  ]);
+  for (let i = 0; i < 12; i++) {
+    const status = ['open', 'ready', 'verified', 'mismatch'][i % 4] as string;
+    ins.run(`10${40 + i}`, 1, 'expo', items, status, Date.now() - i * 60_000, Date.now());
+  }
+  h.alerts.raise(
+    makeVerdict({
+      orderId: '1040',
+      missing: { fries: 1, burger: 1 },
+      extra: { drink: 2 },
+      snapshotId: 'a1b2c3d4e5f6',
+    }),
+  );
+  h.alerts.raise(makeVerdict({ orderId: '1041', trayId: 'expo-2', missing: { drink: 1 } }));
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+});
+
+describe('layouts in Chromium', () => {
+  for (const size of SIZES) {
+    it(`no page scrolls sideways at ${size.width}×${size.height}`, async () => {
+      const context = await browser.newContext({ viewport: { width: size.width, height: size.height } });
+      await context.addCookies([{ name: 'traycheck_session', value: cookie, url: h.url }]);
+      const page = await context.newPage();
+      const overflow: Record<string, number> = {};
+      try {
+        for (const path of PAGES) {
+          await page.goto(`${h.url}${path}`);
+          await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+          const name = path === '/' ? 'alerts' : path.slice(1);
+          await page.screenshot({ path: join(SHOTS, `${name}-${size.name}.png`), fullPage: true });
+          const wide = await page.evaluate('document.documentElement.scrollWidth');
+          if (Number(wide) > size.width) overflow[path] = Number(wide);
+        }
+      } finally {
+        await context.close();
+      }
+      expect(overflow).toEqual({});
+    });
+  }
+
+  it('unknown URLs get an HTML page in a browser and JSON from the API', async () => {
+    const page = await browser.newPage();
+    try {
+      const res = await page.goto(`${h.url}/no-such-page`);
+      expect(res?.status()).toBe(404);
+      expect(await page.locator('h1').innerText()).toBe('Page not found');
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
+    } finally {
+      await page.close();
+    }
+    const api = await h.app.inject({ url: '/api/no-such-thing', headers: { accept: 'text/html' } });
+    expect(api.statusCode).toBe(404);
+    expect(api.json()).toEqual({ error: 'not found' });
+  });
+});
