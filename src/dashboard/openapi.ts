@@ -55,11 +55,11 @@ export function toOpenApi30(node: unknown): unknown {
     } else out[k] = toOpenApi30(v);
   }
   for (const key of ['anyOf', 'oneOf'] as const) {
-    const list = out[key];
+    const list = src[key];
     if (!Array.isArray(list)) continue;
-    const rest = list.filter(
-      (x) => !(x && typeof x === 'object' && (x as { type?: unknown }).type === 'null'),
-    );
+    const isNull = (x: unknown) =>
+      Boolean(x && typeof x === 'object' && (x as { type?: unknown }).type === 'null');
+    const rest = list.filter((x) => !isNull(x)).map(toOpenApi30);
     if (rest.length === list.length) continue;
     delete out[key];
     if (rest.length === 1) Object.assign(out, rest[0] as Record<string, unknown>);
