@@ -16,7 +16,7 @@ const SIZES = [
   { name: 'tablet', width: 1280, height: 800 },
   { name: 'desktop', width: 1920, height: 1080 },
 ];
-const PAGES = ['/', '/live', '/orders', '/history', '/manager', '/tech'];
+const PAGES = ['/', '/live', '/orders', '/history', '/manager', '/tech', '/account'];
 let h: Harness;
 let browser: Browser;
 let cookie: string;
@@ -78,6 +78,41 @@ describe('layouts in Chromium', () => {
       expect(overflow).toEqual({});
     });
   }
+
+  it('/tech: broker state agrees with health, retention and model in plain words, refreshes by itself', async () => {
+    h.state.health = {
+      ...h.state.health,
+      components: {
+        ...h.state.health.components,
+        broker: { state: 'ok', detail: 'connected to mqtt://127.0.0.1:1883' },
+      },
+    };
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addCookies([{ name: 'traycheck_session', value: cookie, url: h.url }]);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${h.url}/tech`);
+      await page.waitForSelector('body[data-ready="1"]');
+      const facts = await page.locator('#facts').innerText();
+      expect(facts).toMatch(/Broker\s+online/);
+      expect(facts).toContain('traycheck-det, version 1');
+      expect(facts).toContain('Snapshots: 14 days');
+      expect(facts).toContain('Verdicts and alerts: 90 days');
+      expect(facts).not.toContain('RetentionDays');
+      // Auto-refresh: a camera going offline shows up without reloading.
+      h.state.cameras = [{ ...h.state.cameras[0]!, state: 'offline' }];
+      await page.waitForSelector('#cameras .badge.offline', { timeout: 8000 });
+      // Pairing a wall screen from the page gives a link to open on the tablet.
+      await page.fill('#pair input[name=name]', 'front-wall');
+      await page.click('#pair button[type=submit]');
+      await page.waitForSelector('#pairlink a.pair-url');
+      expect(await page.locator('#pairlink a.pair-url').innerText()).toMatch(/\/pair\?code=/);
+      await page.waitForSelector('#users tr[data-user="front-wall"] >> text=Revoke');
+      await page.screenshot({ path: join(SHOTS, 'tech-pairing-tablet.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
 
   it('unknown URLs get an HTML page in a browser and JSON from the API', async () => {
     const page = await browser.newPage();

@@ -11,6 +11,17 @@ const SCHEMA_NAME = '^[A-Za-z0-9_-]{1,64}$';
 const SchemaParams = Type.Object({ name: Type.String({ pattern: SCHEMA_NAME }) });
 const Anything = Type.Unknown();
 
+/**
+ * Before the first brokerStatus event reaches the dashboard (it starts after the broker stage),
+ * the health report's broker component is the truth: /tech then agrees with its health table.
+ */
+function brokerFromHealth(h: { components: Record<string, { state: string; detail?: string }> }) {
+  const c = h.components.broker;
+  if (!c) return null;
+  const ok = c.state === 'ok';
+  return { connected: ok, url: '', error: ok ? null : (c.detail ?? c.state), ts: Date.now() };
+}
+
 export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
   const { deps } = ctx;
 
@@ -79,7 +90,7 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       version: deps.version,
       store: deps.store,
       cameras: deps.cameras.statuses(),
-      broker: ctx.broker(),
+      broker: ctx.broker() ?? brokerFromHealth(deps.getHealth()),
       model: deps.model(),
       disk: diskUse(deps.db, deps.dataDir),
       retention: retentionOf(deps.effectiveConfig()),

@@ -100,7 +100,7 @@ export async function setupPage(title, extra = []) {
       { class: 'right' },
       ...extra,
       status,
-      el('span', { class: 'muted user' }, user.username),
+      el('a', { class: 'muted user', href: '/account', title: 'your account: change password' }, user.username),
       logout,
     ),
   );

@@ -1,15 +1,8 @@
 // Technician view: cameras, health, broker, model, disk, rejected messages; admin: users and config.
-import {
-  api,
-  connectEvents,
-  el,
-  fmtAge,
-  fmtBytes,
-  fmtDateTime,
-  run,
-  setupPage,
-  showError,
-} from './common.js';
+import { api, connectEvents, el, fmtAge, fmtBytes, fmtDateTime, run, setupPage } from './common.js';
+import { setupAdmin } from './tech-admin.js';
+
+const REFRESH_MS = 5000;
 
 const $ = (id) => document.getElementById(id);
 const table = (node, head, rows) =>
@@ -43,59 +36,34 @@ function facts(t) {
         ? [badge(b.connected ? 'online' : 'offline'), ` ${b.url}${b.error ? ` — ${b.error}` : ''}`]
         : 'no status yet',
     ),
-    ...kv('Model', `${t.model.name} (${t.model.family}${t.model.version ? `, v${t.model.version}` : ''})`),
+    ...kv('Model', t.model.version ? `${t.model.name}, version ${t.model.version}` : t.model.name),
     ...kv('Model file', t.model.path),
     ...kv('Model sha256', t.model.sha256),
     ...kv('Labels', t.model.labels.join(', ')),
     ...kv('Database', fmtBytes(t.disk.databaseBytes)),
     ...kv('Snapshots', `${t.disk.snapshots.count} files, ${fmtBytes(t.disk.snapshots.bytes)}`),
     ...kv('Disk free', `${fmtBytes(t.disk.freeBytes)} of ${fmtBytes(t.disk.totalBytes)} (${t.disk.dataDir})`),
-    ...kv(
-      'Retention',
-      Object.entries(t.retention)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join(' · ') || '—',
-    ),
+    ...kv('Retention', retention(t.retention)),
   );
 }
 
-async function users() {
-  const { users } = await api('/api/users');
-  table(
-    $('users'),
-    ['User', 'Role', 'Created', ''],
-    users.map((u) =>
-      el(
-        'tr',
-        {},
-        el('td', {}, u.username),
-        el('td', {}, u.role),
-        el('td', {}, u.createdAt ? fmtDateTime(u.createdAt) : ''),
-        el(
-          'td',
-          {},
-          u.role === 'staff'
-            ? el(
-                'button',
-                { class: 'btn small danger', type: 'button', onclick: () => void removeUser(u.username) },
-                'Delete',
-              )
-            : '',
-        ),
-      ),
-    ),
-  );
+/** storage.* retention keys in plain words, e.g. "Snapshots: 14 days, at most 2 GB". */
+function retention(r) {
+  const parts = [];
+  const days = (n) => `${n} day${n === 1 ? '' : 's'}`;
+  if (r.snapshotRetentionDays !== undefined)
+    parts.push(
+      `Snapshots: ${days(r.snapshotRetentionDays)}${r.snapshotMaxBytes ? `, at most ${fmtBytes(r.snapshotMaxBytes)}` : ''}`,
+    );
+  if (r.verdictRetentionDays !== undefined)
+    parts.push(`Verdicts and alerts: ${days(r.verdictRetentionDays)}`);
+  if (r.diskReserveBytes !== undefined)
+    parts.push(`Snapshots pause below ${fmtBytes(r.diskReserveBytes)} free`);
+  if (r.retentionIntervalMin !== undefined) parts.push(`Clean-up every ${r.retentionIntervalMin} min`);
+  return parts.length ? parts.map((p) => el('div', {}, p)) : '—';
 }
 
-async function removeUser(name) {
-  if (!confirm(`Delete user ${name}?`)) return;
-  await api(`/api/users/${encodeURIComponent(name)}`, { method: 'DELETE' }).catch(showError);
-  await users();
-}
-
-run(async () => {
-  const me = await setupPage('Technician');
-  connectEvents({}); // the dot and the bar say whether this box is reachable
+async function render() {
   const [t, r] = await Promise.all([api('/api/tech'), api('/api/rejected')]);
   table(
     $('cameras'),
@@ -137,6 +105,15 @@ run(async () => {
       ),
     ),
   );
+  $('updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
+}
+
+run(async () => {
+  const me = await setupPage('Technician');
+  connectEvents({}); // the dot and the bar say whether this box is reachable
+  await render();
+  // Health is only useful when current: refresh while the page is open.
+  setInterval(() => void render().catch(() => undefined), REFRESH_MS);
   const { schemas } = await api('/api/schemas');
   $('docs').replaceChildren(
     el('li', {}, el('a', { href: '/api/health' }, 'Health (JSON)')),
@@ -145,25 +122,6 @@ run(async () => {
     el('li', {}, el('a', { href: '/metrics' }, 'Prometheus metrics')),
     ...schemas.map((s) => el('li', {}, el('a', { href: s.url }, `POS payload schema: ${s.name}`))),
   );
-  if (me.role === 'admin') {
-    $('admin').hidden = false;
-    await users();
-    $('config').textContent = JSON.stringify(await api('/api/config'), null, 2);
-    const form = $('newuser');
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      const data = new FormData(form);
-      try {
-        await api('/api/users', {
-          method: 'POST',
-          body: { username: String(data.get('username')).trim(), password: String(data.get('password')) },
-        });
-        form.reset();
-        await users();
-      } catch (err) {
-        showError(err);
-      }
-    });
-  }
+  if (me.role === 'admin') await setupAdmin(me);
   document.body.dataset.ready = '1';
 });
