@@ -148,6 +148,34 @@ describe('staff screen in Chromium', () => {
     }
   });
 
+  it('changing the password on /account puts every other screen of that user to NOT CONNECTED', async () => {
+    const r = await h.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin.headers,
+      payload: { username: 'sam', password: 'staff-password-1' },
+    });
+    expect(r.statusCode).toBe(201);
+    const counter = await staffScreen((await login(h, 'sam', 'staff-password-1')).cookie);
+    const phone = await staffScreen((await login(h, 'sam', 'staff-password-1')).cookie, '/account', 390, 844);
+    try {
+      await phone.page.fill('input[name=current]', 'staff-password-1');
+      await phone.page.fill('input[name=password]', 'new-staff-password-2');
+      await phone.page.fill('input[name=repeat]', 'new-staff-password-2');
+      const t0 = Date.now();
+      await phone.page.click('button[type=submit]');
+      await phone.page.waitForSelector('#msg.ok:has-text("1 other session logged out")');
+      await offline(counter.page).waitFor({ state: 'visible', timeout: 5000 });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      await phone.page.screenshot({ path: join(SHOTS, 'account-phone.png') });
+      // The phone that changed it stays connected.
+      expect(await phone.page.locator('body').getAttribute('data-conn')).toBe('live');
+    } finally {
+      await counter.context.close();
+      await phone.context.close();
+    }
+  });
+
   it('a paired wall screen stays logged in, and is NOT CONNECTED within 5 s once revoked', async () => {
     const r = await h.app.inject({
       method: 'POST',

@@ -29,6 +29,8 @@ function upsert(a) {
   const cur = cards.get(a.id);
   if (a.status === 'open' || (a.resolution === 'served-with-error' && !dismissed.has(a.id))) {
     if (cur?.node.classList.contains('acking') && a.status === 'open') return;
+    // Replay and resync both deliver the same alert after a break: draw it once.
+    if (cur && JSON.stringify(cur.alert) === JSON.stringify(a)) return;
     const node = renderCard(a, hooks, cur?.node);
     if (cur) {
       for (const c of ['new', 'urgent']) if (cur.node.classList.contains(c)) node.classList.add(c);
@@ -100,10 +102,12 @@ function undo(a, node) {
   upsert(a);
 }
 
-function dismiss(a, node) {
+function dismiss(a) {
   dismissed.add(a.id);
   localStorage.setItem(DISMISSED_KEY, JSON.stringify([...dismissed].slice(-200)));
-  drop(a.id, node);
+  // By id: a replay may have redrawn the card since the tap.
+  const cur = cards.get(a.id);
+  if (cur) drop(a.id, cur.node);
 }
 
 /** Reload the lists after a break: new ones appear, ones closed meanwhile leave. */
