@@ -18,7 +18,8 @@ let admin: Session;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  h = await startHarness({ config: { alertEscalateAfterS: 10 } });
+  // A 1 s heartbeat: a silent, dead connection is noticed within 2 heartbeats + 1 s.
+  h = await startHarness({ config: { alertEscalateAfterS: 10, sseHeartbeatMs: 1000 } });
   admin = await setupAdmin(h, PASSWORD);
   h.db
     .prepare(
@@ -128,6 +129,33 @@ describe('staff screen in Chromium', () => {
     expect(h.alerts.get(missed.id)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'admin' });
     await page.waitForSelector('#empty:not([hidden])');
     admin = again;
+  });
+
+  it('NOT CONNECTED within 5 s when the server goes away; back with the missed alerts when it returns', async () => {
+    const { page, context: c } = await staffScreen(admin.cookie);
+    const server = h.app.server;
+    const port = Number(new URL(h.url).port);
+    try {
+      // The box stops answering: no new connections, the open ones cut.
+      const t0 = Date.now();
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await closed;
+      await offline(page).waitFor({ state: 'visible', timeout: 5000 });
+      const ms = Date.now() - t0;
+      expect(ms).toBeLessThan(5000);
+      console.log(`staff screen: NOT CONNECTED ${ms} ms after the server went away`);
+      expect(await offline(page).innerText()).toContain('Trying to reconnect');
+      expect(await page.locator('#empty').isVisible()).toBe(false);
+      const missed = h.alerts.raise(makeVerdict({ orderId: '1060', missing: { fries: 1 } }));
+      await page.screenshot({ path: join(SHOTS, 'staff-not-connected-network-1280.png') });
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      await offline(page).waitFor({ state: 'hidden', timeout: 10_000 });
+      await page.locator(`.card.alert[data-id="${missed.id}"]`).waitFor({ timeout: 2000 });
+      h.alerts.resolve(missed.id, 'acknowledged');
+    } finally {
+      await c.close();
+    }
   });
 
   it('an alert left open past alertEscalateAfterS turns urgent and sounds again', async () => {
