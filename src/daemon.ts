@@ -7,6 +7,7 @@ import type { LoadedConfig } from './config/load.js';
 import { configJsonSchema } from './config/json-schema.js';
 import { maskConfig } from './config/mask.js';
 import { createDashboard } from './dashboard/index.js';
+import { differenceLines } from './dashboard/present.js';
 import {
   checkMenuLabels,
   createDetectLoop,
@@ -173,6 +174,8 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           publish: (kind, payload) => mqtt.publish(kind === 'verdict' ? t.verdict : t.alert, payload),
           snapshots: snapshots ?? undefined,
           zones: Object.fromEntries(config.cameras.map((c) => [c.id, c.zone])),
+          snapshotEveryVerdict: config.storage.snapshotEveryVerdict,
+          caption: (v) => differenceLines(v, config.menu).join(' · '),
         });
         alerts.start();
       },

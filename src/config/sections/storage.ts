@@ -18,6 +18,11 @@ export const StorageSection = Type.Object(
       minimum: 1_000_000,
       description: 'Snapshots beyond this total are deleted, oldest first.',
     }),
+    snapshotEveryVerdict: Type.Boolean({
+      default: true,
+      description:
+        'Keep a snapshot of every verified tray, OK ones too (to settle a customer dispute); false: mismatches only. Retention bounds both.',
+    }),
     snapshotZoneOnly: Type.Boolean({
       default: false,
       description: 'Privacy: keep only the check zone in snapshots.',
