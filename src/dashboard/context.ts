@@ -6,6 +6,7 @@ import type { Metrics } from './metrics.js';
 import type { AlertDto as AlertView } from './present.js';
 import type { Menu } from './present.js';
 import type { Alert } from '../types.js';
+import type { createAlertOrders } from './queries/alert-order.js';
 import type { createStatsQueries } from './queries/stats.js';
 import type { SseHub } from './sse.js';
 import type { DashboardDeps } from './types.js';
@@ -15,6 +16,8 @@ export interface DashboardContext {
   menu: Menu;
   /** An alert as pages see it: plain words plus the order as a checklist. */
   presentAlert(a: Alert): AlertView;
+  /** The order behind an alert or verdict, as a checklist. */
+  alertOrders: ReturnType<typeof createAlertOrders>;
   auth: Auth;
   sse: SseHub;
   live: LiveEncoder;

@@ -103,6 +103,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
         deps: { ...deps, log },
         menu,
         presentAlert,
+        alertOrders,
         auth,
         sse,
         live,

@@ -71,6 +71,13 @@ export const VerdictQuery = Type.Object({
   result: Type.Optional(Type.String({ enum: ['ok', 'mismatch', 'uncertain', 'unlinked'] })),
   from: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, inclusive.' })),
   to: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, exclusive.' })),
+  cameraId: Type.Optional(Type.String({ maxLength: 64 })),
+  item: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+      description: 'Detector label: verdicts where it was missing or extra.',
+    }),
+  ),
   page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 25 }),
 });

@@ -6,6 +6,7 @@ import { collectRoutes, openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { displayRoutes } from './routes/displays.js';
+import { historyRoutes } from './routes/history.js';
 import { liveRoutes } from './routes/live.js';
 import { notFound } from './routes/not-found.js';
 import { orderRoutes } from './routes/orders.js';
@@ -56,6 +57,7 @@ export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise
   authRoutes(app, ctx);
   alertRoutes(app, ctx);
   orderRoutes(app, ctx);
+  historyRoutes(app, ctx);
   techRoutes(app, ctx);
   userRoutes(app, ctx);
   userChangeRoutes(app, ctx);

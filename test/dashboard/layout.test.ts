@@ -72,6 +72,14 @@ describe('layouts in Chromium', () => {
           const wide = await page.evaluate('document.documentElement.scrollWidth');
           if (Number(wide) > size.width) overflow[path] = Number(wide);
         }
+        // The evidence of one verdict in /history.
+        await page.goto(`${h.url}/history`);
+        await page.waitForSelector('body[data-ready="1"]');
+        await page.locator('#rows tr[data-id] button:has-text("Details")').last().click();
+        await page.waitForSelector('#detail:not([hidden]) .counts');
+        await page.screenshot({ path: join(SHOTS, `history-detail-${size.name}.png`), fullPage: true });
+        const wide = await page.evaluate('document.documentElement.scrollWidth');
+        if (Number(wide) > size.width) overflow['/history detail'] = Number(wide);
       } finally {
         await context.close();
       }
