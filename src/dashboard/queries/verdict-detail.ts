@@ -72,7 +72,7 @@ export function verdictDetail(db: Db, menu: Menu, orders: ReturnType<typeof crea
 export const CSV_MAX_ROWS = 10_000;
 
 /** A cell a spreadsheet will not run as a formula, quoted when it must be. */
-function cell(value: unknown): string {
+function cell(value: string | number | null | undefined): string {
   let s = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
