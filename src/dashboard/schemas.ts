@@ -118,7 +118,24 @@ export const PeriodStats = Type.Object({
   errorsCaught: Type.Integer({ description: 'Alerts resolved as corrected.' }),
   servedWithError: Type.Integer(),
   mostMissed: Type.Array(Type.Object({ label: Type.String(), name: Type.String(), count: Type.Integer() })),
+  itemsMissing: Type.Integer({ description: 'Items missing from trays, summed over mismatches.' }),
+  itemsExtra: Type.Integer({
+    description: 'Items on trays that were not ordered (wrong item or substitution).',
+  }),
+  mostExtra: Type.Array(Type.Object({ label: Type.String(), name: Type.String(), count: Type.Integer() })),
   latencyMs: Percentiles,
+});
+
+export const RangeStats = Type.Object({
+  current: PeriodStats,
+  previous: Type.Object(PeriodStats.properties, {
+    description: 'The period of the same length just before, for comparison.',
+  }),
+  hourly: Type.Array(Type.Integer(), {
+    minItems: 24,
+    maxItems: 24,
+    description: 'Mismatches per hour of the day (local time, 0-23) within the range: the heat map.',
+  }),
 });
 
 export const ManagerStats = Type.Object({

@@ -145,7 +145,8 @@ describe('dashboard in Chromium', () => {
     expect(await today.locator('[data-stat=mismatches] .value').innerText()).toBe('2');
     expect(await today.locator('[data-stat=errorsCaught] .value').innerText()).toBe('1');
     expect(await today.locator('[data-stat=accuracyRate] .value').innerText()).toBe('33.3 %');
-    expect(await today.locator('[data-stat=latency] .value').innerText()).toBe('420 / 610 ms');
+    expect(await today.locator('[data-stat=latency] .value').innerText()).toBe('0.4 s');
+    expect(await today.locator('[data-stat=latency] .label').innerText()).toContain('95 % within 0.6 s');
     expect(await page.locator('#chart svg rect').count()).toBeGreaterThan(0);
     await shot('manager');
 

@@ -1,6 +1,6 @@
 // Verdict history: search by order id, result, camera, item and date range; paged, newest first,
 // live while on the first page; a row opens its evidence; the same search exports as CSV.
-import { api, connectEvents, el, fmtDateTime, run, setupPage, showError } from './common.js';
+import { api, connectEvents, el, fmtDateTime, params, run, setupPage, showError } from './common.js';
 import { showDetail } from './history-detail.js';
 
 const form = document.getElementById('search');
@@ -129,6 +129,9 @@ run(async () => {
   await setupPage('History');
   connectEvents({ verdict: soon, resync: soon });
   await fillFilters();
+  // Opened from a manager tile: /history?from=yyyy-mm-dd&to=yyyy-mm-dd&result=mismatch.
+  for (const [key, value] of params)
+    if (form.elements.namedItem(key)) form.elements.namedItem(key).value = value;
   await load();
   document.body.dataset.ready = '1';
 });
