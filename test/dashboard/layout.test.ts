@@ -107,6 +107,8 @@ describe('layouts in Chromium', () => {
       expect(facts).toContain('Snapshots: 14 days');
       expect(facts).toContain('Verdicts and alerts: 90 days');
       expect(facts).not.toContain('RetentionDays');
+      expect(facts).toMatch(/Load \d+\.\d\d on \d+ CPUs/);
+      expect(facts).toMatch(/Memory .* free of /);
       // Auto-refresh: a camera going offline shows up without reloading.
       h.state.cameras = [{ ...h.state.cameras[0]!, state: 'offline' }];
       await page.waitForSelector('#cameras .badge.offline', { timeout: 8000 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DashboardContext } from '../context.js';
+import { boxVitals } from '../queries/box.js';
 import { diskUse, latestRejected, retentionOf } from '../queries/tech.js';
 import { CameraStatusDto, ErrorReply, HealthReport } from '../schemas.js';
 
@@ -80,6 +81,15 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
               version: Type.Union([Type.String(), Type.Null()]),
             }),
             disk: Anything,
+            box: Type.Object({
+              cpuCount: Type.Integer(),
+              load1: Type.Number({ description: '1-minute load average.' }),
+              memTotalBytes: Type.Number(),
+              memFreeBytes: Type.Number(),
+              daemonRssBytes: Type.Number(),
+              temperatureC: Type.Union([Type.Number(), Type.Null()]),
+              uptimeS: Type.Number(),
+            }),
             retention: Anything,
             health: HealthReport,
           }),
@@ -93,6 +103,7 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       broker: ctx.broker() ?? brokerFromHealth(deps.getHealth()),
       model: deps.model(),
       disk: diskUse(deps.db, deps.dataDir),
+      box: boxVitals(),
       retention: retentionOf(deps.effectiveConfig()),
       health: deps.getHealth(),
     }),

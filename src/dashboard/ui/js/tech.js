@@ -44,7 +44,31 @@ function facts(t) {
     ...kv('Snapshots', `${t.disk.snapshots.count} files, ${fmtBytes(t.disk.snapshots.bytes)}`),
     ...kv('Disk free', `${fmtBytes(t.disk.freeBytes)} of ${fmtBytes(t.disk.totalBytes)} (${t.disk.dataDir})`),
     ...kv('Retention', retention(t.retention)),
+    ...kv('Box', vitals(t.box)),
   );
+}
+
+/** "load 0.4 of 4 CPUs · memory 1.2 GB free of 4.0 GB · 52 °C · up 3 days". */
+function vitals(b) {
+  const busy = b.load1 / b.cpuCount;
+  const up =
+    b.uptimeS >= 86_400 ? `${Math.floor(b.uptimeS / 86_400)} days` : `${Math.floor(b.uptimeS / 3600)} h`;
+  return [
+    el('div', { class: busy > 0.9 ? 'warn-text' : '' }, `Load ${b.load1.toFixed(2)} on ${b.cpuCount} CPUs`),
+    el(
+      'div',
+      {},
+      `Memory ${fmtBytes(b.memFreeBytes)} free of ${fmtBytes(b.memTotalBytes)} (traycheck uses ${fmtBytes(b.daemonRssBytes)})`,
+    ),
+    b.temperatureC === null
+      ? null
+      : el(
+          'div',
+          { class: b.temperatureC >= 80 ? 'warn-text' : '' },
+          `Temperature ${b.temperatureC.toFixed(0)} °C`,
+        ),
+    el('div', {}, `Up ${up}`),
+  ];
 }
 
 /** storage.* retention keys in plain words, e.g. "Snapshots: 14 days, at most 2 GB". */
@@ -63,16 +87,28 @@ function retention(r) {
   return parts.length ? parts.map((p) => el('div', {}, p)) : '—';
 }
 
+/** The camera's latest picture, redrawn each refresh; hidden until one exists (no broken image). */
+function thumbnail(c) {
+  const img = el('img', {
+    class: 'thumb',
+    alt: `latest picture from ${c.cameraId}`,
+    src: `/api/live/${encodeURIComponent(c.cameraId)}.jpg?t=${Date.now()}`,
+  });
+  img.addEventListener('error', () => img.replaceWith(el('span', { class: 'muted' }, 'no picture yet')));
+  return img;
+}
+
 async function render() {
   const [t, r] = await Promise.all([api('/api/tech'), api('/api/rejected')]);
   table(
     $('cameras'),
-    ['Camera', 'State', 'FPS', 'Frames', 'Dropped', 'Last frame', 'Restarts', 'Last error'],
+    ['Camera', 'Picture', 'State', 'FPS', 'Frames', 'Dropped', 'Last frame', 'Restarts', 'Last error'],
     t.cameras.map((c) =>
       el(
         'tr',
         {},
         el('td', {}, c.cameraId),
+        el('td', {}, el('a', { href: `/live?camera=${encodeURIComponent(c.cameraId)}` }, thumbnail(c))),
         el('td', {}, badge(c.state), c.idle ? ' idle' : ''),
         el('td', { class: 'num' }, c.fps.toFixed(1)),
         el('td', { class: 'num' }, c.framesTotal),
