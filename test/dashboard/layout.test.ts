@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 import { makeVerdict } from './fake-alerts.js';
 import { setupAdmin, startHarness, type Harness } from './harness.js';
-import { sceneJpeg } from './scene.js';
+import { SCENE_DETECTIONS, sceneJpeg, sceneRgb } from './scene.js';
 
 const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 const SIZES = [
@@ -20,6 +21,7 @@ const PAGES = ['/', '/live', '/orders', '/history', '/manager', '/tech', '/accou
 let h: Harness;
 let browser: Browser;
 let cookie: string;
+let feeder: NodeJS.Timeout | undefined;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -46,12 +48,39 @@ beforeAll(async () => {
     }),
   );
   h.alerts.raise(makeVerdict({ orderId: '1041', trayId: 'expo-2', missing: { drink: 1 } }));
+  // The live view has a picture and a tray to show.
+  const rgb = await sceneRgb();
+  h.state.frame = { cameraId: 'expo', seq: 1, ts: Date.now(), width: 640, height: 360, data: rgb };
+  h.state.trays = [
+    {
+      trayId: 'expo-3',
+      box: [180, 70, 470, 300],
+      counts: { burger: 1, fries: 1, drink: 1 },
+      settled: true,
+      orderId: '1044',
+      expected: { burger: 1, fries: 2, drink: 1 },
+    },
+  ];
+  feeder = setInterval(() => {
+    const ts = Date.now();
+    h.bus.emit('detections', {
+      cameraId: 'expo',
+      seq: ts,
+      ts,
+      width: 640,
+      height: 360,
+      detections: SCENE_DETECTIONS,
+      inferenceMs: 30,
+    });
+    h.bus.emit('frame', { cameraId: 'expo', seq: ts, ts, width: 640, height: 360, data: rgb });
+  }, 200);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
   });
 });
 afterAll(async () => {
+  clearInterval(feeder);
   await browser?.close();
   await h?.stop();
 });
@@ -67,6 +96,10 @@ describe('layouts in Chromium', () => {
         for (const path of PAGES) {
           await page.goto(`${h.url}${path}`);
           await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+          if (path === '/live')
+            await waitFor(() => page.evaluate("document.getElementById('stream')?.naturalWidth === 640"), {
+              message: 'the live picture',
+            });
           const name = path === '/' ? 'alerts' : path.slice(1);
           await page.screenshot({ path: join(SHOTS, `${name}-${size.name}.png`), fullPage: true });
           const wide = await page.evaluate('document.documentElement.scrollWidth');
