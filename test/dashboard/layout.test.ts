@@ -157,6 +157,37 @@ describe('layouts in Chromium', () => {
     }
   });
 
+  it('a snapshot on the staff screen opens full screen by tap or keyboard and closes with Escape', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await context.addCookies([{ name: 'traycheck_session', value: cookie, url: h.url }]);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${h.url}/`);
+      await page.waitForSelector('body[data-ready="1"]');
+      const snap = page.locator('.card.alert[data-order="1040"] img.snap');
+      await waitFor(
+        () =>
+          snap.evaluate(
+            (img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0,
+          ),
+        {
+          message: 'snapshot',
+        },
+      );
+      expect(await page.locator('.card.alert .snap:not(img)').allInnerTexts()).not.toContain('no picture');
+      await snap.click();
+      await page.locator('.viewer img').waitFor();
+      await page.screenshot({ path: join(SHOTS, 'snapshot-full-phone.png') });
+      await page.keyboard.press('Escape');
+      await page.locator('.viewer').waitFor({ state: 'detached' });
+      await snap.focus();
+      await page.keyboard.press('Enter');
+      await page.locator('.viewer img').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('unknown URLs get an HTML page in a browser and JSON from the API', async () => {
     const page = await browser.newPage();
     try {

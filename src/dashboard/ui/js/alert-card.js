@@ -73,6 +73,14 @@ function snapshot(a, previous) {
     if (++tries <= 5) setTimeout(() => (img.src = `${src}?try=${tries}`), 1000);
   });
   img.addEventListener('click', () => openViewer(src));
+  // Reachable without a mouse: Tab to it, Enter or Space opens it.
+  img.tabIndex = 0;
+  img.setAttribute('role', 'button');
+  img.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    openViewer(src);
+  });
   return img;
 }
 
