@@ -1,4 +1,4 @@
-// Every page at phone (390×844), tablet (1280×800) and desktop (1920×1080) sizes in real Chromium:
+// Every page at small phone (360×740), phone (390×844), tablet (1280×800) and desktop (1920×1080) in Chromium:
 // no horizontal scrolling, a screenshot of each for a person to look at (issue #20), and an HTML
 // 404 page for unknown URLs.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -7,12 +7,14 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
+import { CONTRAST_PROBLEMS } from './contrast.js';
 import { makeVerdict } from './fake-alerts.js';
 import { setupAdmin, startHarness, type Harness } from './harness.js';
 import { SCENE_DETECTIONS, sceneJpeg, sceneRgb } from './scene.js';
 
 const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 const SIZES = [
+  { name: 'small-phone', width: 360, height: 740 },
   { name: 'phone', width: 390, height: 844 },
   { name: 'tablet', width: 1280, height: 800 },
   { name: 'desktop', width: 1920, height: 1080 },
@@ -87,11 +89,12 @@ afterAll(async () => {
 
 describe('layouts in Chromium', () => {
   for (const size of SIZES) {
-    it(`no page scrolls sideways at ${size.width}×${size.height}`, async () => {
+    it(`no page scrolls sideways and all text has WCAG AA contrast at ${size.width}×${size.height}`, async () => {
       const context = await browser.newContext({ viewport: { width: size.width, height: size.height } });
       await context.addCookies([{ name: 'traycheck_session', value: cookie, url: h.url }]);
       const page = await context.newPage();
       const overflow: Record<string, number> = {};
+      const lowContrast: Record<string, string[]> = {};
       try {
         for (const path of PAGES) {
           await page.goto(`${h.url}${path}`);
@@ -104,6 +107,8 @@ describe('layouts in Chromium', () => {
           await page.screenshot({ path: join(SHOTS, `${name}-${size.name}.png`), fullPage: true });
           const wide = await page.evaluate('document.documentElement.scrollWidth');
           if (Number(wide) > size.width) overflow[path] = Number(wide);
+          const low = (await page.evaluate(CONTRAST_PROBLEMS)) as string[];
+          if (low.length) lowContrast[path] = low;
         }
         // The evidence of one verdict in /history.
         await page.goto(`${h.url}/history`);
@@ -117,6 +122,7 @@ describe('layouts in Chromium', () => {
         await context.close();
       }
       expect(overflow).toEqual({});
+      expect(lowContrast).toEqual({});
     });
   }
 

@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
+import { CONTRAST_PROBLEMS } from './contrast.js';
 import { makeVerdict } from './fake-alerts.js';
 import { login, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
 
@@ -98,6 +99,7 @@ describe('staff screen in Chromium', () => {
     expect(await offline(page).innerText()).toContain('NOT CONNECTED — alerts are not being shown');
     expect(await offline(page).innerText()).toContain('The login has ended');
     expect(await page.title()).toContain('NOT CONNECTED');
+    expect(await page.evaluate(CONTRAST_PROBLEMS)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'staff-not-connected-1280.png') });
     console.log(`staff screen: NOT CONNECTED ${notConnectedMs} ms after the session ended`);
 
@@ -113,6 +115,7 @@ describe('staff screen in Chromium', () => {
     const servedWrong = page.locator(`.card.alert.served-wrong[data-id="${first.id}"]`);
     await servedWrong.waitFor({ timeout: 2000 });
     expect(await servedWrong.locator('.order').innerText()).toBe('Served wrong — call back #1042');
+    expect(await page.evaluate(CONTRAST_PROBLEMS)).toEqual([]);
     expect(screen.requests.some((u) => /\/api\/events\?since=[0-9a-f]+\.\d+$/.test(u))).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'staff-served-wrong-1280.png') });
 
