@@ -107,7 +107,7 @@ describe('layouts in Chromium', () => {
           await page.screenshot({ path: join(SHOTS, `${name}-${size.name}.png`), fullPage: true });
           const wide = await page.evaluate('document.documentElement.scrollWidth');
           if (Number(wide) > size.width) overflow[path] = Number(wide);
-          const low = (await page.evaluate(CONTRAST_PROBLEMS)) as string[];
+          const low = await page.evaluate<string[]>(CONTRAST_PROBLEMS);
           if (low.length) lowContrast[path] = low;
         }
         // The evidence of one verdict in /history.
