@@ -1,6 +1,7 @@
 // Change your own password (issue #21): the other sessions of this account end on the server
 // and their open screens show NOT CONNECTED at once.
-import { api, ApiError, connectEvents, run, setupPage } from './common.js';
+import { api, ApiError, run, setupPage } from './common.js';
+import { connectEvents } from './connection.js';
 
 const form = document.getElementById('password');
 const msg = document.getElementById('msg');

@@ -2,7 +2,8 @@
 // acknowledge (with 5 s to undo). It never shows "all OK" while it cannot know (issue #20).
 import { renderCard } from './alert-card.js';
 import { beep, setTitle, setupSound, soundButton } from './attention.js';
-import { api, connectEvents, el, fmtAge, kiosk, run, setupPage, showError } from './common.js';
+import { api, el, fmtAge, kiosk, run, setupPage, showError } from './common.js';
+import { connectEvents } from './connection.js';
 
 const cards = new Map(); // alert id -> { alert, node }
 const list = document.getElementById('alerts');

@@ -1,6 +1,7 @@
 // Verdict history: search by order id, result, camera, item and date range; paged, newest first,
 // live while on the first page; a row opens its evidence; the same search exports as CSV.
-import { api, connectEvents, el, fmtDateTime, params, run, setupPage, showError } from './common.js';
+import { api, el, fmtDateTime, params, run, setupPage, showError } from './common.js';
+import { connectEvents } from './connection.js';
 import { showDetail } from './history-detail.js';
 
 const form = document.getElementById('search');

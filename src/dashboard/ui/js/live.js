@@ -1,6 +1,7 @@
 // Live view: the MJPEG stream (encoded once per frame on the box, shared by all viewers) and
 // the trays in view checked line by line against their linked order.
-import { api, connectEvents, el, params, run, setupPage } from './common.js';
+import { api, el, params, run, setupPage } from './common.js';
+import { connectEvents } from './connection.js';
 
 const img = document.getElementById('stream');
 const trays = document.getElementById('trays');

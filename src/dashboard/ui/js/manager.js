@@ -1,6 +1,7 @@
 // Manager view: today and the last 7 days, a per-day chart, and any period (shift, day, week,
 // month, custom) beside the period before it with errors by hour of day. Tiles open /history.
-import { api, connectEvents, el, run, setupPage, showError } from './common.js';
+import { api, el, run, setupPage, showError } from './common.js';
+import { connectEvents } from './connection.js';
 import { barChart } from './chart.js';
 import { heatMap, itemsTable, tiles } from './manager-tiles.js';
 

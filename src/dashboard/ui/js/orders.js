@@ -1,5 +1,6 @@
 // Order queue by status, refreshed when an order or verdict event arrives.
-import { api, connectEvents, el, fmtAge, run, setupPage } from './common.js';
+import { api, el, fmtAge, run, setupPage } from './common.js';
+import { connectEvents } from './connection.js';
 
 const COLUMNS = [
   ['open', 'Open'],

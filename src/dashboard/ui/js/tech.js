@@ -1,5 +1,6 @@
 // Technician view: cameras, health, broker, model, disk, rejected messages; admin: users and config.
-import { api, connectEvents, el, fmtAge, fmtBytes, fmtDateTime, run, setupPage } from './common.js';
+import { api, el, fmtAge, fmtBytes, fmtDateTime, run, setupPage } from './common.js';
+import { connectEvents } from './connection.js';
 import { setupAdmin } from './tech-admin.js';
 
 const REFRESH_MS = 5000;
