@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DashboardContext } from '../context.js';
+import { recentWarnings } from '../../log.js';
 import { boxVitals } from '../queries/box.js';
 import { diskUse, latestRejected, retentionOf } from '../queries/tech.js';
 import { CameraStatusDto, ErrorReply, HealthReport } from '../schemas.js';
@@ -92,6 +93,15 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
             }),
             retention: Anything,
             health: HealthReport,
+            warnings: Type.Array(
+              Type.Object({
+                ts: Type.Number(),
+                level: Type.String({ enum: ['warn', 'error', 'fatal'] }),
+                msg: Type.String(),
+                stage: Type.Union([Type.String(), Type.Null()]),
+              }),
+              { description: "This process's newest warnings and errors (at most 50), newest first." },
+            ),
           }),
         },
       },
@@ -106,6 +116,7 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       box: boxVitals(),
       retention: retentionOf(deps.effectiveConfig()),
       health: deps.getHealth(),
+      warnings: recentWarnings(),
     }),
   );
 

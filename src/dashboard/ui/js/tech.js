@@ -129,6 +129,21 @@ async function render() {
   );
   facts(t);
   table(
+    $('warnings'),
+    ['Time', 'Where', 'What'],
+    t.warnings
+      .slice(0, 20)
+      .map((w) =>
+        el(
+          'tr',
+          {},
+          el('td', {}, fmtDateTime(w.ts)),
+          el('td', {}, w.stage ?? '—'),
+          el('td', {}, w.level === 'warn' ? '' : [el('span', { class: 'badge down' }, w.level), ' '], w.msg),
+        ),
+      ),
+  );
+  table(
     $('rejected'),
     ['Time', 'Topic', 'Reason', 'Payload'],
     r.rejected.map((m) =>
