@@ -126,6 +126,27 @@ describe('sessions that end close their streams', () => {
   });
 });
 
+describe('sessions that expire', () => {
+  it('an expired login’s open stream closes (within the 10 s sweep); a paired wall screen’s does not', async () => {
+    h = await startHarness();
+    const admin = await setupAdmin(h);
+    const sam = await addStaff(admin);
+    const pairing = await post(admin, '/api/displays', { name: 'expo-wall' });
+    const paired = await h.app.inject({ url: pairing.json<{ pairPath: string }>().pairPath });
+    const wallCookie = `traycheck_session=${sessionCookie(paired)}`;
+    const wall: Session = { cookie: wallCookie, csrf: '', headers: { cookie: wallCookie } };
+    const samStream = await openStream(sam, '/api/events');
+    const wallStream = await openStream(wall, '/api/events');
+    // Twelve hours pass for every normal login (the issue's symptom: the kiosk stayed green).
+    h.db.prepare("UPDATE sessions SET expires_at = ? WHERE username != 'expo-wall'").run(Date.now() - 1);
+    const t0 = Date.now();
+    const endedAt = await samStream.ended;
+    expect(endedAt - t0).toBeLessThan(12_000);
+    expect(wallStream.isOpen()).toBe(true);
+    expect((await h.app.inject({ url: '/api/me', headers: { cookie: wallCookie } })).statusCode).toBe(200);
+  }, 20_000);
+});
+
 describe('wall screens', () => {
   it('pair once with a one-time link, may acknowledge but nothing else, and are revocable', async () => {
     h = await startHarness();
