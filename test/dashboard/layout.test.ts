@@ -142,7 +142,7 @@ describe('layouts in Chromium', () => {
       await page.waitForSelector('body[data-ready="1"]');
       const facts = await page.locator('#facts').innerText();
       expect(facts).toMatch(/Broker\s+online/);
-      expect(facts).toContain('traycheck-det, version 1');
+      expect(facts).toMatch(/Model\s+traycheck-det v1\n/);
       expect(facts).toContain('Snapshots: 14 days');
       expect(facts).toContain('Verdicts and alerts: 90 days');
       expect(facts).not.toContain('RetentionDays');

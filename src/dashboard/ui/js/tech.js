@@ -37,7 +37,7 @@ function facts(t) {
         ? [badge(b.connected ? 'online' : 'offline'), ` ${b.url}${b.error ? ` — ${b.error}` : ''}`]
         : 'no status yet',
     ),
-    ...kv('Model', t.model.version ? `${t.model.name}, version ${t.model.version}` : t.model.name),
+    ...kv('Model', modelLine(t.model)),
     ...kv('Model file', t.model.path),
     ...kv('Model sha256', t.model.sha256),
     ...kv('Labels', t.model.labels.join(', ')),
@@ -47,6 +47,16 @@ function facts(t) {
     ...kv('Retention', retention(t.retention)),
     ...kv('Box', vitals(t.box)),
   );
+}
+
+/**
+ * "traycheck-det v3", or the version alone when it already names the model
+ * ("traycheck-det-2024-06-01"), never "(traycheck, vtraycheck-det …)".
+ */
+function modelLine(m) {
+  const name = m.name.replace(/\.onnx$/, '');
+  if (!m.version) return name;
+  return /^v?\d/.test(m.version) ? `${name} v${m.version.replace(/^v/, '')}` : m.version;
 }
 
 /** "load 0.4 of 4 CPUs · memory 1.2 GB free of 4.0 GB · 52 °C · up 3 days". */
