@@ -19,8 +19,7 @@ let admin: Session;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  // A 1 s heartbeat: a silent, dead connection is noticed within 2 heartbeats + 1 s.
-  h = await startHarness({ config: { alertEscalateAfterS: 10, sseHeartbeatMs: 1000 } });
+  h = await startHarness({ config: { alertEscalateAfterS: 10 } });
   admin = await setupAdmin(h, PASSWORD);
   h.db
     .prepare(
@@ -157,6 +156,28 @@ describe('staff screen in Chromium', () => {
       await page.locator(`.card.alert[data-id="${missed.id}"]`).waitFor({ timeout: 2000 });
       h.alerts.resolve(missed.id, 'acknowledged');
     } finally {
+      await c.close();
+    }
+  });
+
+  it('NOT CONNECTED within 5 s when the connection goes silent without closing (default heartbeat)', async () => {
+    // Every byte the server sends on connections open now stays in its buffer: what a tablet sees
+    // when Wi-Fi drops without a TCP reset. New connections work, so the page recovers by itself.
+    const sockets = new Set<import('node:net').Socket>();
+    const track = (s: import('node:net').Socket) => void sockets.add(s);
+    h.app.server.on('connection', track);
+    const { page, context: c } = await staffScreen(admin.cookie);
+    h.app.server.off('connection', track);
+    try {
+      const t0 = Date.now();
+      for (const s of sockets) s.cork();
+      await offline(page).waitFor({ state: 'visible', timeout: 5000 });
+      const ms = Date.now() - t0;
+      expect(ms).toBeLessThan(5000);
+      console.log(`staff screen: NOT CONNECTED ${ms} ms after the connection went silent`);
+      await offline(page).waitFor({ state: 'hidden', timeout: 10_000 });
+    } finally {
+      for (const s of sockets) s.destroy();
       await c.close();
     }
   });
