@@ -9,7 +9,7 @@ import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { CONTRAST_PROBLEMS } from './contrast.js';
 import { makeVerdict } from './fake-alerts.js';
-import { setupAdmin, startHarness, type Harness } from './harness.js';
+import { sessionCookie, setupAdmin, startHarness, type Harness } from './harness.js';
 import { SCENE_DETECTIONS, sceneJpeg, sceneRgb } from './scene.js';
 
 const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
@@ -189,6 +189,37 @@ describe('layouts in Chromium', () => {
       await snap.focus();
       await page.keyboard.press('Enter');
       await page.locator('.viewer img').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('other pages show a NOT CONNECTED bar under the top bar when their session ends', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'admin', password: 'correct horse battery' },
+    });
+    const session = sessionCookie(res);
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await context.addCookies([{ name: 'traycheck_session', value: session, url: h.url }]);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${h.url}/history`);
+      await page.waitForSelector('body[data-ready="1"][data-conn="live"]');
+      const csrf = res.json<{ csrfToken: string }>().csrfToken;
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/logout',
+        headers: { cookie: `traycheck_session=${session}`, 'x-csrf-token': csrf },
+      });
+      const bar = page.locator('#offline.bar');
+      await bar.waitFor({ state: 'visible', timeout: 5000 });
+      expect(await bar.innerText()).toContain('NOT CONNECTED');
+      const box = await bar.boundingBox();
+      expect(box?.y ?? 999).toBeLessThan(200);
+      expect(await page.locator('.top .conn.down').count()).toBe(1);
+      await page.screenshot({ path: join(SHOTS, 'history-not-connected-phone.png') });
     } finally {
       await context.close();
     }

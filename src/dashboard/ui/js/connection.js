@@ -110,9 +110,13 @@ function renderOffline(state, since, fullScreen) {
     if (box) box.hidden = true;
     return;
   }
-  box ??= document.body.appendChild(
-    el('div', { id: 'offline', class: fullScreen ? 'offline full' : 'offline bar', role: 'alert' }),
-  );
+  if (!box) {
+    box = el('div', { id: 'offline', class: fullScreen ? 'offline full' : 'offline bar', role: 'alert' });
+    // The bar sits right under the top bar (sticky from there), not after the page's content.
+    const top = document.getElementById('top');
+    if (top) top.after(box);
+    else document.body.prepend(box);
+  }
   const next = encodeURIComponent(location.pathname + location.search);
   const detail =
     state === 'logged-out'
