@@ -16,7 +16,7 @@ import type { Alert, CameraStatus, Order, Verdict } from '../types.js';
 
 export type SseEvent = 'alert' | 'verdict' | 'camera' | 'order';
 
-/** Events kept for replay: a few hours of a busy counter's alerts and verdicts, ~1 MB at most. */
+/** Events kept for replay: a few hours of a busy counter's alerts and verdicts, ~2 MB at most. */
 export const REPLAY_EVENTS = 1000;
 
 export interface SseOptions {
