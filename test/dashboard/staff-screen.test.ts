@@ -108,6 +108,7 @@ describe('staff screen in Chromium', () => {
 
     // Someone logs in again: the screen reconnects by itself and shows what it missed.
     const again = await login(h, 'admin', PASSWORD);
+    admin = again;
     await context.addCookies([{ name: 'traycheck_session', value: again.cookie, url: h.url }]);
     await offline(page).waitFor({ state: 'hidden', timeout: 10_000 });
     await page.locator(`.card.alert[data-id="${missed.id}"]`).waitFor({ timeout: 2000 });
@@ -130,7 +131,6 @@ describe('staff screen in Chromium', () => {
     await missedCard.waitFor({ state: 'detached', timeout: 8000 });
     expect(h.alerts.get(missed.id)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'admin' });
     await page.waitForSelector('#empty:not([hidden])');
-    admin = again;
   });
 
   it('NOT CONNECTED within 5 s when the server goes away; back with the missed alerts when it returns', async () => {

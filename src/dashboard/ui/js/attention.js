@@ -45,7 +45,9 @@ export function setupSound(container) {
     unlock();
     beep();
   });
-  document.addEventListener('pointerdown', unlock, { passive: true });
+  // On click, after the tapped button has done its job: hiding the prompt moves the cards up, and
+  // doing that between press and release would land the tap's click on something else.
+  document.addEventListener('click', unlock);
   renderSound();
 }
 
