@@ -4,6 +4,7 @@
 import type { SimFrameSource } from './camera/index.js';
 import type { LoadedConfig } from './config/load.js';
 import { createAlertsStage } from './daemon/alerts-stage.js';
+import { differenceLines } from './dashboard/present.js';
 import { createCameraStage } from './daemon/camera-stage.js';
 import { createDashboardStage } from './daemon/dashboard-stage.js';
 import { createDetectStage } from './daemon/detect-stage.js';
@@ -96,6 +97,8 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeT
   });
   const alerts = createAlertsStage({
     cameras: config.cameras,
+    snapshotEveryVerdict: config.storage.snapshotEveryVerdict,
+    caption: (v) => differenceLines(v, config.menu).join(' · '),
     db: store.db,
     snapshots: store.snapshots,
     publish: (kind, payload) =>

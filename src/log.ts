@@ -28,12 +28,52 @@ const REDACT_PATHS = [
   'headers.cookie',
 ];
 
+/** A warning or error as the technician page lists it (no fields that could hold a secret). */
+export interface RecentWarning {
+  ts: number;
+  level: 'warn' | 'error' | 'fatal';
+  msg: string;
+  stage: string | null;
+}
+
+const RECENT_MAX = 50;
+const recent: RecentWarning[] = [];
+
+/** The newest warnings and errors of this process, newest first (issue #20: /tech shows them). */
+export function recentWarnings(): RecentWarning[] {
+  return [...recent].reverse();
+}
+
+/** pino calls this for every enabled line: warn and above are kept, message and stage only. */
+function remember(this: pino.Logger, args: unknown[], level: number): void {
+  if (level < 40) return;
+  const [first, second] = args;
+  const obj = first && typeof first === 'object' ? (first as { err?: unknown; msg?: unknown }) : {};
+  let msg = typeof first === 'string' ? first : typeof second === 'string' ? second : '';
+  if (!msg && typeof obj.msg === 'string') msg = obj.msg;
+  if (obj.err instanceof Error) msg = msg ? `${msg}: ${obj.err.message}` : obj.err.message;
+  const stage = (this.bindings() as { stage?: unknown }).stage;
+  recent.push({
+    ts: Date.now(),
+    level: level >= 60 ? 'fatal' : level >= 50 ? 'error' : 'warn',
+    msg: redactUrl(msg).slice(0, 300),
+    stage: typeof stage === 'string' ? stage : null,
+  });
+  if (recent.length > RECENT_MAX) recent.shift();
+}
+
 export function createLogger(opts: LogOptions): Logger {
   const base: pino.LoggerOptions = {
     level: opts.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { app: 'traycheck' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    hooks: {
+      logMethod(args, method, level) {
+        remember.call(this, args, level);
+        method.apply(this, args);
+      },
+    },
   };
   if (opts.destination) return pino(base, opts.destination);
   const pretty = opts.pretty ?? Boolean(process.stdout.isTTY);

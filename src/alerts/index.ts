@@ -28,6 +28,13 @@ export interface AlertsDeps {
   snapshots?: SnapshotStore;
   /** Check zone per camera (0..1), for zone-only snapshots. */
   zones?: Record<string, readonly (readonly [number, number])[]>;
+  /**
+   * Snapshot trays that match too (issue #20: a customer dispute about an OK tray can be checked).
+   * Retention bounds them like every snapshot.
+   */
+  snapshotEveryVerdict?: boolean;
+  /** Snapshot caption in the words staff see (menu names); default: detector labels. */
+  caption?: (v: Pick<Verdict, 'missing' | 'extra'>) => string;
   now?: () => number;
 }
 
@@ -99,8 +106,11 @@ export function createAlerts(deps: AlertsDeps): Alerts {
     return { id: a.id, mismatch: a.verdict };
   };
 
+  const caption = deps.caption ?? describeMismatch;
+
+  /** Saves the frame for this verdict; alertId: also attach it to that alert. */
   const snapshot = (
-    alertId: number,
+    alertId: number | null,
     v: Verdict & { id: number },
     obs?: TrayObservation,
     frame?: Frame,
@@ -113,11 +123,12 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         boxes: obs?.detections ?? [],
         trayBox: obs?.box,
         zone: deps.zones?.[v.cameraId],
-        caption: describeMismatch(v),
+        caption: caption(v),
       })
       .then((snapshotId) => {
         if (!snapshotId) return; // stop() waits for this, so the database is still open
         verdicts.setSnapshot(v.id, snapshotId);
+        if (alertId === null) return;
         alerts.setSnapshot(alertId, snapshotId);
         changed(alertId);
       })
@@ -202,6 +213,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         deps.bus.emit('verdict', stored);
         publish('verdict', stored);
         const active = activeOf(v.trayId);
+        if (deps.snapshotEveryVerdict && v.result !== 'mismatch') snapshot(null, stored, obs, frame);
         return apply(
           alertActionFor(active?.mismatch ?? null, stored),
           v.trayId,

@@ -17,6 +17,10 @@ export function createAlertsStage(deps: {
   snapshots: () => SnapshotStore | null;
   /** MQTT out, through the orders stage's connection. */
   publish: NonNullable<AlertsDeps['publish']>;
+  /** Keep a snapshot for every verdict (OK trays too), not only for alerts. */
+  snapshotEveryVerdict: boolean;
+  /** The snapshot's caption in menu names ("Missing: 1 × Fries"). */
+  caption: NonNullable<AlertsDeps['caption']>;
   bus: EventBus;
   log: Logger;
 }): AlertsStage {
@@ -31,6 +35,8 @@ export function createAlertsStage(deps: {
         publish: deps.publish,
         snapshots: deps.snapshots() ?? undefined,
         zones: Object.fromEntries(deps.cameras.map((c) => [c.id, c.zone])),
+        snapshotEveryVerdict: deps.snapshotEveryVerdict,
+        caption: deps.caption,
       });
       alerts.start();
     },

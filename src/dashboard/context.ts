@@ -3,7 +3,10 @@ import type { EventMap } from '../events.js';
 import type { Auth } from './auth/service.js';
 import type { LiveEncoder } from './live/encoder.js';
 import type { Metrics } from './metrics.js';
+import type { AlertDto as AlertView } from './present.js';
 import type { Menu } from './present.js';
+import type { Alert } from '../types.js';
+import type { createAlertOrders } from './queries/alert-order.js';
 import type { createStatsQueries } from './queries/stats.js';
 import type { SseHub } from './sse.js';
 import type { DashboardDeps } from './types.js';
@@ -11,6 +14,10 @@ import type { DashboardDeps } from './types.js';
 export interface DashboardContext {
   deps: DashboardDeps;
   menu: Menu;
+  /** An alert as pages see it: plain words plus the order as a checklist. */
+  presentAlert(a: Alert): AlertView;
+  /** The order behind an alert or verdict, as a checklist. */
+  alertOrders: ReturnType<typeof createAlertOrders>;
   auth: Auth;
   sse: SseHub;
   live: LiveEncoder;
@@ -20,6 +27,44 @@ export interface DashboardContext {
   /** Security headers, for replies written by hand (SSE, MJPEG). */
   headers: Record<string, string>;
   broker: () => EventMap['brokerStatus'] | null;
-  /** Open streaming responses, ended on stop() so close() never waits on them. */
-  streams: Set<import('node:http').ServerResponse>;
+  /** Open streaming responses (events, live view), ended on stop() or when their session ends. */
+  streams: StreamRegistry;
+}
+
+/** Who opened a stream: its user and the sha256 of the session cookie it was opened with. */
+export interface StreamOwner {
+  username: string;
+  sessionHash: string;
+}
+
+export interface StreamRegistry {
+  add(res: import('node:http').ServerResponse, owner: StreamOwner): void;
+  /** Closes every stream whose owner matches at once; returns how many. */
+  end(match: (owner: StreamOwner) => boolean): number;
+  endAll(): void;
+}
+
+/** The registry: a stream leaves it when its response closes, however that happens. */
+export function createStreamRegistry(): StreamRegistry {
+  const open = new Map<import('node:http').ServerResponse, StreamOwner>();
+  return {
+    add(res, owner) {
+      open.set(res, owner);
+      res.on('close', () => open.delete(res));
+    },
+    end(match) {
+      let n = 0;
+      for (const [res, owner] of [...open]) {
+        if (!match(owner)) continue;
+        open.delete(res);
+        res.destroy();
+        n++;
+      }
+      return n;
+    },
+    endAll() {
+      for (const res of [...open.keys()]) res.destroy();
+      open.clear();
+    },
+  };
 }

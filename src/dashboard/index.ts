@@ -1,15 +1,16 @@
 // The dashboard stage: fastify API + SSE + static UI + live view + metrics.
 // The factory does no I/O; start() opens the setup token, binds the port and subscribes to the bus.
 import { readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { EventMap } from '../events.js';
+import type { Alert } from '../types.js';
 import { createAuth } from './auth/service.js';
-import type { DashboardContext } from './context.js';
+import { createStreamRegistry, type DashboardContext } from './context.js';
 import { createLiveEncoder } from './live/encoder.js';
 import { createMetrics } from './metrics.js';
 import { alertDto, orderDto, verdictDto } from './present.js';
+import { createAlertOrders } from './queries/alert-order.js';
 import { createStatsQueries } from './queries/stats.js';
 import { securityHeaders } from './security.js';
 import { buildApp } from './server.js';
@@ -35,7 +36,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
   const { config } = deps;
   const log = deps.log;
   const tls = Boolean(config.tlsCert && config.tlsKey);
-  const streams = new Set<ServerResponse>();
+  const streams = createStreamRegistry();
   let app: FastifyInstance | null = null;
   let ctx: DashboardContext | null = null;
   let url = '';
@@ -47,17 +48,36 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
       const auth = createAuth({
         db: deps.db,
         sessionTtlMs: config.sessionTtlHours * 3_600_000,
+        displaySessionTtlMs: config.displaySessionDays * 86_400_000,
         loginMaxFailures: config.loginMaxFailures,
         loginWindowMs: config.loginWindowMin * 60_000,
+        onSessionsEnded: (which) => {
+          const n = streams.end((o) =>
+            'sessionHash' in which
+              ? o.sessionHash === which.sessionHash
+              : o.username === which.username && o.sessionHash !== which.exceptSessionHash,
+          );
+          if (n) log.info({ streams: n }, 'closed the streams of ended sessions');
+        },
       });
+      // A session that expires while its page is open: its streams close too (the page then
+      // shows that it is not connected instead of carrying on as if it were).
+      const expiry = setInterval(() => streams.end((o) => !auth.sessionAlive(o.sessionHash)), 10_000);
+      expiry.unref();
+      off.push(() => clearInterval(expiry));
       const menu = deps.menu;
+      const alertOrders = createAlertOrders(deps.db, menu);
+      const presentAlert = (a: Alert) => ({
+        ...alertDto(a, menu),
+        order: alertOrders.checklist(a.orderId, a.verdict.missing, a.verdict.extra),
+      });
       const sse = createSseHub({
         bus: deps.bus,
         log,
         heartbeatMs: config.sseHeartbeatMs,
         maxBufferedBytes: config.sseMaxBufferedBytes,
         present: {
-          alert: (a) => alertDto(a, menu),
+          alert: presentAlert,
           verdict: (v) => verdictDto(v, menu),
           camera: (c) => c,
           order: (o) => orderDto(o, menu),
@@ -82,6 +102,8 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
       ctx = {
         deps: { ...deps, log },
         menu,
+        presentAlert,
+        alertOrders,
         auth,
         sse,
         live,
@@ -116,8 +138,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
       ctx?.sse.stop();
       ctx?.metrics.stop();
       ctx?.live.stop();
-      for (const res of [...streams]) res.destroy();
-      streams.clear();
+      streams.endAll();
       await app?.close();
       app = null;
     },

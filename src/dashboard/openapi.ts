@@ -28,12 +28,50 @@ interface Recorded {
   access: string;
 }
 
-/** JSON round trip drops TypeBox's symbol keys and $id (the document inlines every schema). */
-const plain = (s: unknown): Record<string, unknown> => {
-  const copy = JSON.parse(JSON.stringify(s ?? {})) as Record<string, unknown>;
-  delete copy.$id;
-  return copy;
-};
+/**
+ * A route's JSON Schema (draft 7, as TypeBox writes it) as an OpenAPI 3.0 Schema Object: the JSON
+ * round trip drops TypeBox's symbol keys; `$id`/`$schema` go (the document inlines every schema);
+ * `const` becomes a one-value `enum`; `patternProperties` (Type.Record) becomes
+ * `additionalProperties`; a union with `null` becomes `nullable: true` (3.0 has no null type).
+ */
+const plain = (s: unknown): Record<string, unknown> =>
+  toOpenApi30(JSON.parse(JSON.stringify(s ?? {}))) as Record<string, unknown>;
+
+export function toOpenApi30(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toOpenApi30);
+  if (!node || typeof node !== 'object') return node;
+  const src = node as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(src)) {
+    if (k === '$id' || k === '$schema') continue;
+    if (k === 'const') out.enum = [v];
+    else if (k === 'patternProperties' && v && typeof v === 'object') {
+      const [first] = Object.values(v as Record<string, unknown>);
+      if (first !== undefined) out.additionalProperties = toOpenApi30(first);
+    } else if (k === 'properties' && v && typeof v === 'object') {
+      out.properties = Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).map(([name, p]) => [name, toOpenApi30(p)]),
+      );
+    } else out[k] = toOpenApi30(v);
+  }
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const list = src[key];
+    if (!Array.isArray(list)) continue;
+    const isNull = (x: unknown) =>
+      Boolean(x && typeof x === 'object' && (x as { type?: unknown }).type === 'null');
+    const rest = list.filter((x) => !isNull(x)).map(toOpenApi30);
+    if (rest.length === list.length) continue;
+    delete out[key];
+    if (rest.length === 1) Object.assign(out, rest[0] as Record<string, unknown>);
+    else out[key] = rest;
+    out.nullable = true;
+  }
+  if (out.type === 'null') {
+    delete out.type;
+    out.nullable = true;
+  }
+  return out;
+}
 
 function parameters(schema: unknown, where: 'path' | 'query'): unknown[] {
   const s = plain(schema);

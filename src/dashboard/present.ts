@@ -1,5 +1,6 @@
 // Plain words for staff: "Missing: 1 × Fries · Extra: 1 × Drink", menu names for order lines.
 import type { Alert, LabelCounts, Order, Verdict } from '../types.js';
+import type { OrderChecklist } from './queries/alert-order.js';
 import type { MenuEntry } from './types.js';
 
 export type Menu = Record<string, MenuEntry>;
@@ -60,7 +61,7 @@ export function alertDto(a: Alert, menu: Menu) {
     summary: lines.join(' · '),
   };
 }
-export type AlertDto = ReturnType<typeof alertDto>;
+export type AlertDto = ReturnType<typeof alertDto> & { order?: OrderChecklist | null };
 
 export function verdictDto(v: Verdict, menu: Menu) {
   const lines = differenceLines(v, menu);

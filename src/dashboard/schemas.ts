@@ -5,35 +5,47 @@ import { Type, type TSchema } from '@sinclair/typebox';
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Counts = Type.Record(Type.String(), Type.Number(), { description: 'Count per detector label.' });
 
-export const ErrorReply = Type.Object({ error: Type.String() }, { $id: 'Error' });
+export const ErrorReply = Type.Object({ error: Type.String() });
 export const OkReply = Type.Object({ ok: Type.Boolean() });
 
-export const AlertDto = Type.Object(
-  {
-    id: Type.Integer(),
-    status: Type.String({ enum: ['open', 'acknowledged', 'resolved'] }),
-    resolution: Nullable(
-      Type.String({ enum: ['corrected', 'acknowledged', 'served-with-error', 'relinked'] }),
+export const AlertDto = Type.Object({
+  id: Type.Integer(),
+  status: Type.String({ enum: ['open', 'acknowledged', 'resolved'] }),
+  resolution: Nullable(Type.String({ enum: ['corrected', 'acknowledged', 'served-with-error', 'relinked'] })),
+  orderId: Nullable(Type.String()),
+  trayId: Type.String(),
+  cameraId: Type.String(),
+  openedAt: Type.Number(),
+  acknowledgedAt: Nullable(Type.Number()),
+  acknowledgedBy: Nullable(Type.String()),
+  resolvedAt: Nullable(Type.Number()),
+  snapshotId: Nullable(Type.String()),
+  latencyMs: Nullable(Type.Number()),
+  result: Type.String(),
+  missing: Counts,
+  extra: Counts,
+  uncertain: Type.Array(Type.String()),
+  unverifiable: Type.Array(Type.String()),
+  lines: Type.Array(Type.String(), { description: 'Plain words, e.g. "Missing: 1 × Fries".' }),
+  summary: Type.String(),
+  order: Type.Optional(
+    Nullable(
+      Type.Object(
+        {
+          lines: Type.Array(
+            Type.Object({
+              text: Type.String({ description: 'e.g. "1 × Burger Meal"' }),
+              state: Type.String({ enum: ['ok', 'missing', 'unchecked'] }),
+              missing: Type.Array(Type.String()),
+            }),
+          ),
+          extras: Type.Array(Type.String(), { description: 'On the tray, not ordered.' }),
+        },
+        { description: 'The order as a checklist; null when the order is unknown.' },
+      ),
     ),
-    orderId: Nullable(Type.String()),
-    trayId: Type.String(),
-    cameraId: Type.String(),
-    openedAt: Type.Number(),
-    acknowledgedAt: Nullable(Type.Number()),
-    acknowledgedBy: Nullable(Type.String()),
-    resolvedAt: Nullable(Type.Number()),
-    snapshotId: Nullable(Type.String()),
-    latencyMs: Nullable(Type.Number()),
-    result: Type.String(),
-    missing: Counts,
-    extra: Counts,
-    uncertain: Type.Array(Type.String()),
-    unverifiable: Type.Array(Type.String()),
-    lines: Type.Array(Type.String(), { description: 'Plain words, e.g. "Missing: 1 × Fries".' }),
-    summary: Type.String(),
-  },
-  { $id: 'Alert' },
-);
+  ),
+});
 
 export const VerdictRow = Type.Object({
   id: Type.Integer(),
@@ -59,6 +71,13 @@ export const VerdictQuery = Type.Object({
   result: Type.Optional(Type.String({ enum: ['ok', 'mismatch', 'uncertain', 'unlinked'] })),
   from: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, inclusive.' })),
   to: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, exclusive.' })),
+  cameraId: Type.Optional(Type.String({ maxLength: 64 })),
+  item: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+      description: 'Detector label: verdicts where it was missing or extra.',
+    }),
+  ),
   page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 25 }),
 });
@@ -99,7 +118,24 @@ export const PeriodStats = Type.Object({
   errorsCaught: Type.Integer({ description: 'Alerts resolved as corrected.' }),
   servedWithError: Type.Integer(),
   mostMissed: Type.Array(Type.Object({ label: Type.String(), name: Type.String(), count: Type.Integer() })),
+  itemsMissing: Type.Integer({ description: 'Items missing from trays, summed over mismatches.' }),
+  itemsExtra: Type.Integer({
+    description: 'Items on trays that were not ordered (wrong item or substitution).',
+  }),
+  mostExtra: Type.Array(Type.Object({ label: Type.String(), name: Type.String(), count: Type.Integer() })),
   latencyMs: Percentiles,
+});
+
+export const RangeStats = Type.Object({
+  current: PeriodStats,
+  previous: Type.Object(PeriodStats.properties, {
+    description: 'The period of the same length just before, for comparison.',
+  }),
+  hourly: Type.Array(Type.Integer(), {
+    minItems: 24,
+    maxItems: 24,
+    description: 'Mismatches per hour of the day (local time, 0-23) within the range: the heat map.',
+  }),
 });
 
 export const ManagerStats = Type.Object({
@@ -151,15 +187,16 @@ export const CameraStatusDto = Type.Object(
 
 export const UserDto = Type.Object({
   username: Type.String(),
-  role: Type.String({ enum: ['admin', 'staff'] }),
+  role: Type.String({ enum: ['admin', 'staff', 'display'] }),
   createdAt: Type.Optional(Type.Number()),
   updatedAt: Type.Optional(Type.Number()),
 });
 
 export const MeReply = Type.Object({
   username: Type.String(),
-  role: Type.String({ enum: ['admin', 'staff'] }),
+  role: Type.String({ enum: ['admin', 'staff', 'display'] }),
   csrfToken: Type.String({ description: 'Send as X-CSRF-Token on every POST/DELETE.' }),
+  alertEscalateAfterS: Type.Integer({ description: 'An alert open this long is shown as urgent.' }),
   storeName: Type.String(),
   storeId: Type.String(),
   version: Type.String(),

@@ -18,6 +18,8 @@ export type Access = 'public' | 'page' | 'staff' | 'admin' | 'monitor';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** A paired wall screen (display role) may call this mutation; it may call no other. */
+    display?: boolean;
   }
   interface FastifyRequest {
     session: SessionRow | null;
@@ -90,6 +92,8 @@ export function installSecurity(app: FastifyInstance, opts: SecurityOptions): vo
         if (access === 'admin' && req.session.role !== 'admin')
           return deny(reply, 403, 'admin role required');
         if (MUTATING.has(req.method)) {
+          if (req.session.role === 'display' && !req.routeOptions.config.display)
+            return deny(reply, 403, 'a wall screen can only acknowledge alerts');
           const token = req.headers['x-csrf-token'];
           if (typeof token !== 'string' || !safeEqual(token, req.session.csrfToken)) {
             return deny(reply, 403, 'missing or wrong X-CSRF-Token header');

@@ -5,13 +5,16 @@ import type { DashboardContext } from './context.js';
 import { collectRoutes, openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
+import { displayRoutes } from './routes/displays.js';
+import { historyRoutes } from './routes/history.js';
 import { liveRoutes } from './routes/live.js';
+import { notFound } from './routes/not-found.js';
 import { orderRoutes } from './routes/orders.js';
 import { pageRoutes } from './routes/pages.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { streamRoutes } from './routes/stream.js';
 import { techRoutes } from './routes/tech.js';
-import { userRoutes } from './routes/users.js';
+import { userChangeRoutes, userRoutes } from './routes/users.js';
 import { installSecurity } from './security.js';
 
 export interface AppOptions {
@@ -26,7 +29,8 @@ export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise
     // Per-request info lines would flood the journal (the live view polls every second).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: false,
+    // Only listed proxies may set the client address (X-Forwarded-For); nobody by default.
+    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     return503OnClosing: true,
     ...(opts.https ? { https: opts.https } : {}),
   }) as unknown as FastifyInstance;
@@ -39,7 +43,7 @@ export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise
     if (status >= 500) req.log.error({ err, url: req.url }, 'dashboard request failed');
     return reply.code(status).send({ error: status >= 500 ? 'internal error' : err.message });
   });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not found' }));
+  notFound(app);
 
   await app.register(fastifyCookie);
   installSecurity(app, {
@@ -53,8 +57,11 @@ export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise
   authRoutes(app, ctx);
   alertRoutes(app, ctx);
   orderRoutes(app, ctx);
+  historyRoutes(app, ctx);
   techRoutes(app, ctx);
   userRoutes(app, ctx);
+  userChangeRoutes(app, ctx);
+  displayRoutes(app, ctx);
   snapshotRoutes(app, ctx);
   liveRoutes(app, ctx);
   streamRoutes(app, ctx);

@@ -18,6 +18,8 @@ export interface SnapshotConfig {
   maxBytes: number;
   zoneOnly: boolean;
   jpegQuality: number;
+  /** Keep the tray (with a margin) scaled up to be readable, not the whole frame. */
+  cropToTray?: boolean;
   diskReserveBytes: number;
   /** start() runs retention now and then at this interval; unset: only when runRetention is called. */
   retentionIntervalMs?: number;
@@ -27,6 +29,7 @@ export const snapshotConfig = (s: StorageConfig): SnapshotConfig => ({
   retentionDays: s.snapshotRetentionDays,
   maxBytes: s.snapshotMaxBytes,
   zoneOnly: s.snapshotZoneOnly,
+  cropToTray: s.snapshotCropToTray,
   jpegQuality: s.snapshotJpegQuality,
   diskReserveBytes: s.diskReserveBytes,
   retentionIntervalMs: s.retentionIntervalMin * 60_000,

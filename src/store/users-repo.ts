@@ -2,7 +2,10 @@
 // one-time setup token hash in `meta`. Password hashing lives in dashboard/auth/passwords.ts.
 import type { Db } from './db.js';
 
-export type Role = 'admin' | 'staff';
+/** display: a paired wall screen (read-only, may acknowledge; no password, long-lived session). */
+export type Role = 'admin' | 'staff' | 'display';
+
+const toRole = (r: string): Role => (r === 'admin' || r === 'display' ? r : 'staff');
 
 export interface UserRow {
   username: string;
@@ -31,7 +34,7 @@ interface RawUser {
 
 const toUser = (r: RawUser): UserRow => ({
   username: r.username,
-  role: r.role === 'admin' ? 'admin' : 'staff',
+  role: toRole(r.role),
   passwordHash: r.password_hash,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -44,6 +47,9 @@ export interface UsersRepo {
   /** Inserts; returns false when the username is taken. */
   create(user: { username: string; role: Role; passwordHash: string }, now: number): boolean;
   setPassword(username: string, passwordHash: string, now: number): boolean;
+  setRole(username: string, role: Role, now: number): boolean;
+  /** Deletes the user's sessions except `keepIdHash`; returns how many. */
+  deleteSessionsOf(username: string, keepIdHash?: string): number;
   delete(username: string): boolean;
   createSession(s: Omit<SessionRow, 'role'>): void;
   /** The session with its user's role, or null when unknown or expired. */
@@ -65,6 +71,8 @@ export function createUsersRepo(db: Db): UsersRepo {
     ),
     setPw: db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?'),
     del: db.prepare('DELETE FROM users WHERE username = ?'),
+    setRole: db.prepare('UPDATE users SET role = ?, updated_at = ? WHERE username = ?'),
+    sDelOf: db.prepare('DELETE FROM sessions WHERE username = ? AND id_hash != ?'),
     sInsert: db.prepare(
       'INSERT INTO sessions (id_hash, username, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -101,6 +109,8 @@ export function createUsersRepo(db: Db): UsersRepo {
     countAdmins: () => q.admins.get()?.n ?? 0,
     create: (u, now) => q.insert.run(u.username, u.role, u.passwordHash, now, now).changes === 1,
     setPassword: (username, hash, now) => q.setPw.run(hash, now, username).changes === 1,
+    setRole: (username, role, now) => q.setRole.run(role, now, username).changes === 1,
+    deleteSessionsOf: (username, keep) => q.sDelOf.run(username, keep ?? '').changes,
     delete: (username) => q.del.run(username).changes === 1,
     createSession: (s) => {
       q.sInsert.run(s.idHash, s.username, s.csrfToken, s.createdAt, s.expiresAt);
@@ -111,7 +121,7 @@ export function createUsersRepo(db: Db): UsersRepo {
       return {
         idHash: r.id_hash,
         username: r.username,
-        role: r.role === 'admin' ? 'admin' : 'staff',
+        role: toRole(r.role),
         csrfToken: r.csrf_token,
         createdAt: r.created_at,
         expiresAt: r.expires_at,

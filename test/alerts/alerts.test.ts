@@ -379,6 +379,58 @@ describe('snapshots with alerts', () => {
     snapshots.stop();
   });
 
+  it('with snapshotEveryVerdict an OK tray gets its picture too, captioned by the caller', async () => {
+    const snapshots = createSnapshotStore({
+      dir: join(rig.dir, 'snapshots-all'),
+      db: rig.db,
+      log: silentLogger(),
+      config: {
+        retentionDays: 14,
+        maxBytes: 50_000_000,
+        zoneOnly: false,
+        jpegQuality: 70,
+        diskReserveBytes: 0,
+      },
+    });
+    await snapshots.start();
+    const captions: string[] = [];
+    const alerts = createAlerts({
+      db: rig.db,
+      bus: createEventBus(silentLogger()),
+      log: silentLogger(),
+      snapshots,
+      snapshotEveryVerdict: true,
+      caption: (v) => {
+        const c = `menu words for ${Object.keys(v.missing).join(',') || 'an OK tray'}`;
+        captions.push(c);
+        return c;
+      },
+      now: () => rig.clock.now,
+    });
+    alerts.start();
+    const frame: Frame = {
+      cameraId: 'expo',
+      seq: 1,
+      ts: T0,
+      width: 160,
+      height: 90,
+      data: Buffer.alloc(160 * 90 * 3, 90),
+    };
+    const okVerdict = { ...mismatch({}), result: 'ok' as const };
+    expect(alerts.handleVerdict(okVerdict, undefined, frame)).toBeNull();
+    alerts.handleVerdict(mismatch({ fries: 1 }), undefined, frame);
+    await alerts.stop();
+    const rows = rig.db
+      .prepare<[], { result: string; snapshot_id: string | null }>(
+        'SELECT result, snapshot_id FROM verdicts ORDER BY id',
+      )
+      .all();
+    expect(rows.map((r) => r.result)).toEqual(['ok', 'mismatch']);
+    expect(rows.every((r) => r.snapshot_id !== null)).toBe(true);
+    expect(captions).toEqual(['menu words for an OK tray', 'menu words for fries']);
+    snapshots.stop();
+  });
+
   it('no frame or no snapshot store: the alert opens without a picture', async () => {
     const a = rig.alerts.handleVerdict(mismatch({ fries: 1 }), undefined, undefined);
     await rig.alerts.stop();

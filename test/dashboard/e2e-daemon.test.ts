@@ -80,7 +80,7 @@ describe('dashboard against the running demo daemon', () => {
     await missingFries.waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SHOTS, 'daemon-alert.png') });
     await missingFries.locator('button.ack').click();
-    await missingFries.waitFor({ state: 'detached', timeout: 5000 });
+    await missingFries.waitFor({ state: 'detached', timeout: 10_000 });
 
     // Tray D is missing its dip, then fixed: its alert shows "Fixed" and leaves by itself.
     const fixed = page.locator('.card.alert.fixed').first();

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Static } from '@sinclair/typebox';
+import type { RangeStats } from '../../src/dashboard/schemas.js';
 import { localMidnight, percentile } from '../../src/dashboard/queries/stats.js';
 import { insertVerdict, makeVerdict } from './fake-alerts.js';
 import {
@@ -20,6 +22,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.stop();
 });
+type RangeStatsBody = Static<typeof RangeStats>;
 const get = (url: string) => h.app.inject({ url, headers: { cookie: admin.headers.cookie as string } });
 
 describe('percentile', () => {
@@ -90,6 +93,33 @@ describe('manager figures', () => {
     expect(s.daily[6]).toMatchObject({ traysVerified: 5, mismatches: 2, errorsCaught: 1 });
     expect(s.daily[3]).toMatchObject({ traysVerified: 2, mismatches: 1, errorsCaught: 1 });
     expect(s.daily.reduce((n, d) => n + d.traysVerified, 0)).toBe(7);
+  });
+});
+
+describe('manager figures for any period', () => {
+  it('counts extras, compares with the period before, and buckets errors by hour of day', async () => {
+    const hour = 3_600_000;
+    const to = localMidnight(Date.now()); // a whole past day: [yesterday, today)
+    const from = to - 24 * hour;
+    const at9 = localMidnight(from) + 9 * hour;
+    h.alerts.raise(makeVerdict({ orderId: 'a', missing: { fries: 1 }, extra: { drink: 2 }, ts: at9 }));
+    h.alerts.raise(makeVerdict({ orderId: 'b', extra: { drink: 1, burger: 1 }, ts: at9 + 60_000 }));
+    h.alerts.raise(makeVerdict({ orderId: 'c', missing: { burger: 1 }, ts: at9 + 5 * hour }));
+    // The day before: one mismatch, to compare with.
+    h.alerts.raise(makeVerdict({ orderId: 'd', missing: { fries: 1 }, ts: from - 2 * hour }));
+
+    const r = (await get(`/api/stats/range?from=${from}&to=${to}`)).json<RangeStatsBody>();
+    expect(r.current).toMatchObject({ mismatches: 3, itemsMissing: 2, itemsExtra: 4 });
+    expect(r.current.mostExtra).toEqual([
+      { label: 'drink', name: 'Cola', count: 3 },
+      { label: 'burger', name: 'Burger', count: 1 },
+    ]);
+    expect(r.previous).toMatchObject({ from: from - 24 * hour, to: from, mismatches: 1, itemsExtra: 0 });
+    expect(r.hourly).toHaveLength(24);
+    expect(r.hourly[9]).toBe(2);
+    expect(r.hourly[14]).toBe(1);
+    expect(r.hourly.reduce((a, b) => a + b, 0)).toBe(3);
+    expect((await get(`/api/stats/range?from=${to}&to=${from}`)).statusCode).toBe(400);
   });
 });
 

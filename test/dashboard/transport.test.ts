@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSseHub } from '../../src/dashboard/sse.js';
+import { createSseHub, REPLAY_EVENTS } from '../../src/dashboard/sse.js';
 import { createEventBus } from '../../src/events.js';
 import { silentLogger } from '../../src/log.js';
 import { tempDir } from '../helpers/daemon.js';
@@ -62,6 +62,40 @@ describe('live-event stream', () => {
     expect(hub.clientCount()).toBe(0);
   });
 
+  it('numbers events and replays what a returning page missed, or tells it to resync', () => {
+    const bus = createEventBus(silentLogger());
+    const hub = createSseHub({
+      bus,
+      log: silentLogger(),
+      heartbeatMs: 60_000,
+      maxBufferedBytes: 1 << 20,
+      present: { alert: (a) => a, verdict: (v) => v, camera: (c) => c, order: (o) => o },
+    });
+    hub.start();
+    const first: string[] = [];
+    hub.attach(drainingResponse(first), {}, 'tablet');
+    for (let i = 1; i <= 3; i++) hub.broadcast('order', { i });
+    const ids = [...first.join('').matchAll(/id: (\S+)\nevent: order/g)].map((m) => m[1] as string);
+    expect(ids).toHaveLength(3);
+    // The page saw event 1, was away for 2 and 3 (and 4, sent while it had no connection).
+    hub.broadcast('order', { i: 4 });
+    const back: string[] = [];
+    hub.attach(drainingResponse(back), {}, 'tablet', ids[0]);
+    const replayed = [...back.join('').matchAll(/data: \{"i":(\d)\}/g)].map((m) => Number(m[1]));
+    expect(replayed).toEqual([2, 3, 4]);
+    expect(back.join('')).not.toContain('event: resync');
+    // An id from another daemon run, or one that fell out of the replay buffer: resync.
+    const stranger: string[] = [];
+    hub.attach(drainingResponse(stranger), {}, 'tablet', 'deadbeef.1');
+    expect(stranger.join('')).toContain('event: resync');
+    for (let i = 0; i < REPLAY_EVENTS + 5; i++) hub.broadcast('verdict', { i });
+    const old: string[] = [];
+    hub.attach(drainingResponse(old), {}, 'tablet', ids[0]);
+    expect(old.join('')).toContain('event: resync');
+    expect(old.join('')).not.toContain('event: verdict');
+    hub.stop();
+  });
+
   it('sends heartbeat comments on the configured interval', async () => {
     const h = await startHarness({ config: { sseHeartbeatMs: 1000 } });
     harnesses.push(h);
@@ -74,7 +108,7 @@ describe('live-event stream', () => {
     try {
       res.setEncoding('utf8');
       res.on('data', (c: string) => chunks.push(c));
-      await waitFor(() => /: heartbeat \d+\n\n/.test(chunks.join('')), {
+      await waitFor(() => /: heartbeat \d+\nevent: ping\ndata: \d+\n\n/.test(chunks.join('')), {
         timeoutMs: 5000,
         message: 'heartbeat',
       });

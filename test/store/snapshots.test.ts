@@ -107,6 +107,26 @@ describe('snapshot files', () => {
     expect(px(info.width / 2, info.height / 3)).toBeGreaterThan(150); // inside: the frame
   });
 
+  it('cropToTray keeps the tray with a 25 % margin, scaled up so it reads, its box drawn to scale', async () => {
+    const { store } = setup({ cropToTray: true });
+    await store.start();
+    // tray 40x30 px at (60,30): with margin (50,22)-(110,68) = 60x46, scaled 3x (the cap) = 180x138
+    const id = await store.save(frame(NOW, 3, 120), {
+      trayId: 'expo-1',
+      boxes: [],
+      trayBox: [60, 30, 100, 60],
+    });
+    const { data, info } = await sharp(store.path(id!)!).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([180, 138]);
+    const px = (x: number, y: number): number => data[(y * info.width + x) * info.channels] ?? 0;
+    // The tray's top edge, (60,30) in the frame, is at ((60-50)*3, (30-22)*3) = (30, 24): white.
+    expect(px(90, 24)).toBeGreaterThan(200);
+    expect(px(90, 69)).toBeLessThan(170); // inside the tray: the grey frame
+    // Without a tray box the whole frame is kept.
+    const whole = await store.save(frame(NOW, 4), { trayId: null, boxes: [] });
+    expect((await sharp(store.path(whole!)!).metadata()).width).toBe(160);
+  });
+
   it('refuses ids that are not plain hex, and rows pointing outside the folder', async () => {
     const { db, store } = setup();
     await store.start();

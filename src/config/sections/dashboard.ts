@@ -21,6 +21,31 @@ export const DashboardSection = Type.Object(
       maximum: 720,
       description: 'Login session lifetime.',
     }),
+    displaySessionDays: Type.Number({
+      default: 365,
+      minimum: 1,
+      maximum: 400,
+      description:
+        'Lifetime of a paired wall screen (display role: read-only, may acknowledge), revocable on /tech. Browsers keep a cookie 400 days at most.',
+    }),
+    trustedProxies: Type.Array(
+      Type.String({
+        pattern: '^([0-9a-fA-F:.]+(/[0-9]{1,3})?|loopback|linklocal|uniquelocal)$',
+        description: 'An IP address, a CIDR range, or loopback / linklocal / uniquelocal.',
+      }),
+      {
+        default: [],
+        maxItems: 32,
+        description:
+          'Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (login throttling, logs). Empty: the socket address counts.',
+      },
+    ),
+    alertEscalateAfterS: Type.Integer({
+      default: 90,
+      minimum: 10,
+      maximum: 3600,
+      description: 'An alert still open after this long turns red on the staff screen and sounds again.',
+    }),
     metricsToken: Type.Optional(
       Type.String({
         minLength: 16,
@@ -47,10 +72,11 @@ export const DashboardSection = Type.Object(
       description: 'Larger request bodies are refused with 413.',
     }),
     sseHeartbeatMs: Type.Integer({
-      default: 15000,
+      default: 1000,
       minimum: 1000,
       maximum: 120000,
-      description: 'Heartbeat comment interval on /api/events.',
+      description:
+        'Heartbeat (ping event) interval on /api/events. A page that hears nothing for two heartbeats + 1 s says NOT CONNECTED: 1000 ms makes that 3 s.',
     }),
     sseMaxBufferedBytes: Type.Integer({
       default: 262144,

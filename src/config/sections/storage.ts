@@ -18,6 +18,16 @@ export const StorageSection = Type.Object(
       minimum: 1_000_000,
       description: 'Snapshots beyond this total are deleted, oldest first.',
     }),
+    snapshotEveryVerdict: Type.Boolean({
+      default: true,
+      description:
+        'Keep a snapshot of every verified tray, OK ones too (to settle a customer dispute); false: mismatches only. Retention bounds both.',
+    }),
+    snapshotCropToTray: Type.Boolean({
+      default: true,
+      description:
+        'Keep the tray with a 25 % margin, scaled up to at least 640 px wide, instead of the whole frame: what is on the tray reads on a tablet. False: the whole frame (or zone).',
+    }),
     snapshotZoneOnly: Type.Boolean({
       default: false,
       description: 'Privacy: keep only the check zone in snapshots.',

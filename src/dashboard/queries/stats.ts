@@ -43,6 +43,19 @@ export function createStatsQueries(db: Db, menu: Menu) {
       WHERE v.ts >= ? AND v.ts < ? AND v.result = 'mismatch' AND json_valid(v.missing_json)
       GROUP BY j.key ORDER BY count DESC, label LIMIT 5`,
   );
+  const extras = db.prepare<[number, number], { label: string; count: number }>(
+    `SELECT j.key AS label, SUM(j.value) AS count
+       FROM verdicts v, json_each(v.extra_json) j
+      WHERE v.ts >= ? AND v.ts < ? AND v.result = 'mismatch' AND json_valid(v.extra_json)
+      GROUP BY j.key ORDER BY count DESC, label`,
+  );
+  const missingTotal = db.prepare<[number, number], { n: number | null }>(
+    `SELECT SUM(j.value) AS n FROM verdicts v, json_each(v.missing_json) j
+      WHERE v.ts >= ? AND v.ts < ? AND v.result = 'mismatch' AND json_valid(v.missing_json)`,
+  );
+  const mismatchTimes = db.prepare<[number, number], { ts: number }>(
+    "SELECT ts FROM verdicts WHERE ts >= ? AND ts < ? AND result = 'mismatch'",
+  );
   const latencies = db.prepare<[number, number], { ms: number }>(
     'SELECT latency_ms AS ms FROM alerts WHERE opened_at >= ? AND opened_at < ? AND latency_ms IS NOT NULL ORDER BY latency_ms',
   );
@@ -53,6 +66,7 @@ export function createStatsQueries(db: Db, menu: Menu) {
     const linked = c?.linked ?? 0;
     const ok = c?.ok ?? 0;
     const lat = latencies.all(from, to).map((x) => x.ms);
+    const extra = extras.all(from, to);
     return {
       from,
       to,
@@ -66,12 +80,35 @@ export function createStatsQueries(db: Db, menu: Menu) {
       mostMissed: missed
         .all(from, to)
         .map((m) => ({ label: m.label, name: labelName(m.label, menu), count: m.count })),
+      itemsMissing: missingTotal.get(from, to)?.n ?? 0,
+      itemsExtra: extra.reduce((sum, e) => sum + e.count, 0),
+      mostExtra: extra
+        .slice(0, 5)
+        .map((m) => ({ label: m.label, name: labelName(m.label, menu), count: m.count })),
       latencyMs: { p50: percentile(lat, 50), p95: percentile(lat, 95), n: lat.length },
     };
   };
 
+  /** Mismatches per local hour of day: when in the day errors happen. */
+  const hourly = (from: number, to: number): number[] => {
+    const hours = new Array<number>(24).fill(0);
+    for (const { ts } of mismatchTimes.iterate(from, to)) {
+      const h = new Date(ts).getHours();
+      hours[h] = (hours[h] ?? 0) + 1;
+    }
+    return hours;
+  };
+
   return {
     period,
+    /** A chosen range with the period of the same length just before it. */
+    range(from: number, to: number) {
+      return {
+        current: period(from, to),
+        previous: period(from - (to - from), from),
+        hourly: hourly(from, to),
+      };
+    },
     manager(now: number) {
       const today = localMidnight(now);
       const weekStart = localMidnight(now, 6);

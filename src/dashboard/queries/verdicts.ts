@@ -10,6 +10,8 @@ export interface VerdictSearch {
   result?: string | undefined;
   from?: number | undefined;
   to?: number | undefined;
+  cameraId?: string | undefined;
+  item?: string | undefined;
   page: number;
   pageSize: number;
 }
@@ -17,7 +19,8 @@ export interface VerdictSearch {
 /** The stored verdict with its alert's resolution (joined). */
 type Row = Omit<VerdictRow, 'order_version' | 'model_sha256' | 'settled_ts'> & { resolution: string | null };
 
-export function searchVerdicts(db: Db, menu: Menu, s: VerdictSearch) {
+/** The WHERE clause of a search (shared by the paged list and the CSV export). */
+export function verdictFilter(s: Omit<VerdictSearch, 'page' | 'pageSize'>) {
   const where: string[] = [];
   const args: Array<string | number> = [];
   if (s.orderId) {
@@ -37,7 +40,21 @@ export function searchVerdicts(db: Db, menu: Menu, s: VerdictSearch) {
     where.push('v.ts < ?');
     args.push(s.to);
   }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  if (s.cameraId) {
+    where.push('v.camera_id = ?');
+    args.push(s.cameraId);
+  }
+  if (s.item) {
+    // Counts are stored as JSON objects keyed by label (the label pattern allows no quotes).
+    const key = `%"${s.item.replace(/[\\%_]/g, (c) => `\\${c}`)}":%`;
+    where.push("(v.missing_json LIKE ? ESCAPE '\\' OR v.extra_json LIKE ? ESCAPE '\\')");
+    args.push(key, key);
+  }
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
+}
+
+export function searchVerdicts(db: Db, menu: Menu, s: VerdictSearch) {
+  const { clause, args } = verdictFilter(s);
   const total =
     db
       .prepare<Array<string | number>, { n: number }>(`SELECT COUNT(*) AS n FROM verdicts v ${clause}`)

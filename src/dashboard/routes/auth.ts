@@ -18,6 +18,10 @@ const SetupBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const PasswordChange = Type.Object(
+  { current: Password, password: Password },
+  { additionalProperties: false },
+);
 const errors = {
   400: ErrorReply,
   401: ErrorReply,
@@ -27,6 +31,16 @@ const errors = {
   429: ErrorReply,
 };
 
+export function setSessionCookie(reply: FastifyReply, ctx: DashboardContext, s: NewSession): void {
+  reply.setCookie(SESSION_COOKIE, s.cookie, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: ctx.tls,
+    expires: new Date(s.expiresAt),
+  });
+}
+
 export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
   const me = (s: { username: string; role: string; csrfToken: string }) => ({
     username: s.username,
@@ -35,6 +49,7 @@ export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     storeName: ctx.deps.store.name,
     storeId: ctx.deps.store.id,
     version: ctx.deps.version,
+    alertEscalateAfterS: ctx.deps.config.alertEscalateAfterS,
   });
 
   const finish = (reply: FastifyReply, r: AuthResult<NewSession>) => {
@@ -42,13 +57,7 @@ export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       if (r.retryAfterS) reply.header('retry-after', String(r.retryAfterS));
       return reply.code(r.status).send({ error: r.error });
     }
-    reply.setCookie(SESSION_COOKIE, r.value.cookie, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: ctx.tls,
-      expires: new Date(r.value.expiresAt),
-    });
+    setSessionCookie(reply, ctx, r.value);
     return reply.send(me(r.value));
   };
 
@@ -96,11 +105,35 @@ export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
 
   app.post(
     '/api/logout',
-    { schema: { summary: 'End this session', response: { 200: OkReply } } },
+    {
+      config: { display: true },
+      schema: { summary: 'End this session', response: { 200: OkReply } },
+    },
     async (req, reply) => {
       ctx.auth.logout(req.cookies[SESSION_COOKIE]);
       reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: ctx.tls });
       return { ok: true };
+    },
+  );
+
+  app.post<{ Body: Static<typeof PasswordChange> }>(
+    '/api/me/password',
+    {
+      schema: {
+        summary: 'Change your own password; your other sessions end and their streams close',
+        body: PasswordChange,
+        response: { 200: Type.Object({ endedSessions: Type.Integer() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      if (!req.session) throw new Error('unreachable: staff route without session');
+      const r = await ctx.auth.changePassword(req.session, req.body.current, req.body.password, req.ip);
+      if (!r.ok) {
+        if (r.retryAfterS) reply.header('retry-after', String(r.retryAfterS));
+        return reply.code(r.status).send({ error: r.error });
+      }
+      req.log.info({ user: req.session.username, ended: r.value.endedSessions }, 'password changed');
+      return r.value;
     },
   );
 

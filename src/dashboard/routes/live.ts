@@ -56,6 +56,8 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     async (req, reply) => {
       const id = req.params.cameraId;
       if (!known(id)) return reply.code(404).send({ error: 'no such camera' });
+      if (!req.session) throw new Error('unreachable: staff route without session');
+      const owner = { username: req.session.username, sessionHash: req.session.idHash };
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -64,7 +66,8 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
         'cache-control': 'no-store',
         connection: 'close',
       });
-      ctx.streams.add(res);
+      res.flushHeaders();
+      ctx.streams.add(res, owner);
       const send = (jpeg: Buffer): void => {
         // A viewer still holding more than a frame unsent skips this one: nothing piles up.
         if (res.destroyed || res.writableLength > jpeg.length) return;
@@ -75,7 +78,6 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       const stop = ctx.live.watch(id, send);
       res.on('close', () => {
         stop();
-        ctx.streams.delete(res);
       });
       ctx.live.snapshot(id).then(
         (jpeg) => jpeg && send(jpeg),

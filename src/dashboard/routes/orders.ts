@@ -4,7 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { DashboardContext } from '../context.js';
 import { orderQueue } from '../queries/orders.js';
 import { searchVerdicts } from '../queries/verdicts.js';
-import { ManagerStats, OrderRow, VerdictQuery, VerdictRow } from '../schemas.js';
+import { ErrorReply, ManagerStats, OrderRow, RangeStats, VerdictQuery, VerdictRow } from '../schemas.js';
+
+const RangeQuery = Type.Object({
+  from: Type.Integer({ minimum: 0, description: 'Epoch ms, inclusive.' }),
+  to: Type.Integer({ minimum: 1, description: 'Epoch ms, exclusive.' }),
+});
+/** A year and a bit: the longest range the manager view asks for (a custom one included). */
+const MAX_RANGE_MS = 400 * 86_400_000;
 
 const QueueQuery = Type.Object({
   recentMin: Type.Integer({
@@ -63,5 +70,22 @@ export function orderRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       },
     },
     () => ctx.stats.manager(Date.now()),
+  );
+
+  app.get<{ Querystring: Static<typeof RangeQuery> }>(
+    '/api/stats/range',
+    {
+      schema: {
+        summary: 'Manager figures for any range (a shift, a month, custom) and the period just before it',
+        querystring: RangeQuery,
+        response: { 200: RangeStats, 400: ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const { from, to } = req.query;
+      if (to <= from || to - from > MAX_RANGE_MS)
+        return reply.code(400).send({ error: 'to must be after from, at most 400 days later' });
+      return ctx.stats.range(from, to);
+    },
   );
 }

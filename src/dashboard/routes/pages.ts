@@ -11,6 +11,7 @@ export const PAGES: Record<string, string> = {
   '/history': 'history.html',
   '/manager': 'manager.html',
   '/tech': 'tech.html',
+  '/account': 'account.html',
 };
 
 /** src/dashboard/ui holds the pages; the daemon runs from dist/ and serves them from the source tree it ships with. */

@@ -1,4 +1,5 @@
 // Live events (SSE) and Prometheus metrics.
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DashboardContext } from '../context.js';
 import { METRICS_CONTENT_TYPE } from '../metrics.js';
@@ -9,15 +10,23 @@ export function streamRoutes(app: FastifyInstance, ctx: DashboardContext): void 
     {
       schema: {
         summary:
-          'Server-Sent Events: alert, verdict, camera, order (text/event-stream; heartbeat comments every 15 s)',
+          'Server-Sent Events: alert, verdict, camera, order with ids; hello, ping (each heartbeat), resync. Last-Event-ID or ?since= replays what was missed',
         produces: ['text/event-stream'],
+        querystring: Type.Object({
+          since: Type.Optional(Type.String({ maxLength: 64, description: 'Last event id seen.' })),
+        }),
       },
     },
     (req, reply) => {
+      const s = req.session;
+      if (!s) throw new Error('unreachable: staff route without session');
+      // After a page had to open a new EventSource (it cannot set Last-Event-ID) it sends ?since=.
+      const header = req.headers['last-event-id'];
+      const query = (req.query as { since?: unknown }).since;
+      const since = typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
       reply.hijack();
-      ctx.streams.add(reply.raw);
-      reply.raw.on('close', () => ctx.streams.delete(reply.raw));
-      ctx.sse.attach(reply.raw, ctx.headers, req.session?.username ?? '?');
+      ctx.streams.add(reply.raw, { username: s.username, sessionHash: s.idHash });
+      ctx.sse.attach(reply.raw, ctx.headers, s.username, since?.slice(0, 64));
     },
   );
 

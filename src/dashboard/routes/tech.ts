@@ -4,12 +4,25 @@ import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DashboardContext } from '../context.js';
+import { recentWarnings } from '../../log.js';
+import { boxVitals } from '../queries/box.js';
 import { diskUse, latestRejected, retentionOf } from '../queries/tech.js';
 import { CameraStatusDto, ErrorReply, HealthReport } from '../schemas.js';
 
 const SCHEMA_NAME = '^[A-Za-z0-9_-]{1,64}$';
 const SchemaParams = Type.Object({ name: Type.String({ pattern: SCHEMA_NAME }) });
 const Anything = Type.Unknown();
+
+/**
+ * Before the first brokerStatus event reaches the dashboard (it starts after the broker stage),
+ * the health report's broker component is the truth: /tech then agrees with its health table.
+ */
+function brokerFromHealth(h: { components: Record<string, { state: string; detail?: string }> }) {
+  const c = h.components.broker;
+  if (!c) return null;
+  const ok = c.state === 'ok';
+  return { connected: ok, url: '', error: ok ? null : (c.detail ?? c.state), ts: Date.now() };
+}
 
 export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
   const { deps } = ctx;
@@ -69,8 +82,26 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
               version: Type.Union([Type.String(), Type.Null()]),
             }),
             disk: Anything,
+            box: Type.Object({
+              cpuCount: Type.Integer(),
+              load1: Type.Number({ description: '1-minute load average.' }),
+              memTotalBytes: Type.Number(),
+              memFreeBytes: Type.Number(),
+              daemonRssBytes: Type.Number(),
+              temperatureC: Type.Union([Type.Number(), Type.Null()]),
+              uptimeS: Type.Number(),
+            }),
             retention: Anything,
             health: HealthReport,
+            warnings: Type.Array(
+              Type.Object({
+                ts: Type.Number(),
+                level: Type.String({ enum: ['warn', 'error', 'fatal'] }),
+                msg: Type.String(),
+                stage: Type.Union([Type.String(), Type.Null()]),
+              }),
+              { description: "This process's newest warnings and errors (at most 50), newest first." },
+            ),
           }),
         },
       },
@@ -79,11 +110,13 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       version: deps.version,
       store: deps.store,
       cameras: deps.cameras.statuses(),
-      broker: ctx.broker(),
+      broker: ctx.broker() ?? brokerFromHealth(deps.getHealth()),
       model: deps.model(),
       disk: diskUse(deps.db, deps.dataDir),
+      box: boxVitals(),
       retention: retentionOf(deps.effectiveConfig()),
       health: deps.getHealth(),
+      warnings: recentWarnings(),
     }),
   );
 

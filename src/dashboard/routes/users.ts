@@ -19,6 +19,14 @@ const NewUser = Type.Object(
   { additionalProperties: false },
 );
 const UserParams = Type.Object({ username: Type.String({ pattern: USERNAME_PATTERN }) });
+const RoleBody = Type.Object(
+  { role: Type.String({ enum: ['staff', 'admin'] }) },
+  { additionalProperties: false },
+);
+const PasswordBody = Type.Object(
+  { password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }) },
+  { additionalProperties: false },
+);
 const admin = { access: 'admin' as const };
 
 export function userRoutes(app: FastifyInstance, ctx: DashboardContext): void {
@@ -57,7 +65,8 @@ export function userRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     {
       config: admin,
       schema: {
-        summary: 'Delete a staff account and its sessions (admin)',
+        summary:
+          'Delete a staff account or revoke a wall screen; its sessions end and its streams close (admin)',
         params: UserParams,
         response: { 200: OkReply, 403: ErrorReply, 404: ErrorReply },
       },
@@ -66,6 +75,51 @@ export function userRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       const r = ctx.auth.deleteStaff(req.params.username);
       if (!r.ok) return reply.code(r.status).send({ error: r.error });
       ctx.deps.log.info({ user: r.value.username, by: req.session?.username }, 'staff account deleted');
+      return { ok: true };
+    },
+  );
+}
+
+export function userChangeRoutes(app: FastifyInstance, ctx: DashboardContext): void {
+  app.post<{ Params: Static<typeof UserParams>; Body: Static<typeof RoleBody> }>(
+    '/api/users/:username/role',
+    {
+      config: admin,
+      schema: {
+        summary:
+          "Make a user staff or admin; the user's open streams close and reopen with the new role (admin)",
+        params: UserParams,
+        body: RoleBody,
+        response: { 200: UserDto, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const r = ctx.auth.setRole(req.params.username, req.body.role === 'admin' ? 'admin' : 'staff');
+      if (!r.ok) return reply.code(r.status).send({ error: r.error });
+      ctx.deps.log.info(
+        { user: r.value.username, role: r.value.role, by: req.session?.username },
+        'role changed',
+      );
+      const row = ctx.auth.listUsers().find((u) => u.username === r.value.username);
+      return row ?? reply.code(404).send({ error: 'no such user' });
+    },
+  );
+
+  app.post<{ Params: Static<typeof UserParams>; Body: Static<typeof PasswordBody> }>(
+    '/api/users/:username/password',
+    {
+      config: admin,
+      schema: {
+        summary: "Set a staff user's password; all of that user's sessions end (admin)",
+        params: UserParams,
+        body: PasswordBody,
+        response: { 200: OkReply, 400: ErrorReply, 403: ErrorReply, 404: ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const r = await ctx.auth.resetPassword(req.params.username, req.body.password);
+      if (!r.ok) return reply.code(r.status).send({ error: r.error });
+      ctx.deps.log.info({ user: r.value.username, by: req.session?.username }, 'staff password reset');
       return { ok: true };
     },
   );

@@ -1,120 +1,63 @@
-// Default view: open alerts as large cards, live over SSE, one tap to acknowledge.
-import { api, connectEvents, el, fmtAge, kiosk, run, setupPage, showError } from './common.js';
+// Default view, the staff screen: open alerts as large cards, live over SSE, one tap to
+// acknowledge (with 5 s to undo). It never shows "all OK" while it cannot know (issue #20).
+import { renderCard } from './alert-card.js';
+import { beep, setTitle, setupSound, soundButton } from './attention.js';
+import { api, el, fmtAge, kiosk, run, setupPage, showError } from './common.js';
+import { connectEvents } from './connection.js';
 
 const cards = new Map(); // alert id -> { alert, node }
 const list = document.getElementById('alerts');
 const empty = document.getElementById('empty');
 const FIXED_SHOW_MS = 4000;
+const UNDO_MS = 5000;
+const FLASH_MS = 15_000;
+const DISMISSED_KEY = 'traycheck.dismissed';
 let loaded = false;
+let connected = false; // until the stream says hello, "all OK" would be a guess
+let escalateAfterMs = 90_000;
+let titleBase = 'Alerts';
 
-// --- sound: WebAudio beep, off until someone turns it on (browsers need a tap to start audio) ---
-let audio = null;
-let soundOn = localStorage.getItem('traycheck.sound') === 'on';
-const soundBtn = el('button', {
-  class: 'btn small',
-  type: 'button',
-  id: 'sound',
-  'aria-pressed': String(soundOn),
-});
-function renderSound() {
-  soundBtn.textContent = soundOn ? 'Sound: on' : 'Sound: off';
-  soundBtn.setAttribute('aria-pressed', String(soundOn));
-}
-soundBtn.addEventListener('click', () => {
-  soundOn = !soundOn;
-  localStorage.setItem('traycheck.sound', soundOn ? 'on' : 'off');
-  renderSound();
-  if (soundOn) beep();
-});
-function beep() {
-  if (!soundOn) return;
-  audio ??= new AudioContext();
-  void audio.resume();
-  const t = audio.currentTime;
-  for (const [i, freq] of [880, 660].entries()) {
-    const osc = audio.createOscillator();
-    const gain = audio.createGain();
-    osc.frequency.value = freq;
-    gain.gain.setValueAtTime(0.0001, t + i * 0.18);
-    gain.gain.exponentialRampToValueAtTime(0.4, t + i * 0.18 + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, t + i * 0.18 + 0.16);
-    osc.connect(gain).connect(audio.destination);
-    osc.start(t + i * 0.18);
-    osc.stop(t + i * 0.18 + 0.17);
-  }
+const dismissed = new Set(JSON.parse(localStorage.getItem(DISMISSED_KEY) ?? '[]'));
+
+function refresh() {
+  empty.hidden = cards.size > 0 || !connected;
+  setTitle(titleBase, cards.size, connected);
 }
 
-/** "Missing: 1 × Burger, 2 × Fries" → nodes where no "1 × Burger" breaks across lines. */
-function keepTogether(line) {
-  const i = line.indexOf(': ');
-  if (i < 0) return [line];
-  const items = line.slice(i + 2).split(', ');
-  return [
-    line.slice(0, i + 2),
-    ...items.flatMap((item, k) => [k ? ', ' : '', el('span', { class: 'nowrap' }, item)]),
-  ];
-}
-
-function renderCard(a) {
-  const diff = el(
-    'ul',
-    { class: 'diff' },
-    a.lines.map((line) =>
-      el('li', { class: line.startsWith('Missing') ? 'missing' : 'extra' }, ...keepTogether(line)),
-    ),
-  );
-  if (a.lines.length === 0) diff.append(el('li', {}, 'Check this tray'));
-  const ack = el(
-    'button',
-    { class: 'btn ack', type: 'button', onclick: () => void acknowledge(a.id, ack) },
-    'Acknowledge',
-  );
-  return el(
-    'article',
-    { class: 'card alert', 'data-id': a.id, 'data-order': a.orderId ?? '' },
-    a.snapshotId
-      ? el('img', {
-          class: 'snap',
-          src: `/api/snapshots/${encodeURIComponent(a.snapshotId)}.jpg`,
-          alt: 'tray snapshot',
-        })
-      : el('div', { class: 'snap none' }, 'no picture'),
-    el(
-      'div',
-      { class: 'body' },
-      el('div', { class: 'order' }, a.orderId ? `Order #${a.orderId}` : 'Unlinked tray'),
-      diff,
-      el(
-        'div',
-        { class: 'meta' },
-        el('span', { class: 'age', 'data-opened': a.openedAt }, fmtAge(Date.now() - a.openedAt)),
-        ` · ${a.cameraId}`,
-      ),
-    ),
-    ack,
-    el('div', { class: 'stamp', 'aria-live': 'polite' }),
-  );
-}
-
-function refreshEmpty() {
-  empty.hidden = cards.size > 0;
-}
+const hooks = { acknowledge, undo, dismiss };
 
 function upsert(a) {
   const cur = cards.get(a.id);
-  if (a.status === 'open') {
-    const node = renderCard(a);
-    if (cur) cur.node.replaceWith(node);
-    else list.append(node);
+  if (a.status === 'open' || (a.resolution === 'served-with-error' && !dismissed.has(a.id))) {
+    if (cur?.node.classList.contains('acking') && a.status === 'open') return;
+    // Replay and resync both deliver the same alert after a break: draw it once.
+    if (cur && JSON.stringify(cur.alert) === JSON.stringify(a)) return;
+    const node = renderCard(a, hooks, cur?.node);
+    if (cur) {
+      for (const c of ['new', 'urgent']) if (cur.node.classList.contains(c)) node.classList.add(c);
+      cur.node.replaceWith(node);
+    } else {
+      list.append(node);
+      if (loaded) attention(node, a);
+    }
+    if (a.resolution === 'served-with-error' && cur && !cur.node.classList.contains('served-wrong')) {
+      attention(node, a);
+    }
     cards.set(a.id, { alert: a, node });
-    if (!cur && loaded) beep();
   } else if (cur) {
     leave(a, cur.node);
   }
-  refreshEmpty();
+  refresh();
 }
 
-/** Corrected → a short "Fixed" confirmation; acknowledged or served → gone at once. */
+/** A new card flashes its border for a while and the counter hears it. */
+function attention(node, a) {
+  node.classList.add('new');
+  setTimeout(() => node.classList.remove('new'), FLASH_MS);
+  beep(a.resolution === 'served-with-error');
+}
+
+/** Corrected → a short "Fixed" confirmation; acknowledged or relinked → gone at once. */
 function leave(a, node) {
   if (node.classList.contains('leaving')) return;
   node.classList.add('leaving');
@@ -130,35 +73,97 @@ function leave(a, node) {
 function drop(id, node) {
   node.remove();
   if (cards.get(id)?.node === node) cards.delete(id);
-  refreshEmpty();
+  refresh();
 }
 
-async function acknowledge(id, button) {
-  button.disabled = true;
-  try {
-    const a = await api(`/api/alerts/${id}/ack`, { method: 'POST' });
-    upsert(a);
-  } catch (err) {
-    button.disabled = false;
-    showError(err);
+/** Acknowledge waits UNDO_MS so a mistaken tap can be taken back; then it is sent. */
+function acknowledge(a, node) {
+  const button = node.querySelector('button.ack');
+  node.classList.add('acking');
+  let left = UNDO_MS / 1000;
+  const label = () => (button.textContent = `Undo (${left})`);
+  label();
+  button.onclick = () => undo(a, node);
+  node._undo = setInterval(() => {
+    left--;
+    if (left > 0) return label();
+    clearInterval(node._undo);
+    button.disabled = true;
+    api(`/api/alerts/${a.id}/ack`, { method: 'POST' }).then(upsert, (err) => {
+      button.disabled = false;
+      node.classList.remove('acking');
+      showError(err);
+    });
+  }, 1000);
+}
+
+function undo(a, node) {
+  clearInterval(node._undo);
+  node.classList.remove('acking');
+  upsert(a);
+}
+
+function dismiss(a) {
+  dismissed.add(a.id);
+  localStorage.setItem(DISMISSED_KEY, JSON.stringify([...dismissed].slice(-200)));
+  // By id: a replay may have redrawn the card since the tap.
+  const cur = cards.get(a.id);
+  if (cur) drop(a.id, cur.node);
+}
+
+/** Reload the lists after a break: new ones appear, ones closed meanwhile leave. */
+async function resync() {
+  const { alerts, servedWrong } = await api('/api/alerts');
+  const current = new Set([...alerts, ...servedWrong].map((a) => a.id));
+  for (const [id, { alert, node }] of cards) {
+    if (!current.has(id) && alert.status === 'open' && !node.classList.contains('leaving')) {
+      const now = await api(`/api/alerts/${id}`).catch(() => null);
+      if (now) upsert(now);
+      else drop(id, node);
+    }
   }
+  for (const a of [...alerts, ...servedWrong]) upsert(a);
 }
 
 setInterval(() => {
-  for (const node of document.querySelectorAll('.age[data-opened]')) {
-    node.textContent = fmtAge(Date.now() - Number(node.dataset.opened));
+  const now = Date.now();
+  for (const { alert, node } of cards.values()) {
+    const age = node.querySelector('.age[data-opened]');
+    if (age) age.textContent = fmtAge(now - alert.openedAt);
+    if (
+      alert.status === 'open' &&
+      now - alert.openedAt > escalateAfterMs &&
+      !node.classList.contains('urgent')
+    ) {
+      node.classList.add('urgent');
+      beep(true);
+    }
   }
 }, 1000);
 
 run(async () => {
-  renderSound();
   // Kiosk mode has no top bar; the sound toggle stays reachable in a corner.
-  if (kiosk) document.body.append(el('div', { class: 'kiosk-tools' }, soundBtn));
-  await setupPage('Alerts', kiosk ? [] : [soundBtn]);
-  connectEvents({ alert: upsert });
-  const { alerts } = await api('/api/alerts');
-  for (const a of alerts) if (!cards.has(a.id)) upsert(a);
+  if (kiosk)
+    document.body.append(
+      el('div', { class: 'kiosk-tools' }, el('span', { class: 'conn down' }, '●'), soundButton),
+    );
+  setupSound(document.querySelector('main'));
+  const me = await setupPage('Alerts', kiosk ? [] : [soundButton]);
+  escalateAfterMs = me.alertEscalateAfterS * 1000;
+  titleBase = `Alerts · ${me.storeName}`;
+  connectEvents(
+    { alert: upsert, resync: () => resync().catch(showError) },
+    {
+      fullScreen: true,
+      onState: (s) => {
+        connected = s === 'live' || s === 'reconnecting';
+        refresh();
+      },
+    },
+  );
+  const { alerts, servedWrong } = await api('/api/alerts');
+  for (const a of [...alerts, ...servedWrong]) if (!cards.has(a.id)) upsert(a);
   loaded = true;
-  refreshEmpty();
+  refresh();
   document.body.dataset.ready = '1';
 });

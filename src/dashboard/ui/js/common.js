@@ -28,7 +28,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(path, { method = 'GET', body } = {}) {
+export async function api(path, { method = 'GET', body } = {}, retried = false) {
   const headers = { accept: 'application/json' };
   if (method !== 'GET') {
     if (!me) await loadMe();
@@ -46,6 +46,11 @@ export async function api(path, { method = 'GET', body } = {}) {
     throw new ApiError(401, 'not logged in');
   }
   const data = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
+  // Logged in again since the page loaded (e.g. after NOT CONNECTED): the CSRF token is new.
+  if (res.status === 403 && method !== 'GET' && !retried && /CSRF/.test(data?.error ?? '')) {
+    me = null;
+    return api(path, { method, body }, true);
+  }
   if (!res.ok) throw new ApiError(res.status, (data && data.error) || res.statusText);
   return data;
 }
@@ -69,7 +74,7 @@ export async function setupPage(title, extra = []) {
   if (kiosk) document.body.classList.add('kiosk');
   const user = await loadMe();
   document.title = `${title} · ${user.storeName} · traycheck`;
-  const status = el('span', { id: 'conn', class: 'conn', title: 'live connection' }, '●');
+  const status = el('span', { class: 'conn down', title: 'connecting', role: 'status' }, '●');
   const logout = el(
     'button',
     { class: 'btn small', type: 'button', onclick: () => void logoutNow() },
@@ -95,7 +100,11 @@ export async function setupPage(title, extra = []) {
       { class: 'right' },
       ...extra,
       status,
-      el('span', { class: 'muted user' }, user.username),
+      el(
+        'a',
+        { class: 'muted user', href: '/account', title: 'your account: change password' },
+        user.username,
+      ),
       logout,
     ),
   );
@@ -108,18 +117,6 @@ async function logoutNow() {
   } finally {
     location.href = '/login';
   }
-}
-
-/** Live events; handlers: { alert(data), verdict(data), camera(data), order(data) }. Reconnects by itself. */
-export function connectEvents(handlers) {
-  const es = new EventSource('/api/events');
-  const mark = (ok) => document.getElementById('conn')?.classList.toggle('down', !ok);
-  es.addEventListener('open', () => mark(true));
-  es.addEventListener('error', () => mark(false));
-  for (const [name, fn] of Object.entries(handlers)) {
-    es.addEventListener(name, (ev) => fn(JSON.parse(ev.data)));
-  }
-  return es;
 }
 
 export function fmtAge(ms) {

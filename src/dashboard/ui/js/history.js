@@ -1,5 +1,8 @@
-// Verdict history: search by order id, result and date range; paged, newest first.
-import { api, el, fmtDateTime, run, setupPage } from './common.js';
+// Verdict history: search by order id, result, camera, item and date range; paged, newest first,
+// live while on the first page; a row opens its evidence; the same search exports as CSV.
+import { api, el, fmtDateTime, params, run, setupPage, showError } from './common.js';
+import { connectEvents } from './connection.js';
+import { showDetail } from './history-detail.js';
 
 const form = document.getElementById('search');
 const rows = document.getElementById('rows');
@@ -7,7 +10,10 @@ const info = document.getElementById('pageinfo');
 const prev = document.getElementById('prev');
 const next = document.getElementById('next');
 const PAGE_SIZE = 25;
+const detail = document.getElementById('detail');
+const csv = document.getElementById('csv');
 let page = 1;
+let pending = null;
 
 /** A yyyy-mm-dd date input as local midnight epoch ms; `to` dates include the whole day. */
 function dayMs(value, endOfDay) {
@@ -16,9 +22,9 @@ function dayMs(value, endOfDay) {
   return new Date(y, m - 1, d + (endOfDay ? 1 : 0)).getTime();
 }
 
-async function load() {
+function filters() {
   const data = new FormData(form);
-  const q = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
+  const q = new URLSearchParams();
   const orderId = String(data.get('orderId') ?? '').trim();
   if (orderId) q.set('orderId', orderId);
   if (data.get('result')) q.set('result', String(data.get('result')));
@@ -26,12 +32,21 @@ async function load() {
   const to = dayMs(String(data.get('to') ?? ''), true);
   if (from !== null) q.set('from', String(from));
   if (to !== null) q.set('to', String(to));
+  for (const key of ['cameraId', 'item']) if (data.get(key)) q.set(key, String(data.get(key)));
+  return q;
+}
+
+async function load() {
+  const q = filters();
+  csv.href = `/api/verdicts.csv?${q}`;
+  q.set('page', String(page));
+  q.set('pageSize', String(PAGE_SIZE));
   const res = await api(`/api/verdicts?${q}`);
   rows.replaceChildren(
     ...res.items.map((v) =>
       el(
         'tr',
-        {},
+        { 'data-id': v.id },
         el('td', {}, fmtDateTime(v.ts)),
         el('td', {}, v.orderId ? `#${v.orderId}` : '—'),
         el(
@@ -58,11 +73,24 @@ async function load() {
               )
             : '—',
         ),
+        el(
+          'td',
+          {},
+          el(
+            'button',
+            {
+              class: 'btn small',
+              type: 'button',
+              onclick: () => void showDetail(detail, v.id).catch(showError),
+            },
+            'Details',
+          ),
+        ),
       ),
     ),
   );
   if (res.items.length === 0)
-    rows.append(el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No verdicts match.')));
+    rows.append(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No verdicts match.')));
   const pages = Math.max(1, Math.ceil(res.total / PAGE_SIZE));
   info.textContent = `Page ${page} of ${pages} · ${res.total} verdicts`;
   prev.disabled = page <= 1;
@@ -83,8 +111,28 @@ next.addEventListener('click', () => {
   void load();
 });
 
+/** New verdicts appear while the newest page is shown (a few per minute at most: reload it). */
+function soon() {
+  if (page !== 1) return;
+  pending ??= setTimeout(() => {
+    pending = null;
+    void load().catch(() => undefined);
+  }, 500);
+}
+
+async function fillFilters() {
+  const { cameras, items } = await api('/api/verdicts/filters');
+  document.getElementById('cameras').append(...cameras.map((c) => el('option', { value: c }, c)));
+  document.getElementById('items').append(...items.map((i) => el('option', { value: i.label }, i.name)));
+}
+
 run(async () => {
   await setupPage('History');
+  connectEvents({ verdict: soon, resync: soon });
+  await fillFilters();
+  // Opened from a manager tile: /history?from=yyyy-mm-dd&to=yyyy-mm-dd&result=mismatch.
+  for (const [key, value] of params)
+    if (form.elements.namedItem(key)) form.elements.namedItem(key).value = value;
   await load();
   document.body.dataset.ready = '1';
 });

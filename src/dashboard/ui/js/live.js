@@ -1,6 +1,7 @@
 // Live view: the MJPEG stream (encoded once per frame on the box, shared by all viewers) and
 // the trays in view checked line by line against their linked order.
 import { api, el, params, run, setupPage } from './common.js';
+import { connectEvents } from './connection.js';
 
 const img = document.getElementById('stream');
 const trays = document.getElementById('trays');
@@ -89,6 +90,7 @@ function select(id, buttons) {
 
 run(async () => {
   await setupPage('Live');
+  connectEvents({}); // the dot and the bar say whether this box is reachable
   const { cameras } = await api('/api/cameras');
   if (cameras.length === 0) {
     trays.replaceChildren(el('p', { class: 'muted' }, 'No camera configured.'));

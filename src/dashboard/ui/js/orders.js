@@ -1,5 +1,6 @@
 // Order queue by status, refreshed when an order or verdict event arrives.
-import { api, connectEvents, el, fmtAge, run, setupPage } from './common.js';
+import { api, el, fmtAge, run, setupPage } from './common.js';
+import { connectEvents } from './connection.js';
 
 const COLUMNS = [
   ['open', 'Open'],
@@ -9,6 +10,7 @@ const COLUMNS = [
   ['served', 'Served'],
 ];
 const board = document.getElementById('board');
+const COLUMN_MAX = 12;
 let pending = null;
 
 function card(o) {
@@ -36,7 +38,17 @@ async function refresh() {
   board.replaceChildren(
     ...COLUMNS.map(([status, title]) => {
       const mine = orders.filter((o) => o.status === status);
-      return el('section', { class: 'column' }, el('h2', {}, `${title} (${mine.length})`), mine.map(card));
+      // A column shows the newest few; a long queue is a number, not a page miles long.
+      const shown = mine.slice(0, COLUMN_MAX);
+      return el(
+        'section',
+        { class: 'column' },
+        el('h2', {}, `${title} (${mine.length})`),
+        shown.map(card),
+        mine.length > shown.length
+          ? el('p', { class: 'muted more' }, `and ${mine.length - shown.length} older (see History)`)
+          : null,
+      );
     }),
   );
 }

@@ -1,0 +1,131 @@
+// One verdict as evidence (issue #20): expected vs seen in menu names, how the tray was linked to
+// its order, the alert and who acknowledged it when, the model that decided; and the CSV export
+// of a search.
+import type { Db } from '../../store/db.js';
+import type { VerdictRow } from '../../store/verdicts-repo.js';
+import type { LabelCounts } from '../../types.js';
+import { labelName, type Menu } from '../present.js';
+import type { createAlertOrders } from './alert-order.js';
+import { parseJson } from './json.js';
+import { verdictFilter, type VerdictSearch } from './verdicts.js';
+
+interface AlertRow {
+  id: number;
+  status: string;
+  resolution: string | null;
+  opened_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  latency_ms: number | null;
+}
+
+/** Every label that was expected or seen: how many of each, in menu names. */
+function counts(expected: LabelCounts, observed: LabelCounts, menu: Menu) {
+  const labels = [...new Set([...Object.keys(expected), ...Object.keys(observed)])].sort();
+  return labels.map((label) => ({
+    label,
+    name: labelName(label, menu),
+    expected: expected[label] ?? 0,
+    seen: observed[label] ?? 0,
+  }));
+}
+
+export function verdictDetail(db: Db, menu: Menu, orders: ReturnType<typeof createAlertOrders>, id: number) {
+  const v = db.prepare<[number], VerdictRow>('SELECT * FROM verdicts WHERE id = ?').get(id);
+  if (!v) return null;
+  const missing = parseJson<LabelCounts>(v.missing_json, {});
+  const extra = parseJson<LabelCounts>(v.extra_json, {});
+  const alerts = db
+    .prepare<[number], AlertRow>('SELECT * FROM alerts WHERE verdict_id = ? ORDER BY id')
+    .all(id)
+    .map((a) => ({
+      id: a.id,
+      status: a.status,
+      resolution: a.resolution,
+      openedAt: a.opened_at,
+      acknowledgedAt: a.acknowledged_at,
+      acknowledgedBy: a.acknowledged_by,
+      resolvedAt: a.resolved_at,
+      latencyMs: a.latency_ms,
+    }));
+  return {
+    id: v.id,
+    ts: v.ts,
+    settledTs: v.settled_ts,
+    trayId: v.tray_id,
+    cameraId: v.camera_id,
+    orderId: v.order_id,
+    orderVersion: v.order_version,
+    link: v.link,
+    result: v.result,
+    counts: counts(parseJson(v.expected_json, {}), parseJson(v.observed_json, {}), menu),
+    uncertain: parseJson<string[]>(v.uncertain_json, []).map((l) => labelName(l, menu)),
+    unverifiable: parseJson<string[]>(v.unverifiable_json, []),
+    order: orders.checklist(v.order_id, missing, extra),
+    modelSha256: v.model_sha256,
+    snapshotId: v.snapshot_id,
+    alerts,
+  };
+}
+
+export const CSV_MAX_ROWS = 10_000;
+
+/** A cell a spreadsheet will not run as a formula, quoted when it must be. */
+function cell(value: string | number | null | undefined): string {
+  let s = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const listOf = (c: LabelCounts, menu: Menu): string =>
+  Object.entries(c)
+    .filter(([, n]) => n > 0)
+    .map(([l, n]) => `${n} x ${labelName(l, menu)}`)
+    .join('; ');
+
+export function verdictsCsv(db: Db, menu: Menu, s: Omit<VerdictSearch, 'page' | 'pageSize'>): string {
+  const { clause, args } = verdictFilter(s);
+  const rows = db
+    .prepare<Array<string | number>, VerdictRow & Partial<AlertRow> & { alert_id: number | null }>(
+      `SELECT v.*, a.id AS alert_id, a.resolution, a.acknowledged_by, a.acknowledged_at
+         FROM verdicts v LEFT JOIN alerts a ON a.id = (SELECT MAX(id) FROM alerts WHERE verdict_id = v.id)
+         ${clause} ORDER BY v.ts DESC, v.id DESC LIMIT ?`,
+    )
+    .all(...args, CSV_MAX_ROWS);
+  const head = [
+    'time',
+    'order',
+    'camera',
+    'tray',
+    'result',
+    'link',
+    'missing',
+    'extra',
+    'alert',
+    'resolution',
+    'acknowledged_by',
+    'acknowledged_at',
+    'snapshot',
+  ];
+  const lines = rows.map((r) =>
+    [
+      new Date(r.ts).toISOString(),
+      r.order_id,
+      r.camera_id,
+      r.tray_id,
+      r.result,
+      r.link,
+      listOf(parseJson(r.missing_json, {}), menu),
+      listOf(parseJson(r.extra_json, {}), menu),
+      r.alert_id,
+      r.resolution,
+      r.acknowledged_by,
+      r.acknowledged_at ? new Date(r.acknowledged_at).toISOString() : null,
+      r.snapshot_id,
+    ]
+      .map(cell)
+      .join(','),
+  );
+  return `${[head.join(','), ...lines].join('\r\n')}\r\n`;
+}

@@ -1,0 +1,179 @@
+// /api/openapi.json against the OpenAPI 3.0.3 rules a strict validator applies (issue #20): only
+// Schema Object keywords 3.0 knows (no `$id`, `patternProperties`, `const`, `type: 'null'` leaking
+// from TypeBox), every operation with responses and descriptions, path parameters declared and
+// required, unique operationIds. The walker is written out here because no validator package is
+// installed; it fails on anything outside the 3.0 Schema Object vocabulary.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toOpenApi30 } from '../../src/dashboard/openapi.js';
+import { startHarness, type Harness } from './harness.js';
+
+const SCHEMA_KEYS = new Set([
+  'title',
+  'multipleOf',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'maxProperties',
+  'minProperties',
+  'required',
+  'enum',
+  'type',
+  'allOf',
+  'oneOf',
+  'anyOf',
+  'not',
+  'items',
+  'properties',
+  'additionalProperties',
+  'description',
+  'format',
+  'default',
+  'nullable',
+  'discriminator',
+  'readOnly',
+  'writeOnly',
+  'xml',
+  'externalDocs',
+  'example',
+  'deprecated',
+]);
+const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+/** Every problem with a Schema Object, as "where: what". */
+function schemaProblems(s: unknown, where: string): string[] {
+  if (!s || typeof s !== 'object' || Array.isArray(s)) return [`${where}: not an object`];
+  const o = s as Record<string, unknown>;
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(o)) {
+    if (!SCHEMA_KEYS.has(k) && !k.startsWith('x-')) out.push(`${where}: keyword ${k} is not OpenAPI 3.0`);
+    if (k === 'type' && !(typeof v === 'string' && TYPES.has(v)))
+      out.push(`${where}: type ${JSON.stringify(v)}`);
+    if ((k === 'exclusiveMinimum' || k === 'exclusiveMaximum') && typeof v !== 'boolean')
+      out.push(`${where}: ${k} must be boolean in 3.0`);
+    if (k === 'required' && !(Array.isArray(v) && v.length > 0))
+      out.push(`${where}: required must be a non-empty array`);
+    if (k === 'enum' && !(Array.isArray(v) && v.length > 0))
+      out.push(`${where}: enum must be a non-empty array`);
+    if (k === 'properties')
+      for (const [name, p] of Object.entries(v as Record<string, unknown>))
+        out.push(...schemaProblems(p, `${where}.properties.${name}`));
+    if (k === 'items' || k === 'not' || (k === 'additionalProperties' && typeof v === 'object'))
+      out.push(...schemaProblems(v, `${where}.${k}`));
+    if (k === 'allOf' || k === 'oneOf' || k === 'anyOf') {
+      if (!Array.isArray(v) || v.length === 0) out.push(`${where}: ${k} must be a non-empty array`);
+      else v.forEach((x, i) => out.push(...schemaProblems(x, `${where}.${k}[${i}]`)));
+    }
+  }
+  if (o.type === 'array' && o.items === undefined) out.push(`${where}: array without items`);
+  return out;
+}
+
+interface Operation {
+  operationId?: string;
+  parameters?: Array<{ name: string; in: string; required?: boolean; schema?: unknown }>;
+  requestBody?: { content: Record<string, { schema?: unknown }> };
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
+}
+
+function documentProblems(doc: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  if (!/^3\.0\.\d+$/.test(String(doc.openapi))) out.push(`openapi: ${String(doc.openapi)}`);
+  const info = doc.info as { title?: unknown; version?: unknown } | undefined;
+  if (typeof info?.title !== 'string' || typeof info.version !== 'string')
+    out.push('info: title and version');
+  for (const k of Object.keys(doc))
+    if (
+      !['openapi', 'info', 'servers', 'paths', 'components', 'security', 'tags', 'externalDocs'].includes(k)
+    )
+      out.push(`top-level key ${k}`);
+  const ids = new Set<string>();
+  for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
+    if (!path.startsWith('/')) out.push(`${path}: must start with /`);
+    const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    for (const [method, op] of Object.entries(item)) {
+      const at = `${method.toUpperCase()} ${path}`;
+      if (!METHODS.has(method)) out.push(`${at}: unknown method`);
+      if (op.operationId) {
+        if (ids.has(op.operationId)) out.push(`${at}: duplicate operationId ${op.operationId}`);
+        ids.add(op.operationId);
+      }
+      const params = op.parameters ?? [];
+      for (const name of templated)
+        if (!params.some((p) => p.in === 'path' && p.name === name && p.required === true))
+          out.push(`${at}: path parameter ${name} not declared as required`);
+      for (const p of params) {
+        if (!['path', 'query', 'header', 'cookie'].includes(p.in))
+          out.push(`${at}: parameter ${p.name} in ${p.in}`);
+        if (p.in === 'path' && !templated.includes(p.name))
+          out.push(`${at}: path parameter ${p.name} not in path`);
+        if (p.schema) out.push(...schemaProblems(p.schema, `${at} parameter ${p.name}`));
+      }
+      for (const [type, media] of Object.entries(op.requestBody?.content ?? {}))
+        if (media.schema) out.push(...schemaProblems(media.schema, `${at} body ${type}`));
+      const responses = Object.entries(op.responses ?? {});
+      if (responses.length === 0) out.push(`${at}: no responses`);
+      for (const [code, r] of responses) {
+        if (!/^([1-5]\d\d|[1-5]XX|default)$/.test(code)) out.push(`${at}: response code ${code}`);
+        if (typeof r.description !== 'string') out.push(`${at} ${code}: no description`);
+        for (const [type, media] of Object.entries(r.content ?? {}))
+          if (media.schema) out.push(...schemaProblems(media.schema, `${at} ${code} ${type}`));
+      }
+    }
+  }
+  return out;
+}
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h?.stop());
+
+describe('OpenAPI document', () => {
+  it('is valid OpenAPI 3.0: no JSON Schema draft-7 keywords leak from TypeBox', async () => {
+    const res = await h.app.inject({ url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<Record<string, unknown>>();
+    expect(documentProblems(doc)).toEqual([]);
+    const paths = doc.paths as Record<string, unknown>;
+    // The routes this issue added are documented too.
+    for (const p of ['/api/me/password', '/api/displays', '/api/users/{username}/role', '/api/events'])
+      expect(paths).toHaveProperty([p]);
+  });
+
+  it('the checker itself rejects what a strict validator rejects, and the conversion fixes it', () => {
+    const typebox = {
+      $id: 'Alert',
+      type: 'object',
+      properties: {
+        role: { const: 'staff', type: 'string' },
+        counts: { type: 'object', patternProperties: { '^(.*)$': { type: 'number' } } },
+        orderId: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+      },
+    };
+    expect(schemaProblems(typebox, 's')).toEqual([
+      's: keyword $id is not OpenAPI 3.0',
+      's.properties.role: keyword const is not OpenAPI 3.0',
+      's.properties.counts: keyword patternProperties is not OpenAPI 3.0',
+      's.properties.orderId.anyOf[1]: type "null"',
+    ]);
+    const converted = toOpenApi30(typebox);
+    expect(schemaProblems(converted, 's')).toEqual([]);
+    expect(converted).toEqual({
+      type: 'object',
+      properties: {
+        role: { enum: ['staff'], type: 'string' },
+        counts: { type: 'object', additionalProperties: { type: 'number' } },
+        orderId: { type: 'string', nullable: true },
+      },
+    });
+  });
+});
