@@ -18,6 +18,7 @@ import {
 import { createEventBus, type EventBus } from './events.js';
 import { createHealthWiring, type HealthWiring } from './health/wiring.js';
 import type { Logger } from './log.js';
+import { BrokerSetupError } from './orders/broker.js';
 import { createOrders, type Orders } from './orders/index.js';
 import { topics } from './orders/topics.js';
 import { projectPath } from './paths.js';
@@ -158,7 +159,10 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           log: log.child({ stage: 'orders' }),
           dataDir: config.storage.dataDir,
         });
-        return orders.start();
+        return orders.start().catch((err: unknown) => {
+          if (err instanceof BrokerSetupError) throw new StartupError('mqtt', err.message);
+          throw err;
+        });
       },
       stop: () => orders?.stop(),
     },

@@ -7,6 +7,8 @@ import { datasetCommand } from './commands/dataset.js';
 import { demoCommand } from './commands/demo.js';
 import { detectCommand } from './commands/detect.js';
 import { evalCommand } from './commands/eval.js';
+import { mqttCertCommand } from './commands/mqtt-cert.js';
+import { mqttUserCommand } from './commands/mqtt-user.js';
 import { runCommand } from './commands/run.js';
 import { scenarioCommand } from './commands/scenario.js';
 
@@ -21,4 +23,6 @@ export const commands: Command[] = [
   datasetCommand,
   simulatePosCommand,
   backupCommand,
+  mqttUserCommand,
+  mqttCertCommand,
 ];

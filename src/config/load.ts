@@ -283,6 +283,7 @@ function crossChecks(config: Config, doc: Document, lc: LineCounter, file: strin
       expected: 'both or neither',
     });
   }
+  issues.push(...mqttChecks(config, doc, lc, file));
   for (const [sku, item] of Object.entries(config.menu)) {
     if (item.verify && Object.keys(item.contains).length === 0) {
       issues.push({
@@ -293,6 +294,43 @@ function crossChecks(config: Config, doc: Document, lc: LineCounter, file: strin
         expected: 'contains: { label: count } or verify: false',
       });
     }
+  }
+  return issues;
+}
+
+/** Bind addresses the embedded broker may listen on without credentials. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
+
+// An embedded broker reachable from the store LAN without users accepts fake orders from anyone
+// on the Wi-Fi, so it is a config error, not a warning.
+function mqttChecks(config: Config, doc: Document, lc: LineCounter, file: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const m = config.mqtt;
+  const seen = new Set<string>();
+  m.users.forEach((u, i) => {
+    if (seen.has(u.username))
+      issues.push({
+        path: `mqtt.users[${i}].username`,
+        line: lineOf(doc, lc, ['mqtt', 'users', i, 'username']),
+        source: file,
+        message: `duplicate MQTT user "${u.username}"`,
+        expected: 'unique usernames',
+      });
+    seen.add(u.username);
+  });
+  if (m.url) return issues;
+  const credentials = m.users.length > 0 || m.username !== undefined;
+  const binds: Array<[string[], string]> = [[['mqtt', 'embedded', 'host'], m.embedded.host]];
+  if (m.embedded.tls) binds.push([['mqtt', 'embedded', 'tls', 'host'], m.embedded.tls.host]);
+  for (const [segs, host] of binds) {
+    if (credentials || LOOPBACK_HOSTS.includes(host)) continue;
+    issues.push({
+      path: segs.join('.'),
+      line: lineOf(doc, lc, segs),
+      source: file,
+      message: `the embedded MQTT broker would accept anyone who can reach ${host}`,
+      expected: `${LOOPBACK_HOSTS.join(', ')}, or mqtt.users with at least one user (\`traycheck mqtt-user hash\` makes the passwordHash)`,
+    });
   }
   return issues;
 }
@@ -308,7 +346,22 @@ function resolvePaths(config: Config, baseDir: string): Config {
       labelsFile: abs(config.detector.labelsFile),
     },
     storage: { ...config.storage, dataDir: abs(config.storage.dataDir) ?? config.storage.dataDir },
-    mqtt: { ...config.mqtt, caFile: abs(config.mqtt.caFile) },
+    mqtt: {
+      ...config.mqtt,
+      caFile: abs(config.mqtt.caFile),
+      embedded: {
+        ...config.mqtt.embedded,
+        ...(config.mqtt.embedded.tls
+          ? {
+              tls: {
+                ...config.mqtt.embedded.tls,
+                certFile: abs(config.mqtt.embedded.tls.certFile) ?? config.mqtt.embedded.tls.certFile,
+                keyFile: abs(config.mqtt.embedded.tls.keyFile) ?? config.mqtt.embedded.tls.keyFile,
+              },
+            }
+          : {}),
+      },
+    },
     dashboard: {
       ...config.dashboard,
       tlsCert: abs(config.dashboard.tlsCert),

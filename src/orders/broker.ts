@@ -2,24 +2,36 @@
 // works out of the box. Sessions, queued QoS 1 messages and retained messages live on disk under
 // <dataDir>/<mqtt.embedded.dirName>/ (broker-persistence.ts) so a POS message published while
 // traycheck restarts is delivered afterwards. Production sites should prefer mosquitto (docs/mqtt.md).
-import { createServer, type Server, type Socket } from 'node:net';
+// Who may connect and what each role may do: src/mqtt/broker-access.ts; limits: src/mqtt/listeners.ts.
+import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import type { Server } from 'node:net';
 import { join } from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
-import { Aedes, type AuthenticateError, type PublishPacket } from 'aedes';
+import { Aedes, type Client, type PublishPacket } from 'aedes';
+import type { MqttConfig } from '../config/schema.js';
 import type { ComponentHealth } from '../health/types.js';
 import type { Logger } from '../log.js';
+import { createBrokerAccess } from '../mqtt/broker-access.js';
+import { createListeners, type LimitBroken, type Listeners } from '../mqtt/listeners.js';
 import { SqliteBrokerPersistence } from './broker-persistence.js';
 
 export interface EmbeddedBrokerDeps {
-  host: string;
-  /** 0 = any free port. */
-  port: number;
+  /** mqtt.embedded: listeners and limits. */
+  config: MqttConfig['embedded'];
+  /** mqtt.users: empty means anonymous (the config check allows that on loopback only). */
+  users: MqttConfig['users'];
+  /** `<prefix>/<store>`, the root of the roles' topics. */
+  base: string;
   /** Folder for the broker database. */
   dir: string;
   log: Logger;
-  /** When set, every client must log in with these credentials. */
-  auth?: { username: string; password: string };
+  /** The daemon's own login; when set (or users exist) every client must log in. */
+  daemonLogin?: { username: string; password: string };
+  now?: () => number;
 }
+
+/** A listener that cannot start (port taken, unreadable certificate): the operator must fix it. */
+export class BrokerSetupError extends Error {}
 
 export interface EmbeddedBroker {
   start(): Promise<void>;
@@ -27,30 +39,96 @@ export interface EmbeddedBroker {
   /** mqtt://host:port to connect to (a wildcard bind address becomes 127.0.0.1). */
   url(): string;
   port(): number;
+  /** The mqtts listener's port, or null without one. */
+  tlsPort(): number | null;
   health(): ComponentHealth;
 }
 
-const sameSecret = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
+type LimitCounts = Record<LimitBroken | 'tlsHandshakeFailed', number>;
+
+const wildcardToLoopback = (host: string): string =>
+  host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+
+function readTls(tls: NonNullable<MqttConfig['embedded']['tls']>): {
+  cert: Buffer;
+  key: Buffer;
+  fingerprint: string;
+} {
+  const read = (file: string, key: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new BrokerSetupError(`mqtt.embedded.tls.${key}: cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  const cert = read(tls.certFile, 'certFile');
+  const key = read(tls.keyFile, 'keyFile');
+  try {
+    return { cert, key, fingerprint: new X509Certificate(cert).fingerprint256 };
+  } catch (err) {
+    throw new BrokerSetupError(
+      `mqtt.embedded.tls.certFile: ${tls.certFile} is not a PEM certificate: ${(err as Error).message}`,
+    );
+  }
+}
 
 export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
+  const { config } = deps;
   const log = deps.log.child({ component: 'broker' });
+  const now = deps.now ?? Date.now;
   let aedes: Aedes | null = null;
-  let server: Server | null = null;
   let persistence: SqliteBrokerPersistence | null = null;
+  let listeners: Listeners | null = null;
   let boundPort = 0;
-  const sockets = new Set<Socket>();
-  const connectHost = deps.host === '0.0.0.0' || deps.host === '::' ? '127.0.0.1' : deps.host;
+  let boundTlsPort: number | null = null;
+  let fingerprint: string | null = null;
+  const connectHost = wildcardToLoopback(config.host);
+  const addresses = new WeakMap<object, string>();
+  const limits: LimitCounts = {
+    'too-large': 0,
+    'too-fast': 0,
+    malformed: 0,
+    'too-many-connections': 0,
+    tlsHandshakeFailed: 0,
+  };
+  const access = createBrokerAccess({
+    base: deps.base,
+    users: deps.users,
+    ...(deps.daemonLogin ? { daemonLogin: deps.daemonLogin } : {}),
+    loginFailuresPerMinute: config.loginFailuresPerMinute,
+    lockoutMs: config.lockoutS * 1000,
+    addressOf: (client: Client) => addresses.get(client.conn) ?? 'unknown',
+    log,
+    now,
+  });
+  let lastLimitLogAt = new Map<string, number>();
+
+  const listen = async (
+    l: Listeners,
+    server: Server,
+    host: string,
+    port: number,
+    key: string,
+  ): Promise<number> => {
+    try {
+      return await l.listen(server, host, port);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new BrokerSetupError(
+        `embedded MQTT broker cannot listen on ${host}:${port}: ${e.code ?? e.message}` +
+          (e.code === 'EADDRINUSE'
+            ? ` (another broker is running there: set mqtt.url to use it, or change ${key})`
+            : ''),
+      );
+    }
+  };
 
   return {
     async start() {
       if (aedes) return;
+      const tls = config.tls ? readTls(config.tls) : null;
       const p = new SqliteBrokerPersistence(join(deps.dir, 'broker.db'));
       persistence = p;
-      const auth = deps.auth;
       // aedes sends PUBACK before it queues a QoS 1 message: log it first (broker-persistence.ts).
       const logged = new WeakMap<object, number>();
       const broker = await Aedes.createBroker({
@@ -58,6 +136,9 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
         authorizePublish: (client, packet, done) => {
           // aedes' default check, which a custom authorizePublish replaces
           if (packet.topic.startsWith('$SYS/')) return done(new Error('$SYS/ topic is reserved'));
+          // MQTT 3.1.1 cannot refuse one PUBLISH: aedes drops the connection, nothing is delivered.
+          const refused = access.publishRefusal(client, packet);
+          if (refused) return done(new Error(refused));
           if (client && packet.qos === 1) {
             try {
               logged.set(packet, p.inboundLog(packet));
@@ -79,18 +160,11 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
           }
           done(null);
         },
-        ...(auth
+        ...(access.required
           ? {
-              authenticate: (_client, username, password, done) => {
-                const ok =
-                  username !== undefined &&
-                  sameSecret(username, auth.username) &&
-                  sameSecret(password?.toString() ?? '', auth.password);
-                if (ok) return done(null, true);
-                const err = new Error('bad username or password') as AuthenticateError;
-                err.returnCode = 4;
-                done(err, null);
-              },
+              authenticate: access.authenticate,
+              authorizeSubscribe: access.authorizeSubscribe,
+              authorizeForward: access.authorizeForward,
             }
           : {}),
       });
@@ -105,60 +179,99 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
         log.debug({ client: client.id, err: err.message }, 'client error'),
       );
       broker.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'connection error'));
-      const srv = createServer((socket) => {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-        broker.handle(socket);
+      const l = createListeners({
+        maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+        maxPacketBytes: config.maxPacketBytes,
+        maxPublishPerSecond: config.maxMessagesPerSecond,
+        now,
+        handle: (conn, address) => {
+          addresses.set(conn, address);
+          broker.handle(conn);
+        },
+        onLimit: (limit, address) => {
+          limits[limit]++;
+          // A flood breaks the same limit many times a second: one line per address and limit a minute.
+          const k = `${limit} ${address}`;
+          if (now() - (lastLimitLogAt.get(k) ?? -Infinity) < 60_000) return;
+          if (lastLimitLogAt.size > 1000) lastLimitLogAt = new Map();
+          lastLimitLogAt.set(k, now());
+          log.warn({ address, limit }, 'MQTT client broke a broker limit; connection closed');
+        },
+        onTlsError: (err, address) => {
+          limits.tlsHandshakeFailed++;
+          log.debug({ address, err: err.message }, 'mqtts handshake failed');
+        },
       });
-      server = srv;
+      listeners = l;
       try {
-        await new Promise<void>((resolve, reject) => {
-          srv.once('error', reject);
-          srv.listen(deps.port, deps.host, () => {
-            srv.off('error', reject);
-            resolve();
-          });
-        });
+        boundPort = await listen(l, l.plain(), config.host, config.port, 'mqtt.embedded.port');
+        if (config.tls && tls) {
+          boundTlsPort = await listen(
+            l,
+            l.tls(tls.cert, tls.key),
+            config.tls.host,
+            config.tls.port,
+            'mqtt.embedded.tls.port',
+          );
+          fingerprint = tls.fingerprint;
+        }
       } catch (err) {
         await this.stop();
-        const e = err as NodeJS.ErrnoException;
-        throw new Error(
-          `embedded MQTT broker cannot listen on ${deps.host}:${deps.port}: ${e.code ?? e.message}` +
-            (e.code === 'EADDRINUSE'
-              ? ' (another broker is running there: set mqtt.url to use it, or change mqtt.embedded.port)'
-              : ''),
-        );
+        throw err;
       }
-      const addr = srv.address();
-      boundPort = addr && typeof addr === 'object' ? addr.port : deps.port;
-      srv.on('error', (err) => log.error({ err }, 'embedded broker server error'));
-      log.info({ host: deps.host, port: boundPort, dir: deps.dir }, 'embedded MQTT broker listening');
+      log.info(
+        {
+          host: config.host,
+          port: boundPort,
+          ...(config.tls ? { tlsHost: config.tls.host, tlsPort: boundTlsPort, fingerprint } : {}),
+          users: deps.users.length,
+          login: access.required ? 'required' : 'anonymous (loopback only)',
+          dir: deps.dir,
+        },
+        'embedded MQTT broker listening',
+      );
     },
     async stop() {
       const broker = aedes;
-      const srv = server;
       aedes = null;
-      server = null;
-      if (srv) {
-        await new Promise<void>((resolve) => {
-          srv.close(() => resolve());
-          for (const s of sockets) s.destroy();
-        });
-      }
+      await listeners?.close();
+      listeners = null;
       if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
-      sockets.clear();
       await persistence?.destroy();
       persistence = null;
     },
     url: () => `mqtt://${connectHost.includes(':') ? `[${connectHost}]` : connectHost}:${boundPort}`,
     port: () => boundPort,
+    tlsPort: () => boundTlsPort,
     health() {
       if (!aedes || !persistence) return { state: 'down', detail: 'embedded MQTT broker not running' };
       const queued = persistence.queuedCounts();
+      const tlsText = boundTlsPort !== null ? `, mqtts on ${config.tls?.host}:${boundTlsPort}` : '';
       return {
         state: 'ok',
-        detail: `embedded MQTT broker on ${deps.host}:${boundPort}, ${aedes.connectedClients} client(s)`,
-        data: { clients: aedes.connectedClients, queued },
+        detail: `embedded MQTT broker on ${config.host}:${boundPort}${tlsText}, ${aedes.connectedClients} client(s)`,
+        data: {
+          clients: aedes.connectedClients,
+          queued,
+          login: access.required ? 'required' : 'anonymous',
+          users: deps.users.length,
+          tls: boundTlsPort !== null ? { port: boundTlsPort, fingerprint } : null,
+          limits: {
+            maxPacketBytes: config.maxPacketBytes,
+            maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+            maxMessagesPerSecond: config.maxMessagesPerSecond,
+            loginFailuresPerMinute: config.loginFailuresPerMinute,
+            lockoutS: config.lockoutS,
+          },
+          refused: {
+            ...access.counters(),
+            tooLarge: limits['too-large'],
+            tooFast: limits['too-fast'],
+            malformed: limits.malformed,
+            tooManyConnections: limits['too-many-connections'],
+            tlsHandshakeFailed: limits.tlsHandshakeFailed,
+          },
+        },
       };
     },
   };

@@ -1,6 +1,7 @@
 // Orders stage: MQTT in (POS/KDS), validation, order book, expiry; owns the MQTT connection that
 // other stages publish through (`mqtt.publish`, `publishOutbound`). Starts the embedded broker
 // first when no external broker is configured.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Menu, MqttConfig, OrdersConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
@@ -12,6 +13,7 @@ import { createOrderBook, type BookStats, type OrderBook } from './book.js';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.js';
 import { createIntake, type IntakeStats } from './intake.js';
 import { createMqtt, type Mqtt, type MqttStats } from './mqtt.js';
+import { defaultClientId } from './mqtt-options.js';
 import { createRejections, type RejectionCounts } from './rejections.js';
 import { topics, type Topics } from './topics.js';
 
@@ -63,19 +65,29 @@ export function createOrders(deps: OrdersDeps): Orders {
   const now = deps.now ?? Date.now;
   const t = topics(config.mqtt.prefix, config.storeId);
   const repo = createOrdersRepo(deps.db);
+  // With users, the daemon logs in to its own broker with a secret that lives only in memory
+  // (mqtt.username/password, when set, are used instead: the single login of older configs).
+  const needsLogin = !config.mqtt.url && (config.mqtt.users.length > 0 || config.mqtt.username !== undefined);
+  const daemonLogin = needsLogin
+    ? {
+        username: config.mqtt.username ?? defaultClientId(config.storeId),
+        password: config.mqtt.password ?? randomBytes(24).toString('base64url'),
+      }
+    : undefined;
+  const mqttConfig = daemonLogin ? { ...config.mqtt, ...daemonLogin } : config.mqtt;
   const broker = config.mqtt.url
     ? null
     : createEmbeddedBroker({
-        host: config.mqtt.embedded.host,
-        port: config.mqtt.embedded.port,
+        config: config.mqtt.embedded,
+        users: config.mqtt.users,
+        base: `${config.mqtt.prefix}/${config.storeId}`,
         dir: join(deps.dataDir, 'broker'),
         log,
-        ...(config.mqtt.username !== undefined
-          ? { auth: { username: config.mqtt.username, password: config.mqtt.password ?? '' } }
-          : {}),
+        now,
+        ...(daemonLogin ? { daemonLogin } : {}),
       });
   const mqtt = createMqtt({
-    config: config.mqtt,
+    config: mqttConfig,
     storeId: config.storeId,
     log,
     bus,
