@@ -206,7 +206,9 @@ export function createMqtt(deps: MqttDeps): Mqtt {
     if (connected) {
       connected = false;
       changedAt = now();
-      log.warn({ url: url(), error }, 'disconnected from MQTT broker; reconnecting');
+      // stop() ends the connection itself: that is no lost broker and nothing reconnects.
+      if (stopping) log.info({ url: url() }, 'disconnected from MQTT broker');
+      else log.warn({ url: url(), error }, 'disconnected from MQTT broker; reconnecting');
       emitStatus();
     }
     scheduleReconnect();
