@@ -20,7 +20,8 @@ export function roleTopics(role: MqttRole, base: string): RoleTopics {
     case 'pos':
       return { publish: [`${base}/pos`], read: [`${base}/pos/rejected`, `${base}/status`] };
     case 'kds':
-      return { publish: [`${base}/kds`], read: [`${base}/status`] };
+      // A KDS screen at the expo shows the verdicts and alerts of the trays it bumps.
+      return { publish: [`${base}/kds`], read: [`${base}/status`, `${base}/verdict`, `${base}/alert`] };
     case 'observer':
       return {
         publish: [],

@@ -2,7 +2,7 @@
 // (mqtt.users) with scrypt hashes; this command makes the hash so no password is ever written
 // there, and edits the file keeping its comments. The daemon reads users at start: restart it.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { hashPassword, passwordProblem } from '../../auth/passwords.js';
 import { ConfigError, formatIssues, parseConfigText } from '../../config/load.js';
 import { listMqttUsers, withMqttUser, withoutMqttUser } from '../../config/mqtt-users-file.js';
@@ -30,8 +30,12 @@ function save(file: string, text: string): number {
     );
     return EXIT_CONFIG;
   }
+  // Same mode and owner as before (root:traycheck 0640 on an installed box: the daemon reads it).
+  const before = statSync(file);
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text, { mode: 0o600 });
+  chmodSync(tmp, before.mode & 0o777);
+  if (process.getuid?.() === 0) chownSync(tmp, before.uid, before.gid);
   renameSync(tmp, file);
   return 0;
 }

@@ -18,7 +18,7 @@ const MqttUser = Type.Object(
       MQTT_ROLES.map((r) => Type.Literal(r)),
       {
         description:
-          'pos: publish <prefix>/<store>/pos; kds: publish .../kds; observer: read status, verdicts, alerts, rejections; daemon: everything.',
+          'pos: publish <prefix>/<store>/pos, read .../pos/rejected and status; kds: publish .../kds, read status, verdicts, alerts; observer: read status, camera status, verdicts, alerts, rejections; daemon: everything.',
       },
     ),
   },
