@@ -6,9 +6,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AedesOptions, AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { MqttConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import { verifyPassword } from '../auth/passwords.js';
 import { canPublish, canRead, canSubscribe, roleTopics, type MqttRole, type RoleTopics } from './acl.js';
 import { createLoginThrottle } from './login-throttle.js';
+import { createPasswordChecks } from './password-checks.js';
 
 export interface BrokerAccessDeps {
   /** `<prefix>/<store>`: the roles' topics live below it. */
@@ -19,6 +19,8 @@ export interface BrokerAccessDeps {
   loginFailuresPerMinute: number;
   lockoutMs: number;
   addressOf(client: Client): string;
+  /** True once the client's side of the connection has ended (it will not read a CONNACK). */
+  peerGone(client: Client): boolean;
   log: Logger;
   now: () => number;
 }
@@ -32,6 +34,8 @@ export interface AccessCounters {
   subscribeRefused: number;
   /** Messages not delivered to a client whose role may not read them (a session from before the ACL). */
   deliveriesRefused: number;
+  /** Logins refused because too many password checks were queued. */
+  loginsBusy: number;
 }
 
 export interface BrokerAccess {
@@ -77,7 +81,10 @@ export function createBrokerAccess(deps: BrokerAccessDeps): BrokerAccess {
     publishRefused: 0,
     subscribeRefused: 0,
     deliveriesRefused: 0,
+    loginsBusy: 0,
   };
+  // Two of libuv's four threads: the rest stay free for SQLite backups, file I/O and TLS.
+  const checks = createPasswordChecks({ concurrency: 2, maxWaiting: 64, maxPerAddress: 2 });
   const who = (client: Client): { clientId: string; user: string | null; role: MqttRole | null } => {
     const login = logins.get(client);
     return { clientId: client.id, user: login?.username ?? null, role: login?.role ?? null };
@@ -106,30 +113,43 @@ export function createBrokerAccess(deps: BrokerAccessDeps): BrokerAccess {
         }
       }
       const user = username === undefined ? undefined : deps.users.find((u) => u.username === username);
-      verifyPassword(secret, user?.passwordHash ?? null).then(
-        (ok) => {
-          if (ok && user) {
-            throttle.succeeded(address);
-            logins.set(client, { username: user.username, role: user.role });
-            log.info({ clientId: client.id, user: user.username, role: user.role, address }, 'MQTT login');
-            return done(null, true);
-          }
-          counters.loginsRefused++;
-          const lockedOut = throttle.failed(address, now());
-          if (lockedOut) counters.lockouts++;
-          log.warn(
-            { clientId: client.id, user: username ?? null, address, lockedOut },
-            username === undefined
-              ? 'anonymous MQTT login refused'
-              : 'MQTT login refused: bad username or password',
-          );
-          done(refusal(username === undefined ? 5 : 4, 'bad username or password'), null);
-        },
-        (err: unknown) => {
-          log.error({ err }, 'MQTT password check failed');
-          done(refusal(3, 'server unavailable'), null);
-        },
-      );
+      const refuse = (): void => {
+        counters.loginsRefused++;
+        const lockedOut = throttle.failed(address, now());
+        if (lockedOut) counters.lockouts++;
+        log.warn(
+          { clientId: client.id, user: username ?? null, address, lockedOut },
+          username === undefined
+            ? 'anonymous MQTT login refused'
+            : 'MQTT login refused: bad username or password',
+        );
+        done(refusal(username === undefined ? 5 : 4, 'bad username or password'), null);
+      };
+      if (username === undefined) return refuse();
+      checks
+        .check(username, user?.passwordHash ?? null, secret, {
+          address,
+          stillWanted: () => !client.closed && !deps.peerGone(client),
+        })
+        .then(
+          (result) => {
+            if (result === 'ok' && user) {
+              logins.set(client, { username: user.username, role: user.role });
+              log.info({ clientId: client.id, user: user.username, role: user.role, address }, 'MQTT login');
+              return done(null, true);
+            }
+            if (result === 'gone') return done(refusal(3, 'client left'), null);
+            if (result === 'busy') {
+              counters.loginsBusy++;
+              return done(refusal(3, 'too many logins at once'), null);
+            }
+            refuse();
+          },
+          (err: unknown) => {
+            log.error({ err }, 'MQTT password check failed');
+            done(refusal(3, 'server unavailable'), null);
+          },
+        );
     },
     publishRefusal(client, packet) {
       if (!client) return null;

@@ -14,8 +14,8 @@ export interface ListenerDeps {
   maxPacketBytes: number;
   maxPublishPerSecond: number;
   now: () => number;
-  /** A client's guarded connection, with its source address, for aedes. */
-  handle(conn: Duplex, address: string): void;
+  /** A client's guarded connection, its source address and whether it has hung up, for aedes. */
+  handle(conn: Duplex, address: string, peerGone: () => boolean): void;
   onLimit(limit: LimitBroken, address: string): void;
   onTlsError(err: Error, address: string): void;
 }
@@ -62,7 +62,11 @@ export function createListeners(deps: ListenerDeps): Listeners {
       now: deps.now,
       onRefused: (limit) => deps.onLimit(limit, address),
     });
-    deps.handle(conn, address);
+    // aedes stops reading while a login is checked, so it sees a hang-up only afterwards.
+    let gone = false;
+    socket.once('end', () => (gone = true));
+    socket.once('close', () => (gone = true));
+    deps.handle(conn, address, () => gone);
   };
 
   return {

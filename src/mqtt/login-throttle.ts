@@ -1,12 +1,12 @@
 // Failed MQTT logins per source address: after `failuresPerMinute` failures within a minute the
 // address is refused outright (no password check, so guessing costs the box nothing) for
-// `lockoutMs`. Pure: time is passed in.
+// `lockoutMs`. A successful login does not clear the count: a guesser behind the same address as
+// a working POS (NAT, shared Wi-Fi) would otherwise get fresh attempts. Pure: time is passed in.
 export interface LoginThrottle {
   /** Null when a login from `address` may be checked, else when the lockout ends (ms). */
   lockedUntil(address: string, nowMs: number): number | null;
   /** Records a failed login; returns true when this failure started a lockout. */
   failed(address: string, nowMs: number): boolean;
-  succeeded(address: string): void;
   /** Addresses locked out right now. */
   lockedCount(nowMs: number): number;
 }
@@ -38,9 +38,6 @@ export function createLoginThrottle(opts: { failuresPerMinute: number; lockoutMs
       failures.set(address, recent);
       if (failures.size > MAX_ADDRESSES) failures.delete(failures.keys().next().value as string);
       return false;
-    },
-    succeeded(address) {
-      failures.delete(address);
     },
     lockedCount(nowMs) {
       let n = 0;

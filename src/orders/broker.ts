@@ -83,7 +83,7 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
   let boundTlsPort: number | null = null;
   let fingerprint: string | null = null;
   const connectHost = wildcardToLoopback(config.host);
-  const addresses = new WeakMap<object, string>();
+  const peers = new WeakMap<object, { address: string; gone: () => boolean }>();
   const limits: LimitCounts = {
     'too-large': 0,
     'too-fast': 0,
@@ -97,7 +97,8 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
     ...(deps.daemonLogin ? { daemonLogin: deps.daemonLogin } : {}),
     loginFailuresPerMinute: config.loginFailuresPerMinute,
     lockoutMs: config.lockoutS * 1000,
-    addressOf: (client: Client) => addresses.get(client.conn) ?? 'unknown',
+    addressOf: (client: Client) => peers.get(client.conn)?.address ?? 'unknown',
+    peerGone: (client: Client) => peers.get(client.conn)?.gone() ?? false,
     log,
     now,
   });
@@ -184,8 +185,8 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
         maxPacketBytes: config.maxPacketBytes,
         maxPublishPerSecond: config.maxMessagesPerSecond,
         now,
-        handle: (conn, address) => {
-          addresses.set(conn, address);
+        handle: (conn, address, gone) => {
+          peers.set(conn, { address, gone });
           broker.handle(conn);
         },
         onLimit: (limit, address) => {
