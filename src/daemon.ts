@@ -18,9 +18,8 @@ import {
 import { createEventBus, type EventBus } from './events.js';
 import { createHealthWiring, type HealthWiring } from './health/wiring.js';
 import type { Logger } from './log.js';
-import { BrokerSetupError } from './orders/broker.js';
+import { BrokerSetupError } from './mqtt/broker.js';
 import { createOrders, type Orders } from './orders/index.js';
-import { topics } from './orders/topics.js';
 import { projectPath } from './paths.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
 import { openDatabase, type Db } from './store/db.js';
@@ -99,7 +98,6 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
     if (x === null) throw new Error(`${what} not started`);
     return x;
   };
-  const t = topics(config.mqtt.prefix, config.store.id);
 
   const stages: Stage[] = [
     {
@@ -169,12 +167,12 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
     {
       name: 'alerts',
       start() {
-        const mqtt = need(orders, 'orders').mqtt;
+        const { publishOutbound } = need(orders, 'orders');
         alerts = createAlerts({
           db: need(db, 'store'),
           bus,
           log,
-          publish: (kind, payload) => mqtt.publish(kind === 'verdict' ? t.verdict : t.alert, payload),
+          publish: (kind, payload) => publishOutbound({ kind, payload }),
           snapshots: snapshots ?? undefined,
           zones: Object.fromEntries(config.cameras.map((c) => [c.id, c.zone])),
         });
@@ -220,9 +218,9 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
     {
       name: 'cameras',
       start() {
-        const mqtt = need(orders, 'orders').mqtt;
+        const { publishOutbound } = need(orders, 'orders');
         bus.on('cameraStatus', 'mqtt-out', (s) => {
-          mqtt.publish(t.cameraStatus(s.cameraId), s, { retain: true });
+          publishOutbound({ kind: 'cameraStatus', cameraId: s.cameraId, payload: s });
           if (s.state === 'offline' && s.lastError?.includes('ended')) sourceEnds.get(s.cameraId)?.();
         });
         cameras = createCameras({

@@ -24,7 +24,7 @@ const fileBytes = (file: string): number => {
 export function createDbHealth(deps: DbHealthDeps): HealthProvider {
   // Prepared once per connection: health is read every 10 s under systemd and on every /health
   // request, and a statement prepared per call holds native memory until V8 collects it
-  // (see broker-persistence.ts).
+  // (see src/mqtt/broker-persistence.ts).
   const probes = new WeakMap<Db, { ping: Statement; level: Statement }>();
   return () => {
     let db: Db;

@@ -6,6 +6,7 @@
 // and then quietly filtered. Delivery is checked again per message (canRead) because a persistent
 // session restored from disk was subscribed before the current users and roles existed.
 import type { MQTT_ROLES } from '../config/sections/mqtt.js';
+import { topicMatches } from './topics.js';
 
 export type MqttRole = (typeof MQTT_ROLES)[number];
 
@@ -36,22 +37,6 @@ export function roleTopics(role: MqttRole, base: string): RoleTopics {
     case 'daemon':
       return { publish: ['#'], read: ['#'] };
   }
-}
-
-/** MQTT topic filter matching (`+` one level, `#` the rest) of one concrete topic. */
-export function topicMatches(filter: string, topic: string): boolean {
-  if (filter === topic) return true;
-  const f = filter.split('/');
-  const t = topic.split('/');
-  // [MQTT-4.7.2-1]: wildcards at the first level do not match $-topics.
-  if (topic.startsWith('$') && (f[0] === '+' || f[0] === '#')) return false;
-  for (let i = 0; i < f.length; i++) {
-    const level = f[i];
-    if (level === '#') return true;
-    if (i >= t.length) return false;
-    if (level !== '+' && level !== t[i]) return false;
-  }
-  return f.length === t.length;
 }
 
 /** True when every topic `filter` can match is also matched by `pattern`. */

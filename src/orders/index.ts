@@ -1,26 +1,26 @@
-// Orders stage: MQTT in (POS/KDS), validation, order book, expiry; owns the MQTT connection that
-// other stages publish through (`mqtt.publish`, `publishOutbound`). Starts the embedded broker
-// first when no external broker is configured.
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+// Orders stage: POS/KDS messages in, validation, order book, expiry. It owns the store's MQTT
+// link (src/mqtt/: embedded broker when no external one is configured, the daemon's connection)
+// and hands out its `publishOutbound`, the one way out for the other stages.
 import type { Menu, MqttConfig, OrdersConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import type { ComponentHealth } from '../health/types.js';
 import type { Logger } from '../log.js';
+import {
+  createMqttLink,
+  type EmbeddedBroker,
+  type Mqtt,
+  type MqttStats,
+  type PublishOutbound,
+  type Topics,
+} from '../mqtt/index.js';
 import type { Db } from '../store/db.js';
 import { createOrdersRepo } from '../store/orders-repo.js';
 import { createOrderBook, type BookStats, type OrderBook } from './book.js';
-import { createEmbeddedBroker, type EmbeddedBroker } from './broker.js';
 import { createIntake, type IntakeStats } from './intake.js';
-import { createMqtt, type Mqtt, type MqttStats } from './mqtt.js';
-import { defaultClientId } from './mqtt-options.js';
 import { createRejections, type RejectionCounts } from './rejections.js';
-import { topics, type Topics } from './topics.js';
 
 export { expandOrder, type Expansion } from './menu.js';
-export { topics, type Topics } from './topics.js';
 export type { OrderBook } from './book.js';
-export type { Mqtt } from './mqtt.js';
 
 export interface OrdersDeps {
   config: { mqtt: MqttConfig; menu: Menu; orders: OrdersConfig; storeId: string };
@@ -51,8 +51,8 @@ export interface Orders {
   topics: Topics;
   /** URL a local client (simulated POS, tests) connects to: the embedded broker's, or mqtt.url. */
   brokerUrl(): string;
-  /** For the alerts stage's `publish` dep: verdict → .../verdict, alert → .../alert (QoS 1). */
-  publishOutbound(kind: 'verdict' | 'alert', payload: object): void;
+  /** The one way out for verdicts, alerts, camera status and rejection echoes (src/mqtt/outbound.ts). */
+  publishOutbound: PublishOutbound;
   counters(): OrdersCounters;
   health(): ComponentHealth;
 }
@@ -63,38 +63,17 @@ export function createOrders(deps: OrdersDeps): Orders {
   const { config, bus } = deps;
   const log = deps.log.child({ stage: 'orders' });
   const now = deps.now ?? Date.now;
-  const t = topics(config.mqtt.prefix, config.storeId);
   const repo = createOrdersRepo(deps.db);
-  // With users, the daemon logs in to its own broker with a secret that lives only in memory
-  // (mqtt.username/password, when set, are used instead: the single login of older configs).
-  const needsLogin = !config.mqtt.url && (config.mqtt.users.length > 0 || config.mqtt.username !== undefined);
-  const daemonLogin = needsLogin
-    ? {
-        username: config.mqtt.username ?? defaultClientId(config.storeId),
-        password: config.mqtt.password ?? randomBytes(24).toString('base64url'),
-      }
-    : undefined;
-  const mqttConfig = daemonLogin ? { ...config.mqtt, ...daemonLogin } : config.mqtt;
-  const broker = config.mqtt.url
-    ? null
-    : createEmbeddedBroker({
-        config: config.mqtt.embedded,
-        users: config.mqtt.users,
-        base: `${config.mqtt.prefix}/${config.storeId}`,
-        dir: join(deps.dataDir, 'broker'),
-        log,
-        now,
-        ...(daemonLogin ? { daemonLogin } : {}),
-      });
-  const mqtt = createMqtt({
-    config: mqttConfig,
+  const link = createMqttLink({
+    config: config.mqtt,
     storeId: config.storeId,
+    dataDir: deps.dataDir,
     log,
     bus,
     now,
     ...(deps.mqttStartWaitMs !== undefined ? { startWaitMs: deps.mqttStartWaitMs } : {}),
-    ...(broker ? { embeddedUrl: () => broker.url() } : {}),
   });
+  const { client: mqtt, broker, publishOutbound, topics: t } = link;
   const book = createOrderBook({ repo, bus, log, ttlMinutes: config.orders.ttlMinutes, now });
   const rejections = createRejections({
     repo,
@@ -102,7 +81,7 @@ export function createOrders(deps: OrdersDeps): Orders {
     log,
     now,
     keepBytes: config.orders.rejectedPayloadBytes,
-    echo: (msg) => mqtt.publish(t.posRejected, msg, { qos: 0 }),
+    echo: (msg) => publishOutbound({ kind: 'posRejected', payload: msg }),
   });
   const limits = {
     maxPayloadBytes: config.orders.maxPayloadBytes,
@@ -127,23 +106,19 @@ export function createOrders(deps: OrdersDeps): Orders {
     mqtt,
     broker,
     topics: t,
-    brokerUrl: () => broker?.url() ?? config.mqtt.url ?? '',
+    brokerUrl: () => link.brokerUrl(),
     async start() {
-      await broker?.start();
       sweep();
       sweepTimer = setInterval(sweep, config.orders.sweepIntervalS * 1000);
       sweepTimer.unref();
-      await mqtt.start();
+      await link.start();
     },
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
       sweepTimer = null;
-      await mqtt.stop();
-      await broker?.stop();
+      await link.stop();
     },
-    publishOutbound(kind, payload) {
-      mqtt.publish(kind === 'verdict' ? t.verdict : t.alert, payload, { qos: 1 });
-    },
+    publishOutbound,
     counters: () => ({
       intake: intake.stats(),
       book: book.stats(),

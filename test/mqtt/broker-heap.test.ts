@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { silentLogger } from '../../src/log.js';
-import { createEmbeddedBroker, type EmbeddedBroker } from '../../src/orders/broker.js';
+import { createEmbeddedBroker, type EmbeddedBroker } from '../../src/mqtt/broker.js';
 import { mqttConfig, removeDir, tempDataDir } from '../orders/harness.js';
 import { FUZZ_KINDS, fuzzCase } from './packet-fuzz.js';
 

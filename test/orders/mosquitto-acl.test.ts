@@ -104,7 +104,7 @@ describe('mosquitto with the documented config', () => {
     const alerts: string[] = [];
     obs.on('message', (_t, p) => alerts.push(p.toString()));
     expect(await grants(obs, [T('alert')])).toEqual([1]);
-    stage.orders.publishOutbound('alert', { test: 'alert' });
+    stage.orders.publishOutbound({ kind: 'alert', payload: { test: 'alert' } });
     await waitFor(() => alerts.length === 1, { message: 'alert at the observer' });
     // mosquitto acknowledges a refused publish and drops it; the KDS's own event, sent after
     // that acknowledgement, shows the daemon has seen everything that came before.

@@ -11,8 +11,8 @@ import { Aedes, type Client, type PublishPacket } from 'aedes';
 import type { MqttConfig } from '../config/schema.js';
 import type { ComponentHealth } from '../health/types.js';
 import type { Logger } from '../log.js';
-import { createBrokerAccess } from '../mqtt/broker-access.js';
-import { createListeners, type LimitBroken, type Listeners } from '../mqtt/listeners.js';
+import { createBrokerAccess } from './broker-access.js';
+import { createListeners, type LimitBroken, type Listeners } from './listeners.js';
 import { SqliteBrokerPersistence } from './broker-persistence.js';
 
 export interface EmbeddedBrokerDeps {

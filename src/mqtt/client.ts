@@ -11,7 +11,7 @@ import type { MqttConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import type { ComponentHealth } from '../health/types.js';
 import { redactUrl, type Logger } from '../log.js';
-import { buildClientOptions, nextBackoffMs, type ConnectTarget } from './mqtt-options.js';
+import { buildClientOptions, nextBackoffMs, type ConnectTarget } from './options.js';
 import { topicMatches, topics as makeTopics } from './topics.js';
 
 export { topics, type Topics } from './topics.js';

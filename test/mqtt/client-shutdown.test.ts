@@ -4,10 +4,10 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import { createMqtt, type Mqtt } from '../../src/orders/mqtt.js';
+import { createMqtt, type Mqtt } from '../../src/mqtt/client.js';
 import { startMosquitto, stopAllMosquittos } from '../helpers/mosquitto.js';
 import { waitFor } from '../helpers/wait.js';
-import { mqttConfig } from './harness.js';
+import { mqttConfig } from '../orders/harness.js';
 
 const LOST = 'disconnected from MQTT broker; reconnecting';
 const started: Mqtt[] = [];

@@ -2,10 +2,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { silentLogger } from '../../src/log.js';
-import { createEmbeddedBroker, type EmbeddedBroker } from '../../src/orders/broker.js';
+import { createEmbeddedBroker, type EmbeddedBroker } from '../../src/mqtt/broker.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
-import { mqttConfig, placed, posClient, removeDir, startStage, tempDataDir, type Stage } from './harness.js';
+import {
+  mqttConfig,
+  placed,
+  posClient,
+  removeDir,
+  startStage,
+  tempDataDir,
+  type Stage,
+} from '../orders/harness.js';
 
 const clients: mqtt.MqttClient[] = [];
 const stages: Stage[] = [];
