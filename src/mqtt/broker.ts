@@ -196,7 +196,12 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
           if (now() - (lastLimitLogAt.get(k) ?? -Infinity) < 60_000) return;
           if (lastLimitLogAt.size > 1000) lastLimitLogAt = new Map();
           lastLimitLogAt.set(k, now());
-          log.warn({ address, limit }, 'MQTT client broke a broker limit; connection closed');
+          log.warn(
+            { address, limit },
+            limit === 'too-fast'
+              ? 'MQTT client publishes faster than maxMessagesPerSecond; held back'
+              : 'MQTT client broke a broker limit; connection closed',
+          );
         },
         onTlsError: (err, address) => {
           limits.tlsHandshakeFailed++;
@@ -267,6 +272,7 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
           refused: {
             ...access.counters(),
             tooLarge: limits['too-large'],
+            /** Seconds in which a client was held back for publishing too fast. */
             tooFast: limits['too-fast'],
             malformed: limits.malformed,
             tooManyConnections: limits['too-many-connections'],

@@ -4,10 +4,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import type { MeterVerdict } from './packet-meter.js';
 import { guardConnection } from './guarded-connection.js';
 
-export type LimitBroken = Exclude<MeterVerdict, 'ok'> | 'too-many-connections';
+export type LimitBroken = 'too-large' | 'malformed' | 'too-fast' | 'too-many-connections';
 
 export interface ListenerDeps {
   maxConnectionsPerAddress: number;
@@ -61,6 +60,7 @@ export function createListeners(deps: ListenerDeps): Listeners {
       maxPublishPerSecond: deps.maxPublishPerSecond,
       now: deps.now,
       onRefused: (limit) => deps.onLimit(limit, address),
+      onHeld: () => deps.onLimit('too-fast', address),
     });
     // aedes stops reading while a login is checked, so it sees a hang-up only afterwards.
     let gone = false;

@@ -148,7 +148,7 @@ export const MqttSection = Type.Object(
           minimum: 1,
           maximum: 100000,
           description:
-            'PUBLISH packets one connection may send per second; a client above it is disconnected.',
+            'PUBLISH packets one connection may send per second; beyond it the broker stops reading from that client until the next second (nothing is lost, a flood is slowed to this rate).',
         }),
         loginFailuresPerMinute: Type.Integer({
           default: 5,
