@@ -319,6 +319,17 @@ function mqttChecks(config: Config, doc: Document, lc: LineCounter, file: string
     seen.add(u.username);
   });
   if (m.url) return issues;
+  // Room for the topic and headers: the largest order the daemon would reject with a reason must
+  // still reach it, or a QoS 1 POS resends it forever.
+  const needed = config.orders.maxPayloadBytes + 1024;
+  if (m.embedded.maxPacketBytes < needed)
+    issues.push({
+      path: 'mqtt.embedded.maxPacketBytes',
+      line: lineOf(doc, lc, ['mqtt', 'embedded', 'maxPacketBytes']),
+      source: file,
+      message: `below orders.maxPayloadBytes (${config.orders.maxPayloadBytes}) plus 1024 bytes of topic and headers`,
+      expected: `≥ ${needed}`,
+    });
   const credentials = m.users.length > 0 || m.username !== undefined;
   const binds: Array<[string[], string]> = [[['mqtt', 'embedded', 'host'], m.embedded.host]];
   if (m.embedded.tls) binds.push([['mqtt', 'embedded', 'tls', 'host'], m.embedded.tls.host]);

@@ -23,7 +23,8 @@ const LIMITS = { maxPacketBytes: 16384, maxMessagesPerSecond: 200, maxConnection
 let d: SecuredDaemon;
 const sockets: Socket[] = [];
 beforeAll(async () => {
-  d = await startSecuredDaemon(LIMITS);
+  // orders.maxPayloadBytes below the packet limit, as the config check requires.
+  d = await startSecuredDaemon(LIMITS, { maxPayloadBytes: 8192 });
 }, 60_000);
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
@@ -110,7 +111,7 @@ describe('embedded broker limits', () => {
           });
         });
       },
-      { message: 'a new connection accepted once one closed' },
+      { timeoutMs: 20_000, message: 'a new connection accepted once one closed' },
     );
     expect((await refused()).tooManyConnections).toBeGreaterThanOrEqual(1);
   });

@@ -55,7 +55,10 @@ export interface SecuredDaemon {
   health(): Promise<Record<string, unknown>>;
 }
 
-export async function startSecuredDaemon(embedded: Record<string, unknown> = {}): Promise<SecuredDaemon> {
+export async function startSecuredDaemon(
+  embedded: Record<string, unknown> = {},
+  orders: Record<string, unknown> = {},
+): Promise<SecuredDaemon> {
   const [port, tlsPort, dashboardPort] = [await freePort(), await freePort(), await freePort()];
   const tls = makeCert(scratchDir('traycheck-cert-'));
   const users = await Promise.all(
@@ -66,6 +69,7 @@ export async function startSecuredDaemon(embedded: Record<string, unknown> = {})
     })),
   );
   const setup = daemonSetup({
+    orders,
     dashboard: { enabled: true, bind: '127.0.0.1', port: dashboardPort },
     mqtt: {
       users,

@@ -132,10 +132,11 @@ export const MqttSection = Type.Object(
           ),
         ),
         maxPacketBytes: Type.Integer({
-          default: 131072,
+          default: 2097152,
           minimum: 1024,
           maximum: 16777216,
-          description: 'A client sending a larger MQTT packet is disconnected before the packet is read.',
+          description:
+            'A client sending a larger MQTT packet is disconnected before the packet is read. Keep it above orders.maxPayloadBytes (checked): a too-large order is then rejected with a reason and acknowledged, not resent forever.',
         }),
         maxConnectionsPerAddress: Type.Integer({
           default: 16,
