@@ -9,6 +9,7 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { ConfigSchema, type Config } from './schema.js';
 import { applyDefaults } from './defaults.js';
 import { describeExpected } from './expected.js';
+import { mqttChecks } from './mqtt-checks.js';
 
 export interface ConfigIssue {
   /** Key path like `cameras[0].fps` ('' for the whole file). */
@@ -283,7 +284,7 @@ function crossChecks(config: Config, doc: Document, lc: LineCounter, file: strin
       expected: 'both or neither',
     });
   }
-  issues.push(...mqttChecks(config, doc, lc, file));
+  issues.push(...mqttChecks(config, (segs) => lineOf(doc, lc, segs), file));
   for (const [sku, item] of Object.entries(config.menu)) {
     if (item.verify && Object.keys(item.contains).length === 0) {
       issues.push({
@@ -294,54 +295,6 @@ function crossChecks(config: Config, doc: Document, lc: LineCounter, file: strin
         expected: 'contains: { label: count } or verify: false',
       });
     }
-  }
-  return issues;
-}
-
-/** Bind addresses the embedded broker may listen on without credentials. */
-export const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
-
-// An embedded broker reachable from the store LAN without users accepts fake orders from anyone
-// on the Wi-Fi, so it is a config error, not a warning.
-function mqttChecks(config: Config, doc: Document, lc: LineCounter, file: string): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const m = config.mqtt;
-  const seen = new Set<string>();
-  m.users.forEach((u, i) => {
-    if (seen.has(u.username))
-      issues.push({
-        path: `mqtt.users[${i}].username`,
-        line: lineOf(doc, lc, ['mqtt', 'users', i, 'username']),
-        source: file,
-        message: `duplicate MQTT user "${u.username}"`,
-        expected: 'unique usernames',
-      });
-    seen.add(u.username);
-  });
-  if (m.url) return issues;
-  // Room for the topic and headers: the largest order the daemon would reject with a reason must
-  // still reach it, or a QoS 1 POS resends it forever.
-  const needed = config.orders.maxPayloadBytes + 1024;
-  if (m.embedded.maxPacketBytes < needed)
-    issues.push({
-      path: 'mqtt.embedded.maxPacketBytes',
-      line: lineOf(doc, lc, ['mqtt', 'embedded', 'maxPacketBytes']),
-      source: file,
-      message: `below orders.maxPayloadBytes (${config.orders.maxPayloadBytes}) plus 1024 bytes of topic and headers`,
-      expected: `≥ ${needed}`,
-    });
-  const credentials = m.users.length > 0 || m.username !== undefined;
-  const binds: Array<[string[], string]> = [[['mqtt', 'embedded', 'host'], m.embedded.host]];
-  if (m.embedded.tls) binds.push([['mqtt', 'embedded', 'tls', 'host'], m.embedded.tls.host]);
-  for (const [segs, host] of binds) {
-    if (credentials || LOOPBACK_HOSTS.includes(host)) continue;
-    issues.push({
-      path: segs.join('.'),
-      line: lineOf(doc, lc, segs),
-      source: file,
-      message: `the embedded MQTT broker would accept anyone who can reach ${host}`,
-      expected: `${LOOPBACK_HOSTS.join(', ')}, or mqtt.users with at least one user (\`traycheck mqtt-user hash\` makes the passwordHash)`,
-    });
   }
   return issues;
 }

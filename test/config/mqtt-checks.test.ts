@@ -1,4 +1,4 @@
-// The config checks of the embedded broker's doors (src/config/load.ts, mqttChecks).
+// The config checks of the embedded broker's doors (src/config/mqtt-checks.ts).
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfigText } from '../../src/config/load.js';
 

@@ -1,6 +1,6 @@
 // A real daemon (`traycheck run`, compiled) whose embedded broker listens on 127.0.0.2. That is a
 // loopback address, but the config check only lets 127.0.0.1, ::1 and localhost go without
-// users (LOOPBACK_HOSTS in src/config/load.ts), so to the daemon it is a LAN bind: users,
+// users (LOOPBACK_HOSTS in src/config/mqtt-checks.ts), so to the daemon it is a LAN bind: users,
 // ACLs, TLS and limits are all in force, exactly as on a store network. Clients choose their
 // source address (127.0.0.x) so per-address limits can be exercised from one machine.
 import { execFileSync } from 'node:child_process';
