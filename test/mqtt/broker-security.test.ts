@@ -56,6 +56,31 @@ describe('embedded broker on a LAN address', () => {
     expect(err).toMatch(/mqtt\.users .*traycheck mqtt-user hash/);
   });
 
+  it('refuses to start with an unreadable mqtts certificate: exit 78 naming the key', async () => {
+    const dir = tempDir();
+    const file = writeConfig(dir, {
+      store: { id: 's1', name: 'LAN' },
+      cameras: [],
+      detector: { model: MODEL },
+      menu: MENU,
+      dashboard: { enabled: false },
+      storage: { dataDir: `${dir}/data` },
+      mqtt: {
+        users: [{ username: 'pos-1', passwordHash: 'scrypt$16384$8$1$c2FsdA$a2V5', role: 'pos' }],
+        embedded: {
+          host: '127.0.0.1',
+          port: 0,
+          tls: { host: LAN_HOST, port: 0, certFile: `${dir}/missing.crt`, keyFile: `${dir}/missing.key` },
+        },
+      },
+    });
+    const run = runCli(['run', '--config', file]);
+    expect((await run.exited).code).toBe(78);
+    expect(run.stderr.join('')).toMatch(
+      /refusing to start \(mqtt\): mqtt\.embedded\.tls\.certFile: cannot read .*missing\.crt/,
+    );
+  });
+
   it('refuses anonymous clients and wrong passwords', async () => {
     await expect(connected(client(d.port))).rejects.toThrow(/Not authorized/i);
     await expect(connected(client(d.port, login('pos-1', 'wrong-password')))).rejects.toThrow(
