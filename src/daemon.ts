@@ -15,7 +15,6 @@ import type { Stage } from './daemon/stage.js';
 import { createStoreStage } from './daemon/store-stage.js';
 import { createEventBus, type EventBus } from './events.js';
 import type { Logger } from './log.js';
-import { topics } from './orders/topics.js';
 import { createAlertsRepo, type AlertsRepo } from './store/alerts-repo.js';
 import type { Db } from './store/db.js';
 import { createOrdersRepo, type OrdersRepo } from './store/orders-repo.js';
@@ -73,7 +72,6 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeT
   // The bus names the failing listener's stage in its own field; it is not a stage itself.
   const bus = createEventBus(log.child({ component: 'bus' }));
   const stageLog = (stage: string): Logger => log.child({ stage });
-  const t = topics(config.mqtt.prefix, config.store.id);
 
   const store = createStoreStage({ storage: config.storage, log: stageLog('store') });
   const detect = createDetectStage({
@@ -101,8 +99,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeT
     caption: (v) => differenceLines(v, config.menu).join(' · '),
     db: store.db,
     snapshots: store.snapshots,
-    publish: (kind, payload) =>
-      orders.orders().mqtt.publish(kind === 'verdict' ? t.verdict : t.alert, payload),
+    publish: (kind, payload) => orders.orders().publishOutbound({ kind, payload }),
     bus,
     log: stageLog('alerts'),
   });
@@ -121,7 +118,8 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeT
     cameras: config.cameras,
     simSources,
     clockFromFrames,
-    publishStatus: (s) => orders.orders().mqtt.publish(t.cameraStatus(s.cameraId), s, { retain: true }),
+    publishStatus: (s) =>
+      orders.orders().publishOutbound({ kind: 'cameraStatus', cameraId: s.cameraId, payload: s }),
     bus,
     log: stageLog('camera'),
   });

@@ -39,7 +39,7 @@ export interface RecentWarning {
 const RECENT_MAX = 50;
 const recent: RecentWarning[] = [];
 
-/** The newest warnings and errors of this process, newest first (issue #20: /tech shows them). */
+/** The newest warnings and errors of this process, newest first(/tech shows them). */
 export function recentWarnings(): RecentWarning[] {
   return [...recent].reverse();
 }

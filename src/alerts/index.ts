@@ -29,7 +29,7 @@ export interface AlertsDeps {
   /** Check zone per camera (0..1), for zone-only snapshots. */
   zones?: Record<string, readonly (readonly [number, number])[]>;
   /**
-   * Snapshot trays that match too (issue #20: a customer dispute about an OK tray can be checked).
+   * Snapshot trays that match too (a customer dispute about an OK tray can be checked).
    * Retention bounds them like every snapshot.
    */
   snapshotEveryVerdict?: boolean;

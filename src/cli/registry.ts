@@ -6,6 +6,8 @@ import { demoCommand } from './commands/demo.js';
 import { detectCommand } from './commands/detect.js';
 import { evalCommand } from './commands/eval.js';
 import { ordersCommand } from './commands/orders.js';
+import { mqttCertCommand } from './commands/mqtt-cert.js';
+import { mqttUserCommand } from './commands/mqtt-user.js';
 import { runCommand } from './commands/run.js';
 import { scenarioCommand } from './commands/scenario.js';
 import { simulatePosCommand } from './commands/simulate-pos.js';
@@ -23,4 +25,6 @@ export const commands: Command[] = [
   simulatePosCommand,
   ordersCommand,
   backupCommand,
+  mqttUserCommand,
+  mqttCertCommand,
 ];

@@ -9,6 +9,7 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { ConfigSchema, type Config } from './schema.js';
 import { applyDefaults } from './defaults.js';
 import { describeExpected } from './expected.js';
+import { mqttChecks } from './mqtt-checks.js';
 
 export interface ConfigIssue {
   /** Key path like `cameras[0].fps` ('' for the whole file). */
@@ -283,6 +284,7 @@ function crossChecks(config: Config, doc: Document, lc: LineCounter, file: strin
       expected: 'both or neither',
     });
   }
+  issues.push(...mqttChecks(config, (segs) => lineOf(doc, lc, segs), file));
   for (const [sku, item] of Object.entries(config.menu)) {
     if (item.verify && Object.keys(item.contains).length === 0) {
       issues.push({
@@ -321,7 +323,22 @@ function resolvePaths(config: Config, baseDir: string): Config {
       labelsFile: abs(config.detector.labelsFile),
     },
     storage: { ...config.storage, dataDir: abs(config.storage.dataDir) ?? config.storage.dataDir },
-    mqtt: { ...config.mqtt, caFile: abs(config.mqtt.caFile) },
+    mqtt: {
+      ...config.mqtt,
+      caFile: abs(config.mqtt.caFile),
+      embedded: {
+        ...config.mqtt.embedded,
+        ...(config.mqtt.embedded.tls
+          ? {
+              tls: {
+                ...config.mqtt.embedded.tls,
+                certFile: abs(config.mqtt.embedded.tls.certFile) ?? config.mqtt.embedded.tls.certFile,
+                keyFile: abs(config.mqtt.embedded.tls.keyFile) ?? config.mqtt.embedded.tls.keyFile,
+              },
+            }
+          : {}),
+      },
+    },
     dashboard: {
       ...config.dashboard,
       tlsCert: abs(config.dashboard.tlsCert),

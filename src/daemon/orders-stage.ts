@@ -1,9 +1,10 @@
 // The orders stage: MQTT intake (and the embedded broker), validation, the order book.
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
+import { BrokerSetupError } from '../mqtt/broker.js';
 import { createOrders, type Orders, type OrdersDeps } from '../orders/index.js';
 import type { Db } from '../store/db.js';
-import { need, type Stage } from './stage.js';
+import { need, StartupError, type Stage } from './stage.js';
 
 export interface OrdersStage extends Stage {
   orders: () => Orders;
@@ -28,7 +29,10 @@ export function createOrdersStage(deps: {
         log: deps.log,
         dataDir: deps.dataDir,
       });
-      return orders.start();
+      return orders.start().catch((err: unknown) => {
+        if (err instanceof BrokerSetupError) throw new StartupError('mqtt', err.message);
+        throw err;
+      });
     },
     stop: () => orders?.stop(),
     orders: () => need(orders, 'orders'),

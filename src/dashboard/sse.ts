@@ -5,7 +5,7 @@
 //
 // Every event carries an id `<boot>.<seq>`; the last REPLAY_EVENTS are kept so a page that comes
 // back (Last-Event-ID header, or `?since=` after it had to open a new EventSource) receives what
-// it missed (issue #20). When the id is from an earlier daemon run or too old, the page is told
+// it missed. When the id is from an earlier daemon run or too old, the page is told
 // to `resync` (reload its lists) instead. A `ping` event with each heartbeat lets the page notice
 // a dead connection that TCP has not reported yet.
 import { randomBytes } from 'node:crypto';

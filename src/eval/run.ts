@@ -80,7 +80,8 @@ function evalConfig(
       url: undefined,
       username: undefined,
       password: undefined,
-      embedded: { host: '127.0.0.1', port: 0 },
+      users: [],
+      embedded: { ...base.mqtt.embedded, host: '127.0.0.1', port: 0, tls: undefined },
     },
     dashboard: dashboard
       ? { ...base.dashboard, enabled: true, bind: '127.0.0.1', port: 0 }

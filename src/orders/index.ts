@@ -1,23 +1,25 @@
-// Orders stage: MQTT in (POS/KDS), validation, order book, expiry; owns the MQTT connection that
-// other stages publish through (`mqtt.publish`, `publishOutbound`). Starts the embedded broker
-// first when no external broker is configured.
-import { join } from 'node:path';
+// Orders stage: POS/KDS messages in, validation, order book, expiry. It owns the store's MQTT
+// link (src/mqtt/: embedded broker when no external one is configured, the daemon's connection)
+// and hands out its `publishOutbound`, the one way out for the other stages.
 import type { Menu, Modifiers, MqttConfig, OrdersConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import type { ComponentHealth } from '../health/types.js';
 import type { Logger } from '../log.js';
+import {
+  createMqttLink,
+  type EmbeddedBroker,
+  type Mqtt,
+  type MqttStats,
+  type PublishOutbound,
+  type Topics,
+} from '../mqtt/index.js';
 import type { Db } from '../store/db.js';
 import { createOrdersRepo } from '../store/orders-repo.js';
 import { createOrderBook, type BookStats, type OrderBook } from './book.js';
-import { createEmbeddedBroker, type EmbeddedBroker } from './broker.js';
 import { createIntake, type IntakeStats } from './intake.js';
-import { createMqtt, type Mqtt, type MqttStats } from './mqtt.js';
 import { createRejections, type RejectionCounts } from './rejections.js';
-import { topics, type Topics } from './topics.js';
 
-export { topics, type Topics } from './topics.js';
 export type { OrderBook } from './book.js';
-export type { Mqtt } from './mqtt.js';
 
 export interface OrdersDeps {
   config: { mqtt: MqttConfig; menu: Menu; modifiers?: Modifiers; orders: OrdersConfig; storeId: string };
@@ -48,8 +50,8 @@ export interface Orders {
   topics: Topics;
   /** URL a local client (simulated POS, tests) connects to: the embedded broker's, or mqtt.url. */
   brokerUrl(): string;
-  /** For the alerts stage's `publish` dep: verdict → .../verdict, alert → .../alert (QoS 1). */
-  publishOutbound(kind: 'verdict' | 'alert', payload: object): void;
+  /** The one way out for verdicts, alerts, camera status and rejection echoes (src/mqtt/outbound.ts). */
+  publishOutbound: PublishOutbound;
   counters(): OrdersCounters;
   health(): ComponentHealth;
 }
@@ -60,28 +62,17 @@ export function createOrders(deps: OrdersDeps): Orders {
   const { config, bus } = deps;
   const log = deps.log;
   const now = deps.now ?? Date.now;
-  const t = topics(config.mqtt.prefix, config.storeId);
   const repo = createOrdersRepo(deps.db);
-  const broker = config.mqtt.url
-    ? null
-    : createEmbeddedBroker({
-        host: config.mqtt.embedded.host,
-        port: config.mqtt.embedded.port,
-        dir: join(deps.dataDir, 'broker'),
-        log,
-        ...(config.mqtt.username !== undefined
-          ? { auth: { username: config.mqtt.username, password: config.mqtt.password ?? '' } }
-          : {}),
-      });
-  const mqtt = createMqtt({
+  const link = createMqttLink({
     config: config.mqtt,
     storeId: config.storeId,
+    dataDir: deps.dataDir,
     log,
     bus,
     now,
     ...(deps.mqttStartWaitMs !== undefined ? { startWaitMs: deps.mqttStartWaitMs } : {}),
-    ...(broker ? { embeddedUrl: () => broker.url() } : {}),
   });
+  const { client: mqtt, broker, publishOutbound, topics: t } = link;
   const book = createOrderBook({ repo, bus, log, ttlMinutes: config.orders.ttlMinutes, now });
   const rejections = createRejections({
     repo,
@@ -89,7 +80,7 @@ export function createOrders(deps: OrdersDeps): Orders {
     log,
     now,
     keepBytes: config.orders.rejectedPayloadBytes,
-    echo: (msg) => mqtt.publish(t.posRejected, msg, { qos: 0 }),
+    echo: (msg) => publishOutbound({ kind: 'posRejected', payload: msg }),
   });
   const limits = {
     maxPayloadBytes: config.orders.maxPayloadBytes,
@@ -121,23 +112,19 @@ export function createOrders(deps: OrdersDeps): Orders {
     mqtt,
     broker,
     topics: t,
-    brokerUrl: () => broker?.url() ?? config.mqtt.url ?? '',
+    brokerUrl: () => link.brokerUrl(),
     async start() {
-      await broker?.start();
       sweep();
       sweepTimer = setInterval(sweep, config.orders.sweepIntervalS * 1000);
       sweepTimer.unref();
-      await mqtt.start();
+      await link.start();
     },
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
       sweepTimer = null;
-      await mqtt.stop();
-      await broker?.stop();
+      await link.stop();
     },
-    publishOutbound(kind, payload) {
-      mqtt.publish(kind === 'verdict' ? t.verdict : t.alert, payload, { qos: 1 });
-    },
+    publishOutbound,
     counters: () => ({
       intake: intake.stats(),
       book: book.stats(),

@@ -15,7 +15,7 @@ export interface ImageConfig {
   jpegQuality: number;
   /**
    * Keep the tray with a margin around it and scale it up to at least MIN_TRAY_WIDTH_PX, so what
-   * is on it reads on a tablet (issue #20: the tray filled a quarter of the picture). Without a
+   * is on it reads on a tablet(the tray filled a quarter of the picture). Without a
    * tray box the whole frame (or zone) is kept.
    */
   cropToTray?: boolean;

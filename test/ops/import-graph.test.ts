@@ -111,7 +111,7 @@ describe('import graph of src/', () => {
       'src/dashboard/queries/stats.ts',
       'src/dashboard/queries/tech.ts',
       'src/dashboard/queries/verdicts.ts',
-      'src/orders/broker-persistence.ts',
+      'src/mqtt/broker-persistence.ts',
     ]);
     const withSql = sources('src').filter(
       (f) =>

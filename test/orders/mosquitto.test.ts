@@ -1,7 +1,7 @@
 // The orders stage against a real mosquitto (MQTT 5, persistent session).
 import { afterEach, describe, expect, it } from 'vitest';
 import type mqtt from 'mqtt';
-import { nextBackoffMs } from '../../src/orders/mqtt-options.js';
+import { nextBackoffMs } from '../../src/mqtt/options.js';
 import { startMosquitto, stopAllMosquittos } from '../helpers/mosquitto.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
@@ -179,7 +179,7 @@ describe('orders over a real mosquitto', () => {
     expect(bad.orders.mqtt.status().error).toMatch(/not authorized|bad user/i);
     expect(bad.orders.health().state).toBe('down');
     expect(() => {
-      for (let i = 0; i < 1500; i++) bad.orders.publishOutbound('verdict', { i });
+      for (let i = 0; i < 1500; i++) bad.orders.publishOutbound({ kind: 'verdict', payload: { i } });
       bad.orders.mqtt.publish('x/y', { big: 1n });
       bad.orders.mqtt.publish('x/y', 'hello', { qos: 0 });
     }).not.toThrow();

@@ -1,5 +1,30 @@
 import { Type } from '@sinclair/typebox';
 
+export const MQTT_ROLES = ['pos', 'kds', 'observer', 'daemon'] as const;
+
+const MqttUser = Type.Object(
+  {
+    username: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      pattern: '^[^\\s:]+$',
+      description: 'Login name (no spaces or colons).',
+    }),
+    passwordHash: Type.String({
+      pattern: '^scrypt\\$',
+      description: 'scrypt hash made by `traycheck mqtt-user hash` (never the password itself).',
+    }),
+    role: Type.Union(
+      MQTT_ROLES.map((r) => Type.Literal(r)),
+      {
+        description:
+          'pos: publish <prefix>/<store>/pos, read .../pos/rejected and status; kds: publish .../kds, read status, verdicts, alerts; observer: read status, camera status, verdicts, alerts, rejections; daemon: everything.',
+      },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const MqttSection = Type.Object(
   {
     url: Type.Optional(
@@ -60,11 +85,18 @@ export const MqttSection = Type.Object(
       description:
         'mqtts://: refuse a broker certificate that does not verify against caFile / the system CAs.',
     }),
+    users: Type.Array(MqttUser, {
+      default: [],
+      maxItems: 1000,
+      description:
+        'Embedded broker: who may connect, each with a role (pos, kds, observer, daemon). Empty: anonymous, loopback only.',
+    }),
     embedded: Type.Object(
       {
         host: Type.String({
           default: '127.0.0.1',
-          description: 'Embedded broker bind address (0.0.0.0 lets a POS on the LAN publish).',
+          description:
+            'Embedded broker bind address (0.0.0.0 lets a POS on the LAN publish; anything but 127.0.0.1, ::1 or localhost needs mqtt.users).',
         }),
         port: Type.Integer({
           default: 1883,
@@ -72,6 +104,65 @@ export const MqttSection = Type.Object(
           maximum: 65535,
           description:
             'Embedded broker port (0 = any free port). Its state (sessions, queued QoS 1 messages) lives in <storage.dataDir>/broker/.',
+        }),
+        tls: Type.Optional(
+          Type.Object(
+            {
+              host: Type.String({
+                default: '0.0.0.0',
+                description: 'Bind address of the mqtts listener (needs mqtt.users unless loopback).',
+              }),
+              port: Type.Integer({
+                default: 8883,
+                minimum: 0,
+                maximum: 65535,
+                description: 'mqtts port (0 = any free port).',
+              }),
+              certFile: Type.String({
+                minLength: 1,
+                description:
+                  'PEM certificate (chain) of the mqtts listener; `traycheck mqtt-cert` makes one.',
+              }),
+              keyFile: Type.String({ minLength: 1, description: 'PEM private key of the mqtts listener.' }),
+            },
+            {
+              additionalProperties: false,
+              description: 'An mqtts (MQTT over TLS) listener beside the plain one.',
+            },
+          ),
+        ),
+        maxPacketBytes: Type.Integer({
+          default: 2097152,
+          minimum: 1024,
+          maximum: 16777216,
+          description:
+            'A client sending a larger MQTT packet is disconnected before the packet is read. Keep it above orders.maxPayloadBytes (checked): a too-large order is then rejected with a reason and acknowledged, not resent forever.',
+        }),
+        maxConnectionsPerAddress: Type.Integer({
+          default: 16,
+          minimum: 1,
+          maximum: 10000,
+          description: 'Open connections allowed from one IP address; more are closed at once.',
+        }),
+        maxMessagesPerSecond: Type.Integer({
+          default: 200,
+          minimum: 1,
+          maximum: 100000,
+          description:
+            'PUBLISH packets one connection may send per second; beyond it the broker stops reading from that client until the next second (nothing is lost, a flood is slowed to this rate).',
+        }),
+        loginFailuresPerMinute: Type.Integer({
+          default: 5,
+          minimum: 1,
+          maximum: 1000,
+          description:
+            'Failed logins from one IP address in a minute before every login from it is refused for lockoutS.',
+        }),
+        lockoutS: Type.Integer({
+          default: 60,
+          minimum: 1,
+          maximum: 86400,
+          description: 'How long an address that guessed too many passwords is refused.',
         }),
       },
       { additionalProperties: false, default: {} },

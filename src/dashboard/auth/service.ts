@@ -31,7 +31,7 @@ export interface AuthOptions {
   now?: () => number;
   /**
    * Called when sessions end (logout, password change, deletion) or a role changes, so the
-   * dashboard closes the streams those sessions opened at once (issue #21, item 5).
+   * dashboard closes the streams those sessions opened at once.
    */
   onSessionsEnded?: (
     which: { username: string; exceptSessionHash?: string } | { sessionHash: string },

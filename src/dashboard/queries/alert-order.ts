@@ -1,4 +1,4 @@
-// The order behind an alert as a checklist (issue #20): each order line in menu names, marked
+// The order behind an alert as a checklist: each order line in menu names, marked
 // when items it contains are missing, plus the extras nobody ordered, so staff fix the tray
 // without opening the POS.
 import type { Db } from '../../store/db.js';

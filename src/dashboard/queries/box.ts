@@ -1,4 +1,4 @@
-// The box itself for /tech (issue #20): load, memory, temperature, uptime — what a technician on
+// The box itself for /tech: load, memory, temperature, uptime — what a technician on
 // the phone needs before driving out. Read at request time; nothing runs in the background.
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem, uptime } from 'node:os';

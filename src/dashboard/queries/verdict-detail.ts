@@ -1,4 +1,4 @@
-// One verdict as evidence (issue #20): expected vs seen in menu names, how the tray was linked to
+// One verdict as evidence: expected vs seen in menu names, how the tray was linked to
 // its order, the alert and who acknowledged it when, the model that decided; and the CSV export
 // of a search.
 import type { Db } from '../../store/db.js';

@@ -1,4 +1,4 @@
-// Wall screens (issue #20): an admin pairs a tablet once; it then holds a long-lived `display`
+// Wall screens: an admin pairs a tablet once; it then holds a long-lived `display`
 // session (read-only, may acknowledge) so a kiosk never silently logs itself out. Revoking it is
 // deleting its account on /tech (DELETE /api/users/:name), which closes its streams at once.
 import { Type, type Static } from '@sinclair/typebox';

@@ -1,4 +1,4 @@
-// Evidence behind /history (issue #20): one verdict in detail, the search as CSV, and what the
+// Evidence behind /history: one verdict in detail, the search as CSV, and what the
 // filters can choose from.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';

@@ -1,4 +1,4 @@
-// Change your own password (issue #21): the other sessions of this account end on the server
+// Change your own password: the other sessions of this account end on the server
 // and their open screens show NOT CONNECTED at once.
 import { api, ApiError, run, setupPage } from './common.js';
 import { connectEvents } from './connection.js';

@@ -1,5 +1,5 @@
 // Default view, the staff screen: open alerts as large cards, live over SSE, one tap to
-// acknowledge (with 5 s to undo). It never shows "all OK" while it cannot know (issue #20).
+// acknowledge (with 5 s to undo). It never shows "all OK" while it cannot know.
 import { renderCard } from './alert-card.js';
 import { beep, setTitle, setupSound, soundButton } from './attention.js';
 import { api, el, fmtAge, kiosk, run, setupPage, showError } from './common.js';

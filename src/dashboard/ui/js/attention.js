@@ -1,4 +1,4 @@
-// What makes a KDS hard to ignore (issue #20): sound on by default (with a one-tap soundPrompt where
+// What makes a KDS hard to ignore: sound on by default (with a one-tap soundPrompt where
 // the browser wants a gesture first), the open count in the tab title, and a louder tone for an
 // alert that has waited too long.
 import { el } from './common.js';

@@ -1,9 +1,9 @@
-// Connection truth (issue #20): every page shows whether it is live; the staff screen covers
+// Connection truth: every page shows whether it is live; the staff screen covers
 // itself with NOT CONNECTED rather than show a calm screen it cannot vouch for.
 import { el, fmtTime, kiosk } from './common.js';
 
 /**
- * Live events with connection truth (issue #20). handlers: { alert, verdict, camera, order, resync }.
+ * Live events with connection truth. handlers: { alert, verdict, camera, order, resync }.
  * Every event id is remembered; after any break the page reconnects by itself and the server
  * replays what was missed (or sends `resync` when it cannot, and the page reloads its lists).
  * While the stream is down for more than DOWN_GRACE_MS, or the session is gone, the page says so:

@@ -1,4 +1,4 @@
-// Manager tiles in plain words with honest colours (issue #20): green only for something good
+// Manager tiles in plain words with honest colours: green only for something good
 // that happened, red for harm done, grey for plain counts; each tile opens the trays behind it.
 import { el } from './common.js';
 

@@ -11,7 +11,7 @@ import type { MqttConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import type { ComponentHealth } from '../health/types.js';
 import { redactUrl, type Logger } from '../log.js';
-import { buildClientOptions, nextBackoffMs, type ConnectTarget } from './mqtt-options.js';
+import { buildClientOptions, nextBackoffMs, type ConnectTarget } from './options.js';
 import { topicMatches, topics as makeTopics } from './topics.js';
 
 export { topics, type Topics } from './topics.js';
@@ -206,7 +206,9 @@ export function createMqtt(deps: MqttDeps): Mqtt {
     if (connected) {
       connected = false;
       changedAt = now();
-      log.warn({ url: url(), error }, 'disconnected from MQTT broker; reconnecting');
+      // stop() ends the connection itself: that is no lost broker and nothing reconnects.
+      if (stopping) log.info({ url: url() }, 'disconnected from MQTT broker');
+      else log.warn({ url: url(), error }, 'disconnected from MQTT broker; reconnecting');
       emitStatus();
     }
     scheduleReconnect();

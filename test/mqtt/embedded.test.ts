@@ -2,10 +2,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { silentLogger } from '../../src/log.js';
-import { createEmbeddedBroker, type EmbeddedBroker } from '../../src/orders/broker.js';
+import { createEmbeddedBroker, type EmbeddedBroker } from '../../src/mqtt/broker.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
-import { placed, posClient, removeDir, startStage, tempDataDir, type Stage } from './harness.js';
+import {
+  mqttConfig,
+  placed,
+  posClient,
+  removeDir,
+  startStage,
+  tempDataDir,
+  type Stage,
+} from '../orders/harness.js';
 
 const clients: mqtt.MqttClient[] = [];
 const stages: Stage[] = [];
@@ -30,11 +38,12 @@ const broker = async (
   auth?: { username: string; password: string },
 ): Promise<EmbeddedBroker> => {
   const b = createEmbeddedBroker({
-    host: '127.0.0.1',
-    port,
+    config: mqttConfig({ embedded: { host: '127.0.0.1', port } }).embedded,
+    users: [],
+    base: 'traycheck/s1',
     dir,
     log: silentLogger(),
-    ...(auth ? { auth } : {}),
+    ...(auth ? { daemonLogin: auth } : {}),
   });
   brokers.push(b);
   await b.start();
@@ -147,8 +156,9 @@ describe('embedded broker', () => {
     const ok = await client(b.url(), { username: 'traycheck', password: 'pw' });
     expect(ok.connected).toBe(true);
     const clash = createEmbeddedBroker({
-      host: '127.0.0.1',
-      port: b.port(),
+      config: mqttConfig({ embedded: { host: '127.0.0.1', port: b.port() } }).embedded,
+      users: [],
+      base: 'traycheck/s1',
       dir: newDir(),
       log: silentLogger(),
     });
