@@ -1,4 +1,4 @@
-// /history evidence (issue #20): filters by camera and item, one verdict in detail with who
+// /history evidence: filters by camera and item, one verdict in detail with who
 // acknowledged its alert, and the CSV export (spreadsheet-safe) against a real SQLite file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeVerdict } from './fake-alerts.js';

@@ -1,5 +1,5 @@
 // Every page at small phone (360×740), phone (390×844), tablet (1280×800) and desktop (1920×1080) in Chromium:
-// no horizontal scrolling, a screenshot of each for a person to look at (issue #20), and an HTML
+// no horizontal scrolling, a screenshot of each for a person to look at, and an HTML
 // 404 page for unknown URLs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

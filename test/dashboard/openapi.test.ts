@@ -1,4 +1,4 @@
-// /api/openapi.json against the OpenAPI 3.0.3 rules a strict validator applies (issue #20): only
+// /api/openapi.json against the OpenAPI 3.0.3 rules a strict validator applies: only
 // Schema Object keywords 3.0 knows (no `$id`, `patternProperties`, `const`, `type: 'null'` leaking
 // from TypeBox), every operation with responses and descriptions, path parameters declared and
 // required, unique operationIds. The walker is written out here because no validator package is

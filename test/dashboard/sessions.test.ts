@@ -1,4 +1,4 @@
-// Sessions that really end (issue #21, item 5): logout, password change, user deletion and role
+// Sessions that really end: logout, password change, user deletion and role
 // change close that user's open event and live-view streams at once; wall screens pair once and
 // can only acknowledge; login throttling believes X-Forwarded-For only from listed proxies.
 import { request as httpRequest, type ClientRequest } from 'node:http';

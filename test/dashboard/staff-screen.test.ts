@@ -1,4 +1,4 @@
-// The staff screen in real Chromium against a real dashboard server (issue #20): it never shows
+// The staff screen in real Chromium against a real dashboard server: it never shows
 // "all OK" while it cannot know, says NOT CONNECTED within 5 s when the session ends, comes back
 // by itself with the alerts it missed, and draws attention like a kitchen display.
 import { mkdirSync } from 'node:fs';
