@@ -9,6 +9,7 @@ import { detectCommand } from './commands/detect.js';
 import { evalCommand } from './commands/eval.js';
 import { runCommand } from './commands/run.js';
 import { scenarioCommand } from './commands/scenario.js';
+import { spritesCommand } from './commands/sprites.js';
 
 export const commands: Command[] = [
   runCommand,
@@ -21,4 +22,5 @@ export const commands: Command[] = [
   datasetCommand,
   simulatePosCommand,
   backupCommand,
+  spritesCommand,
 ];
