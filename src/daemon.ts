@@ -25,6 +25,8 @@ import { createPipeline, type Pipeline } from './pipeline.js';
 import { openDatabase, type Db } from './store/db.js';
 import { createSnapshotStore, snapshotConfig, type SnapshotStore } from './store/snapshots.js';
 import { createVerdictsRepo } from './store/verdicts-repo.js';
+import { createModelWatch, type ModelWatch } from './teach/model-watch.js';
+import { currentModelFile, readAudit } from './teach/registry.js';
 import type { Alert, Verdict } from './types.js';
 import { version } from './version.js';
 
@@ -84,6 +86,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
   let snapshots: SnapshotStore | null = null;
   let detector: Detector | null = null;
   let detectLoop: DetectLoop | null = null;
+  let modelWatch: ModelWatch | null = null;
   let orders: Orders | null = null;
   let alerts: Alerts | null = null;
   let pipeline: Pipeline | null = null;
@@ -126,8 +129,12 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
     {
       name: 'detector',
       async start() {
+        // A promoted model (teach/registry.ts) outlives a restart; the configured one is the base.
+        const model = currentModelFile(config.storage.dataDir, config.detector.model);
+        if (model !== config.detector.model)
+          log.info({ model }, 'running the promoted model from the registry');
         detector = createDetector({
-          config: config.detector,
+          config: { ...config.detector, model },
           log: log.child({ stage: 'detect' }),
           baseDir: loaded.baseDir,
         });
@@ -147,6 +154,20 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
         }
       },
       stop: () => detector?.stop(),
+    },
+    {
+      name: 'models',
+      start() {
+        modelWatch = createModelWatch({
+          dataDir: config.storage.dataDir,
+          detector: need(detector, 'detector'),
+          menu: config.menu,
+          configuredModel: config.detector.model,
+          log: log.child({ stage: 'models' }),
+        });
+        modelWatch.start();
+      },
+      stop: () => modelWatch?.stop(),
     },
     {
       name: 'orders',
@@ -288,6 +309,15 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
               labels: info.labels,
               family: info.family,
               version: info.version ?? null,
+              changes: readAudit(config.storage.dataDir, 10)
+                .filter((a) => a.action !== 'loaded')
+                .reverse()
+                .map((a) => ({
+                  at: a.at,
+                  action: a.action,
+                  sha256: a.sha256,
+                  ...(a.detail ? { detail: a.detail } : {}),
+                })),
             };
           },
           effectiveConfig: () => maskConfig(config),

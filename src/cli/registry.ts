@@ -10,6 +10,7 @@ import { evalCommand } from './commands/eval.js';
 import { runCommand } from './commands/run.js';
 import { scenarioCommand } from './commands/scenario.js';
 import { spritesCommand } from './commands/sprites.js';
+import { modelCommand } from './commands/model.js';
 
 export const commands: Command[] = [
   runCommand,
@@ -23,4 +24,5 @@ export const commands: Command[] = [
   simulatePosCommand,
   backupCommand,
   spritesCommand,
+  modelCommand,
 ];

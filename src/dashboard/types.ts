@@ -22,6 +22,8 @@ export interface ModelSummary {
   labels: string[];
   family: string;
   version: string | null;
+  /** Latest promotions, rollbacks and refusals from the model registry's audit log, newest first. */
+  changes?: Array<{ at: string; action: string; sha256: string | null; detail?: string }>;
 }
 
 export interface MenuEntry {

@@ -9,6 +9,7 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   writeFileSync,
@@ -123,6 +124,16 @@ export function modelMeta(file: string): { labels: string[]; version: string | n
 export function readCard(dataDir: string, sha: string): ModelCard | null {
   const file = cardFile(dataDir, sha);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ModelCard) : null;
+}
+
+/** Every model kept in the registry, oldest first. */
+export function listCards(dataDir: string): ModelCard[] {
+  const dir = modelsDir(dataDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.card.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ModelCard)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 export function writeCard(dataDir: string, card: ModelCard): void {
