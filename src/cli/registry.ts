@@ -11,6 +11,7 @@ import { runCommand } from './commands/run.js';
 import { scenarioCommand } from './commands/scenario.js';
 import { spritesCommand } from './commands/sprites.js';
 import { modelCommand } from './commands/model.js';
+import { trainCommand } from './commands/train.js';
 
 export const commands: Command[] = [
   runCommand,
@@ -25,4 +26,5 @@ export const commands: Command[] = [
   backupCommand,
   spritesCommand,
   modelCommand,
+  trainCommand,
 ];
