@@ -25,8 +25,8 @@ import { createPipeline, type Pipeline } from './pipeline.js';
 import { openDatabase, type Db } from './store/db.js';
 import { createSnapshotStore, snapshotConfig, type SnapshotStore } from './store/snapshots.js';
 import { createVerdictsRepo } from './store/verdicts-repo.js';
-import { createModelWatch, type ModelWatch } from './teach/model-watch.js';
-import { currentModelFile, readAudit } from './teach/registry.js';
+import { currentModelFile, modelChanges } from './teach/registry.js';
+import { captureStage, modelsStage } from './teach/stages.js';
 import type { Alert, Verdict } from './types.js';
 import { version } from './version.js';
 
@@ -86,7 +86,6 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
   let snapshots: SnapshotStore | null = null;
   let detector: Detector | null = null;
   let detectLoop: DetectLoop | null = null;
-  let modelWatch: ModelWatch | null = null;
   let orders: Orders | null = null;
   let alerts: Alerts | null = null;
   let pipeline: Pipeline | null = null;
@@ -155,20 +154,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
       },
       stop: () => detector?.stop(),
     },
-    {
-      name: 'models',
-      start() {
-        modelWatch = createModelWatch({
-          dataDir: config.storage.dataDir,
-          detector: need(detector, 'detector'),
-          menu: config.menu,
-          configuredModel: config.detector.model,
-          log: log.child({ stage: 'models' }),
-        });
-        modelWatch.start();
-      },
-      stop: () => modelWatch?.stop(),
-    },
+    modelsStage(config, log, () => need(detector, 'detector')),
     {
       name: 'orders',
       start() {
@@ -255,6 +241,13 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
       },
       stop: () => cameras?.stop(),
     },
+    captureStage(
+      config,
+      log,
+      bus,
+      (id) => cameras?.latestFrame(id) ?? null,
+      () => need(detector, 'detector'),
+    ),
     {
       name: 'dashboard',
       async start() {
@@ -309,15 +302,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
               labels: info.labels,
               family: info.family,
               version: info.version ?? null,
-              changes: readAudit(config.storage.dataDir, 10)
-                .filter((a) => a.action !== 'loaded')
-                .reverse()
-                .map((a) => ({
-                  at: a.at,
-                  action: a.action,
-                  sha256: a.sha256,
-                  ...(a.detail ? { detail: a.detail } : {}),
-                })),
+              changes: modelChanges(config.storage.dataDir),
             };
           },
           effectiveConfig: () => maskConfig(config),

@@ -110,6 +110,22 @@ export function readAudit(dataDir: string, limit = 50): AuditEntry[] {
   return out;
 }
 
+/** The latest promotions, rollbacks and refusals, newest first (what /tech shows). */
+export function modelChanges(
+  dataDir: string,
+  limit = 10,
+): Array<{ at: string; action: string; sha256: string | null; detail?: string }> {
+  return readAudit(dataDir, limit)
+    .filter((a) => a.action !== 'loaded')
+    .reverse()
+    .map((a) => ({
+      at: a.at,
+      action: a.action,
+      sha256: a.sha256,
+      ...(a.detail ? { detail: a.detail } : {}),
+    }));
+}
+
 /** Labels and version from a model's metadata, without loading it into onnxruntime. */
 export function modelMeta(file: string): { labels: string[]; version: string | null; sha256: string } {
   const bytes = readFileSync(file);
