@@ -165,7 +165,7 @@ export async function train(
       deps.onEvent({
         type: 'phase',
         phase: 'train',
-        detail: `fine-tuning for at most ${leftMin.toFixed(1)} min on ${p.threads} thread(s)`,
+        detail: `fine-tuning for at most ${leftMin.toFixed(2)} min on ${p.threads} thread(s)`,
       });
       await stopOrphan(state.trainPid);
       const t0 = Date.now();

@@ -97,7 +97,11 @@ describe('traycheck train', () => {
     const done = ev.at(-1) as Event & { candidate: string; card: Record<string, unknown> };
     expect(done.type).toBe('done');
     expect(state()).toMatchObject({ run: stopped.run, phase: 'done' });
-    expect(Number(state().trainedS)).toBeLessThan(0.4 * 60 + 15);
+    // Training went on with what was left of the budget, not a new one.
+    const trainPhase = ev.find((e) => e.type === 'phase' && e.phase === 'train');
+    const leftMin = Number(/at most ([\d.]+) min/.exec(String(trainPhase?.detail))?.[1]);
+    expect(leftMin).toBeCloseTo(0.4 - Number(stopped.trainedS) / 60, 1);
+    expect(leftMin).toBeLessThan(0.4);
 
     const card = JSON.parse(readFileSync(join(done.candidate, '..', 'card.json'), 'utf8')) as Record<
       string,
