@@ -26,6 +26,7 @@ import { openDatabase, type Db } from './store/db.js';
 import { createSnapshotStore, snapshotConfig, type SnapshotStore } from './store/snapshots.js';
 import { createVerdictsRepo } from './store/verdicts-repo.js';
 import { currentModelFile, modelChanges } from './teach/registry.js';
+import { createTeachApi } from './teach/api.js';
 import { captureStage, modelsStage } from './teach/stages.js';
 import type { Alert, Verdict } from './types.js';
 import { version } from './version.js';
@@ -311,6 +312,11 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           snapshotPath: (id) => snapshots?.path(id) ?? null,
           menu: config.menu,
           version,
+          teach: createTeachApi({
+            loaded,
+            runningModel: () => det.info().path,
+            log: log.child({ stage: 'teach' }),
+          }),
         });
         const { url } = await dashboard.start();
         const token = dashboard.setupToken();

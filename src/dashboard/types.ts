@@ -62,6 +62,8 @@ export interface DashboardDeps {
   snapshotPath: (id: string) => string | null;
   menu: Record<string, MenuEntry>;
   version: string;
+  /** The /teach page's data and actions (src/teach/api.ts); absent = no /teach. */
+  teach?: import('../teach/api.js').TeachApi;
 }
 
 export interface Dashboard {

@@ -1,0 +1,86 @@
+// /teach (admin): the store teaching traycheck its menu — models, candidates, sprites, captured
+// frames, training state; promote a candidate or roll back (issue 18). The work is in src/teach/.
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { DashboardContext } from './context.js';
+import { ErrorReply } from './schemas.js';
+
+const Outcome = Type.Object({ ok: Type.Boolean(), message: Type.String() });
+const PromoteBody = Type.Object(
+  {
+    run: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', maxLength: 80 }),
+    force: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const SpriteParams = Type.Object({
+  label: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', maxLength: 32 }),
+  file: Type.String({ pattern: '^[0-9a-f]{16}\\.png$' }),
+});
+const Anything = Type.Unknown();
+
+export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
+  const teach = ctx.deps.teach;
+  if (!teach) return;
+  const admin = { access: 'admin' as const };
+  const by = (username: string | undefined): string => `dashboard:${username ?? 'unknown'}`;
+
+  app.get('/teach', { config: { access: 'page' as const }, schema: { hide: true } }, (req, reply) =>
+    req.session?.role === 'admin'
+      ? reply.header('cache-control', 'no-store').sendFile('teach.html')
+      : reply.code(403).send({ error: 'admin role required' }),
+  );
+
+  app.get(
+    '/api/teach',
+    {
+      config: admin,
+      schema: {
+        summary: 'Models, candidates, sprites, captured frames, training (admin)',
+        response: { 200: Anything },
+      },
+    },
+    () => teach.overview(),
+  );
+
+  app.get<{ Params: Static<typeof SpriteParams> }>(
+    '/api/teach/sprites/:label/:file',
+    { config: admin, schema: { summary: 'A stored sprite (PNG, admin)', params: SpriteParams } },
+    async (req, reply) => {
+      const file = teach.spriteFile(req.params.label, req.params.file);
+      if (!file) return reply.code(404).send({ error: 'no such sprite' });
+      return reply.header('cache-control', 'private, max-age=3600').sendFile(file, '/');
+    },
+  );
+
+  app.post<{ Body: Static<typeof PromoteBody> }>(
+    '/api/teach/promote',
+    {
+      config: admin,
+      schema: {
+        summary: 'Promote a trained candidate; refused when broken, or worse unless force (admin)',
+        body: PromoteBody,
+        response: { 200: Outcome, 409: Outcome, 400: ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const r = await teach.promote(req.body.run, req.body.force ?? false, by(req.session?.username));
+      return reply.code(r.ok ? 200 : 409).send(r);
+    },
+  );
+
+  app.post(
+    '/api/teach/rollback',
+    {
+      config: admin,
+      schema: {
+        summary: 'Go back to the model before the current one (admin)',
+        response: { 200: Outcome, 409: Outcome },
+      },
+    },
+    async (req, reply) => {
+      const r = await teach.rollback(by(req.session?.username));
+      return reply.code(r.ok ? 200 : 409).send(r);
+    },
+  );
+}

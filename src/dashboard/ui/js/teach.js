@@ -1,0 +1,127 @@
+// /teach (admin): models, candidates (promote), rollback, sprites, captured frames, training.
+import { api, el, run, setupPage, showError } from './common.js';
+
+const $ = (id) => document.getElementById(id);
+const short = (sha) => (sha ? sha.slice(0, 12) : '—');
+const table = (node, head, rows) =>
+  node.replaceChildren(
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        head.map((h) => el('th', {}, h)),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      rows.length ? rows : el('tr', {}, el('td', { class: 'muted', colspan: head.length }, 'none')),
+    ),
+  );
+
+async function act(path, body) {
+  const out = $('outcome');
+  out.textContent = 'working… (a promotion compares both models first)';
+  document.querySelectorAll('button').forEach((b) => (b.disabled = true));
+  try {
+    const r = await api(path, { method: 'POST', body });
+    out.textContent = r.message;
+  } catch (err) {
+    out.textContent = err.message;
+  } finally {
+    document.querySelectorAll('button').forEach((b) => (b.disabled = false));
+    await refresh();
+  }
+}
+
+async function refresh() {
+  const t = await api('/api/teach');
+  table(
+    $('models'),
+    ['', 'sha256', 'version', 'since', 'from'],
+    t.models.map((m) =>
+      el(
+        'tr',
+        { class: m.current ? 'current' : '' },
+        el('td', {}, m.current ? 'running' : ''),
+        el('td', {}, short(m.sha256)),
+        el('td', {}, m.version ?? '—'),
+        el('td', {}, m.createdAt ? m.createdAt.slice(0, 16).replace('T', ' ') : '—'),
+        el('td', {}, m.source),
+      ),
+    ),
+  );
+  table(
+    $('candidates'),
+    ['run', 'sha256', 'frames', 'minutes', ''],
+    t.candidates.map((c) =>
+      el(
+        'tr',
+        { 'data-run': c.run },
+        el('td', {}, c.run),
+        el('td', {}, short(c.sha256)),
+        el('td', {}, String(c.data?.renderedFrames ?? '—')),
+        el('td', {}, String(c.data?.trainedMinutes ?? '—')),
+        el(
+          'td',
+          {},
+          c.sha256 === t.runningSha256
+            ? 'running'
+            : el(
+                'button',
+                {
+                  class: 'btn small promote',
+                  type: 'button',
+                  onclick: () => void act('/api/teach/promote', { run: c.run, force: $('force').checked }),
+                },
+                'Promote',
+              ),
+        ),
+      ),
+    ),
+  );
+  $('sprites').replaceChildren(
+    ...(Object.keys(t.sprites).length
+      ? Object.entries(t.sprites).flatMap(([label, list]) => [
+          el('h3', {}, `${label} (${list.length})`),
+          el(
+            'div',
+            { class: 'sprites-row' },
+            list.map((s) =>
+              el('img', {
+                class: 'sprite',
+                src: `/api/teach/sprites/${label}/${s.file}`,
+                alt: `${label}: ${s.source}`,
+                title: s.source,
+              }),
+            ),
+          ),
+        ])
+      : [el('p', { class: 'muted' }, 'none yet')]),
+  );
+  const kv = (k, v) => [el('dt', {}, k), el('dd', {}, v)];
+  $('facts').replaceChildren(
+    ...kv('Captured frames', `${t.capturedFrames} (teach.capture in the config; off by default)`),
+    ...kv(
+      'Training',
+      t.training ? `${t.training.run}: ${t.training.phase}, ${t.training.trainedS} s trained` : 'none yet',
+    ),
+    ...kv(
+      'Model changes',
+      t.changes
+        .map(
+          (c) =>
+            `${c.at.slice(0, 16).replace('T', ' ')} ${c.action} ${short(c.sha256)}${c.detail ? `: ${c.detail}` : ''}`,
+        )
+        .join(' · ') || '—',
+    ),
+  );
+}
+
+run(async () => {
+  await setupPage('Teach');
+  $('rollback').addEventListener('click', () => void act('/api/teach/rollback', undefined).catch(showError));
+  await refresh();
+});

@@ -1,0 +1,155 @@
+// What the dashboard's /teach page reads and does, inside the daemon: an overview of sprites,
+// candidates, models and changes, and promotion/rollback through the same registry as the CLI
+// (the daemon's own registry watch then swaps the model between frames).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LoadedConfig } from '../config/load.js';
+import type { Logger } from '../log.js';
+import { capturedDir } from './capture.js';
+import { compareModels } from './compare.js';
+import {
+  checkCandidate,
+  daemonOutcome,
+  promoteInRegistry,
+  PromoteError,
+  rollbackInRegistry,
+} from './promote.js';
+import { listCards, modelChanges, modelMeta, type ModelCard } from './registry.js';
+import { spritesDir, teachDir, type SpriteCard } from './sprites.js';
+import { readTrainState } from './train.js';
+
+export interface TeachOverview {
+  runningSha256: string;
+  models: Array<{
+    sha256: string;
+    current: boolean;
+    version: string | null;
+    createdAt: string;
+    source: string;
+  }>;
+  candidates: Array<{
+    run: string;
+    sha256: string;
+    version: string | null;
+    createdAt: string;
+    data: Record<string, unknown> | null;
+  }>;
+  sprites: Record<string, Array<{ file: string; source: string; method: string }>>;
+  changes: ReturnType<typeof modelChanges>;
+  capturedFrames: number;
+  training: { run: string; phase: string; trainedS: number } | null;
+}
+
+export interface TeachApi {
+  overview(): TeachOverview;
+  /** Path of a stored sprite, or null (names are checked: no path escapes). */
+  spriteFile(label: string, file: string): string | null;
+  promote(run: string, force: boolean, by: string): Promise<{ ok: boolean; message: string }>;
+  rollback(by: string): Promise<{ ok: boolean; message: string }>;
+}
+
+const SAFE = /^[a-z0-9][a-z0-9_-]*$/i;
+
+export function createTeachApi(deps: {
+  loaded: LoadedConfig;
+  runningModel: () => string;
+  log: Logger;
+}): TeachApi {
+  const { dataDir } = deps.loaded.config.storage;
+  const candidatesDir = join(teachDir(dataDir), 'candidates');
+  const readJson = <T>(f: string): T | null =>
+    existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as T) : null;
+  const outcome = async (registry: Parameters<typeof daemonOutcome>[1], what: string) => {
+    const o = await daemonOutcome(dataDir, registry);
+    if (o.daemon === 'refused') return { ok: false, message: `refused by the detector: ${o.reason}` };
+    if (o.daemon === 'no-answer')
+      return { ok: false, message: `${what}, but the detector did not switch within 30 s` };
+    return { ok: true, message: what };
+  };
+
+  return {
+    overview() {
+      const running = modelMeta(deps.runningModel()).sha256;
+      const sprites: TeachOverview['sprites'] = {};
+      const root = spritesDir(dataDir);
+      for (const label of existsSync(root) ? readdirSync(root).sort() : []) {
+        const dir = join(root, label);
+        sprites[label] = readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => ({ f, card: readJson<SpriteCard>(join(dir, f)) }))
+          .filter(({ f, card }) => card && existsSync(join(dir, f.replace('.json', '.png'))))
+          .map(({ f, card }) => ({
+            file: f.replace('.json', '.png'),
+            source: card?.source ?? '',
+            method: card?.method ?? '',
+          }));
+      }
+      const runs = existsSync(candidatesDir) ? readdirSync(candidatesDir).sort().reverse() : [];
+      const state = readTrainState(dataDir);
+      const captured = capturedDir(dataDir);
+      return {
+        runningSha256: running,
+        models: listCards(dataDir).map((c) => ({
+          sha256: c.sha256,
+          current: c.sha256 === running,
+          version: c.version,
+          createdAt: c.createdAt,
+          source: c.source,
+        })),
+        candidates: runs.flatMap((run) => {
+          const card = readJson<ModelCard>(join(candidatesDir, run, 'card.json'));
+          return card
+            ? [
+                {
+                  run,
+                  sha256: card.sha256,
+                  version: card.version,
+                  createdAt: card.createdAt,
+                  data: card.data,
+                },
+              ]
+            : [];
+        }),
+        sprites,
+        changes: modelChanges(dataDir, 20),
+        capturedFrames: existsSync(captured)
+          ? readdirSync(captured).filter((f) => f.endsWith('.jpg')).length
+          : 0,
+        training: state ? { run: state.run, phase: state.phase, trainedS: Math.round(state.trainedS) } : null,
+      };
+    },
+    spriteFile(label, file) {
+      if (!SAFE.test(label) || !/^[0-9a-f]{16}\.png$/.test(file)) return null;
+      const f = join(spritesDir(dataDir), label, file);
+      return existsSync(f) ? f : null;
+    },
+    async promote(run, force, by) {
+      if (!SAFE.test(run)) return { ok: false, message: 'no such candidate' };
+      const candidate = join(candidatesDir, run, 'model.onnx');
+      if (!existsSync(candidate)) return { ok: false, message: 'no such candidate' };
+      const running = deps.runningModel();
+      try {
+        await checkCandidate(deps.loaded.config, running, candidate);
+        if (!force) {
+          const c = await compareModels({ loaded: deps.loaded, current: running, candidate, log: deps.log });
+          if (c.worse) return { ok: false, message: `worse than the running model: ${c.reasons.join('; ')}` };
+        }
+        const card = readJson<Partial<ModelCard>>(join(candidatesDir, run, 'card.json')) ?? undefined;
+        const { registry } = promoteInRegistry({ dataDir, running, candidate, card, forced: force, by });
+        return await outcome(registry, `promoted ${run}`);
+      } catch (err) {
+        if (err instanceof PromoteError) return { ok: false, message: err.message };
+        throw err;
+      }
+    },
+    async rollback(by) {
+      try {
+        const { registry, to } = rollbackInRegistry(dataDir, by);
+        return await outcome(registry, `rolled back to ${to.slice(0, 12)}`);
+      } catch (err) {
+        if (err instanceof PromoteError) return { ok: false, message: err.message };
+        throw err;
+      }
+    },
+  };
+}
