@@ -312,11 +312,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames }: Daemo
           snapshotPath: (id) => snapshots?.path(id) ?? null,
           menu: config.menu,
           version,
-          teach: createTeachApi({
-            loaded,
-            runningModel: () => det.info().path,
-            log: log.child({ stage: 'teach' }),
-          }),
+          teach: createTeachApi({ loaded, model: () => det.info(), log: log.child({ stage: 'teach' }) }),
         });
         const { url } = await dashboard.start();
         const token = dashboard.setupToken();

@@ -5,7 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import type { DashboardContext } from './context.js';
 import { ErrorReply } from './schemas.js';
 
-const Outcome = Type.Object({ ok: Type.Boolean(), message: Type.String() });
+const Outcome = Type.Object({
+  ok: Type.Boolean(),
+  message: Type.String(),
+  file: Type.Optional(Type.String()),
+});
 const PromoteBody = Type.Object(
   {
     run: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', maxLength: 80 }),
@@ -18,6 +22,10 @@ const SpriteParams = Type.Object({
   file: Type.String({ pattern: '^[0-9a-f]{16}\\.png$' }),
 });
 const Anything = Type.Unknown();
+const UploadQuery = Type.Object({
+  label: Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 32 }),
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+});
 
 export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
   const teach = ctx.deps.teach;
@@ -67,6 +75,48 @@ export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       const r = await teach.promote(req.body.run, req.body.force ?? false, by(req.session?.username));
       return reply.code(r.ok ? 200 : 409).send(r);
     },
+  );
+
+  // A photo is sent as the request body (image/jpeg, image/png, image/webp), up to 25 MB.
+  app.addContentTypeParser(
+    ['image/jpeg', 'image/png', 'image/webp'],
+    { parseAs: 'buffer', bodyLimit: 25 * 1024 * 1024 },
+    (_req, body, done) => done(null, body),
+  );
+  app.post<{ Querystring: Static<typeof UploadQuery>; Body: Buffer }>(
+    '/api/teach/sprites',
+    {
+      config: admin,
+      bodyLimit: 25 * 1024 * 1024,
+      schema: {
+        summary: 'Cut a menu-item photo (request body: the image) out into a sprite (admin)',
+        querystring: UploadQuery,
+        response: { 200: Outcome, 422: Outcome },
+      },
+    },
+    async (req, reply) => {
+      if (!Buffer.isBuffer(req.body))
+        return reply
+          .code(422)
+          .send({ ok: false, message: 'send the photo as image/jpeg, image/png or image/webp' });
+      const r = await teach.addSprite(req.query.label, req.body, req.query.name ?? 'upload');
+      return reply.code(r.ok ? 200 : 422).send(r);
+    },
+  );
+  app.delete<{ Params: Static<typeof SpriteParams> }>(
+    '/api/teach/sprites/:label/:file',
+    {
+      config: admin,
+      schema: {
+        summary: 'Remove a sprite (a rejected cut-out, admin)',
+        params: SpriteParams,
+        response: { 200: Outcome, 404: ErrorReply },
+      },
+    },
+    async (req, reply) =>
+      teach.removeSprite(req.params.label, req.params.file)
+        ? { ok: true, message: 'removed' }
+        : reply.code(404).send({ error: 'no such sprite' }),
   );
 
   app.post(

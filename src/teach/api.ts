@@ -1,9 +1,10 @@
 // What the dashboard's /teach page reads and does, inside the daemon: an overview of sprites,
 // candidates, models and changes, and promotion/rollback through the same registry as the CLI
 // (the daemon's own registry watch then swaps the model between frames).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
+import type { ModelInfo } from '../detect/index.js';
 import type { Logger } from '../log.js';
 import { capturedDir } from './capture.js';
 import { compareModels } from './compare.js';
@@ -15,7 +16,7 @@ import {
   rollbackInRegistry,
 } from './promote.js';
 import { listCards, modelChanges, modelMeta, type ModelCard } from './registry.js';
-import { spritesDir, teachDir, type SpriteCard } from './sprites.js';
+import { addSprite, newLabels, SpriteError, spritesDir, teachDir, type SpriteCard } from './sprites.js';
 import { readTrainState } from './train.js';
 
 export interface TeachOverview {
@@ -37,6 +38,8 @@ export interface TeachOverview {
   sprites: Record<string, Array<{ file: string; source: string; method: string }>>;
   changes: ReturnType<typeof modelChanges>;
   capturedFrames: number;
+  /** Labels a sprite may have: the running model's items and the store's new labels. */
+  labels: string[];
   training: { run: string; phase: string; trainedS: number } | null;
 }
 
@@ -45,6 +48,13 @@ export interface TeachApi {
   /** Path of a stored sprite, or null (names are checked: no path escapes). */
   spriteFile(label: string, file: string): string | null;
   promote(run: string, force: boolean, by: string): Promise<{ ok: boolean; message: string }>;
+  /** Cuts an uploaded photo out and stores it (the page then shows it to keep or remove). */
+  addSprite(
+    label: string,
+    bytes: Buffer,
+    source: string,
+  ): Promise<{ ok: boolean; message: string; file?: string }>;
+  removeSprite(label: string, file: string): boolean;
   rollback(by: string): Promise<{ ok: boolean; message: string }>;
 }
 
@@ -52,7 +62,8 @@ const SAFE = /^[a-z0-9][a-z0-9_-]*$/i;
 
 export function createTeachApi(deps: {
   loaded: LoadedConfig;
-  runningModel: () => string;
+  /** The running model (its file, and its labels: what a sprite may be, with the store's new ones). */
+  model: () => ModelInfo;
   log: Logger;
 }): TeachApi {
   const { dataDir } = deps.loaded.config.storage;
@@ -67,14 +78,19 @@ export function createTeachApi(deps: {
     return { ok: true, message: what };
   };
 
+  const spriteLabels = (): string[] => [
+    ...deps.model().labels.filter((l) => l !== 'tray' && l !== 'hand'),
+    ...newLabels(dataDir),
+  ];
+
   return {
     overview() {
-      const running = modelMeta(deps.runningModel()).sha256;
+      const running = modelMeta(deps.model().path).sha256;
       const sprites: TeachOverview['sprites'] = {};
       const root = spritesDir(dataDir);
       for (const label of existsSync(root) ? readdirSync(root).sort() : []) {
         const dir = join(root, label);
-        sprites[label] = readdirSync(dir)
+        const list = readdirSync(dir)
           .filter((f) => f.endsWith('.json'))
           .map((f) => ({ f, card: readJson<SpriteCard>(join(dir, f)) }))
           .filter(({ f, card }) => card && existsSync(join(dir, f.replace('.json', '.png'))))
@@ -83,6 +99,7 @@ export function createTeachApi(deps: {
             source: card?.source ?? '',
             method: card?.method ?? '',
           }));
+        if (list.length) sprites[label] = list;
       }
       const runs = existsSync(candidatesDir) ? readdirSync(candidatesDir).sort().reverse() : [];
       const state = readTrainState(dataDir);
@@ -112,6 +129,7 @@ export function createTeachApi(deps: {
         }),
         sprites,
         changes: modelChanges(dataDir, 20),
+        labels: spriteLabels(),
         capturedFrames: existsSync(captured)
           ? readdirSync(captured).filter((f) => f.endsWith('.jpg')).length
           : 0,
@@ -127,7 +145,7 @@ export function createTeachApi(deps: {
       if (!SAFE.test(run)) return { ok: false, message: 'no such candidate' };
       const candidate = join(candidatesDir, run, 'model.onnx');
       if (!existsSync(candidate)) return { ok: false, message: 'no such candidate' };
-      const running = deps.runningModel();
+      const running = deps.model().path;
       try {
         await checkCandidate(deps.loaded.config, running, candidate);
         if (!force) {
@@ -141,6 +159,31 @@ export function createTeachApi(deps: {
         if (err instanceof PromoteError) return { ok: false, message: err.message };
         throw err;
       }
+    },
+    async addSprite(label, bytes, source) {
+      const known = [
+        ...deps.model().labels.filter((l) => l !== 'tray' && l !== 'hand'),
+        ...newLabels(dataDir),
+      ];
+      try {
+        const r = await addSprite({ dataDir, label, knownLabels: known, bytes, source });
+        const name = r.file.split('/').pop() as string;
+        return {
+          ok: true,
+          message: r.status === 'stored' ? `cut out ${source}` : `${source} was already stored`,
+          file: name,
+        };
+      } catch (err) {
+        if (err instanceof SpriteError) return { ok: false, message: `${source}: ${err.message}` };
+        throw err;
+      }
+    },
+    removeSprite(label, file) {
+      const f = this.spriteFile(label, file);
+      if (!f) return false;
+      rmSync(f, { force: true });
+      rmSync(f.replace(/\.png$/, '.json'), { force: true });
+      return true;
     },
     async rollback(by) {
       try {

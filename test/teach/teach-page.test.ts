@@ -1,9 +1,10 @@
 // /teach in real Chromium against the running daemon: sprites shown, a trained candidate
 // promoted with the button (the detector switches between frames), rolled back; the API needs
 // an admin session and the CSRF header.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../src/teach/registry.js';
 import { assertBuilt } from '../helpers/built.js';
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 describe('/teach page', () => {
-  it('shows sprites and candidates, promotes with the button and rolls back', async () => {
+  it('cuts uploaded photos out, removes one, promotes a candidate with the button and rolls back', async () => {
     assertBuilt(CLI);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -94,6 +95,30 @@ describe('/teach page', () => {
         message: 'sprite loaded',
       },
     );
+    // Upload from the page: one photo cut out and shown, one refused with its reason; remove one.
+    writeFileSync(
+      join(dir, 'fries.jpg'),
+      (await menuPhoto({ item: 'fries', seed: 6, backdrop: [62, 68, 80] })).jpeg,
+    );
+    writeFileSync(
+      join(dir, 'tiny.png'),
+      await sharp({ create: { width: 60, height: 60, channels: 3, background: '#445566' } })
+        .png()
+        .toBuffer(),
+    );
+    await page.selectOption('#label', 'fries');
+    await page.setInputFiles('#photos', [join(dir, 'fries.jpg'), join(dir, 'tiny.png')]);
+    await page.click('#upload button[type=submit]');
+    await page.locator('#uploaded li.ok', { hasText: 'cut out fries.jpg' }).waitFor({ timeout: 30_000 });
+    await page.locator('#uploaded li.refused', { hasText: 'tiny.png: too small' }).waitFor();
+    await page.locator('h3', { hasText: 'fries (1)' }).waitFor();
+    expect(
+      readdirSync(join(dataDir, 'teach', 'sprites', 'fries')).filter((f) => f.endsWith('.png')),
+    ).toHaveLength(1);
+    await page.locator('figure.sprite-card').last().locator('button.remove').click();
+    await page.locator('h3', { hasText: 'fries' }).waitFor({ state: 'detached' });
+    expect(readdirSync(join(dataDir, 'teach', 'sprites', 'fries'))).toEqual([]);
+
     // A mutation without the CSRF header is refused even with the admin's session.
     expect((await page.request.post(`${base}/api/teach/rollback`)).status()).toBe(403);
 

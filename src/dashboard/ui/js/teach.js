@@ -90,17 +90,37 @@ async function refresh() {
             'div',
             { class: 'sprites-row' },
             list.map((s) =>
-              el('img', {
-                class: 'sprite',
-                src: `/api/teach/sprites/${label}/${s.file}`,
-                alt: `${label}: ${s.source}`,
-                title: s.source,
-              }),
+              el(
+                'figure',
+                { class: 'sprite-card', 'data-file': s.file },
+                el('img', {
+                  class: 'sprite',
+                  src: `/api/teach/sprites/${label}/${s.file}`,
+                  alt: `${label}: ${s.source}`,
+                  title: s.source,
+                }),
+                el(
+                  'button',
+                  {
+                    class: 'btn small remove',
+                    type: 'button',
+                    onclick: () =>
+                      void api(`/api/teach/sprites/${label}/${s.file}`, { method: 'DELETE' })
+                        .then(refresh)
+                        .catch(showError),
+                  },
+                  'Remove',
+                ),
+              ),
             ),
           ),
         ])
       : [el('p', { class: 'muted' }, 'none yet')]),
   );
+  const select = $('label');
+  const chosen = select.value;
+  select.replaceChildren(...t.labels.map((l) => el('option', { value: l }, l)));
+  if (t.labels.includes(chosen)) select.value = chosen;
   const kv = (k, v) => [el('dt', {}, k), el('dd', {}, v)];
   $('facts').replaceChildren(
     ...kv('Captured frames', `${t.capturedFrames} (teach.capture in the config; off by default)`),
@@ -120,8 +140,36 @@ async function refresh() {
   );
 }
 
+/** Each photo is the body of its own request; the cut-out (or the reason it failed) is listed. */
+async function upload(event) {
+  event.preventDefault();
+  const label = $('label').value;
+  const out = $('uploaded');
+  out.replaceChildren();
+  for (const file of $('photos').files) {
+    const me = await api('/api/me');
+    const res = await fetch(
+      `/api/teach/sprites?label=${encodeURIComponent(label)}&name=${encodeURIComponent(file.name)}`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': file.type || 'application/octet-stream',
+          'x-csrf-token': me.csrfToken,
+          accept: 'application/json',
+        },
+        body: file,
+        credentials: 'same-origin',
+      },
+    );
+    const r = await res.json().catch(() => ({ message: res.statusText }));
+    out.append(el('li', { class: res.ok ? 'ok' : 'refused' }, r.message ?? r.error));
+  }
+  await refresh();
+}
+
 run(async () => {
   await setupPage('Teach');
+  $('upload').addEventListener('submit', (e) => void upload(e).catch(showError));
   $('rollback').addEventListener('click', () => void act('/api/teach/rollback', undefined).catch(showError));
   await refresh();
 });
