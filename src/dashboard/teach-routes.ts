@@ -22,6 +22,13 @@ const SpriteParams = Type.Object({
   file: Type.String({ pattern: '^[0-9a-f]{16}\\.png$' }),
 });
 const Anything = Type.Unknown();
+const TrainBody = Type.Object(
+  {
+    minutes: Type.Number({ minimum: 0.1, maximum: 240 }),
+    frames: Type.Optional(Type.Integer({ minimum: 10, maximum: 20000 })),
+  },
+  { additionalProperties: false },
+);
 const UploadQuery = Type.Object({
   label: Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 32 }),
   name: Type.Optional(Type.String({ maxLength: 200 })),
@@ -117,6 +124,23 @@ export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       teach.removeSprite(req.params.label, req.params.file)
         ? { ok: true, message: 'removed' }
         : reply.code(404).send({ error: 'no such sprite' }),
+  );
+
+  app.post<{ Body: Static<typeof TrainBody> }>(
+    '/api/teach/train',
+    {
+      config: admin,
+      schema: {
+        summary:
+          'Start training a candidate (traycheck train) in the background; progress in /api/teach (admin)',
+        body: TrainBody,
+        response: { 200: Outcome, 409: Outcome },
+      },
+    },
+    async (req, reply) => {
+      const r = teach.training.start({ minutes: req.body.minutes, frames: req.body.frames });
+      return reply.code(r.ok ? 200 : 409).send(r);
+    },
   );
 
   app.post(

@@ -18,6 +18,7 @@ import {
 import { listCards, modelChanges, modelMeta, type ModelCard } from './registry.js';
 import { addSprite, newLabels, SpriteError, spritesDir, teachDir, type SpriteCard } from './sprites.js';
 import { readTrainState } from './train.js';
+import { createTrainRunner, type TrainingStatus, type TrainRunner } from './train-runner.js';
 
 export interface TeachOverview {
   runningSha256: string;
@@ -41,6 +42,8 @@ export interface TeachOverview {
   /** Labels a sprite may have: the running model's items and the store's new labels. */
   labels: string[];
   training: { run: string; phase: string; trainedS: number } | null;
+  /** A run started from the page: its latest progress. */
+  live: TrainingStatus;
 }
 
 export interface TeachApi {
@@ -55,6 +58,7 @@ export interface TeachApi {
     source: string,
   ): Promise<{ ok: boolean; message: string; file?: string }>;
   removeSprite(label: string, file: string): boolean;
+  training: TrainRunner;
   rollback(by: string): Promise<{ ok: boolean; message: string }>;
 }
 
@@ -83,7 +87,10 @@ export function createTeachApi(deps: {
     ...newLabels(dataDir),
   ];
 
+  const training = createTrainRunner({ configFile: deps.loaded.file, log: deps.log });
+
   return {
+    training,
     overview() {
       const running = modelMeta(deps.model().path).sha256;
       const sprites: TeachOverview['sprites'] = {};
@@ -133,6 +140,7 @@ export function createTeachApi(deps: {
         capturedFrames: existsSync(captured)
           ? readdirSync(captured).filter((f) => f.endsWith('.jpg')).length
           : 0,
+        live: training.status(),
         training: state ? { run: state.run, phase: state.phase, trainedS: Math.round(state.trainedS) } : null,
       };
     },

@@ -1,14 +1,14 @@
 // /teach in real Chromium against the running daemon: sprites shown, a trained candidate
 // promoted with the button (the detector switches between frames), rolled back; the API needs
 // an admin session and the CSRF header.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../src/teach/registry.js';
 import { assertBuilt } from '../helpers/built.js';
-import { CLI, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
+import { CLI, ROOT, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli } from './cli.js';
@@ -19,14 +19,16 @@ const dir = tempDir();
 const dataDir = join(dir, 'data');
 let daemon: DaemonProc | null = null;
 let browser: Browser | null = null;
+const runs: string[] = [];
 afterAll(async () => {
+  for (const r of runs) rmSync(join(ROOT, 'tools', 'train', 'runs', r), { recursive: true, force: true });
   await browser?.close();
   await daemon?.stop('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('/teach page', () => {
-  it('cuts uploaded photos out, removes one, promotes a candidate with the button and rolls back', async () => {
+  it('cuts uploaded photos out, removes one, promotes a candidate, rolls back and trains a new candidate', async () => {
     assertBuilt(CLI);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -133,5 +135,25 @@ describe('/teach page', () => {
     expect(await health()).toBe(sha256File(SHIPPED));
     await page.locator('#facts', { hasText: 'rollback' }).waitFor();
     expect(daemon.lines.filter((l) => l.msg === 'camera online')).toHaveLength(1);
-  }, 180_000);
+
+    // A short training run started from the page: progress, then a new candidate to promote.
+    await page.fill('#minutes', '0.2');
+    await page.fill('#frames', '24');
+    await page.click('#train button[type=submit]');
+    await page.locator('#progress', { hasText: /training: / }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('#progress', { hasText: 'training done: candidate run-' })
+      .waitFor({ timeout: 150_000 });
+    await waitFor(async () => (await page.locator('#candidates tr[data-run]').count()) === 2, {
+      timeoutMs: 10_000,
+      message: 'the trained candidate listed',
+    });
+    const trained = JSON.parse(readFileSync(join(dataDir, 'teach', 'train', 'state.json'), 'utf8')) as {
+      run: string;
+      params: { threads: number };
+    };
+    runs.push(`teach-teachpage-${trained.run}`);
+    // The daemon runs cameras: training took one thread.
+    expect(trained.params.threads).toBe(1);
+  }, 400_000);
 });

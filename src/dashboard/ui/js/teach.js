@@ -117,6 +117,8 @@ async function refresh() {
         ])
       : [el('p', { class: 'muted' }, 'none yet')]),
   );
+  $('progress').textContent = progressText(t.live);
+  if (t.live.running) setTimeout(() => void refresh().catch(showError), 2000);
   const select = $('label');
   const chosen = select.value;
   select.replaceChildren(...t.labels.map((l) => el('option', { value: l }, l)));
@@ -138,6 +140,18 @@ async function refresh() {
         .join(' · ') || '—',
     ),
   );
+}
+
+function progressText(live) {
+  const e = live.last;
+  if (live.error) return `training failed: ${live.error}`;
+  if (!e) return live.running ? 'training: starting…' : '';
+  if (e.type === 'done') return `training done: candidate ${e.candidate.split('/').slice(-2, -1)[0]}`;
+  if (e.type === 'phase') return `training: ${e.detail}`;
+  if (e.type === 'progress')
+    return `training: epoch ${e.epoch + 1}/${e.epochs}, loss ${e.loss.toFixed(3)}, about ${Math.ceil(e.etaS / 60)} min left`;
+  if (e.type === 'epoch') return `training: epoch ${e.epoch + 1} done, val mAP@0.5 ${e.valMap50.toFixed(3)}`;
+  return '';
 }
 
 /** Each photo is the body of its own request; the cut-out (or the reason it failed) is listed. */
@@ -169,6 +183,10 @@ async function upload(event) {
 
 run(async () => {
   await setupPage('Teach');
+  $('train').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void act('/api/teach/train', { minutes: Number($('minutes').value), frames: Number($('frames').value) });
+  });
   $('upload').addEventListener('submit', (e) => void upload(e).catch(showError));
   $('rollback').addEventListener('click', () => void act('/api/teach/rollback', undefined).catch(showError));
   await refresh();
