@@ -22,6 +22,10 @@ const SpriteParams = Type.Object({
   file: Type.String({ pattern: '^[0-9a-f]{16}\\.png$' }),
 });
 const Anything = Type.Unknown();
+const RunBody = Type.Object(
+  { run: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', maxLength: 80 }) },
+  { additionalProperties: false },
+);
 const TrainBody = Type.Object(
   {
     minutes: Type.Number({ minimum: 0.1, maximum: 240 }),
@@ -140,6 +144,22 @@ export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     async (req, reply) => {
       const r = teach.training.start({ minutes: req.body.minutes, frames: req.body.frames });
       return reply.code(r.ok ? 200 : 409).send(r);
+    },
+  );
+
+  app.post<{ Body: Static<typeof RunBody> }>(
+    '/api/teach/compare',
+    {
+      config: admin,
+      schema: {
+        summary: 'Running model vs a candidate: per-class AP@0.5, tray counts on held-out frames (admin)',
+        body: RunBody,
+        response: { 200: Anything, 404: ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const c = await teach.compare(req.body.run);
+      return c ?? reply.code(404).send({ error: 'no such candidate' });
     },
   );
 

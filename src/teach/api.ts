@@ -7,7 +7,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { ModelInfo } from '../detect/index.js';
 import type { Logger } from '../log.js';
 import { capturedDir } from './capture.js';
-import { compareModels } from './compare.js';
+import { compareModels, type Comparison } from './compare.js';
 import {
   checkCandidate,
   daemonOutcome,
@@ -51,6 +51,8 @@ export interface TeachApi {
   /** Path of a stored sprite, or null (names are checked: no path escapes). */
   spriteFile(label: string, file: string): string | null;
   promote(run: string, force: boolean, by: string): Promise<{ ok: boolean; message: string }>;
+  /** The running model against a candidate (compare.ts), for the side-by-side table. */
+  compare(run: string): Promise<Comparison | null>;
   /** Cuts an uploaded photo out and stores it (the page then shows it to keep or remove). */
   addSprite(
     label: string,
@@ -192,6 +194,11 @@ export function createTeachApi(deps: {
       rmSync(f, { force: true });
       rmSync(f.replace(/\.png$/, '.json'), { force: true });
       return true;
+    },
+    async compare(run) {
+      const candidate = SAFE.test(run) ? join(candidatesDir, run, 'model.onnx') : '';
+      if (!candidate || !existsSync(candidate)) return null;
+      return compareModels({ loaded: deps.loaded, current: deps.model().path, candidate, log: deps.log });
     },
     async rollback(by) {
       try {

@@ -124,6 +124,18 @@ describe('/teach page', () => {
     // A mutation without the CSRF header is refused even with the admin's session.
     expect((await page.request.post(`${base}/api/teach/rollback`)).status()).toBe(403);
 
+    // Side by side: the candidate is the same network, so it scores the same and is not worse.
+    await page.locator('tr[data-run="run-20261202T120000"] button.compare').click();
+    await page
+      .locator('#compare p.ok', { hasText: 'Not worse on synthetic frames' })
+      .waitFor({ timeout: 120_000 });
+    const cells = await page
+      .locator('#compare table.compare tr', { hasText: 'mAP@0.5' })
+      .locator('td')
+      .allTextContents();
+    expect(cells[1]).toMatch(/^0\.\d{3}$/);
+    expect(cells[2]).toBe(cells[1]);
+
     await page.check('#force');
     await page.locator('tr[data-run="run-20261202T120000"] button.promote').click();
     await page.locator('#outcome', { hasText: 'promoted run-20261202T120000' }).waitFor({ timeout: 60_000 });

@@ -67,6 +67,12 @@ async function refresh() {
         el(
           'td',
           {},
+          el(
+            'button',
+            { class: 'btn small compare', type: 'button', onclick: () => void compare(c.run) },
+            'Compare',
+          ),
+          ' ',
           c.sha256 === t.runningSha256
             ? 'running'
             : el(
@@ -140,6 +146,55 @@ async function refresh() {
         .join(' · ') || '—',
     ),
   );
+}
+
+const n3 = (v) => (v === null || v === undefined ? '—' : v.toFixed(3));
+
+/** Side by side: per-class AP@0.5 and tray counts, current vs candidate, per held-out set. */
+function compareTable(title, a, b) {
+  const classes = [...new Set([...Object.keys(a.ap50), ...Object.keys(b.ap50)])];
+  const row = (k, x, y) => el('tr', {}, el('td', {}, k), el('td', {}, n3(x)), el('td', {}, n3(y)));
+  return [
+    el('h3', {}, `${title} (${a.frames} frames, ${a.trays} trays)`),
+    el(
+      'table',
+      { class: 'compare' },
+      el(
+        'thead',
+        {},
+        el('tr', {}, el('th', {}, 'AP@0.5'), el('th', {}, 'running'), el('th', {}, 'candidate')),
+      ),
+      el(
+        'tbody',
+        {},
+        classes.map((k) => row(k, a.ap50[k], b.ap50[k])),
+        row('mAP@0.5', a.map50, b.map50),
+        row('tray counts right', a.trayCountAccuracy, b.trayCountAccuracy),
+      ),
+    ),
+  ];
+}
+
+async function compare(run) {
+  const box = $('compare');
+  box.replaceChildren(el('p', { class: 'muted' }, `comparing ${run} with the running model…`));
+  try {
+    const c = await api('/api/teach/compare', { method: 'POST', body: { run } });
+    box.replaceChildren(
+      el('h2', {}, `Running model vs ${run}`),
+      ...(c.current.store && c.candidate.store
+        ? compareTable("Store's held-out frames", c.current.store, c.candidate.store)
+        : [el('p', { class: 'muted' }, "Store's held-out frames: none labelled yet")]),
+      ...compareTable('Synthetic held-out frames', c.current.synthetic, c.candidate.synthetic),
+      el(
+        'p',
+        { class: c.worse ? 'refused' : 'ok' },
+        c.worse ? `Worse: ${c.reasons.join('; ')}` : `Not worse on ${c.decidedOn} frames`,
+      ),
+    );
+  } catch (err) {
+    box.replaceChildren(el('p', { class: 'refused' }, err.message));
+  }
 }
 
 function progressText(live) {
