@@ -160,7 +160,13 @@ export async function train(
     save();
   }
   if (state.phase === 'train') {
-    const leftMin = p.minutes - state.trainedS / 60;
+    const runDir = projectPath('tools', 'train', 'runs', runName);
+    // A run stopped before its first checkpoint trains again whatever the budget says, briefly:
+    // export needs weights.
+    const checkpoint = existsSync(join(runDir, 'last.pt'));
+    const leftMin = checkpoint
+      ? p.minutes - state.trainedS / 60
+      : Math.max(p.minutes - state.trainedS / 60, 0.25);
     if (leftMin > 0.05) {
       deps.onEvent({
         type: 'phase',
@@ -168,10 +174,13 @@ export async function train(
         detail: `fine-tuning for at most ${leftMin.toFixed(2)} min on ${p.threads} thread(s)`,
       });
       await stopOrphan(state.trainPid);
-      const t0 = Date.now();
       const spent = state.trainedS;
+      // The budget counts training, from train.py's "train N val M ..." line (data loaded, model
+      // built): python's start-up on a loaded box is not training time.
+      let t0: number | null = null;
+      const elapsedS = (): number => (t0 === null ? 0 : (Date.now() - t0) / 1000);
       const timer = setInterval(() => {
-        state.trainedS = spent + (Date.now() - t0) / 1000;
+        state.trainedS = spent + elapsedS();
         save();
       }, 5000);
       try {
@@ -196,19 +205,17 @@ export async function train(
           '--budget-min',
           leftMin.toFixed(3),
         ];
-        const s = runStep(
-          'train.py',
-          deps.python,
-          args,
-          (l) => progressLine(l, p, leftMin * 60 - (Date.now() - t0) / 1000, (e) => deps.onEvent(e)),
-          { OMP_NUM_THREADS: String(p.threads) },
-        );
+        const onLine = (l: string): void => {
+          if (t0 === null && l.startsWith('train ')) t0 = Date.now();
+          progressLine(l, p, leftMin * 60 - elapsedS(), (e) => deps.onEvent(e));
+        };
+        const s = runStep('train.py', deps.python, args, onLine, { OMP_NUM_THREADS: String(p.threads) });
         state.trainPid = s.child.pid;
         save();
         await step(s);
       } finally {
         clearInterval(timer);
-        state.trainedS = spent + (Date.now() - t0) / 1000;
+        state.trainedS = spent + elapsedS();
         delete state.trainPid;
         save();
       }
