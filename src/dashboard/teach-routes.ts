@@ -1,5 +1,5 @@
 // /teach (admin): the store teaching traycheck its menu — models, candidates, sprites, captured
-// frames, training state; promote a candidate or roll back (issue 18). The work is in src/teach/.
+// frames, training state; promote a candidate or roll back. The work is in src/teach/.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { DashboardContext } from './context.js';
