@@ -2,6 +2,7 @@
 // of the config and getters for what earlier stages made; started in pipeline order, stopped in
 // reverse. This is the one place the `stage` log field is bound (docs/CONTRIBUTING.md).
 import type { SimFrameSource } from './camera/index.js';
+import { captureStage, modelsStage } from './teach/stages.js';
 import type { LoadedConfig } from './config/load.js';
 import { createAlertsStage } from './daemon/alerts-stage.js';
 import { differenceLines } from './dashboard/present.js';
@@ -78,8 +79,10 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeT
     detector: config.detector,
     menu: config.menu,
     baseDir: loaded.baseDir,
+    dataDir: config.storage.dataDir,
     log: stageLog('detect'),
   });
+  const models = modelsStage(config, log, detect.detector);
   const orders = createOrdersStage({
     config: {
       mqtt: config.mqtt,
@@ -155,12 +158,25 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeT
     health: health.health,
     cameras: camera.cameras,
     detector: detect.detector,
+    loaded,
     pipeline: pipeline.pipeline,
     snapshots: store.snapshots,
     bus,
     log: stageLog('dashboard'),
   });
-  const stages: Stage[] = [store, detect, orders, alerts, pipeline, camera, health, dashboard];
+  const capture = captureStage(config, log, bus, (id) => camera.cameras().latestFrame(id), detect.detector);
+  const stages: Stage[] = [
+    store,
+    detect,
+    models,
+    orders,
+    alerts,
+    pipeline,
+    camera,
+    capture,
+    health,
+    dashboard,
+  ];
   const started: Stage[] = [];
 
   // Eval's reads, prepared once per connection (it polls order_events after every publish).

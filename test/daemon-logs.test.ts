@@ -51,7 +51,18 @@ describe('duplicateKeys', () => {
   });
 });
 
-const STAGES = ['store', 'detect', 'orders', 'alerts', 'pipeline', 'camera', 'health', 'dashboard'];
+const STAGES = [
+  'store',
+  'detect',
+  'models',
+  'orders',
+  'alerts',
+  'pipeline',
+  'camera',
+  'capture',
+  'health',
+  'dashboard',
+];
 
 describe('daemon log lines', () => {
   let dir: string;

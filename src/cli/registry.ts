@@ -12,6 +12,9 @@ import { runCommand } from './commands/run.js';
 import { scenarioCommand } from './commands/scenario.js';
 import { simulatePosCommand } from './commands/simulate-pos.js';
 import { statusCommand } from './commands/status.js';
+import { spritesCommand } from './commands/sprites.js';
+import { modelCommand } from './commands/model.js';
+import { trainCommand } from './commands/train.js';
 
 export const commands: Command[] = [
   runCommand,
@@ -27,4 +30,7 @@ export const commands: Command[] = [
   backupCommand,
   mqttUserCommand,
   mqttCertCommand,
+  spritesCommand,
+  modelCommand,
+  trainCommand,
 ];

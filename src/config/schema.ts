@@ -8,6 +8,7 @@ import { MenuSection, ModifiersSection, OrdersSection } from './sections/menu.js
 import { MqttSection } from './sections/mqtt.js';
 import { LoggingSection, StorageSection } from './sections/storage.js';
 import { StoreSection } from './sections/store.js';
+import { TeachSection } from './sections/teach.js';
 import { TraySection, VerifySection } from './sections/tray.js';
 
 export const ConfigSchema = Type.Object(
@@ -24,6 +25,7 @@ export const ConfigSchema = Type.Object(
     dashboard: DashboardSection,
     storage: StorageSection,
     logging: LoggingSection,
+    teach: TeachSection,
   },
   {
     additionalProperties: false,
@@ -44,3 +46,4 @@ export type Modifiers = Config['modifiers'];
 export type OrdersConfig = Config['orders'];
 export type DashboardConfig = Config['dashboard'];
 export type StorageConfig = Config['storage'];
+export type TeachConfig = Config['teach'];

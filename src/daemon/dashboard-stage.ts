@@ -3,6 +3,7 @@ import type { Alerts } from '../alerts/index.js';
 import type { Cameras } from '../camera/index.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { maskConfig } from '../config/mask.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createDashboard } from '../dashboard/index.js';
 import type { Dashboard } from '../dashboard/types.js';
@@ -14,6 +15,8 @@ import { projectPath } from '../paths.js';
 import type { Pipeline } from '../pipeline.js';
 import type { Db } from '../store/db.js';
 import type { SnapshotStore } from '../store/snapshots.js';
+import { createTeachApi } from '../teach/api.js';
+import { modelChanges } from '../teach/registry.js';
 import { need, type Stage } from './stage.js';
 
 export interface DashboardStage extends Stage {
@@ -31,6 +34,8 @@ export function createDashboardStage(deps: {
   health: () => HealthWiring | null;
   cameras: () => Cameras;
   detector: () => Detector;
+  /** The loaded config (its file: training runs started from /teach read it). */
+  loaded: LoadedConfig;
   pipeline: () => Pipeline | null;
   snapshots: () => SnapshotStore | null;
   bus: EventBus;
@@ -71,6 +76,7 @@ export function createDashboardStage(deps: {
             labels: info.labels,
             family: info.family,
             version: info.version ?? null,
+            changes: modelChanges(deps.config.storage.dataDir),
           };
         },
         effectiveConfig: () => maskConfig(config),
@@ -79,6 +85,7 @@ export function createDashboardStage(deps: {
         snapshotPath: (id) => deps.snapshots()?.path(id) ?? null,
         menu: config.menu,
         version: deps.version,
+        teach: createTeachApi({ loaded: deps.loaded, model: () => detector.info(), log: deps.log }),
       });
       const { url } = await dashboard.start();
       const token = dashboard.setupToken();

@@ -2,6 +2,7 @@
 import type { DetectorConfig, Menu } from '../config/schema.js';
 import { checkMenuLabels, createDetector, ModelError, type Detector } from '../detect/index.js';
 import type { Logger } from '../log.js';
+import { currentModelFile } from '../teach/registry.js';
 import { need, StartupError, type Stage } from './stage.js';
 
 export interface DetectStage extends Stage {
@@ -13,13 +14,23 @@ export function createDetectStage(deps: {
   menu: Menu;
   /** The config file's folder: a relative model path is resolved against it. */
   baseDir: string;
+  /** The registry of promoted models lives under it. */
+  dataDir: string;
   log: Logger;
 }): DetectStage {
   let detector: Detector | null = null;
   return {
     name: 'detect',
     async start() {
-      detector = createDetector({ config: deps.detector, log: deps.log, baseDir: deps.baseDir });
+      // A promoted model (teach/registry.ts) outlives a restart; the configured one is the base.
+      const model = currentModelFile(deps.dataDir, deps.detector.model);
+      if (model !== deps.detector.model)
+        deps.log.info({ model }, 'running the promoted model from the registry');
+      detector = createDetector({
+        config: { ...deps.detector, model },
+        log: deps.log,
+        baseDir: deps.baseDir,
+      });
       try {
         await detector.start();
       } catch (err) {

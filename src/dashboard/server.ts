@@ -15,6 +15,7 @@ import { snapshotRoutes } from './routes/snapshots.js';
 import { streamRoutes } from './routes/stream.js';
 import { techRoutes } from './routes/tech.js';
 import { userChangeRoutes, userRoutes } from './routes/users.js';
+import { teachRoutes } from './teach-routes.js';
 import { installSecurity } from './security.js';
 
 export interface AppOptions {
@@ -65,6 +66,7 @@ export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise
   snapshotRoutes(app, ctx);
   liveRoutes(app, ctx);
   streamRoutes(app, ctx);
+  teachRoutes(app, ctx);
   await pageRoutes(app);
 
   let doc: unknown = null;

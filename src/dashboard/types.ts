@@ -15,6 +15,8 @@ export interface ModelSummary {
   labels: string[];
   family: string;
   version: string | null;
+  /** Latest promotions, rollbacks and refusals from the model registry's audit log, newest first. */
+  changes?: Array<{ at: string; action: string; sha256: string | null; detail?: string }>;
 }
 
 export interface MenuEntry {
@@ -54,6 +56,8 @@ export interface DashboardDeps {
   snapshotPath: (id: string) => string | null;
   menu: Record<string, MenuEntry>;
   version: string;
+  /** The /teach page's data and actions (src/teach/api.ts); absent = no /teach. */
+  teach?: import('../teach/api.js').TeachApi;
 }
 
 export interface Dashboard {

@@ -41,6 +41,12 @@ export interface Detector {
   detect(frame: Frame): Promise<FrameDetections>;
   lastTimings(): DetectTimings | null;
   health(): ComponentHealth;
+  /**
+   * Loads and warms `file` beside the running model, checks it (same input as the running model,
+   * then `accept`, which returns a reason to refuse) and swaps it in between two frames. On any
+   * error the running model stays and the promise rejects. Reloads run one at a time.
+   */
+  reload(file: string, accept?: (info: ModelInfo) => string | null): Promise<ModelInfo>;
 }
 
 /** Delay before a worker that died is started again (doubles to the cap). */
@@ -67,6 +73,16 @@ function fromWire(e: WireError): Error {
 }
 
 type Result = Extract<FromWorker, { type: 'result' }>;
+type Control = Extract<FromWorker, { type: 'loaded' | 'load-failed' | 'swapped' | 'discarded' }>;
+
+/** Why a model cannot replace the running one without a restart (the letterbox is built for it). */
+function inputDiffers(running: ModelInfo, next: ModelInfo): string | null {
+  if (running.imgsz.join('x') !== next.imgsz.join('x'))
+    return `input ${next.imgsz.join('x')} differs from the running model's ${running.imgsz.join('x')} (restart the daemon to change the input size)`;
+  if (JSON.stringify(running.preprocess) !== JSON.stringify(next.preprocess))
+    return 'its preprocessing (letterbox, normalisation) differs from the running model (restart the daemon to change it)';
+  return null;
+}
 
 interface Pending {
   resolve(m: Result): void;
@@ -82,6 +98,10 @@ export function createDetector(deps: DetectorDeps): Detector {
   /** Input tensors back from the worker, ready for the next frame. */
   const spare: Float32Array[] = [];
   const pending = new Map<number, Pending>();
+  const controls = new Map<number, { resolve(m: Control): void; reject(err: Error): void }>();
+  let reloading: Promise<unknown> = Promise.resolve();
+  /** The model the worker runs (the configured one until a reload swaps another in). */
+  let modelFile = abs(config.model);
   let nextId = 0;
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
@@ -100,7 +120,7 @@ export function createDetector(deps: DetectorDeps): Detector {
   function spawnWorker(): Promise<Worker> {
     const start: WorkerStart = {
       config: { ...config, labelsFile: config.labelsFile ? abs(config.labelsFile) : undefined },
-      modelFile: abs(config.model),
+      modelFile,
     };
     const w = new Worker(deps.workerUrl ?? workerFile(), { workerData: start, name: 'traycheck-detector' });
     // The daemon's servers keep it running; the worker alone never keeps a process alive.
@@ -130,6 +150,13 @@ export function createDetector(deps: DetectorDeps): Detector {
             else p?.reject(fromWire(m.error));
             break;
           }
+          case 'loaded':
+          case 'load-failed':
+          case 'swapped':
+          case 'discarded':
+            controls.get(m.id)?.resolve(m);
+            controls.delete(m.id);
+            break;
           case 'stopped':
             break;
         }
@@ -145,6 +172,8 @@ export function createDetector(deps: DetectorDeps): Detector {
         const err = new Error(`detector worker exited (code ${code})`);
         for (const p of pending.values()) p.reject(err);
         pending.clear();
+        for (const c of controls.values()) c.reject(err);
+        controls.clear();
         if (ready && !stopping) {
           lastError = err.message;
           log.error({ code, restartInMs: restartMs }, 'detector worker exited; starting it again');
@@ -225,6 +254,33 @@ export function createDetector(deps: DetectorDeps): Detector {
     };
   }
 
+  function control(w: Worker, msg: Extract<ToWorker, { id: number }>): Promise<Control> {
+    return new Promise((resolveControl, rejectControl) => {
+      controls.set(msg.id, { resolve: resolveControl, reject: rejectControl });
+      w.postMessage(msg satisfies ToWorker);
+    });
+  }
+
+  async function reloadModel(file: string, accept?: (info: ModelInfo) => string | null): Promise<ModelInfo> {
+    const w = await running();
+    const path = abs(file);
+    const id = ++nextId;
+    const loaded = await control(w, { type: 'load', id, modelFile: path });
+    if (loaded.type === 'load-failed') throw fromWire(loaded.error);
+    if (loaded.type !== 'loaded') throw new Error(`detector worker answered ${loaded.type} to a load`);
+    const why = inputDiffers(modelInfo as ModelInfo, loaded.info) ?? accept?.(loaded.info) ?? null;
+    if (why) {
+      await control(w, { type: 'discard', id });
+      throw new ModelError(path, why);
+    }
+    await control(w, { type: 'swap', id });
+    const before = modelInfo;
+    modelInfo = loaded.info;
+    modelFile = path;
+    log.info({ model: path, sha256: loaded.info.sha256, previous: before?.sha256 }, 'detector model swapped');
+    return loaded.info;
+  }
+
   async function stopWorker(w: Worker): Promise<void> {
     const exited = new Promise<void>((r) => w.once('exit', () => r()));
     w.postMessage({ type: 'stop' } satisfies ToWorker);
@@ -293,6 +349,11 @@ export function createDetector(deps: DetectorDeps): Detector {
     },
     lastTimings() {
       return timings;
+    },
+    reload(file, accept) {
+      const job = reloading.then(() => reloadModel(file, accept));
+      reloading = job.catch(() => undefined);
+      return job;
     },
     health() {
       if (!modelInfo) return { state: 'down', detail: startError ?? 'detector not started' };

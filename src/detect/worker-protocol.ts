@@ -13,8 +13,16 @@ export interface WorkerStart {
   modelFile: string;
 }
 
+/**
+ * A model swap is two steps: `load` loads and warms a new session beside the running one (frames
+ * keep flowing), then `swap` (queued behind the frames already sent) or `discard`.
+ */
 export type ToWorker =
-  { type: 'detect'; id: number; input: Float32Array; geometry: LetterboxGeometry } | { type: 'stop' };
+  | { type: 'detect'; id: number; input: Float32Array; geometry: LetterboxGeometry }
+  | { type: 'load'; id: number; modelFile: string }
+  | { type: 'swap'; id: number }
+  | { type: 'discard'; id: number }
+  | { type: 'stop' };
 
 /** An error as it crosses the thread boundary; `model` set for a ModelError. */
 export interface WireError {
@@ -36,4 +44,8 @@ export type FromWorker =
       decodeMs: number;
     }
   | { type: 'error'; id: number; input: Float32Array; error: WireError }
+  | { type: 'loaded'; id: number; info: ModelInfo }
+  | { type: 'load-failed'; id: number; error: WireError }
+  | { type: 'swapped'; id: number }
+  | { type: 'discarded'; id: number }
   | { type: 'stopped' };

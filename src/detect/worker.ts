@@ -45,7 +45,40 @@ async function detect(m: Extract<ToWorker, { type: 'detect' }>): Promise<void> {
   }
 }
 
+/** Models loaded by `load`, waiting for `swap` or `discard`. */
+const staged = new Map<number, LoadedModel>();
+
+async function load(m: Extract<ToWorker, { type: 'load' }>): Promise<void> {
+  try {
+    // loadModel ends with a test inference, so the new session is warm before it takes frames.
+    const loaded = await loadModel(start.config, m.modelFile, modelLog);
+    staged.set(m.id, loaded);
+    send({ type: 'loaded', id: m.id, info: loaded.info });
+  } catch (err) {
+    send({ type: 'load-failed', id: m.id, error: wire(err) });
+  }
+}
+
+async function swap(id: number): Promise<void> {
+  const next = staged.get(id);
+  staged.delete(id);
+  if (!next) return;
+  const old = model;
+  model = next;
+  engine = createEngine(start.config, next);
+  send({ type: 'swapped', id });
+  if (old) await old.session.release();
+}
+
+async function discard(id: number): Promise<void> {
+  const m = staged.get(id);
+  staged.delete(id);
+  if (m) await m.session.release();
+  send({ type: 'discarded', id });
+}
+
 async function stop(): Promise<void> {
+  for (const id of [...staged.keys()]) await discard(id);
   const m = model;
   model = null;
   engine = null;
@@ -55,7 +88,19 @@ async function stop(): Promise<void> {
 }
 
 port.on('message', (m: ToWorker) => {
-  queue = queue.then(() => (m.type === 'detect' ? detect(m) : stop()));
+  // Loading runs beside the frames; everything else keeps the order it came in, so a swap
+  // happens between two frames.
+  if (m.type === 'load') void load(m);
+  else
+    queue = queue.then(() =>
+      m.type === 'detect'
+        ? detect(m)
+        : m.type === 'swap'
+          ? swap(m.id)
+          : m.type === 'discard'
+            ? discard(m.id)
+            : stop(),
+    );
 });
 
 try {

@@ -80,6 +80,16 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
               labels: Type.Array(Type.String()),
               family: Type.String(),
               version: Type.Union([Type.String(), Type.Null()]),
+              changes: Type.Optional(
+                Type.Array(
+                  Type.Object({
+                    at: Type.String(),
+                    action: Type.String(),
+                    sha256: Type.Union([Type.String(), Type.Null()]),
+                    detail: Type.Optional(Type.String()),
+                  }),
+                ),
+              ),
             }),
             disk: Anything,
             box: Type.Object({

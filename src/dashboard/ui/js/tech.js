@@ -41,6 +41,15 @@ function facts(t) {
     ...kv('Model file', t.model.path),
     ...kv('Model sha256', t.model.sha256),
     ...kv('Labels', t.model.labels.join(', ')),
+    ...kv(
+      'Model changes',
+      (t.model.changes ?? [])
+        .map(
+          (c) =>
+            `${c.at.slice(0, 16).replace('T', ' ')} ${c.action} ${(c.sha256 ?? 'configured model').slice(0, 12)}${c.detail ? `: ${c.detail}` : ''}`,
+        )
+        .join(' · ') || '—',
+    ),
     ...kv('Database', fmtBytes(t.disk.databaseBytes)),
     ...kv('Snapshots', `${t.disk.snapshots.count} files, ${fmtBytes(t.disk.snapshots.bytes)}`),
     ...kv('Disk free', `${fmtBytes(t.disk.freeBytes)} of ${fmtBytes(t.disk.totalBytes)} (${t.disk.dataDir})`),

@@ -1,0 +1,74 @@
+// What `traycheck train` feeds the renderer and the trainer from the store's own data: its
+// sprites (labels the renderer knows, linked into the run's workspace) and its labelled frames
+// (added to the training split, repeated), and the clean-up of a train.py left by a killed CLI.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { modelMeta } from './registry.js';
+import { countSprites, spritesDir, teachDir } from './sprites.js';
+import type { TrainEvent } from './train.js';
+
+/** Labelled frames repeat this often in the training split, so a few hundred matter among renders. */
+const FRAME_REPEAT = 4;
+
+/** Stops a train.py left running by a CLI that was killed outright (its pid, if still train.py). */
+export async function stopOrphan(pid: number | undefined): Promise<void> {
+  if (!pid) return;
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!cmdline.includes('train.py')) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** The store's sprites of labels the renderer knows, linked into the workspace; null when none. */
+export function spriteFolder(
+  deps: { dataDir: string; datasetHasSprites: boolean; onEvent(e: TrainEvent): void },
+  baseModel: string,
+  ws: string,
+): string | null {
+  const counts = countSprites(deps.dataDir);
+  if (!Object.keys(counts).length || !deps.datasetHasSprites) {
+    if (Object.keys(counts).length)
+      deps.onEvent({
+        type: 'warning',
+        message: "this build's dataset renderer takes no --sprites: training on drawn items only",
+      });
+    return null;
+  }
+  const known = modelMeta(baseModel).labels;
+  const dir = join(ws, 'sprites');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const label of Object.keys(counts)) {
+    if (known.includes(label)) symlinkSync(join(spritesDir(deps.dataDir), label), join(dir, label));
+    else
+      deps.onEvent({
+        type: 'warning',
+        message: `new label "${label}": the dataset renderer cannot train labels outside ${known.join(', ')} yet; its sprites are left out`,
+      });
+  }
+  return readdirSync(dir).length ? dir : null;
+}
+
+/** The store's labelled frames (teach/frames, split "train") added to the rendered train split, repeated. */
+export function addStoreFrames(dataDir: string, data: string): number {
+  const src = join(teachDir(dataDir), 'frames');
+  const imgs = join(src, 'images', 'train');
+  if (!existsSync(imgs)) return 0;
+  let n = 0;
+  for (const f of readdirSync(imgs).filter((x) => /\.(jpe?g|png)$/i.test(x))) {
+    const stem = f.replace(/\.\w+$/, '');
+    const label = join(src, 'labels', 'train', `${stem}.txt`);
+    if (!existsSync(label)) continue;
+    for (let k = 0; k < FRAME_REPEAT; k++) {
+      symlinkSync(join(imgs, f), join(data, 'images', 'train', `store-${stem}-${k}${f.slice(stem.length)}`));
+      symlinkSync(label, join(data, 'labels', 'train', `store-${stem}-${k}.txt`));
+    }
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,131 @@
+// `traycheck train` end to end on a tiny budget (the real renderer, pack.mjs, train.py from the
+// shipped checkpoint, export.py): JSON progress, a candidate with its card, resumable after a
+// stop, and the exact apt command when PyTorch is missing.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectorConfig } from '../../src/detect/index.js';
+import { loadModel } from '../../src/detect/model.js';
+import { sha256File } from '../../src/teach/registry.js';
+import { assertBuilt } from '../helpers/built.js';
+import { CLI, ROOT, tempDir, writeConfig } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
+import { cli } from './cli.js';
+import { SHIPPED } from './models.js';
+
+const dir = tempDir();
+const dataDir = join(dir, 'data');
+let config = '';
+const runs: string[] = [];
+
+beforeAll(() => {
+  assertBuilt(CLI);
+  config = writeConfig(dir, {
+    store: { id: 'trainer', name: 'Train test' },
+    cameras: [{ id: 'counter', source: 'sim:builtin' }],
+    detector: { model: SHIPPED },
+    storage: { dataDir },
+  });
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  // train.py keeps its runs in the project (tools/train/runs/<name>).
+  for (const r of runs) rmSync(join(ROOT, 'tools', 'train', 'runs', r), { recursive: true, force: true });
+});
+
+type Event = Record<string, unknown> & { type: string };
+const events = (stdout: string): Event[] =>
+  stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Event);
+const state = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(dataDir, 'teach', 'train', 'state.json'), 'utf8')) as Record<string, unknown>;
+
+describe('traycheck train', () => {
+  it('says which apt command installs PyTorch and ONNX when they are missing', async () => {
+    const r = await cli(['train', '--config', config], { TRAYCHECK_PYTHON: join(dir, 'no-python3') });
+    expect(r.code).toBe(69);
+    expect(r.stderr).toContain('sudo apt-get install -y python3-torch python3-onnx python3-numpy');
+    expect(existsSync(join(dataDir, 'teach', 'train'))).toBe(false);
+  });
+
+  it('stops on a signal, resumes where it stopped, and writes a candidate with its card', async () => {
+    const args = [
+      'train',
+      '--config',
+      config,
+      '--frames',
+      '24',
+      '--epochs',
+      '40',
+      '--minutes',
+      '0.4',
+      '--json',
+    ];
+    // First run: stopped once training is under way.
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    await waitFor(() => events(out).some((e) => e.type === 'progress'), {
+      timeoutMs: 120_000,
+      message: 'training progress',
+    });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    const stopped = state();
+    expect(stopped.phase).toBe('train');
+    expect(stopped.trainedS).toBeGreaterThan(0);
+    runs.push(`teach-trainer-${String(stopped.run)}`);
+    expect(
+      events(out)
+        .map((e) => e.type)
+        .slice(0, 3),
+    ).toEqual(['phase', 'phase', 'phase']);
+
+    // Second run: same run, training continues with what is left of the budget, then export.
+    const r = await cli(args);
+    expect(r.code, r.stderr).toBe(0);
+    const ev = events(r.stdout);
+    expect(ev[0]?.type).toBe('warning');
+    expect(ev[0]?.message).toMatch(/resuming run-\d+T\d+ at train/);
+    expect(
+      ev.some((e) => e.type === 'progress' && typeof e.loss === 'number' && typeof e.etaS === 'number'),
+    ).toBe(true);
+    const done = ev.at(-1) as Event & { candidate: string; card: Record<string, unknown> };
+    expect(done.type).toBe('done');
+    expect(state()).toMatchObject({ run: stopped.run, phase: 'done' });
+    // Training went on with what was left of the budget, not a new one.
+    const trainPhase = ev.find((e) => e.type === 'phase' && e.phase === 'train');
+    const leftMin = Number(/at most ([\d.]+) min/.exec(String(trainPhase?.detail))?.[1]);
+    expect(leftMin).toBeCloseTo(0.4 - Number(stopped.trainedS) / 60, 1);
+    expect(leftMin).toBeLessThan(0.4);
+
+    const card = JSON.parse(readFileSync(join(done.candidate, '..', 'card.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(card.sha256).toBe(sha256File(done.candidate));
+    expect(card.base).toMatchObject({ sha256: sha256File(SHIPPED) });
+    expect(card.data).toMatchObject({ renderedFrames: 24, storeFrames: 0 });
+    // The candidate is a model the detector can run, with the shipped model's classes.
+    const m = await loadModel(detectorConfig({ model: done.candidate, threads: 1 }), done.candidate, {
+      warn: () => undefined,
+    });
+    expect(m.info.labels).toEqual([
+      'tray',
+      'burger',
+      'fries',
+      'drink',
+      'nuggets',
+      'wrap',
+      'salad',
+      'dessert',
+      'sauce',
+      'hand',
+    ]);
+    await m.session.release();
+  }, 300_000);
+});
