@@ -83,7 +83,9 @@ describe('RTSP failures', () => {
           s.noserver?.lastError
         );
       },
-      { timeoutMs: 20_000, message: 'all cameras settled' },
+      // Five ffmpeg processes start at once; on a 2-core box beside another test file this takes
+      // longer than alone (passes in ~8 s alone, timed out at 20 s twice in the full suite).
+      { timeoutMs: 45_000, message: 'all cameras settled' },
     );
     const s = byId();
     expect(s.badpass).toMatchObject({ state: 'offline', lastError: 'authentication failed (401)' });
