@@ -1,6 +1,5 @@
-// Password hashing with node:crypto scrypt (salted), stored as scrypt$N$r$p$salt$hash (base64url),
-// for the MQTT users; src/dashboard/auth/passwords.ts is a copy of this file until the dashboard
-// imports it (one hash format on the box).
+// Password hashing with node:crypto scrypt (salted), stored as scrypt$N$r$p$salt$hash (base64url):
+// one hash format on the box, for dashboard users and MQTT users.
 // Verification compares in constant time; unknown users are checked against a dummy hash so a
 // wrong username takes as long as a wrong password.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';

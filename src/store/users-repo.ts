@@ -1,5 +1,5 @@
 // Dashboard accounts, login sessions (stored as sha256 of the cookie value) and the
-// one-time setup token hash in `meta`. Password hashing lives in dashboard/auth/passwords.ts.
+// one-time setup token hash in `meta`. Password hashing lives in auth/passwords.ts.
 import type { Db } from './db.js';
 
 /** display: a paired wall screen (read-only, may acknowledge; no password, long-lived session). */

@@ -3,7 +3,7 @@
 // whoever reads the console set the admin password through /setup.
 import type { Db } from '../../store/db.js';
 import { createUsersRepo, type Role, type SessionRow, type UserRow } from '../../store/users-repo.js';
-import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords.js';
 import { createFailureLimiter } from './rate-limit.js';
 import { randomToken, safeEqual, sha256Hex } from './tokens.js';
 

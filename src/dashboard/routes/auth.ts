@@ -1,7 +1,7 @@
 // Setup (first admin), login, logout and "who am I" (which also hands the page its CSRF token).
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { MAX_PASSWORD_LENGTH } from '../auth/passwords.js';
+import { MAX_PASSWORD_LENGTH } from '../../auth/passwords.js';
 import { USERNAME_PATTERN, type AuthResult, type NewSession } from '../auth/service.js';
 import type { DashboardContext } from '../context.js';
 import { ErrorReply, MeReply, OkReply } from '../schemas.js';

@@ -1,7 +1,7 @@
 // Admin: list, create and delete staff accounts.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { MAX_PASSWORD_LENGTH } from '../auth/passwords.js';
+import { MAX_PASSWORD_LENGTH } from '../../auth/passwords.js';
 import { USERNAME_PATTERN } from '../auth/service.js';
 import type { DashboardContext } from '../context.js';
 import { ErrorReply, OkReply, UserDto } from '../schemas.js';
