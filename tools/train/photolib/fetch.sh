@@ -24,8 +24,12 @@ for pv in $pkgs; do
   p="${pv%%=*}"
   [ -d "x_$p" ] && continue
   if ! apt-get download -q "$pv" >/dev/null 2>&1; then
-    echo "photolib: $pv not in the apt lists; taking the current version of $p (run apt-get update if this fails)" >&2
-    apt-get download -q "$p" >/dev/null
+    # A fresh box may have no package lists yet, or a newer version than the manifest records.
+    [ "$(id -u)" = 0 ] && apt-get update -q >/dev/null 2>&1 || true
+    if ! apt-get download -q "$pv" >/dev/null 2>&1; then
+      echo "photolib: $pv is no longer in the archive; taking the current version of $p" >&2
+      apt-get download -q "$p" >/dev/null
+    fi
   fi
   mkdir -p "x_$p.tmp" && dpkg-deb -x "$p"_*.deb "x_$p.tmp" && mv "x_$p.tmp" "x_$p" && rm -f "$p"_*.deb
 done
