@@ -34,18 +34,22 @@ afterAll(async () => {
 const orderStored = (id: string): boolean =>
   d.store.count('SELECT COUNT(*) AS n FROM orders WHERE order_id = ?', id) === 1;
 
+/** A daemon config with no cameras and no dashboard: only its `mqtt` section varies. */
+const lanDaemonConfig = (dir: string, mqtt: Record<string, unknown>): string =>
+  writeConfig(dir, {
+    store: { id: 's1', name: 'LAN' },
+    cameras: [],
+    detector: { model: MODEL },
+    menu: MENU,
+    dashboard: { enabled: false },
+    storage: { dataDir: `${dir}/data` },
+    mqtt,
+  });
+
 describe('embedded broker on a LAN address', () => {
   it('refuses to start without users: exit 78 naming the key and what to add', async () => {
     const dir = tempDir();
-    const file = writeConfig(dir, {
-      store: { id: 's1', name: 'LAN' },
-      cameras: [],
-      detector: { model: MODEL },
-      menu: MENU,
-      dashboard: { enabled: false },
-      storage: { dataDir: `${dir}/data` },
-      mqtt: { embedded: { host: LAN_HOST, port: 0 } },
-    });
+    const file = lanDaemonConfig(dir, { embedded: { host: LAN_HOST, port: 0 } });
     const run = runCli(['run', '--config', file]);
     const { code } = await run.exited;
     expect(code).toBe(78);
@@ -58,20 +62,12 @@ describe('embedded broker on a LAN address', () => {
 
   it('refuses to start with an unreadable mqtts certificate: exit 78 naming the key', async () => {
     const dir = tempDir();
-    const file = writeConfig(dir, {
-      store: { id: 's1', name: 'LAN' },
-      cameras: [],
-      detector: { model: MODEL },
-      menu: MENU,
-      dashboard: { enabled: false },
-      storage: { dataDir: `${dir}/data` },
-      mqtt: {
-        users: [{ username: 'pos-1', passwordHash: 'scrypt$16384$8$1$c2FsdA$a2V5', role: 'pos' }],
-        embedded: {
-          host: '127.0.0.1',
-          port: 0,
-          tls: { host: LAN_HOST, port: 0, certFile: `${dir}/missing.crt`, keyFile: `${dir}/missing.key` },
-        },
+    const file = lanDaemonConfig(dir, {
+      users: [{ username: 'pos-1', passwordHash: 'scrypt$16384$8$1$c2FsdA$a2V5', role: 'pos' }],
+      embedded: {
+        host: '127.0.0.1',
+        port: 0,
+        tls: { host: LAN_HOST, port: 0, certFile: `${dir}/missing.crt`, keyFile: `${dir}/missing.key` },
       },
     });
     const run = runCli(['run', '--config', file]);

@@ -23,7 +23,8 @@ export const FUZZ_KINDS: FuzzKind[] = [
   'reserved-type',
 ];
 
-function varint(n: number): number[] {
+/** Remaining length as MQTT encodes it (7 bits a byte, high bit: more follows). */
+export function varint(n: number): number[] {
   const out: number[] = [];
   do {
     let b = n % 128;

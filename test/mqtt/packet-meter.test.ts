@@ -1,18 +1,8 @@
 // MQTT fixed-header metering (src/mqtt/packet-meter.ts): sizes, publish rate, split chunks.
 import { describe, expect, it } from 'vitest';
 import { createPacketMeter } from '../../src/mqtt/packet-meter.js';
+import { varint } from './packet-fuzz.js';
 
-/** Remaining length as MQTT encodes it (7 bits a byte, high bit: more follows). */
-function varint(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
 /** A QoS 0 PUBLISH to traycheck/s1/pos (MQTT 3.1.1 section 3.3). */
 function publish(payloadBytes: number): Buffer {
   const topic = Buffer.from('traycheck/s1/pos');

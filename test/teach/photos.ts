@@ -2,21 +2,9 @@
 // (src/sim/render/), large, on a plain or slightly textured backdrop with a light falloff, and
 // the item's true mask (its own alpha, rendered alone).
 import sharp from 'sharp';
-import { drawBurger, drawDrink, drawFries, drawNuggets } from '../../src/sim/render/items-food.js';
-import { drawDessert, drawSalad, drawSauce, drawWrap } from '../../src/sim/render/items-more.js';
+import { DRAWERS as DRAW } from '../../src/sim/render/compose.js';
 import { rngFor } from '../../src/sim/render/random.js';
-import type { Drawing } from '../../src/sim/render/shapes.js';
 
-const DRAW: Record<string, (rng: () => number, uid: string) => Drawing> = {
-  burger: drawBurger,
-  fries: drawFries,
-  drink: drawDrink,
-  nuggets: drawNuggets,
-  wrap: drawWrap,
-  salad: drawSalad,
-  dessert: drawDessert,
-  sauce: drawSauce,
-};
 export const PHOTO_ITEMS = Object.keys(DRAW);
 
 export interface PhotoSpec {

@@ -16,6 +16,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { createDetector } = await import(join(root, 'dist/src/detect/detector.js'));
 const { detectorConfig } = await import(join(root, 'dist/src/detect/defaults.js'));
 const { decodeImage, detectImage } = await import(join(root, 'dist/src/detect/image.js'));
+const { iou } = await import(join(root, 'dist/src/detect/nms.js'));
+const { silentLogger } = await import(join(root, 'dist/src/log.js'));
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -27,12 +29,6 @@ const shared = resolve(arg('--shared', join(root, '../shared')));
 const json = process.argv.includes('--json');
 const NOT_FOOD = new Set(['tray', 'hand']);
 
-const iou = (a, b) => {
-  const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const i = w * h;
-  return i / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - i || 1);
-};
 /** Share of box b covered by a (a detection "on" an object even when it boxes only part of it). */
 const cover = (a, b) => {
   const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));

@@ -17,7 +17,8 @@ import {
 } from './shapes.js';
 
 type Drawer = (rng: Rng, uid: string) => Drawing;
-const DRAWERS: Record<string, Drawer> = {
+/** The drawing of each menu item label. */
+export const DRAWERS: Record<string, Drawer> = {
   burger: drawBurger,
   fries: drawFries,
   drink: drawDrink,

@@ -21,6 +21,26 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** Fills a <table> with a header row and body rows ("none" when there are none). */
+export function fillTable(node, head, rows) {
+  node.replaceChildren(
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        head.map((h) => el('th', {}, h)),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      rows.length ? rows : el('tr', {}, el('td', { class: 'muted', colspan: head.length }, 'none')),
+    ),
+  );
+}
+
 export class ApiError extends Error {
   constructor(status, message) {
     super(message);

@@ -1,25 +1,8 @@
 // /teach (admin): models, candidates (promote), rollback, sprites, captured frames, training.
-import { api, el, run, setupPage, showError } from './common.js';
+import { api, el, fillTable, run, setupPage, showError } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const short = (sha) => (sha ? sha.slice(0, 12) : '—');
-const table = (node, head, rows) =>
-  node.replaceChildren(
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        head.map((h) => el('th', {}, h)),
-      ),
-    ),
-    el(
-      'tbody',
-      {},
-      rows.length ? rows : el('tr', {}, el('td', { class: 'muted', colspan: head.length }, 'none')),
-    ),
-  );
 
 async function act(path, body) {
   const out = $('outcome');
@@ -38,7 +21,7 @@ async function act(path, body) {
 
 async function refresh() {
   const t = await api('/api/teach');
-  table(
+  fillTable(
     $('models'),
     ['', 'sha256', 'version', 'since', 'from'],
     t.models.map((m) =>
@@ -53,7 +36,7 @@ async function refresh() {
       ),
     ),
   );
-  table(
+  fillTable(
     $('candidates'),
     ['run', 'sha256', 'frames', 'minutes', ''],
     t.candidates.map((c) =>

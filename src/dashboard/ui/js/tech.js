@@ -1,28 +1,11 @@
 // Technician view: cameras, health, broker, model, disk, rejected messages; admin: users and config.
-import { api, el, fmtAge, fmtBytes, fmtDateTime, run, setupPage } from './common.js';
+import { api, el, fillTable, fmtAge, fmtBytes, fmtDateTime, run, setupPage } from './common.js';
 import { connectEvents } from './connection.js';
 import { setupAdmin } from './tech-admin.js';
 
 const REFRESH_MS = 5000;
 
 const $ = (id) => document.getElementById(id);
-const table = (node, head, rows) =>
-  node.replaceChildren(
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        head.map((h) => el('th', {}, h)),
-      ),
-    ),
-    el(
-      'tbody',
-      {},
-      rows.length ? rows : el('tr', {}, el('td', { class: 'muted', colspan: head.length }, 'none')),
-    ),
-  );
 const badge = (s) => el('span', { class: `badge ${s}` }, s);
 
 function facts(t) {
@@ -120,7 +103,7 @@ function thumbnail(c) {
 
 async function render() {
   const [t, r] = await Promise.all([api('/api/tech'), api('/api/rejected')]);
-  table(
+  fillTable(
     $('cameras'),
     ['Camera', 'Picture', 'State', 'FPS', 'Frames', 'Dropped', 'Last frame', 'Restarts', 'Last error'],
     t.cameras.map((c) =>
@@ -139,7 +122,7 @@ async function render() {
       ),
     ),
   );
-  table(
+  fillTable(
     $('health'),
     ['Component', 'State', 'Detail'],
     Object.entries(t.health.components).map(([name, c]) =>
@@ -147,7 +130,7 @@ async function render() {
     ),
   );
   facts(t);
-  table(
+  fillTable(
     $('warnings'),
     ['Time', 'Where', 'What'],
     t.warnings
@@ -162,7 +145,7 @@ async function render() {
         ),
       ),
   );
-  table(
+  fillTable(
     $('rejected'),
     ['Time', 'Topic', 'Reason', 'Payload'],
     r.rejected.map((m) =>
