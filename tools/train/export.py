@@ -36,7 +36,7 @@ def main():
     ck = torch.load(args.ckpt, map_location="cpu")
     names = ck["names"]
     h, w = ck["imgsz"]
-    model = TrayDet(len(names))
+    model = TrayDet(len(names), arch=ck.get("arch", "plain"))
     model.load_state_dict(ck["ema"])
     model.eval()
     wrapped = Exported(model).eval()
@@ -53,7 +53,10 @@ def main():
         "version": version,
         "letterbox": "center",
         "normalize": "0..1 rgb",
+        "arch": ck.get("arch", "plain"),
     }
+    if ck.get("provenance"):
+        meta["provenance"] = json.dumps(ck["provenance"])
     del m.metadata_props[:]
     for k, v in meta.items():
         p = m.metadata_props.add()

@@ -24,9 +24,23 @@ class TrayDet(nn.Module):
     """Plain 3x3 conv backbone (CPU training is several times faster than with depthwise
     convs in PyTorch), FPN from strides 16/32 into stride 8, separate class and box towers."""
 
-    def __init__(self, nc=10, fpn=64):
+    def __init__(self, nc=10, fpn=64, arch="plain"):
         super().__init__()
         self.nc = nc
+        self.arch = arch
+        if arch == "yolox-nano":
+            # COCO-pretrained feature extractor (tools/train/yolox_backbone.py); P3 is 64 channels.
+            from yolox_backbone import YoloxNanoP3
+
+            self.neck = YoloxNanoP3()
+        elif arch == "plain":
+            self.plain_backbone(fpn)
+        else:
+            raise ValueError(f"unknown arch {arch!r} (plain, yolox-nano)")
+        # Registered after the backbone: the parameter order of "plain" stays what 1.0/2.0 saved.
+        self.head(nc, fpn)
+
+    def plain_backbone(self, fpn):
         self.b3 = nn.Sequential(conv_bn(3, 16, 3, 2), conv_bn(16, 32, 3, 2), conv_bn(32, 48, 3, 2), conv_bn(48, 48))  # /8
         self.b4 = nn.Sequential(conv_bn(48, 96, 3, 2), conv_bn(96, 96))  # /16
         self.b5 = nn.Sequential(conv_bn(96, 128, 3, 2), conv_bn(128, 128), conv_bn(128, 128))  # /32
@@ -34,6 +48,8 @@ class TrayDet(nn.Module):
         self.l4 = conv_bn(96, fpn, 1)
         self.l5 = conv_bn(128, fpn, 1)
         self.m3 = conv_bn(fpn, fpn)
+
+    def head(self, nc, fpn):
         self.cls_tower = conv_bn(fpn, fpn)
         self.box_tower = conv_bn(fpn, fpn)
         self.cls = nn.Conv2d(fpn, nc, 1)
@@ -44,11 +60,17 @@ class TrayDet(nn.Module):
 
     def forward(self, x):
         """Returns (class logits [B,nc,h,w], box distances in input pixels [B,nc,4,h,w])."""
-        c3 = self.b3(x)
-        c4 = self.b4(c3)
-        c5 = self.b5(c4)
-        p4 = self.l4(c4) + F.interpolate(self.l5(c5), size=c4.shape[-2:], mode="nearest")
-        p3 = self.m3(self.l3(c3) + F.interpolate(p4, size=c3.shape[-2:], mode="nearest"))
+        if self.arch == "yolox-nano":
+            p3 = self.neck(x)
+        else:
+            c3 = self.b3(x)
+            c4 = self.b4(c3)
+            c5 = self.b5(c4)
+            p4 = self.l4(c4) + F.interpolate(self.l5(c5), size=c4.shape[-2:], mode="nearest")
+            p3 = self.m3(self.l3(c3) + F.interpolate(p4, size=c3.shape[-2:], mode="nearest"))
+        return self.head_forward(p3)
+
+    def head_forward(self, p3):
         logits = self.cls(self.cls_tower(p3))
         dist = F.softplus(self.box(self.box_tower(p3))) * 16.0
         b, _, h, w = dist.shape

@@ -77,6 +77,12 @@ def main():
     ap.add_argument("--init", default=None, help="start from these weights (fine-tuning)")
     ap.add_argument("--budget-min", type=float, default=0, help="wall-clock training budget from now (minutes); the LR schedule follows whichever of steps or time runs out first")
     args = ap.parse_args()
+    if args.init and torch.load(args.init, map_location="cpu").get("arch", "plain") != "plain":
+        # A checkpoint on the pretrained YOLOX-nano backbone trains with that backbone frozen
+        # and its features cached (train_frozen.py says why); same arguments.
+        import train_frozen
+
+        return train_frozen.main()
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
