@@ -6,6 +6,7 @@
 // PUBACK is sent: handlers store synchronously (better-sqlite3), so a message is acknowledged only
 // once it is on disk. A handler that throws leaves the message unacknowledged and drops the
 // connection, so the broker delivers it again after the reconnect.
+import { randomBytes } from 'node:crypto';
 import mqtt, { type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { MqttConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
@@ -42,6 +43,9 @@ export interface MqttStatus {
   error: string | null;
 }
 
+/** A round trip through the broker: published and received back on this connection. */
+export type ProbeResult = { ok: true; latencyMs: number; topic: string } | { ok: false; error: string };
+
 export interface MqttStats {
   connects: number;
   received: number;
@@ -68,6 +72,11 @@ export interface Mqtt {
   stats(): MqttStats;
   /** Resolves true once connected with every subscription granted, false after `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<boolean>;
+  /**
+   * Subscribes to a fresh `<base>/probe/<random>` topic, publishes one QoS 1 message to it and
+   * waits for it to come back: what the technician's "test broker" button shows (never throws).
+   */
+  probe(timeoutMs: number): Promise<ProbeResult>;
 }
 
 interface Queued {
@@ -223,9 +232,17 @@ export function createMqtt(deps: MqttDeps): Mqtt {
     }
   };
 
+  /** Probe topics waiting for their message to come back (not counted as POS traffic). */
+  const probes = new Map<string, () => void>();
+
   const handleMessage = (packet: IPublishPacket, done: (err?: Error) => void): void => {
-    stats.received++;
     const topic = packet.topic;
+    const probe = probes.get(topic);
+    if (probe) {
+      probe();
+      return done();
+    }
+    stats.received++;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const matched: MessageHandler[] = [];
     for (const [filter, hs] of handlers) if (topicMatches(filter, topic)) matched.push(...hs);
@@ -350,6 +367,39 @@ export function createMqtt(deps: MqttDeps): Mqtt {
       if (!ready())
         return { state: 'degraded', detail: `connected to ${url()}, waiting for the subscriptions`, data };
       return { state: 'ok', detail: `connected to ${url()} since ${since}`, data };
+    },
+    probe(timeoutMs) {
+      const c = client;
+      if (!c || !connected)
+        return Promise.resolve({ ok: false, error: `not connected to ${url()}${error ? `: ${error}` : ''}` });
+      const topic = `${t.probe}/${randomBytes(6).toString('hex')}`;
+      return new Promise<ProbeResult>((resolve) => {
+        let startedAt = 0;
+        const finish = (r: ProbeResult): void => {
+          if (!probes.has(topic)) return;
+          probes.delete(topic);
+          clearTimeout(timer);
+          c.unsubscribe(topic, () => undefined);
+          resolve(r);
+        };
+        const timer = setTimeout(
+          () => finish({ ok: false, error: `no answer from the broker within ${timeoutMs} ms` }),
+          timeoutMs,
+        );
+        probes.set(topic, () => finish({ ok: true, latencyMs: performance.now() - startedAt, topic }));
+        c.subscribe(topic, { qos: 1 }, (err, grants) => {
+          if (err) return finish({ ok: false, error: `subscribe failed: ${err.message}` });
+          if ((grants?.[0]?.qos ?? 0x80) >= 0x80)
+            return finish({
+              ok: false,
+              error: `the broker refused the subscription to ${topic} (check its ACL)`,
+            });
+          startedAt = performance.now();
+          c.publish(topic, 'probe', { qos: 1, retain: false }, (perr) => {
+            if (perr) finish({ ok: false, error: `publish failed: ${perr.message}` });
+          });
+        });
+      });
     },
     whenReady(timeoutMs) {
       if (ready()) return Promise.resolve(true);
