@@ -9,7 +9,7 @@ import { createDashboard } from '../../src/dashboard/index.js';
 import type { LiveTray } from '../../src/dashboard/types.js';
 import { createEventBus } from '../../src/events.js';
 import type { HealthReport } from '../../src/health/types.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { openDatabase } from '../../src/store/db.js';
 import type { ProbeResult } from '../../src/mqtt/client.js';
 import type { CameraStatus, Frame } from '../../src/types.js';
@@ -52,7 +52,9 @@ export interface OpenApiDoc {
   >;
 }
 
-export async function startHarness(opts: { config?: Partial<DashboardConfig>; dir?: string } = {}) {
+export async function startHarness(
+  opts: { config?: Partial<DashboardConfig>; dir?: string; log?: Logger } = {},
+) {
   const dir = opts.dir ?? tempDir('traycheck-dash-');
   mkdirSync(join(dir, 'snapshots'), { recursive: true });
   mkdirSync(join(dir, 'schemas'), { recursive: true });
@@ -61,7 +63,7 @@ export async function startHarness(opts: { config?: Partial<DashboardConfig>; di
     JSON.stringify({ $id: 'pos-order-placed', type: 'object' }),
   );
   const db = openDatabase(join(dir, 'traycheck.db'));
-  const log = silentLogger();
+  const log = opts.log ?? silentLogger();
   const bus = createEventBus(log);
   const alerts = createFakeAlerts(db, bus);
   const state = {

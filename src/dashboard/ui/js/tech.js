@@ -1,9 +1,11 @@
 // Technician view: cameras, health, broker, model, disk, rejected messages; admin: users and config.
 import { api, el, fillTable, fmtAge, fmtBytes, fmtDateTime, run, setupPage } from './common.js';
 import { connectEvents } from './connection.js';
+import { reconnectButton, setupBrokerTest } from './tech-actions.js';
 import { setupAdmin } from './tech-admin.js';
 
 const REFRESH_MS = 5000;
+let admin = false;
 
 const $ = (id) => document.getElementById(id);
 const badge = (s) => el('span', { class: `badge ${s}` }, s);
@@ -105,7 +107,18 @@ async function render() {
   const [t, r] = await Promise.all([api('/api/tech'), api('/api/rejected')]);
   fillTable(
     $('cameras'),
-    ['Camera', 'Picture', 'State', 'FPS', 'Frames', 'Dropped', 'Last frame', 'Restarts', 'Last error'],
+    [
+      'Camera',
+      'Picture',
+      'State',
+      'FPS',
+      'Frames',
+      'Dropped',
+      'Last frame',
+      'Restarts',
+      'Last error',
+      ...(admin ? [''] : []),
+    ],
     t.cameras.map((c) =>
       el(
         'tr',
@@ -119,6 +132,7 @@ async function render() {
         el('td', {}, c.lastFrameTs ? `${fmtAge(Date.now() - c.lastFrameTs)} ago` : '—'),
         el('td', { class: 'num' }, c.restarts),
         el('td', {}, c.lastError ?? ''),
+        admin ? el('td', {}, reconnectButton(c.cameraId)) : null,
       ),
     ),
   );
@@ -164,6 +178,8 @@ async function render() {
 
 run(async () => {
   const me = await setupPage('Technician');
+  admin = me.role === 'admin';
+  if (admin) setupBrokerTest();
   connectEvents({}); // the dot and the bar say whether this box is reachable
   await render();
   // Health is only useful when current: refresh while the page is open.
