@@ -73,7 +73,7 @@ describe('camera reconnect on request', () => {
     );
   });
 
-  it('is refused for an unknown or stopped camera', async () => {
+  it('is refused for an unknown or stopped camera', () => {
     const rec = recorder();
     const c = createCameras({
       cameras: [cameraConfig({ id: 'expo', source: server.url, width: 320, height: 180, fps: 5, ...slow })],

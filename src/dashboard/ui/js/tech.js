@@ -107,23 +107,13 @@ async function render() {
   const [t, r] = await Promise.all([api('/api/tech'), api('/api/rejected')]);
   fillTable(
     $('cameras'),
-    [
-      'Camera',
-      'Picture',
-      'State',
-      'FPS',
-      'Frames',
-      'Dropped',
-      'Last frame',
-      'Restarts',
-      'Last error',
-      ...(admin ? [''] : []),
-    ],
+    ['Camera', 'Picture', 'State', 'FPS', 'Frames', 'Dropped', 'Last frame', 'Restarts', 'Last error'],
     t.cameras.map((c) =>
       el(
         'tr',
         {},
-        el('td', {}, c.cameraId),
+        // The button sits under the name: on a phone the rest of the row is scrolled away.
+        el('td', {}, el('div', {}, c.cameraId), admin ? reconnectButton(c.cameraId) : null),
         el('td', {}, el('a', { href: `/live?camera=${encodeURIComponent(c.cameraId)}` }, thumbnail(c))),
         el('td', {}, badge(c.state), c.idle ? ' idle' : ''),
         el('td', { class: 'num' }, c.fps.toFixed(1)),
@@ -132,7 +122,6 @@ async function render() {
         el('td', {}, c.lastFrameTs ? `${fmtAge(Date.now() - c.lastFrameTs)} ago` : '—'),
         el('td', { class: 'num' }, c.restarts),
         el('td', {}, c.lastError ?? ''),
-        admin ? el('td', {}, reconnectButton(c.cameraId)) : null,
       ),
     ),
   );
