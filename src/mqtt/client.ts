@@ -6,16 +6,17 @@
 // PUBACK is sent: handlers store synchronously (better-sqlite3), so a message is acknowledged only
 // once it is on disk. A handler that throws leaves the message unacknowledged and drops the
 // connection, so the broker delivers it again after the reconnect.
-import { randomBytes } from 'node:crypto';
 import mqtt, { type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { MqttConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import type { ComponentHealth } from '../health/types.js';
 import { redactUrl, type Logger } from '../log.js';
 import { buildClientOptions, nextBackoffMs, type ConnectTarget } from './options.js';
+import { createProbes, type ProbeResult } from './probe.js';
 import { topicMatches, topics as makeTopics } from './topics.js';
 
 export { topics, type Topics } from './topics.js';
+export type { ProbeResult } from './probe.js';
 
 export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void | Promise<void>;
 
@@ -42,9 +43,6 @@ export interface MqttStatus {
   url: string;
   error: string | null;
 }
-
-/** A round trip through the broker: published and received back on this connection. */
-export type ProbeResult = { ok: true; latencyMs: number; topic: string } | { ok: false; error: string };
 
 export interface MqttStats {
   connects: number;
@@ -232,16 +230,12 @@ export function createMqtt(deps: MqttDeps): Mqtt {
     }
   };
 
-  /** Probe topics waiting for their message to come back (not counted as POS traffic). */
-  const probes = new Map<string, () => void>();
+  const probes = createProbes(t.probe);
 
   const handleMessage = (packet: IPublishPacket, done: (err?: Error) => void): void => {
     const topic = packet.topic;
-    const probe = probes.get(topic);
-    if (probe) {
-      probe();
-      return done();
-    }
+    // A /tech round trip coming back: not POS traffic.
+    if (probes.deliver(topic)) return done();
     stats.received++;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const matched: MessageHandler[] = [];
@@ -369,37 +363,9 @@ export function createMqtt(deps: MqttDeps): Mqtt {
       return { state: 'ok', detail: `connected to ${url()} since ${since}`, data };
     },
     probe(timeoutMs) {
-      const c = client;
-      if (!c || !connected)
+      if (!client || !connected)
         return Promise.resolve({ ok: false, error: `not connected to ${url()}${error ? `: ${error}` : ''}` });
-      const topic = `${t.probe}/${randomBytes(6).toString('hex')}`;
-      return new Promise<ProbeResult>((resolve) => {
-        let startedAt = 0;
-        const finish = (r: ProbeResult): void => {
-          if (!probes.has(topic)) return;
-          probes.delete(topic);
-          clearTimeout(timer);
-          c.unsubscribe(topic, () => undefined);
-          resolve(r);
-        };
-        const timer = setTimeout(
-          () => finish({ ok: false, error: `no answer from the broker within ${timeoutMs} ms` }),
-          timeoutMs,
-        );
-        probes.set(topic, () => finish({ ok: true, latencyMs: performance.now() - startedAt, topic }));
-        c.subscribe(topic, { qos: 1 }, (err, grants) => {
-          if (err) return finish({ ok: false, error: `subscribe failed: ${err.message}` });
-          if ((grants?.[0]?.qos ?? 0x80) >= 0x80)
-            return finish({
-              ok: false,
-              error: `the broker refused the subscription to ${topic} (check its ACL)`,
-            });
-          startedAt = performance.now();
-          c.publish(topic, 'probe', { qos: 1, retain: false }, (perr) => {
-            if (perr) finish({ ok: false, error: `publish failed: ${perr.message}` });
-          });
-        });
-      });
+      return probes.run(client, timeoutMs);
     },
     whenReady(timeoutMs) {
       if (ready()) return Promise.resolve(true);
