@@ -155,6 +155,7 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeT
     version,
     db: store.db,
     alerts: alerts.alerts,
+    mqtt: () => orders.orders().mqtt,
     health: health.health,
     cameras: camera.cameras,
     detector: detect.detector,

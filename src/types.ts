@@ -147,6 +147,9 @@ export interface Alert {
   snapshotId?: string | null;
   /** settle → alert latency in ms (alert open time minus settled time). */
   latencyMs?: number | null;
+  /** A served-with-error alert taken off the wall screens (dashboard "Dismiss"): when and by whom. */
+  dismissedAt?: number | null;
+  dismissedBy?: string | null;
 }
 
 export type CameraState = 'connecting' | 'online' | 'stalled' | 'offline';

@@ -46,6 +46,10 @@ export interface Alerts {
   handleVerdict(v: Verdict, obs?: TrayObservation, frame?: Frame): Alert | null;
   handleDeparted(obs: TrayObservation): Alert | null;
   acknowledge(id: number, by: string): Alert | null;
+  /** Takes a tray served with an error off every wall screen (emits the alert); null when unknown. */
+  dismiss(id: number, by: string): Alert | null;
+  /** Served with an error since `since`, not dismissed, oldest first (at most `limit`). */
+  listServedWrong(since: number, limit: number): Alert[];
   /** Unresolved alerts (open and acknowledged), oldest first. */
   listOpen(): Alert[];
   /** Alerts with status open (not yet acknowledged). */
@@ -252,6 +256,16 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         return fail(err, 'acknowledge failed');
       }
     },
+    dismiss(id, by) {
+      try {
+        if (!alerts.dismiss(id, by, now())) return alerts.get(id);
+        log.info({ alert: id, by }, 'served-with-error alert dismissed');
+        return changed(id);
+      } catch (err) {
+        return fail(err, 'dismiss failed');
+      }
+    },
+    listServedWrong: (since, limit) => alerts.listServedWrongSince(since, limit),
     listOpen: () => alerts.listUnresolved(),
     countOpen: () => alerts.countByStatus().open,
     get: (id) => alerts.get(id),

@@ -37,6 +37,8 @@ export interface Cameras {
   latestFrame(cameraId: string): Frame | null;
   /** ffmpeg process ids (null while a camera waits to reconnect): for tests and diagnostics. */
   processes(): { cameraId: string; pid: number | null }[];
+  /** Restarts one camera's ffmpeg now (the others keep running); false for an unknown or stopped camera. */
+  reconnect(cameraId: string, reason: string): boolean;
 }
 
 const clockTime = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
@@ -85,5 +87,6 @@ export function createCameras(deps: CamerasDeps): Cameras {
     },
     latestFrame: (id) => cams.get(id)?.latestFrame() ?? null,
     processes: () => [...cams.entries()].map(([cameraId, c]) => ({ cameraId, pid: c.pid() })),
+    reconnect: (id, reason) => cams.get(id)?.reconnect(reason) ?? false,
   };
 }

@@ -43,6 +43,12 @@ export interface Camera {
   status(): CameraStatus;
   latestFrame(): Frame | null;
   pid(): number | null;
+  /**
+   * Ends the current ffmpeg (or the wait before the next attempt) and starts a new one at once,
+   * without backoff: a technician's "reconnect" after fixing a cable or a camera setting.
+   * False when the camera is not running or its source has finished for good.
+   */
+  reconnect(reason: string): boolean;
 }
 
 export function createCamera(deps: CameraDeps): Camera {
@@ -79,6 +85,8 @@ export function createCamera(deps: CameraDeps): Camera {
   let watchdog: NodeJS.Timeout | null = null;
   let restartTimer: NodeJS.Timeout | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
+  /** Set by reconnect(): the next start follows the exit at once instead of after backoff. */
+  let restartNow = false;
 
   function launch(): void {
     restartTimer = null;
@@ -214,7 +222,8 @@ export function createCamera(deps: CameraDeps): Camera {
     status.set(killReason !== null && killReason.startsWith('stalled') ? 'stalled' : 'offline', reason);
     if (finalReason !== null) return;
     status.restarted();
-    const delay = reconnects.nextDelayMs(Date.now(), lastFrameAt);
+    const delay = restartNow ? 0 : reconnects.nextDelayMs(Date.now(), lastFrameAt);
+    restartNow = false;
     log.debug({ delayMs: delay, attempt: reconnects.attempt() }, 'reconnecting after backoff');
     restartTimer = setTimeout(launch, delay);
   }
@@ -245,5 +254,20 @@ export function createCamera(deps: CameraDeps): Camera {
     status: () => status.snapshot(),
     latestFrame: () => latest,
     pid: () => proc?.child.pid ?? null,
+    reconnect(reason) {
+      if (!running) return false;
+      log.info({ reason }, 'reconnecting the camera on request');
+      if (proc) {
+        restartNow = true;
+        killReason = reason;
+        proc.child.kill('SIGKILL');
+        return true;
+      }
+      // Waiting out a backoff (or ended by a finished file): start the next attempt now.
+      if (restartTimer) clearTimeout(restartTimer);
+      status.set('connecting', null);
+      launch();
+      return true;
+    },
   };
 }

@@ -11,6 +11,7 @@ import type { Detector } from '../detect/index.js';
 import type { EventBus } from '../events.js';
 import type { HealthWiring } from '../health/wiring.js';
 import type { Logger } from '../log.js';
+import type { Mqtt } from '../mqtt/client.js';
 import { projectPath } from '../paths.js';
 import type { Pipeline } from '../pipeline.js';
 import type { Db } from '../store/db.js';
@@ -31,6 +32,8 @@ export function createDashboardStage(deps: {
   version: string;
   db: () => Db;
   alerts: () => Alerts;
+  /** The daemon's MQTT connection: /tech tests the broker on it. */
+  mqtt: () => Mqtt;
   health: () => HealthWiring | null;
   cameras: () => Cameras;
   detector: () => Detector;
@@ -51,13 +54,14 @@ export function createDashboardStage(deps: {
       const cameras = deps.cameras();
       dashboard = createDashboard({
         config: config.dashboard,
-        store: config.store,
-        db: deps.db(),
-        bus: deps.bus,
-        log: deps.log,
-        dataDir: config.storage.dataDir,
+        site: { store: config.store, version: deps.version, menu: config.menu },
+        core: { db: deps.db(), bus: deps.bus, log: deps.log },
+        files: {
+          dataDir: config.storage.dataDir,
+          schemasDir: projectPath('schemas'),
+          snapshotPath: (id) => deps.snapshots()?.path(id) ?? null,
+        },
         alerts: deps.alerts(),
-        getHealth: () => need(deps.health(), 'health').report(),
         cameras: {
           statuses: () => cameras.statuses(),
           latestFrame: (id) => cameras.latestFrame(id),
@@ -65,26 +69,27 @@ export function createDashboardStage(deps: {
             Object.fromEntries(
               config.cameras.map((c) => [c.id, c.zone.map(([x, y]) => [x, y] as [number, number])]),
             ),
+          liveTrays: (id) => deps.pipeline()?.liveTrays(id) ?? [],
+          reconnect: (id, reason) => cameras.reconnect(id, reason),
         },
-        liveTrays: (id) => deps.pipeline()?.liveTrays(id) ?? [],
-        model: () => {
-          const info = detector.info();
-          return {
-            name: info.path.split('/').pop() ?? info.path,
-            path: info.path,
-            sha256: info.sha256,
-            labels: info.labels,
-            family: info.family,
-            version: info.version ?? null,
-            changes: modelChanges(deps.config.storage.dataDir),
-          };
+        tech: {
+          health: () => need(deps.health(), 'health').report(),
+          model: () => {
+            const info = detector.info();
+            return {
+              name: info.path.split('/').pop() ?? info.path,
+              path: info.path,
+              sha256: info.sha256,
+              labels: info.labels,
+              family: info.family,
+              version: info.version ?? null,
+              changes: modelChanges(deps.config.storage.dataDir),
+            };
+          },
+          effectiveConfig: () => maskConfig(config),
+          configSchema: configJsonSchema(),
+          testBroker: (timeoutMs) => deps.mqtt().probe(timeoutMs),
         },
-        effectiveConfig: () => maskConfig(config),
-        configSchema: configJsonSchema(),
-        schemasDir: projectPath('schemas'),
-        snapshotPath: (id) => deps.snapshots()?.path(id) ?? null,
-        menu: config.menu,
-        version: deps.version,
         teach: createTeachApi({ loaded: deps.loaded, model: () => detector.info(), log: deps.log }),
       });
       const { url } = await dashboard.start();

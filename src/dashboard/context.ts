@@ -1,4 +1,7 @@
-// What every route module receives: the deps plus the dashboard's own parts.
+// What every route plugin receives (its one option): the deps plus the dashboard's own parts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyPluginCallbackTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { EventMap } from '../events.js';
 import type { Auth } from './auth/service.js';
 import type { LiveEncoder } from './live/encoder.js';
@@ -6,9 +9,12 @@ import type { Metrics } from './metrics.js';
 import type { AlertDto as AlertView } from './present.js';
 import type { Menu } from './present.js';
 import type { Alert } from '../types.js';
-import type { createAlertOrders } from './queries/alert-order.js';
-import type { createStatsQueries } from './queries/stats.js';
+import type { AlertOrders } from './queries/alert-order.js';
+import type { StatsQueries } from './queries/stats.js';
 import type { SseHub } from './sse.js';
+import type { HistoryRepo } from '../store/history-repo.js';
+import type { QueueRepo } from '../store/queue-repo.js';
+import type { TechRepo } from '../store/tech-repo.js';
 import type { DashboardDeps } from './types.js';
 
 export interface DashboardContext {
@@ -17,12 +23,14 @@ export interface DashboardContext {
   /** An alert as pages see it: plain words plus the order as a checklist. */
   presentAlert(a: Alert): AlertView;
   /** The order behind an alert or verdict, as a checklist. */
-  alertOrders: ReturnType<typeof createAlertOrders>;
+  alertOrders: AlertOrders;
+  /** The dashboard's reads of the database (src/store/). */
+  repos: { history: HistoryRepo; queue: QueueRepo; tech: TechRepo };
   auth: Auth;
   sse: SseHub;
   live: LiveEncoder;
   metrics: Metrics;
-  stats: ReturnType<typeof createStatsQueries>;
+  stats: StatsQueries;
   tls: boolean;
   /** Security headers, for replies written by hand (SSE, MJPEG). */
   headers: Record<string, string>;
@@ -30,6 +38,18 @@ export interface DashboardContext {
   /** Open streaming responses (events, live view), ended on stop() or when their session ends. */
   streams: StreamRegistry;
 }
+
+/** The dashboard's fastify instance: request and reply types come from the TypeBox route schemas. */
+export type DashboardApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** A route plugin: `app.register(plugin, { ctx })`, request types inferred from its TypeBox schemas. */
+export type DashboardPlugin = FastifyPluginCallbackTypebox<{ ctx: DashboardContext }>;
 
 /** Who opened a stream: its user and the sha256 of the session cookie it was opened with. */
 export interface StreamOwner {

@@ -12,6 +12,10 @@ import { createMetrics } from './metrics.js';
 import { alertDto, orderDto, verdictDto } from './present.js';
 import { createAlertOrders } from './queries/alert-order.js';
 import { createStatsQueries } from './queries/stats.js';
+import { createHistoryRepo } from '../store/history-repo.js';
+import { createQueueRepo } from '../store/queue-repo.js';
+import { createStatsRepo } from '../store/stats-repo.js';
+import { createTechRepo } from '../store/tech-repo.js';
 import { securityHeaders } from './security.js';
 import { buildApp } from './server.js';
 import { createSseHub } from './sse.js';
@@ -34,7 +38,7 @@ function publicHost(bind: string): string {
 
 export function createDashboard(deps: DashboardDeps): Dashboard & { app(): FastifyInstance } {
   const { config } = deps;
-  const log = deps.log;
+  const { db, bus, log } = deps.core;
   const tls = Boolean(config.tlsCert && config.tlsKey);
   const streams = createStreamRegistry();
   let app: FastifyInstance | null = null;
@@ -46,7 +50,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
   return {
     async start() {
       const auth = createAuth({
-        db: deps.db,
+        db,
         sessionTtlMs: config.sessionTtlHours * 3_600_000,
         displaySessionTtlMs: config.displaySessionDays * 86_400_000,
         loginMaxFailures: config.loginMaxFailures,
@@ -65,14 +69,15 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
       const expiry = setInterval(() => streams.end((o) => !auth.sessionAlive(o.sessionHash)), 10_000);
       expiry.unref();
       off.push(() => clearInterval(expiry));
-      const menu = deps.menu;
-      const alertOrders = createAlertOrders(deps.db, menu);
+      const menu = deps.site.menu;
+      const repos = { history: createHistoryRepo(db), queue: createQueueRepo(db), tech: createTechRepo(db) };
+      const alertOrders = createAlertOrders(repos.queue, menu);
       const presentAlert = (a: Alert) => ({
         ...alertDto(a, menu),
         order: alertOrders.checklist(a.orderId, a.verdict.missing, a.verdict.extra),
       });
       const sse = createSseHub({
-        bus: deps.bus,
+        bus,
         log,
         heartbeatMs: config.sseHeartbeatMs,
         maxBufferedBytes: config.sseMaxBufferedBytes,
@@ -84,15 +89,15 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
         },
       });
       const live = createLiveEncoder({
-        bus: deps.bus,
+        bus,
         log,
         cameras: deps.cameras,
-        liveTrays: deps.liveTrays,
+        liveTrays: deps.cameras.liveTrays,
         fps: config.liveFps,
         quality: config.liveJpegQuality,
       });
       const metrics = createMetrics({
-        bus: deps.bus,
+        bus,
         cameras: () => deps.cameras.statuses(),
         alertsOpen: () => deps.alerts.listOpen().filter((a) => a.status === 'open').length,
         sseClients: () => sse.clientCount(),
@@ -100,15 +105,16 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
         liveEncodes: () => live.encodes(),
       });
       ctx = {
-        deps: { ...deps, log },
+        deps,
         menu,
         presentAlert,
         alertOrders,
+        repos,
         auth,
         sse,
         live,
         metrics,
-        stats: createStatsQueries(deps.db, menu),
+        stats: createStatsQueries(createStatsRepo(db), menu),
         tls,
         headers: securityHeaders(tls),
         broker: () => broker,
@@ -119,7 +125,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
         log.warn(
           'no admin account yet: open the setup link printed on the console to set the admin password',
         );
-      off.push(deps.bus.on('brokerStatus', 'dashboard', (b) => void (broker = b)));
+      off.push(bus.on('brokerStatus', 'dashboard', (b) => void (broker = b)));
       sse.start();
       metrics.start();
       const https = tls

@@ -1,41 +1,15 @@
-// OpenAPI 3 document generated from the fastify route schemas (no extra dependency): every route
-// registered after `collectRoutes` is recorded and turned into a path item at /api/openapi.json.
-import type { FastifyInstance, RouteOptions } from 'fastify';
-
-// The same documentation keys @fastify/swagger reads, so the route files stay familiar.
-declare module 'fastify' {
-  interface FastifySchema {
-    summary?: string;
-    hide?: boolean;
-    produces?: string[];
-  }
-}
-
-interface RouteSchema {
-  summary?: string;
-  hide?: boolean;
-  produces?: string[];
-  params?: unknown;
-  querystring?: unknown;
-  body?: unknown;
-  response?: Record<string, unknown>;
-}
-
-interface Recorded {
-  method: string;
-  url: string;
-  schema: RouteSchema;
-  access: string;
-}
+// /api/openapi.json: @fastify/swagger builds it from the route schemas; this file says how a
+// route's access level becomes its security requirement and turns what TypeBox writes (JSON
+// Schema draft 7) into OpenAPI 3.0 Schema Objects, which a strict validator accepts.
+import type { SwaggerOptions } from '@fastify/swagger';
+import type { Access } from './security.js';
 
 /**
- * A route's JSON Schema (draft 7, as TypeBox writes it) as an OpenAPI 3.0 Schema Object: the JSON
- * round trip drops TypeBox's symbol keys; `$id`/`$schema` go (the document inlines every schema);
- * `const` becomes a one-value `enum`; `patternProperties` (Type.Record) becomes
- * `additionalProperties`; a union with `null` becomes `nullable: true` (3.0 has no null type).
+ * A JSON Schema (draft 7, as TypeBox writes it) as an OpenAPI 3.0 Schema Object: `$id`/`$schema`
+ * go (the document inlines every schema); `const` becomes a one-value `enum`; `patternProperties`
+ * (Type.Record) becomes `additionalProperties`; a union with `null` becomes `nullable: true`
+ * (3.0 has no null type).
  */
-const plain = (s: unknown): Record<string, unknown> =>
-  toOpenApi30(JSON.parse(JSON.stringify(s ?? {}))) as Record<string, unknown>;
 
 export function toOpenApi30(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toOpenApi30);
@@ -73,32 +47,27 @@ export function toOpenApi30(node: unknown): unknown {
   return out;
 }
 
-function parameters(schema: unknown, where: 'path' | 'query'): unknown[] {
-  const s = plain(schema);
-  const props = (s.properties ?? {}) as Record<string, Record<string, unknown>>;
-  const required = new Set((s.required ?? []) as string[]);
-  return Object.entries(props).map(([name, p]) => ({
-    name,
-    in: where,
-    required: where === 'path' || required.has(name),
-    ...(typeof p.description === 'string' ? { description: p.description } : {}),
-    schema: p,
-  }));
+/** Applies toOpenApi30 to every Schema Object of a document (under `schema` and components). */
+function convertSchemas<T>(doc: T): T {
+  return convertNode(doc) as T;
 }
 
-export function collectRoutes(app: FastifyInstance): Recorded[] {
-  const routes: Recorded[] = [];
-  app.addHook('onRoute', (r: RouteOptions) => {
-    const methods = (Array.isArray(r.method) ? r.method : [r.method]).filter((m) => m !== 'HEAD');
-    const schema = (r.schema ?? {}) as RouteSchema;
-    if (schema.hide || r.url.startsWith('/ui/')) return;
-    for (const method of methods)
-      routes.push({ method: method.toLowerCase(), url: r.url, schema, access: r.config?.access ?? 'staff' });
-  });
-  return routes;
+function convertNode(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(convertNode);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node as Record<string, unknown>).map(([k, v]) => [
+      k,
+      k === 'schema'
+        ? toOpenApi30(v)
+        : k === 'schemas' && v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([name, s]) => [name, toOpenApi30(s)]))
+          : convertNode(v),
+    ]),
+  );
 }
 
-const SECURITY: Record<string, unknown[]> = {
+const SECURITY: Record<Access, Array<Record<string, string[]>>> = {
   public: [],
   staff: [{ session: [] }],
   admin: [{ session: [] }],
@@ -106,63 +75,62 @@ const SECURITY: Record<string, unknown[]> = {
   monitor: [{}, { session: [] }, { metricsToken: [] }],
 };
 
-export function openApiDocument(routes: Recorded[], info: { title: string; version: string }) {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of routes) {
-    const path = r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    const s = r.schema;
-    const responses: Record<string, unknown> = {};
-    for (const [code, body] of Object.entries(s.response ?? {})) {
-      responses[code] = {
-        description: code === '200' || code === '201' ? 'OK' : 'Error',
-        content: { 'application/json': { schema: plain(body) } },
-      };
-    }
-    if (!responses['200'] && !responses['201']) {
-      const type = s.produces?.[0] ?? 'application/json';
-      responses['200'] = { description: 'OK', content: { [type]: {} } };
-    }
-    if (r.access !== 'public') responses['401'] = { description: 'Not logged in' };
-    const op: Record<string, unknown> = {
-      summary: s.summary ?? '',
-      operationId: `${r.method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c?: string) => (c ? c.toUpperCase() : ''))}`,
-      security: SECURITY[r.access] ?? SECURITY.staff,
-      parameters: [
-        ...(s.params ? parameters(s.params, 'path') : []),
-        ...(s.querystring ? parameters(s.querystring, 'query') : []),
-      ],
-      responses,
-    };
-    if (s.body)
-      op.requestBody = { required: true, content: { 'application/json': { schema: plain(s.body) } } };
-    if (['post', 'put', 'patch', 'delete'].includes(r.method) && r.access !== 'public') {
-      (op.parameters as unknown[]).push({
-        name: 'X-CSRF-Token',
-        in: 'header',
-        required: true,
-        schema: { type: 'string' },
-        description: 'From GET /api/me.',
-      });
-    }
-    (paths[path] ??= {})[r.method] = op;
-  }
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const ErrorShape = { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] };
+
+/** operationId from method and path: `GET /api/verdicts/:id` → `getApiVerdictsId`. */
+const operationId = (method: string, url: string): string =>
+  `${method.toLowerCase()}${url.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c?: string) => (c ? c.toUpperCase() : ''))}`;
+
+export function swaggerOptions(info: { title: string; version: string }): SwaggerOptions {
   return {
-    openapi: '3.0.3',
-    info: {
-      ...info,
-      description:
-        'traycheck dashboard API. Mutations need the session cookie, X-CSRF-Token and a same-origin Origin.',
-    },
-    paths,
-    components: {
-      securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: 'traycheck_session' },
-        metricsToken: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'dashboard.metricsToken, for /metrics and /api/health',
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        ...info,
+        description:
+          'traycheck dashboard API. Mutations need the session cookie, X-CSRF-Token and a same-origin Origin.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'traycheck_session' },
+          metricsToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'dashboard.metricsToken, for /metrics and /api/health',
+          },
         },
       },
     },
+    // Access level → security requirement; a mutation behind a login also needs the CSRF header.
+    transform({ schema, url, route }) {
+      if (!schema || url.startsWith('/ui/')) return { schema: { ...schema, hide: true }, url };
+      const access: Access = route.config?.access ?? 'staff';
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      const csrf = access !== 'public' && methods.some((m) => MUTATING.has(m));
+      const responses: object = schema.response && typeof schema.response === 'object' ? schema.response : {};
+      return {
+        url,
+        schema: {
+          ...schema,
+          operationId: operationId(String(methods[0]), url),
+          security: SECURITY[access],
+          ...(access === 'public'
+            ? {}
+            : { response: { 401: { description: 'Not logged in', ...ErrorShape }, ...responses } }),
+          ...(csrf
+            ? {
+                headers: {
+                  type: 'object',
+                  required: ['X-CSRF-Token'],
+                  properties: { 'X-CSRF-Token': { type: 'string', description: 'From GET /api/me.' } },
+                },
+              }
+            : {}),
+        },
+      };
+    },
+    transformObject: (doc) =>
+      'openapiObject' in doc ? convertSchemas(doc.openapiObject) : convertSchemas(doc.swaggerObject),
   };
 }

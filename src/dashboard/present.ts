@@ -52,6 +52,8 @@ export function alertDto(a: Alert, menu: Menu) {
     resolvedAt: a.resolvedAt ?? null,
     snapshotId: a.snapshotId ?? a.verdict.snapshotId ?? null,
     latencyMs: a.latencyMs ?? null,
+    dismissedAt: a.dismissedAt ?? null,
+    dismissedBy: a.dismissedBy ?? null,
     result: a.verdict.result,
     missing: a.verdict.missing,
     extra: a.verdict.extra,

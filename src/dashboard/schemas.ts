@@ -8,6 +8,20 @@ const Counts = Type.Record(Type.String(), Type.Number(), { description: 'Count p
 export const ErrorReply = Type.Object({ error: Type.String() });
 export const OkReply = Type.Object({ ok: Type.Boolean() });
 
+/** Every refusal an account action can answer with (auth/service.ts AuthStatus). */
+export const AuthErrors = {
+  400: ErrorReply,
+  401: ErrorReply,
+  403: ErrorReply,
+  404: ErrorReply,
+  409: ErrorReply,
+  410: ErrorReply,
+  429: ErrorReply,
+};
+
+/** A reply that is a file or a stream, not JSON (its type is in the route's `produces`). */
+export const FileReply = Type.Unknown({ description: 'The file itself.' });
+
 export const AlertDto = Type.Object({
   id: Type.Integer(),
   status: Type.String({ enum: ['open', 'acknowledged', 'resolved'] }),
@@ -21,6 +35,10 @@ export const AlertDto = Type.Object({
   resolvedAt: Nullable(Type.Number()),
   snapshotId: Nullable(Type.String()),
   latencyMs: Nullable(Type.Number()),
+  dismissedAt: Nullable(
+    Type.Number({ description: 'A served-with-error alert taken off the wall screens.' }),
+  ),
+  dismissedBy: Nullable(Type.String()),
   result: Type.String(),
   missing: Counts,
   extra: Counts,

@@ -12,9 +12,11 @@ import type { EventBus } from '../events.js';
 import type { ComponentHealth } from '../health/types.js';
 import { redactUrl, type Logger } from '../log.js';
 import { buildClientOptions, nextBackoffMs, type ConnectTarget } from './options.js';
+import { createProbes, type ProbeResult } from './probe.js';
 import { topicMatches, topics as makeTopics } from './topics.js';
 
 export { topics, type Topics } from './topics.js';
+export type { ProbeResult } from './probe.js';
 
 export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void | Promise<void>;
 
@@ -68,6 +70,11 @@ export interface Mqtt {
   stats(): MqttStats;
   /** Resolves true once connected with every subscription granted, false after `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<boolean>;
+  /**
+   * Subscribes to a fresh `<base>/probe/<random>` topic, publishes one QoS 1 message to it and
+   * waits for it to come back: what the technician's "test broker" button shows (never throws).
+   */
+  probe(timeoutMs: number): Promise<ProbeResult>;
 }
 
 interface Queued {
@@ -223,9 +230,13 @@ export function createMqtt(deps: MqttDeps): Mqtt {
     }
   };
 
+  const probes = createProbes(t.probe);
+
   const handleMessage = (packet: IPublishPacket, done: (err?: Error) => void): void => {
-    stats.received++;
     const topic = packet.topic;
+    // A /tech round trip coming back: not POS traffic.
+    if (probes.deliver(topic)) return done();
+    stats.received++;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const matched: MessageHandler[] = [];
     for (const [filter, hs] of handlers) if (topicMatches(filter, topic)) matched.push(...hs);
@@ -350,6 +361,11 @@ export function createMqtt(deps: MqttDeps): Mqtt {
       if (!ready())
         return { state: 'degraded', detail: `connected to ${url()}, waiting for the subscriptions`, data };
       return { state: 'ok', detail: `connected to ${url()} since ${since}`, data };
+    },
+    probe(timeoutMs) {
+      if (!client || !connected)
+        return Promise.resolve({ ok: false, error: `not connected to ${url()}${error ? `: ${error}` : ''}` });
+      return probes.run(client, timeoutMs);
     },
     whenReady(timeoutMs) {
       if (ready()) return Promise.resolve(true);

@@ -12,6 +12,8 @@ export interface Topics {
   cameraStatus(cameraId: string): string;
   verdict: string;
   alert: string;
+  /** Round-trip test of the daemon's own connection (/tech "test broker"): `<base>/probe/<random>`. */
+  probe: string;
 }
 
 export function topics(prefix: string, storeId: string): Topics {
@@ -24,6 +26,7 @@ export function topics(prefix: string, storeId: string): Topics {
     cameraStatus: (cameraId) => `${base}/camera/${cameraId}/status`,
     verdict: `${base}/verdict`,
     alert: `${base}/alert`,
+    probe: `${base}/probe`,
   };
 }
 

@@ -255,6 +255,8 @@ export const AlertSchema = Type.Object(
     resolvedAt: Type.Optional(NullableInt),
     snapshotId: Type.Optional(NullableString),
     latencyMs: Type.Optional(NullableInt),
+    dismissedAt: Type.Optional(NullableInt),
+    dismissedBy: Type.Optional(NullableString),
   },
   {
     $id: `${SCHEMA_BASE}alert.json`,

@@ -18,6 +18,8 @@ interface RawAlert {
   resolved_at: number | null;
   snapshot_id: string | null;
   latency_ms: number | null;
+  dismissed_at: number | null;
+  dismissed_by: string | null;
 }
 
 export interface NewAlert {
@@ -49,6 +51,10 @@ export interface AlertsRepo {
   acknowledge(id: number, by: string, ts: number): boolean;
   /** open/acknowledged → resolved; false when already resolved. */
   resolve(id: number, resolution: AlertResolution, ts: number): boolean;
+  /** Served with an error, resolved at or after `since` and not dismissed yet, oldest first. */
+  listServedWrongSince(since: number, limit: number): Alert[];
+  /** Takes a served-with-error alert off the wall screens; false when not one or already dismissed. */
+  dismiss(id: number, by: string, ts: number): boolean;
   /** Deletes resolved alerts opened before `ts` (run before verdict retention); returns how many. */
   deleteResolvedBefore(ts: number): number;
 }
@@ -80,6 +86,14 @@ export function createAlertsRepo(db: Db): AlertsRepo {
     resolve: db.prepare(
       "UPDATE alerts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ? AND status IN ('open', 'acknowledged')",
     ),
+    servedWrong: db.prepare<[number, number], RawAlert>(
+      `SELECT * FROM alerts WHERE resolution = 'served-with-error' AND resolved_at >= ? AND dismissed_at IS NULL
+        ORDER BY resolved_at, id LIMIT ?`,
+    ),
+    dismiss: db.prepare(
+      `UPDATE alerts SET dismissed_at = ?, dismissed_by = ?
+        WHERE id = ? AND resolution = 'served-with-error' AND dismissed_at IS NULL`,
+    ),
     deleteResolved: db.prepare("DELETE FROM alerts WHERE status = 'resolved' AND opened_at < ?"),
   };
 
@@ -100,6 +114,8 @@ export function createAlertsRepo(db: Db): AlertsRepo {
       resolvedAt: r.resolved_at,
       snapshotId: r.snapshot_id,
       latencyMs: r.latency_ms,
+      dismissedAt: r.dismissed_at,
+      dismissedBy: r.dismissed_by,
     };
   };
   const all = (rows: RawAlert[]): Alert[] => rows.map(toAlert).filter((a): a is Alert => a !== null);
@@ -138,6 +154,8 @@ export function createAlertsRepo(db: Db): AlertsRepo {
     },
     acknowledge: (id, by, ts) => q.ack.run(ts, by, id).changes > 0,
     resolve: (id, resolution, ts) => q.resolve.run(resolution, ts, id).changes > 0,
+    listServedWrongSince: (since, limit) => all(q.servedWrong.all(since, limit)),
+    dismiss: (id, by, ts) => q.dismiss.run(ts, by, id).changes > 0,
     deleteResolvedBefore: (ts) => q.deleteResolved.run(ts).changes,
   };
 }

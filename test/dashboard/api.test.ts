@@ -57,6 +57,39 @@ describe('alerts API', () => {
     ).toBe(400);
   });
 
+  it('dismisses a tray served with an error on the server: who, when, gone from every list', async () => {
+    const served = h.alerts.raise(makeVerdict({ orderId: '1050', missing: { fries: 1 } }));
+    const open = h.alerts.raise(makeVerdict({ orderId: '1051', trayId: 'expo-2', missing: { drink: 1 } }));
+    h.alerts.resolve(served.id, 'served-with-error');
+    expect(
+      (await get('/api/alerts')).json<AlertList & { servedWrong: { id: number }[] }>().servedWrong,
+    ).toEqual([expect.objectContaining({ id: served.id, dismissedAt: null, dismissedBy: null })]);
+    const events: unknown[] = [];
+    h.bus.on('alert', 'test', (a) => void events.push(a));
+    const dismiss = (id: number | string) =>
+      h.app.inject({ method: 'POST', url: `/api/alerts/${id}/dismiss`, headers: admin.headers });
+    const res = await dismiss(served.id);
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ dismissedBy: string; dismissedAt: number; resolution: string }>();
+    expect(body).toMatchObject({ dismissedBy: 'admin', resolution: 'served-with-error' });
+    expect(Math.abs(body.dismissedAt - Date.now())).toBeLessThan(5000);
+    // Every screen hears it (the alert event), and a reload does not bring it back.
+    expect(events).toMatchObject([{ id: served.id, dismissedBy: 'admin' }]);
+    expect((await get('/api/alerts')).json<{ servedWrong: unknown[] }>().servedWrong).toEqual([]);
+    // A second tap changes nothing; an open alert or an unknown one cannot be dismissed.
+    expect((await dismiss(served.id)).json()).toMatchObject({
+      dismissedBy: 'admin',
+      dismissedAt: body.dismissedAt,
+    });
+    expect(events).toHaveLength(1);
+    expect((await dismiss(open.id)).statusCode).toBe(409);
+    expect(h.alerts.get(open.id)).toMatchObject({ status: 'open', dismissedAt: null });
+    expect((await dismiss(999)).statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'POST', url: `/api/alerts/${served.id}/dismiss` })).statusCode).toBe(
+      401,
+    );
+  });
+
   it('delivers an alert over Server-Sent Events within a second', async () => {
     const chunks: string[] = [];
     const req = request(`${h.url}/api/events`, { headers: { cookie: admin.headers.cookie as string } });

@@ -88,6 +88,25 @@ describe('dashboard against the running demo daemon', () => {
     await page.screenshot({ path: join(SHOTS, 'daemon-fixed.png') });
     await fixed.waitFor({ state: 'detached', timeout: 15_000 });
 
+    // /tech on the real daemon: the broker test round-trips on its own MQTT connection (embedded
+    // broker), and the camera reconnect restarts its source and is logged with who asked.
+    const tech = await page.evaluate(async () => {
+      const me = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+      const post = async (url: string) => {
+        const r = await fetch(url, { method: 'POST', headers: { 'x-csrf-token': me.csrfToken } });
+        return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+      };
+      return {
+        broker: await post('/api/tech/broker-test'),
+        camera: await post('/api/cameras/counter/reconnect'),
+      };
+    });
+    expect(tech.broker).toMatchObject({ status: 200, body: { ok: true, error: null } });
+    expect(tech.broker.body.latencyMs).toBeGreaterThan(0);
+    expect(tech.camera).toMatchObject({ status: 202, body: { cameraId: 'counter', requestedBy: 'admin' } });
+    await demo.waitForLog((l) => l.msg === 'camera reconnect requested on /tech', 10_000, 'audit line');
+    await demo.waitForLog((l) => l.msg === 'reconnecting the camera on request', 10_000, 'camera restart');
+
     // Unauthenticated mutations are refused.
     const res = await fetch(`${base}/api/alerts/1/ack`, {
       method: 'POST',

@@ -62,6 +62,11 @@ export function createFakeAlerts(db: Db, bus: EventBus) {
       if (!alerts.acknowledge(id, by, Date.now())) return alerts.get(id);
       return emit(id);
     },
+    dismiss(id: number, by: string): Alert | null {
+      if (!alerts.dismiss(id, by, Date.now())) return alerts.get(id);
+      return emit(id);
+    },
+    listServedWrong: (since: number, limit: number): Alert[] => alerts.listServedWrongSince(since, limit),
     listOpen: (): Alert[] => alerts.listUnresolved(),
     get: (id: number): Alert | null => alerts.get(id),
   };

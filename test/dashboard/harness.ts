@@ -9,8 +9,9 @@ import { createDashboard } from '../../src/dashboard/index.js';
 import type { LiveTray } from '../../src/dashboard/types.js';
 import { createEventBus } from '../../src/events.js';
 import type { HealthReport } from '../../src/health/types.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { openDatabase } from '../../src/store/db.js';
+import type { ProbeResult } from '../../src/mqtt/client.js';
 import type { CameraStatus, Frame } from '../../src/types.js';
 import { tempDir } from '../helpers/daemon.js';
 import type { Static } from '@sinclair/typebox';
@@ -51,7 +52,9 @@ export interface OpenApiDoc {
   >;
 }
 
-export async function startHarness(opts: { config?: Partial<DashboardConfig>; dir?: string } = {}) {
+export async function startHarness(
+  opts: { config?: Partial<DashboardConfig>; dir?: string; log?: Logger } = {},
+) {
   const dir = opts.dir ?? tempDir('traycheck-dash-');
   mkdirSync(join(dir, 'snapshots'), { recursive: true });
   mkdirSync(join(dir, 'schemas'), { recursive: true });
@@ -60,7 +63,7 @@ export async function startHarness(opts: { config?: Partial<DashboardConfig>; di
     JSON.stringify({ $id: 'pos-order-placed', type: 'object' }),
   );
   const db = openDatabase(join(dir, 'traycheck.db'));
-  const log = silentLogger();
+  const log = opts.log ?? silentLogger();
   const bus = createEventBus(log);
   const alerts = createFakeAlerts(db, bus);
   const state = {
@@ -87,6 +90,8 @@ export async function startHarness(opts: { config?: Partial<DashboardConfig>; di
     frame: null as Frame | null,
     trays: [] as LiveTray[],
     snapshotCalls: [] as string[],
+    reconnects: [] as Array<{ cameraId: string; reason: string }>,
+    brokerProbe: null as null | ((timeoutMs: number) => Promise<ProbeResult>),
   };
   const config = {
     ...(Value.Default(DashboardSection, {}) as DashboardConfig),
@@ -96,13 +101,17 @@ export async function startHarness(opts: { config?: Partial<DashboardConfig>; di
   };
   const dash = createDashboard({
     config,
-    store: { id: 'store-1', name: 'Test Diner' },
-    db,
-    bus,
-    log,
-    dataDir: dir,
+    site: { store: { id: 'store-1', name: 'Test Diner' }, version: '0.1.0-test', menu: MENU },
+    core: { db, bus, log },
+    files: {
+      dataDir: dir,
+      schemasDir: join(dir, 'schemas'),
+      snapshotPath: (id) => {
+        state.snapshotCalls.push(id);
+        return /^[a-f0-9]{8,64}$/.test(id) ? join(dir, 'snapshots', `${id}.jpg`) : null;
+      },
+    },
     alerts,
-    getHealth: () => state.health,
     cameras: {
       statuses: () => state.cameras,
       latestFrame: () => state.frame,
@@ -114,29 +123,32 @@ export async function startHarness(opts: { config?: Partial<DashboardConfig>; di
           [0.05, 0.95],
         ],
       }),
+      liveTrays: () => state.trays,
+      reconnect: (cameraId, reason) => {
+        if (!state.cameras.some((c) => c.cameraId === cameraId)) return false;
+        state.reconnects.push({ cameraId, reason });
+        return true;
+      },
     },
-    liveTrays: () => state.trays,
-    model: () => ({
-      name: 'traycheck-det',
-      path: 'models/traycheck-det.onnx',
-      sha256: 'ab'.repeat(32),
-      labels: ['tray', 'burger', 'fries', 'drink'],
-      family: 'traycheck',
-      version: '1',
-    }),
-    effectiveConfig: () => ({
-      store: { id: 'store-1' },
-      mqtt: { password: '********' },
-      storage: { snapshotRetentionDays: 14, verdictRetentionDays: 90 },
-    }),
-    configSchema: { $schema: 'http://json-schema.org/draft-07/schema#', title: 'traycheck configuration' },
-    schemasDir: join(dir, 'schemas'),
-    snapshotPath: (id) => {
-      state.snapshotCalls.push(id);
-      return /^[a-f0-9]{8,64}$/.test(id) ? join(dir, 'snapshots', `${id}.jpg`) : null;
+    tech: {
+      health: () => state.health,
+      testBroker: (timeoutMs) =>
+        state.brokerProbe?.(timeoutMs) ?? Promise.resolve({ ok: false, error: 'no broker in this harness' }),
+      model: () => ({
+        name: 'traycheck-det',
+        path: 'models/traycheck-det.onnx',
+        sha256: 'ab'.repeat(32),
+        labels: ['tray', 'burger', 'fries', 'drink'],
+        family: 'traycheck',
+        version: '1',
+      }),
+      effectiveConfig: () => ({
+        store: { id: 'store-1' },
+        mqtt: { password: '********' },
+        storage: { snapshotRetentionDays: 14, verdictRetentionDays: 90 },
+      }),
+      configSchema: { $schema: 'http://json-schema.org/draft-07/schema#', title: 'traycheck configuration' },
     },
-    menu: MENU,
-    version: '0.1.0-test',
   });
   const { url } = await dash.start();
   return {

@@ -1,6 +1,7 @@
 // /history evidence: filters by camera and item, one verdict in detail with who
 // acknowledged its alert, and the CSV export (spreadsheet-safe) against a real SQLite file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createObservationsRepo } from '../../src/store/observations-repo.js';
 import { makeVerdict } from './fake-alerts.js';
 import { setupAdmin, startHarness, type Harness, type Session } from './harness.js';
 
@@ -59,6 +60,51 @@ describe('history evidence', () => {
       alerts: [{ id: a.id, status: 'acknowledged', acknowledgedBy: 'sam' }],
     });
     expect((await get('/api/verdicts/999999')).statusCode).toBe(404);
+  });
+
+  it('a verdict in detail shows the detections it was judged on, with confidences and unsure flags', async () => {
+    const t = Date.now() - 5000;
+    const observations = createObservationsRepo(h.db);
+    const obs = {
+      cameraId: 'expo',
+      trayId: 'expo-41',
+      station: 'expo',
+      items: { burger: 1, fries: 1 },
+      uncertain: ['fries'],
+      box: [100, 50, 400, 300] as [number, number, number, number],
+    };
+    // An older observation of the same tray, and a later one: the verdict's own is the one at its time.
+    observations.insert({
+      ...obs,
+      phase: 'settled',
+      ts: t - 2000,
+      detections: [{ label: 'drink', score: 0.9, box: [1, 1, 2, 2] }],
+    });
+    observations.insert({
+      ...obs,
+      phase: 'settled',
+      ts: t,
+      detections: [
+        { label: 'tray', score: 0.97, box: [100.4, 50.2, 400, 300] },
+        { label: 'fries', score: 0.51234, box: [150, 80, 200, 140], uncertain: true },
+        { label: 'burger', score: 0.9381, box: [210, 90, 300, 180] },
+      ],
+    });
+    observations.insert({ ...obs, phase: 'departed', ts: t + 3000, detections: [] });
+    const a = h.alerts.raise(
+      makeVerdict({ orderId: '3001', trayId: 'expo-41', ts: t, missing: { drink: 1 }, uncertain: ['fries'] }),
+    );
+    const d = (await get(`/api/verdicts/${a.verdict.id}`)).json<{ detections: unknown }>();
+    expect(d.detections).toEqual([
+      { label: 'burger', name: 'Burger', score: 0.938, uncertain: false, box: [210, 90, 300, 180] },
+      { label: 'fries', name: 'Fries', score: 0.512, uncertain: true, box: [150, 80, 200, 140] },
+      { label: 'tray', name: 'Tray', score: 0.97, uncertain: false, box: [100, 50, 400, 300] },
+    ]);
+    // A verdict whose tray left no stored detections says so instead of guessing.
+    const b = h.alerts.raise(makeVerdict({ orderId: '3002', trayId: 'expo-99', missing: { burger: 1 } }));
+    expect(
+      (await get(`/api/verdicts/${b.verdict.id}`)).json<{ detections: unknown }>().detections,
+    ).toBeNull();
   });
 
   it('exports the search as CSV, formulas defused, same filters', async () => {

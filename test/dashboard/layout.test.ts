@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { CONTRAST_PROBLEMS } from './contrast.js';
+import { createObservationsRepo } from '../../src/store/observations-repo.js';
 import { makeVerdict } from './fake-alerts.js';
 import { sessionCookie, setupAdmin, startHarness, type Harness } from './harness.js';
 import { SCENE_DETECTIONS, sceneJpeg, sceneRgb } from './scene.js';
@@ -37,12 +38,28 @@ beforeAll(async () => {
     { sku: 'COMBO1', qty: 2, modifiers: ['no pickles', 'extra sauce'] },
     { sku: 'FRIES', qty: 1 },
   ]);
-  for (let i = 0; i < 12; i++) {
+  // 13 of each status: one more than a page of the /orders board, so every column has a pager.
+  for (let i = 0; i < 52; i++) {
     const status = ['open', 'ready', 'verified', 'mismatch'][i % 4] as string;
     ins.run(`10${40 + i}`, 1, 'expo', items, status, Date.now() - i * 60_000, Date.now());
   }
+  // The detections the 1040 tray was judged on (one of them unsure), shown beside its snapshot.
+  const settledAt = Date.now() - 1000;
+  createObservationsRepo(h.db).insert({
+    cameraId: 'expo',
+    trayId: 'expo-1',
+    station: 'expo',
+    phase: 'settled',
+    items: { burger: 1, drink: 2 },
+    uncertain: ['drink'],
+    ts: settledAt,
+    detections: SCENE_DETECTIONS.map((d) =>
+      d.label === 'drink' ? { ...d, score: 0.52, uncertain: true } : d,
+    ),
+  });
   h.alerts.raise(
     makeVerdict({
+      ts: settledAt,
       orderId: '1040',
       missing: { fries: 1, burger: 1 },
       extra: { drink: 2 },
@@ -115,6 +132,10 @@ describe('layouts in Chromium', () => {
         await page.waitForSelector('body[data-ready="1"]');
         await page.locator('#rows tr[data-id] button:has-text("Details")').last().click();
         await page.waitForSelector('#detail:not([hidden]) .counts');
+        expect(await page.locator('#detail .detections tbody tr').count()).toBe(4);
+        expect(await page.locator('#detail .detections tr.unsure').innerText()).toMatch(
+          /Cola\s+52 %\s+unsure/,
+        );
         await page.screenshot({ path: join(SHOTS, `history-detail-${size.name}.png`), fullPage: true });
         const wide = await page.evaluate('document.documentElement.scrollWidth');
         if (Number(wide) > size.width) overflow['/history detail'] = Number(wide);
@@ -158,6 +179,30 @@ describe('layouts in Chromium', () => {
       expect(await page.locator('#pairlink a.pair-url').innerText()).toMatch(/\/pair\?code=/);
       await page.waitForSelector('#users tr[data-user="front-wall"] >> text=Revoke');
       await page.screenshot({ path: join(SHOTS, 'tech-pairing-tablet.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('/orders: a column longer than a page pages on the server', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await context.addCookies([{ name: 'traycheck_session', value: cookie, url: h.url }]);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${h.url}/orders`);
+      await page.waitForSelector('body[data-ready="1"]');
+      const open = page.locator('section.column[data-status="open"]');
+      expect(await open.locator('h2').innerText()).toBe('Open (13)');
+      expect(await open.locator('.order-card').count()).toBe(12);
+      expect(await open.locator('.pager').innerText()).toContain('1 of 2');
+      const firstPage = await open.locator('.order-card .id').allInnerTexts();
+      await open.locator('button:has-text("Older")').click();
+      await page.waitForSelector('section.column[data-status="open"] .pager:has-text("2 of 2")');
+      const secondPage = await open.locator('.order-card .id').allInnerTexts();
+      expect(secondPage).toHaveLength(1);
+      expect(firstPage).not.toContain(secondPage[0]);
+      expect(await open.locator('button:has-text("Older")').isDisabled()).toBe(true);
+      expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
     } finally {
       await context.close();
     }

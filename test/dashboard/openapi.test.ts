@@ -94,6 +94,11 @@ function documentProblems(doc: Record<string, unknown>): string[] {
       !['openapi', 'info', 'servers', 'paths', 'components', 'security', 'tags', 'externalDocs'].includes(k)
     )
       out.push(`top-level key ${k}`);
+  const components = (doc.components ?? {}) as { schemas?: Record<string, unknown> };
+  for (const [name, schema] of Object.entries(components.schemas ?? {}))
+    out.push(...schemaProblems(schema, `components.schemas.${name}`));
+  if (JSON.stringify(doc).includes('"$ref"'))
+    out.push('a $ref left in the document (every schema is inlined)');
   const ids = new Set<string>();
   for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
     if (!path.startsWith('/')) out.push(`${path}: must start with /`);
@@ -144,9 +149,60 @@ describe('OpenAPI document', () => {
     const doc = res.json<Record<string, unknown>>();
     expect(documentProblems(doc)).toEqual([]);
     const paths = doc.paths as Record<string, unknown>;
-    // The routes this issue added are documented too.
-    for (const p of ['/api/me/password', '/api/displays', '/api/users/{username}/role', '/api/events'])
+    // Generated from the route schemas: the routes added later are in it without a hand-written entry.
+    for (const p of [
+      '/api/me/password',
+      '/api/displays',
+      '/api/users/{username}/role',
+      '/api/events',
+      '/api/alerts/{id}/dismiss',
+      '/api/cameras/{cameraId}/reconnect',
+      '/api/tech/broker-test',
+      '/api/orders',
+    ])
       expect(paths).toHaveProperty([p]);
+    // Hidden: pages, static files, the document itself.
+    for (const p of ['/', '/tech', '/ui/*', '/api/openapi.json', '/pair'])
+      expect(paths).not.toHaveProperty([p]);
+  });
+
+  it('says who may call each operation: security from the access level, CSRF on logged-in mutations', async () => {
+    type Op = {
+      security: unknown[];
+      parameters?: Array<{ name: string; in: string; required?: boolean }>;
+      responses: Record<string, unknown>;
+    };
+    const doc = (await h.app.inject({ url: '/api/openapi.json' })).json<{
+      paths: Record<string, Record<string, Op>>;
+    }>();
+    const op = (path: string, method: string): Op => {
+      const o = doc.paths[path]?.[method];
+      if (!o) throw new Error(`${method} ${path} missing`);
+      return o;
+    };
+    const csrf = (o: Op) => o.parameters?.find((p) => p.in === 'header' && p.name === 'X-CSRF-Token');
+    const reconnect = op('/api/cameras/{cameraId}/reconnect', 'post');
+    expect(reconnect.security).toEqual([{ session: [] }]);
+    expect(csrf(reconnect)).toMatchObject({ required: true });
+    expect(Object.keys(reconnect.responses).sort()).toEqual(['202', '401', '404']);
+    const login = op('/api/login', 'post');
+    expect(login.security).toEqual([]);
+    expect(csrf(login)).toBeUndefined();
+    expect(login.responses).not.toHaveProperty(['401', 'description'], 'Not logged in');
+    expect(op('/api/health', 'get').security).toEqual([{}, { session: [] }, { metricsToken: [] }]);
+    const alerts = op('/api/alerts', 'get');
+    expect(csrf(alerts)).toBeUndefined();
+    expect(alerts.responses['401']).toMatchObject({ description: 'Not logged in' });
+    // Query parameters come from the querystring schema, with their bounds.
+    expect(op('/api/orders', 'get').parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'pageSize',
+          in: 'query',
+          schema: expect.objectContaining({ maximum: 100 }) as unknown,
+        }),
+      ]),
+    );
   });
 
   it('the checker itself rejects what a strict validator rejects, and the conversion fixes it', () => {

@@ -195,3 +195,40 @@ describe('history and orders', () => {
     });
   });
 });
+
+describe('order queue paging', () => {
+  it('pages each status on the server, newest first, with totals and a bounded page size', async () => {
+    const now = Date.now();
+    const ins = h.db.prepare(
+      'INSERT INTO orders (order_id, version, station, items_json, status, placed_at, updated_at) VALUES (?,?,?,?,?,?,?)',
+    );
+    const items = JSON.stringify([{ sku: 'FRIES', qty: 1 }]);
+    // 30 open orders a minute apart (O00 newest), 5 ready, 2 served recently and 1 long ago.
+    for (let i = 0; i < 30; i++)
+      ins.run(`O${String(i).padStart(2, '0')}`, 1, 'expo', items, 'open', now - i * 60_000, now);
+    for (let i = 0; i < 5; i++) ins.run(`R${i}`, 1, 'expo', items, 'ready', now - i * 1000, now);
+    for (let i = 0; i < 2; i++) ins.run(`S${i}`, 1, 'expo', items, 'served', now - i * 1000, now - 1000);
+    ins.run('OLD', 1, 'expo', items, 'served', now - 9_000_000, now - 9_000_000);
+    type Page = OrderList & { total: number; page: number; pageSize: number; counts: Record<string, number> };
+
+    const first = (await get('/api/orders?status=open&pageSize=12')).json<Page>();
+    expect(first.orders.map((o) => o.orderId)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `O${String(i).padStart(2, '0')}`),
+    );
+    expect(first).toMatchObject({ total: 30, page: 1, pageSize: 12 });
+    expect(first.counts).toEqual({ open: 30, ready: 5, verified: 0, mismatch: 0, served: 2 });
+    const last = (await get('/api/orders?status=open&pageSize=12&page=3')).json<Page>();
+    expect(last.orders.map((o) => o.orderId)).toEqual(['O24', 'O25', 'O26', 'O27', 'O28', 'O29']);
+    expect((await get('/api/orders?status=open&pageSize=12&page=4')).json<Page>().orders).toEqual([]);
+    const served = (await get('/api/orders?status=served')).json<Page>();
+    expect(served.orders.map((o) => o.orderId)).toEqual(['S0', 'S1']);
+    // Without a status: the whole queue, one page of the default size.
+    const all = (await get('/api/orders')).json<Page>();
+    expect(all).toMatchObject({ total: 37, pageSize: 50 });
+    expect(all.orders).toHaveLength(37);
+    // Bounded: a page of more than 100 or an unknown status is refused.
+    expect((await get('/api/orders?pageSize=101')).statusCode).toBe(400);
+    expect((await get('/api/orders?status=cancelled')).statusCode).toBe(400);
+    expect((await get('/api/orders?page=0')).statusCode).toBe(400);
+  });
+});

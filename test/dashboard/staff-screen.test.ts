@@ -119,9 +119,20 @@ describe('staff screen in Chromium', () => {
     expect(screen.requests.some((u) => /\/api\/events\?since=[0-9a-f]+\.\d+$/.test(u))).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'staff-served-wrong-1280.png') });
 
-    // Served-wrong stays until dismissed; acknowledging can be undone within 5 s.
+    // Served-wrong stays until dismissed, on every wall screen: a second one drops the card when
+    // the first is tapped, the server keeps who dismissed it, and a reload does not bring it back.
+    const wall = await staffScreen(admin.cookie, '/?kiosk=1');
+    const wallCard = wall.page.locator(`.card.alert.served-wrong[data-id="${first.id}"]`);
+    await wallCard.waitFor({ timeout: 2000 });
     await servedWrong.locator('button.ack').click();
-    await servedWrong.waitFor({ state: 'detached', timeout: 1000 });
+    await servedWrong.waitFor({ state: 'detached', timeout: 2000 });
+    await wallCard.waitFor({ state: 'detached', timeout: 2000 });
+    expect(h.alerts.get(first.id)).toMatchObject({ dismissedBy: 'admin' });
+    await wall.page.reload();
+    await wall.page.waitForSelector('body[data-ready="1"][data-conn="live"]');
+    expect(await wallCard.count()).toBe(0);
+    await wall.context.close();
+    // Acknowledging can be undone within 5 s.
     const missedCard = page.locator(`.card.alert[data-id="${missed.id}"]`);
     await missedCard.locator('button.ack').click();
     await missedCard.locator('button.ack:has-text("Undo")').click();

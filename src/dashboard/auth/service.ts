@@ -10,8 +10,11 @@ import { randomToken, safeEqual, sha256Hex } from './tokens.js';
 const SETUP_META_KEY = 'dashboard.setup_token_sha256';
 export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$';
 
+/** The HTTP status of a refusal (every route that answers with one lists them all: AuthErrors). */
+export type AuthStatus = 400 | 401 | 403 | 404 | 409 | 410 | 429;
+
 export type AuthResult<T> =
-  { ok: true; value: T } | { ok: false; status: number; error: string; retryAfterS?: number };
+  { ok: true; value: T } | { ok: false; status: AuthStatus; error: string; retryAfterS?: number };
 
 export interface NewSession {
   cookie: string;
@@ -50,7 +53,7 @@ export function createAuth(opts: AuthOptions) {
   const limiter = createFailureLimiter({ maxFailures: opts.loginMaxFailures, windowMs: opts.loginWindowMs });
   let setupToken: string | null = null;
 
-  const fail = (status: number, error: string, retryAfterMs?: number): AuthResult<never> => ({
+  const fail = (status: AuthStatus, error: string, retryAfterMs?: number): AuthResult<never> => ({
     ok: false,
     status,
     error,

@@ -24,7 +24,7 @@ export interface LiveEncoderOptions {
   bus: EventBus;
   log: Logger;
   cameras: DashboardDeps['cameras'];
-  liveTrays: DashboardDeps['liveTrays'];
+  liveTrays: DashboardDeps['cameras']['liveTrays'];
   fps: number;
   quality: number;
 }

@@ -1,7 +1,7 @@
 // The order behind an alert as a checklist: each order line in menu names, marked
 // when items it contains are missing, plus the extras nobody ordered, so staff fix the tray
 // without opening the POS.
-import type { Db } from '../../store/db.js';
+import type { QueueRepo } from '../../store/queue-repo.js';
 import type { LabelCounts, OrderLine } from '../../types.js';
 import { labelName, type Menu } from '../present.js';
 import { parseJson } from './json.js';
@@ -47,13 +47,13 @@ export function checklist(
   return { lines, extras };
 }
 
-export function createAlertOrders(db: Db, menu: Menu) {
-  const q = db.prepare<[string], { items_json: string }>('SELECT items_json FROM orders WHERE order_id = ?');
+export function createAlertOrders(queue: QueueRepo, menu: Menu) {
   return {
     checklist(orderId: string | null, missing: LabelCounts, extra: LabelCounts): OrderChecklist | null {
-      if (!orderId) return null;
-      const row = q.get(orderId);
-      return row ? checklist(parseJson<OrderLine[]>(row.items_json, []), missing, extra, menu) : null;
+      const json = orderId ? queue.itemsJson(orderId) : null;
+      return json === null ? null : checklist(parseJson<OrderLine[]>(json, []), missing, extra, menu);
     },
   };
 }
+
+export type AlertOrders = ReturnType<typeof createAlertOrders>;

@@ -1,5 +1,6 @@
-// Manager figures for a time range, read straight from verdicts and alerts.
-import type { Db } from '../../store/db.js';
+// Manager figures for a time range (store/stats-repo.ts) in menu names, with percentiles and the
+// local-time days and hours a manager reads.
+import type { LabelCount, StatsRepo } from '../../store/stats-repo.js';
 import { labelName, type Menu } from '../present.js';
 
 /** Nearest-rank percentile of ascending `sorted`, null when empty. */
@@ -22,69 +23,29 @@ const localDay = (t: number): string => {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
 
-export function createStatsQueries(db: Db, menu: Menu) {
-  const counts = db.prepare<
-    [number, number],
-    { verdicts: number; linked: number | null; ok: number | null; mismatches: number | null }
-  >(
-    `SELECT COUNT(*) AS verdicts,
-            SUM(order_id IS NOT NULL AND result != 'unlinked') AS linked,
-            SUM(order_id IS NOT NULL AND result = 'ok') AS ok,
-            SUM(result = 'mismatch') AS mismatches
-       FROM verdicts WHERE ts >= ? AND ts < ?`,
-  );
-  const resolutions = db.prepare<[number, number], { caught: number | null; served: number | null }>(
-    `SELECT SUM(resolution = 'corrected') AS caught, SUM(resolution = 'served-with-error') AS served
-       FROM alerts WHERE opened_at >= ? AND opened_at < ?`,
-  );
-  const missed = db.prepare<[number, number], { label: string; count: number }>(
-    `SELECT j.key AS label, SUM(j.value) AS count
-       FROM verdicts v, json_each(v.missing_json) j
-      WHERE v.ts >= ? AND v.ts < ? AND v.result = 'mismatch' AND json_valid(v.missing_json)
-      GROUP BY j.key ORDER BY count DESC, label LIMIT 5`,
-  );
-  const extras = db.prepare<[number, number], { label: string; count: number }>(
-    `SELECT j.key AS label, SUM(j.value) AS count
-       FROM verdicts v, json_each(v.extra_json) j
-      WHERE v.ts >= ? AND v.ts < ? AND v.result = 'mismatch' AND json_valid(v.extra_json)
-      GROUP BY j.key ORDER BY count DESC, label`,
-  );
-  const missingTotal = db.prepare<[number, number], { n: number | null }>(
-    `SELECT SUM(j.value) AS n FROM verdicts v, json_each(v.missing_json) j
-      WHERE v.ts >= ? AND v.ts < ? AND v.result = 'mismatch' AND json_valid(v.missing_json)`,
-  );
-  const mismatchTimes = db.prepare<[number, number], { ts: number }>(
-    "SELECT ts FROM verdicts WHERE ts >= ? AND ts < ? AND result = 'mismatch'",
-  );
-  const latencies = db.prepare<[number, number], { ms: number }>(
-    'SELECT latency_ms AS ms FROM alerts WHERE opened_at >= ? AND opened_at < ? AND latency_ms IS NOT NULL ORDER BY latency_ms',
-  );
+export function createStatsQueries(repo: StatsRepo, menu: Menu) {
+  const named = (list: LabelCount[]) =>
+    list.map((m) => ({ label: m.label, name: labelName(m.label, menu), count: m.count }));
 
   const period = (from: number, to: number) => {
-    const c = counts.get(from, to);
-    const r = resolutions.get(from, to);
-    const linked = c?.linked ?? 0;
-    const ok = c?.ok ?? 0;
-    const lat = latencies.all(from, to).map((x) => x.ms);
-    const extra = extras.all(from, to);
+    const c = repo.verdictCounts(from, to);
+    const r = repo.resolutions(from, to);
+    const lat = repo.latenciesMs(from, to);
+    const extra = repo.extras(from, to);
     return {
       from,
       to,
-      traysVerified: linked,
-      verdicts: c?.verdicts ?? 0,
-      ok,
-      mismatches: c?.mismatches ?? 0,
-      accuracyRate: linked > 0 ? ok / linked : null,
-      errorsCaught: r?.caught ?? 0,
-      servedWithError: r?.served ?? 0,
-      mostMissed: missed
-        .all(from, to)
-        .map((m) => ({ label: m.label, name: labelName(m.label, menu), count: m.count })),
-      itemsMissing: missingTotal.get(from, to)?.n ?? 0,
+      traysVerified: c.linked,
+      verdicts: c.verdicts,
+      ok: c.ok,
+      mismatches: c.mismatches,
+      accuracyRate: c.linked > 0 ? c.ok / c.linked : null,
+      errorsCaught: r.caught,
+      servedWithError: r.served,
+      mostMissed: named(repo.mostMissed(from, to)),
+      itemsMissing: repo.itemsMissing(from, to),
       itemsExtra: extra.reduce((sum, e) => sum + e.count, 0),
-      mostExtra: extra
-        .slice(0, 5)
-        .map((m) => ({ label: m.label, name: labelName(m.label, menu), count: m.count })),
+      mostExtra: named(extra.slice(0, 5)),
       latencyMs: { p50: percentile(lat, 50), p95: percentile(lat, 95), n: lat.length },
     };
   };
@@ -92,7 +53,7 @@ export function createStatsQueries(db: Db, menu: Menu) {
   /** Mismatches per local hour of day: when in the day errors happen. */
   const hourly = (from: number, to: number): number[] => {
     const hours = new Array<number>(24).fill(0);
-    for (const { ts } of mismatchTimes.iterate(from, to)) {
+    for (const { ts } of repo.mismatchTimes(from, to)) {
       const h = new Date(ts).getHours();
       hours[h] = (hours[h] ?? 0) + 1;
     }
@@ -129,3 +90,5 @@ export function createStatsQueries(db: Db, menu: Menu) {
     },
   };
 }
+
+export type StatsQueries = ReturnType<typeof createStatsQueries>;

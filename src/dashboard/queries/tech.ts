@@ -2,28 +2,20 @@
 import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileBytes, type Db } from '../../store/db.js';
+import type { TechRepo } from '../../store/tech-repo.js';
 
-export function latestRejected(db: Db, limit: number) {
-  return db
-    .prepare<[number], { id: number; topic: string; reason: string; payload: string; received_at: number }>(
-      'SELECT id, topic, reason, payload, received_at FROM rejected_messages ORDER BY id DESC LIMIT ?',
-    )
-    .all(limit)
-    .map((r) => ({
-      id: r.id,
-      topic: r.topic,
-      reason: r.reason,
-      payload: r.payload.slice(0, 500),
-      receivedAt: r.received_at,
-    }));
+export function latestRejected(repo: TechRepo, limit: number) {
+  return repo.latestRejected(limit).map((r) => ({
+    id: r.id,
+    topic: r.topic,
+    reason: r.reason,
+    payload: r.payload.slice(0, 500),
+    receivedAt: r.received_at,
+  }));
 }
 
-export function diskUse(db: Db, dataDir: string) {
-  const snaps = db
-    .prepare<[], { n: number; bytes: number | null; oldest: number | null }>(
-      'SELECT COUNT(*) AS n, SUM(bytes) AS bytes, MIN(created_at) AS oldest FROM snapshots',
-    )
-    .get();
+export function diskUse(repo: TechRepo, db: Db, dataDir: string) {
+  const snaps = repo.snapshotTotals();
   let freeBytes: number | null = null;
   let totalBytes: number | null = null;
   try {
@@ -37,12 +29,7 @@ export function diskUse(db: Db, dataDir: string) {
   return {
     dataDir,
     databaseBytes: fileBytes(dbFile) + fileBytes(`${dbFile}-wal`) + fileBytes(`${dbFile}-shm`),
-    snapshots: {
-      count: snaps?.n ?? 0,
-      bytes: snaps?.bytes ?? 0,
-      oldestAt: snaps?.oldest ?? null,
-      dir: join(dataDir, 'snapshots'),
-    },
+    snapshots: { ...snaps, dir: join(dataDir, 'snapshots') },
     freeBytes,
     totalBytes,
   };

@@ -1,23 +1,18 @@
-// One verdict as evidence: expected vs seen in menu names, how the tray was linked to
-// its order, the alert and who acknowledged it when, the model that decided; and the CSV export
-// of a search.
-import type { Db } from '../../store/db.js';
-import type { VerdictRow } from '../../store/verdicts-repo.js';
+// One verdict as evidence: expected vs seen in menu names, the detections it was judged on with
+// their scores and uncertain flags, how the tray was linked to its order, the alert and who
+// acknowledged it when, the model that decided; and the CSV export of a search.
+import type { HistoryRepo, VerdictSearch } from '../../store/history-repo.js';
 import type { LabelCounts } from '../../types.js';
 import { labelName, type Menu } from '../present.js';
-import type { createAlertOrders } from './alert-order.js';
+import type { AlertOrders } from './alert-order.js';
 import { parseJson } from './json.js';
-import { verdictFilter, type VerdictSearch } from './verdicts.js';
 
-interface AlertRow {
-  id: number;
-  status: string;
-  resolution: string | null;
-  opened_at: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  resolved_at: number | null;
-  latency_ms: number | null;
+/** A stored detection (store/observations-repo.ts writes them compact). */
+interface StoredDetection {
+  label: string;
+  score: number;
+  uncertain?: boolean;
+  box: number[];
 }
 
 /** Every label that was expected or seen: how many of each, in menu names. */
@@ -31,24 +26,34 @@ function counts(expected: LabelCounts, observed: LabelCounts, menu: Menu) {
   }));
 }
 
-export function verdictDetail(db: Db, menu: Menu, orders: ReturnType<typeof createAlertOrders>, id: number) {
-  const v = db.prepare<[number], VerdictRow>('SELECT * FROM verdicts WHERE id = ?').get(id);
+export function verdictDetail(repo: HistoryRepo, menu: Menu, orders: AlertOrders, id: number) {
+  const v = repo.verdict(id);
   if (!v) return null;
   const missing = parseJson<LabelCounts>(v.missing_json, {});
   const extra = parseJson<LabelCounts>(v.extra_json, {});
-  const alerts = db
-    .prepare<[number], AlertRow>('SELECT * FROM alerts WHERE verdict_id = ? ORDER BY id')
-    .all(id)
-    .map((a) => ({
-      id: a.id,
-      status: a.status,
-      resolution: a.resolution,
-      openedAt: a.opened_at,
-      acknowledgedAt: a.acknowledged_at,
-      acknowledgedBy: a.acknowledged_by,
-      resolvedAt: a.resolved_at,
-      latencyMs: a.latency_ms,
-    }));
+  const uncertain = parseJson<string[]>(v.uncertain_json, []);
+  const alerts = repo.alertsOf(id).map((a) => ({
+    id: a.id,
+    status: a.status,
+    resolution: a.resolution,
+    openedAt: a.opened_at,
+    acknowledgedAt: a.acknowledged_at,
+    acknowledgedBy: a.acknowledged_by,
+    resolvedAt: a.resolved_at,
+    latencyMs: a.latency_ms,
+    dismissedAt: a.dismissed_at,
+    dismissedBy: a.dismissed_by,
+  }));
+  // Items first, best score first; the tray boxes last (they are not what was counted).
+  const detections = parseJson<StoredDetection[] | null>(repo.detectionsJson(v), null)
+    ?.map((d) => ({
+      label: d.label,
+      name: d.label === 'tray' ? 'Tray' : labelName(d.label, menu),
+      score: d.score,
+      uncertain: d.uncertain === true || uncertain.includes(d.label),
+      box: d.box,
+    }))
+    .sort((a, b) => Number(a.label === 'tray') - Number(b.label === 'tray') || b.score - a.score);
   return {
     id: v.id,
     ts: v.ts,
@@ -60,8 +65,9 @@ export function verdictDetail(db: Db, menu: Menu, orders: ReturnType<typeof crea
     link: v.link,
     result: v.result,
     counts: counts(parseJson(v.expected_json, {}), parseJson(v.observed_json, {}), menu),
-    uncertain: parseJson<string[]>(v.uncertain_json, []).map((l) => labelName(l, menu)),
+    uncertain: uncertain.map((l) => labelName(l, menu)),
     unverifiable: parseJson<string[]>(v.unverifiable_json, []),
+    detections: detections ?? null,
     order: orders.checklist(v.order_id, missing, extra),
     modelSha256: v.model_sha256,
     snapshotId: v.snapshot_id,
@@ -84,15 +90,8 @@ const listOf = (c: LabelCounts, menu: Menu): string =>
     .map(([l, n]) => `${n} x ${labelName(l, menu)}`)
     .join('; ');
 
-export function verdictsCsv(db: Db, menu: Menu, s: Omit<VerdictSearch, 'page' | 'pageSize'>): string {
-  const { clause, args } = verdictFilter(s);
-  const rows = db
-    .prepare<Array<string | number>, VerdictRow & Partial<AlertRow> & { alert_id: number | null }>(
-      `SELECT v.*, a.id AS alert_id, a.resolution, a.acknowledged_by, a.acknowledged_at
-         FROM verdicts v LEFT JOIN alerts a ON a.id = (SELECT MAX(id) FROM alerts WHERE verdict_id = v.id)
-         ${clause} ORDER BY v.ts DESC, v.id DESC LIMIT ?`,
-    )
-    .all(...args, CSV_MAX_ROWS);
+export function verdictsCsv(repo: HistoryRepo, menu: Menu, s: VerdictSearch): string {
+  const rows = repo.csvRows(s, CSV_MAX_ROWS);
   const head = [
     'time',
     'order',

@@ -1,20 +1,16 @@
-// Open alerts and the one-tap acknowledge.
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { DashboardContext } from '../context.js';
+// Open alerts, the one-tap acknowledge, and dismissing a tray served with an error.
+import { Type } from '@sinclair/typebox';
+import type { DashboardPlugin } from '../context.js';
 import { AlertDto, ErrorReply } from '../schemas.js';
 
 /** A tray served with an error stays on the staff screen this long unless dismissed. */
 export const SERVED_WRONG_SHOW_MS = 60 * 60_000;
+const SERVED_WRONG_MAX = 50;
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
-export function alertRoutes(app: FastifyInstance, ctx: DashboardContext): void {
+export const alertRoutes: DashboardPlugin = (app, { ctx }, done) => {
   const { alerts } = ctx.deps;
-  const servedWrong = ctx.deps.db.prepare<[number], { id: number }>(
-    `SELECT id FROM alerts WHERE resolution = 'served-with-error' AND resolved_at >= ?
-      ORDER BY resolved_at LIMIT 50`,
-  );
 
   app.get(
     '/api/alerts',
@@ -26,7 +22,7 @@ export function alertRoutes(app: FastifyInstance, ctx: DashboardContext): void {
             alerts: Type.Array(AlertDto),
             servedWrong: Type.Array(AlertDto, {
               description:
-                'Resolved as served-with-error within SERVED_WRONG_SHOW_MS: call the customer back.',
+                'Resolved as served-with-error within the last hour and not dismissed: call the customer back.',
             }),
           }),
         },
@@ -38,15 +34,13 @@ export function alertRoutes(app: FastifyInstance, ctx: DashboardContext): void {
         .filter((a) => a.status === 'open')
         .sort((a, b) => a.openedAt - b.openedAt)
         .map((a) => ctx.presentAlert(a)),
-      servedWrong: servedWrong
-        .all(Date.now() - SERVED_WRONG_SHOW_MS)
-        .map((r) => alerts.get(r.id))
-        .filter((a) => a !== null)
+      servedWrong: alerts
+        .listServedWrong(Date.now() - SERVED_WRONG_SHOW_MS, SERVED_WRONG_MAX)
         .map((a) => ctx.presentAlert(a)),
     }),
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(
+  app.get(
     '/api/alerts/:id',
     { schema: { summary: 'One alert', params: IdParams, response: { 200: AlertDto, 404: ErrorReply } } },
     async (req, reply) => {
@@ -55,7 +49,7 @@ export function alertRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     },
   );
 
-  app.post<{ Params: Static<typeof IdParams> }>(
+  app.post(
     '/api/alerts/:id/ack',
     {
       config: { display: true },
@@ -70,4 +64,25 @@ export function alertRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       return a ? ctx.presentAlert(a) : reply.code(404).send({ error: 'no such alert' });
     },
   );
-}
+
+  app.post(
+    '/api/alerts/:id/dismiss',
+    {
+      config: { display: true },
+      schema: {
+        summary:
+          'Take a tray served with an error off every wall screen (the customer was called back); records who',
+        params: IdParams,
+        response: { 200: AlertDto, 404: ErrorReply, 409: ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const a = alerts.dismiss(req.params.id, req.session?.username ?? 'unknown');
+      if (!a) return reply.code(404).send({ error: 'no such alert' });
+      if (a.resolution !== 'served-with-error')
+        return reply.code(409).send({ error: 'only a tray served with an error can be dismissed' });
+      return ctx.presentAlert(a);
+    },
+  );
+  done();
+};

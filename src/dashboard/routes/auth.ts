@@ -1,10 +1,10 @@
 // Setup (first admin), login, logout and "who am I" (which also hands the page its CSRF token).
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import { MAX_PASSWORD_LENGTH } from '../../auth/passwords.js';
 import { USERNAME_PATTERN, type AuthResult, type NewSession } from '../auth/service.js';
-import type { DashboardContext } from '../context.js';
-import { ErrorReply, MeReply, OkReply } from '../schemas.js';
+import type { DashboardContext, DashboardPlugin } from '../context.js';
+import { AuthErrors, MeReply, OkReply } from '../schemas.js';
 import { SESSION_COOKIE } from '../security.js';
 
 const Username = Type.String({ pattern: USERNAME_PATTERN });
@@ -22,14 +22,6 @@ const PasswordChange = Type.Object(
   { current: Password, password: Password },
   { additionalProperties: false },
 );
-const errors = {
-  400: ErrorReply,
-  401: ErrorReply,
-  403: ErrorReply,
-  409: ErrorReply,
-  410: ErrorReply,
-  429: ErrorReply,
-};
 
 export function setSessionCookie(reply: FastifyReply, ctx: DashboardContext, s: NewSession): void {
   reply.setCookie(SESSION_COOKIE, s.cookie, {
@@ -41,14 +33,14 @@ export function setSessionCookie(reply: FastifyReply, ctx: DashboardContext, s: 
   });
 }
 
-export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
+export const authRoutes: DashboardPlugin = (app, { ctx }, done) => {
   const me = (s: { username: string; role: string; csrfToken: string }) => ({
     username: s.username,
     role: s.role,
     csrfToken: s.csrfToken,
-    storeName: ctx.deps.store.name,
-    storeId: ctx.deps.store.id,
-    version: ctx.deps.version,
+    storeName: ctx.deps.site.store.name,
+    storeId: ctx.deps.site.store.id,
+    version: ctx.deps.site.version,
     alertEscalateAfterS: ctx.deps.config.alertEscalateAfterS,
   });
 
@@ -73,14 +65,14 @@ export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     () => ({ pending: ctx.auth.setupPending() }),
   );
 
-  app.post<{ Body: Static<typeof SetupBody> }>(
+  app.post(
     '/api/setup',
     {
       config: { access: 'public' },
       schema: {
         summary: 'Set the admin password with the one-time setup token (then it is invalid)',
         body: SetupBody,
-        response: { 200: MeReply, ...errors },
+        response: { 200: MeReply, ...AuthErrors },
       },
     },
     async (req, reply) =>
@@ -90,14 +82,14 @@ export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       ),
   );
 
-  app.post<{ Body: Static<typeof LoginBody> }>(
+  app.post(
     '/api/login',
     {
       config: { access: 'public' },
       schema: {
         summary: 'Log in; sets the session cookie',
         body: LoginBody,
-        response: { 200: MeReply, ...errors },
+        response: { 200: MeReply, ...AuthErrors },
       },
     },
     async (req, reply) => finish(reply, await ctx.auth.login(req.body.username, req.body.password, req.ip)),
@@ -116,13 +108,13 @@ export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     },
   );
 
-  app.post<{ Body: Static<typeof PasswordChange> }>(
+  app.post(
     '/api/me/password',
     {
       schema: {
         summary: 'Change your own password; your other sessions end and their streams close',
         body: PasswordChange,
-        response: { 200: Type.Object({ endedSessions: Type.Integer() }), ...errors },
+        response: { 200: Type.Object({ endedSessions: Type.Integer() }), ...AuthErrors },
       },
     },
     async (req, reply) => {
@@ -147,4 +139,5 @@ export function authRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       return me(req.session);
     },
   );
-}
+  done();
+};

@@ -1,11 +1,10 @@
 // Wall screens: an admin pairs a tablet once; it then holds a long-lived `display`
 // session (read-only, may acknowledge) so a kiosk never silently logs itself out. Revoking it is
 // deleting its account on /tech (DELETE /api/users/:name), which closes its streams at once.
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { USERNAME_PATTERN } from '../auth/service.js';
-import type { DashboardContext } from '../context.js';
-import { ErrorReply } from '../schemas.js';
+import type { DashboardPlugin } from '../context.js';
+import { AuthErrors } from '../schemas.js';
 import { htmlPage } from './not-found.js';
 import { setSessionCookie } from './auth.js';
 
@@ -15,8 +14,8 @@ const PairBody = Type.Object(
 );
 const PairQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) });
 
-export function displayRoutes(app: FastifyInstance, ctx: DashboardContext): void {
-  app.post<{ Body: Static<typeof PairBody> }>(
+export const displayRoutes: DashboardPlugin = (app, { ctx }, done) => {
+  app.post(
     '/api/displays',
     {
       config: { access: 'admin' },
@@ -29,7 +28,7 @@ export function displayRoutes(app: FastifyInstance, ctx: DashboardContext): void
             pairPath: Type.String({ description: 'Open this path on the wall tablet.' }),
             expiresAt: Type.Number(),
           }),
-          409: ErrorReply,
+          ...AuthErrors,
         },
       },
     },
@@ -45,7 +44,7 @@ export function displayRoutes(app: FastifyInstance, ctx: DashboardContext): void
     },
   );
 
-  app.get<{ Querystring: Static<typeof PairQuery> }>(
+  app.get(
     '/pair',
     { config: { access: 'public' }, schema: { hide: true, querystring: PairQuery } },
     async (req, reply) => {
@@ -61,4 +60,5 @@ export function displayRoutes(app: FastifyInstance, ctx: DashboardContext): void
       return reply.redirect('/?kiosk=1', 303);
     },
   );
-}
+  done();
+};

@@ -1,11 +1,11 @@
-// Evidence behind /history: one verdict in detail, the search as CSV, and what the
-// filters can choose from.
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { DashboardContext } from '../context.js';
+// /history: the verdict search (paged and as CSV), one verdict in detail as evidence, and what
+// the filters can choose from.
+import { Type } from '@sinclair/typebox';
+import type { DashboardPlugin } from '../context.js';
 import { labelName } from '../present.js';
 import { verdictDetail, verdictsCsv } from '../queries/verdict-detail.js';
-import { ErrorReply, VerdictQuery } from '../schemas.js';
+import { searchVerdicts } from '../queries/verdicts.js';
+import { ErrorReply, VerdictQuery, VerdictRow } from '../schemas.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
@@ -32,6 +32,21 @@ const VerdictDetail = Type.Object({
   ),
   uncertain: Type.Array(Type.String()),
   unverifiable: Type.Array(Type.String()),
+  detections: Type.Union([
+    Type.Array(
+      Type.Object({
+        label: Type.String(),
+        name: Type.String({ description: 'Menu name of the label.' }),
+        score: Type.Number({ description: 'Detector confidence, 0..1.' }),
+        uncertain: Type.Boolean({
+          description: 'Two labels competed for this object, or its label counted as uncertain.',
+        }),
+        box: Type.Array(Type.Number(), { description: '[x1, y1, x2, y2] in frame pixels.' }),
+      }),
+      { description: 'What the detector saw on the tray when it settled: items by score, then the tray.' },
+    ),
+    Type.Null(),
+  ]),
   order: Type.Union([
     Type.Object({
       lines: Type.Array(
@@ -53,12 +68,33 @@ const VerdictDetail = Type.Object({
       acknowledgedBy: Nullable(Type.String()),
       resolvedAt: NullableNumber,
       latencyMs: NullableNumber,
+      dismissedAt: NullableNumber,
+      dismissedBy: Nullable(Type.String()),
     }),
   ),
 });
 
-export function historyRoutes(app: FastifyInstance, ctx: DashboardContext): void {
-  const { db } = ctx.deps;
+export const historyRoutes: DashboardPlugin = (app, { ctx }, done) => {
+  const { history } = ctx.repos;
+
+  app.get(
+    '/api/verdicts',
+    {
+      schema: {
+        summary: 'Verdict history, newest first: search by order id (prefix), result and date range',
+        querystring: VerdictQuery,
+        response: {
+          200: Type.Object({
+            items: Type.Array(VerdictRow),
+            total: Type.Integer(),
+            page: Type.Integer(),
+            pageSize: Type.Integer(),
+          }),
+        },
+      },
+    },
+    (req) => searchVerdicts(history, ctx.menu, req.query),
+  );
 
   app.get(
     '/api/verdicts/filters',
@@ -75,22 +111,16 @@ export function historyRoutes(app: FastifyInstance, ctx: DashboardContext): void
     },
     () => ({
       cameras: [
-        ...new Set([
-          ...ctx.deps.cameras.statuses().map((c) => c.cameraId),
-          ...db
-            .prepare<[], { camera_id: string }>('SELECT DISTINCT camera_id FROM verdicts LIMIT 50')
-            .all()
-            .map((r) => r.camera_id),
-        ]),
+        ...new Set([...ctx.deps.cameras.statuses().map((c) => c.cameraId), ...history.camerasSeen()]),
       ].sort(),
-      items: ctx.deps
+      items: ctx.deps.tech
         .model()
         .labels.filter((l) => l !== 'tray')
         .map((label) => ({ label, name: labelName(label, ctx.menu) })),
     }),
   );
 
-  app.get<{ Querystring: Static<typeof CsvQuery> }>(
+  app.get(
     '/api/verdicts.csv',
     {
       schema: {
@@ -103,22 +133,26 @@ export function historyRoutes(app: FastifyInstance, ctx: DashboardContext): void
     (req, reply) =>
       reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="traycheck-verdicts-${ctx.deps.store.id}.csv"`)
-        .send(verdictsCsv(db, ctx.menu, req.query)),
+        .header(
+          'content-disposition',
+          `attachment; filename="traycheck-verdicts-${ctx.deps.site.store.id}.csv"`,
+        )
+        .send(verdictsCsv(history, ctx.menu, req.query)),
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(
+  app.get(
     '/api/verdicts/:id',
     {
       schema: {
         summary:
-          'One verdict as evidence: expected vs seen, link method, alert and who acknowledged it, model',
+          'One verdict as evidence: expected vs seen, detections with scores, link method, alert and who acknowledged it, model',
         params: IdParams,
         response: { 200: VerdictDetail, 404: ErrorReply },
       },
     },
     async (req, reply) =>
-      verdictDetail(db, ctx.menu, ctx.alertOrders, req.params.id) ??
+      verdictDetail(history, ctx.menu, ctx.alertOrders, req.params.id) ??
       reply.code(404).send({ error: 'no such verdict' }),
   );
-}
+  done();
+};

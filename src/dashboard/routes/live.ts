@@ -1,13 +1,11 @@
 // Live view: an MJPEG stream (or single JPEGs) of frames the daemon already decodes, and the
 // current trays checked line by line against their linked orders.
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { DashboardContext } from '../context.js';
+import { Type } from '@sinclair/typebox';
+import type { DashboardPlugin } from '../context.js';
 import { labelName } from '../present.js';
-import { CameraStatusDto, ErrorReply } from '../schemas.js';
+import { CameraStatusDto, ErrorReply, FileReply } from '../schemas.js';
 
 const Params = Type.Object({ cameraId: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$' }) });
-type P = { Params: Static<typeof Params> };
 const BOUNDARY = 'traycheckframe';
 
 const TrayLine = Type.Object({
@@ -25,7 +23,7 @@ const LiveTrayDto = Type.Object({
   lines: Type.Array(TrayLine),
 });
 
-export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
+export const liveRoutes: DashboardPlugin = (app, { ctx }, done) => {
   const { cameras } = ctx.deps;
   const known = (id: string): boolean =>
     cameras.statuses().some((c) => c.cameraId === id) || id in cameras.zones();
@@ -43,7 +41,7 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     }),
   );
 
-  app.get<P>(
+  app.get(
     '/api/live/:cameraId.mjpg',
     {
       schema: {
@@ -86,14 +84,14 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     },
   );
 
-  app.get<P>(
+  app.get(
     '/api/live/:cameraId.jpg',
     {
       schema: {
         summary: 'The latest live picture as one JPEG',
         produces: ['image/jpeg'],
         params: Params,
-        response: { 404: ErrorReply },
+        response: { 200: FileReply, 404: ErrorReply },
       },
     },
     async (req, reply) => {
@@ -103,7 +101,7 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     },
   );
 
-  app.get<P>(
+  app.get(
     '/api/live/:cameraId/trays',
     {
       schema: {
@@ -118,7 +116,7 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     async (req, reply) => {
       const id = req.params.cameraId;
       if (!known(id)) return reply.code(404).send({ error: 'no such camera' });
-      const trays = (ctx.deps.liveTrays?.(id) ?? []).map((t) => {
+      const trays = (ctx.deps.cameras.liveTrays?.(id) ?? []).map((t) => {
         const labels = [...new Set([...Object.keys(t.expected ?? {}), ...Object.keys(t.counts)])].sort();
         return {
           trayId: t.trayId,
@@ -141,4 +139,5 @@ export function liveRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       return { cameraId: id, trays };
     },
   );
-}
+  done();
+};

@@ -1,17 +1,11 @@
-// Order queue, verdict history and the manager's figures.
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { DashboardContext } from '../context.js';
-import { orderQueue } from '../queries/orders.js';
-import { searchVerdicts } from '../queries/verdicts.js';
-import { ErrorReply, ManagerStats, OrderRow, RangeStats, VerdictQuery, VerdictRow } from '../schemas.js';
+// The order queue (/orders), a bounded page at a time per status column.
+import { Type } from '@sinclair/typebox';
+import type { DashboardPlugin } from '../context.js';
+import { orderQueue, QUEUE_STATUSES } from '../queries/orders.js';
+import { OrderRow } from '../schemas.js';
 
-const RangeQuery = Type.Object({
-  from: Type.Integer({ minimum: 0, description: 'Epoch ms, inclusive.' }),
-  to: Type.Integer({ minimum: 1, description: 'Epoch ms, exclusive.' }),
-});
-/** A year and a bit: the longest range the manager view asks for (a custom one included). */
-const MAX_RANGE_MS = 400 * 86_400_000;
+/** The most orders one page may hold: a column on a wall tablet shows a dozen. */
+export const ORDERS_PAGE_MAX = 100;
 
 const QueueQuery = Type.Object({
   recentMin: Type.Integer({
@@ -20,72 +14,54 @@ const QueueQuery = Type.Object({
     default: 60,
     description: 'Finished orders of the last N minutes are listed too.',
   }),
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
+  status: Type.Optional(
+    Type.Union(
+      QUEUE_STATUSES.map((s) => Type.Literal(s)),
+      { description: 'One column of the queue; all when absent.' },
+    ),
+  ),
+  page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: ORDERS_PAGE_MAX, default: 50 }),
 });
 
-export function orderRoutes(app: FastifyInstance, ctx: DashboardContext): void {
-  app.get<{ Querystring: Static<typeof QueueQuery> }>(
+const Counts = Type.Object(
+  {
+    open: Type.Integer(),
+    ready: Type.Integer(),
+    verified: Type.Integer(),
+    mismatch: Type.Integer(),
+    served: Type.Integer(),
+  },
+  { description: 'Orders of each status in the queue (every page).' },
+);
+
+export const orderRoutes: DashboardPlugin = (app, { ctx }, done) => {
+  app.get(
     '/api/orders',
     {
       schema: {
-        summary: 'Order queue: open and ready orders plus recently verified, mismatched and served ones',
+        summary:
+          'Order queue, newest first, one page: open and ready orders plus recently verified, mismatched and served ones',
         querystring: QueueQuery,
-        response: { 200: Type.Object({ orders: Type.Array(OrderRow) }) },
-      },
-    },
-    (req) => ({
-      orders: orderQueue(ctx.deps.db, ctx.menu, {
-        now: Date.now(),
-        recentMs: req.query.recentMin * 60_000,
-        limit: req.query.limit,
-      }),
-    }),
-  );
-
-  app.get<{ Querystring: Static<typeof VerdictQuery> }>(
-    '/api/verdicts',
-    {
-      schema: {
-        summary: 'Verdict history, newest first: search by order id (prefix), result and date range',
-        querystring: VerdictQuery,
         response: {
           200: Type.Object({
-            items: Type.Array(VerdictRow),
-            total: Type.Integer(),
+            orders: Type.Array(OrderRow),
+            total: Type.Integer({ description: 'Orders matching (all pages).' }),
             page: Type.Integer(),
             pageSize: Type.Integer(),
+            counts: Counts,
           }),
         },
       },
     },
-    (req) => searchVerdicts(ctx.deps.db, ctx.menu, req.query),
+    (req) =>
+      orderQueue(ctx.repos.queue, ctx.menu, {
+        now: Date.now(),
+        recentMs: req.query.recentMin * 60_000,
+        status: req.query.status ?? null,
+        page: req.query.page,
+        pageSize: req.query.pageSize,
+      }),
   );
-
-  app.get(
-    '/api/stats',
-    {
-      schema: {
-        summary: 'Manager figures for today and the last 7 days (local time)',
-        response: { 200: ManagerStats },
-      },
-    },
-    () => ctx.stats.manager(Date.now()),
-  );
-
-  app.get<{ Querystring: Static<typeof RangeQuery> }>(
-    '/api/stats/range',
-    {
-      schema: {
-        summary: 'Manager figures for any range (a shift, a month, custom) and the period just before it',
-        querystring: RangeQuery,
-        response: { 200: RangeStats, 400: ErrorReply },
-      },
-    },
-    async (req, reply) => {
-      const { from, to } = req.query;
-      if (to <= from || to - from > MAX_RANGE_MS)
-        return reply.code(400).send({ error: 'to must be after from, at most 400 days later' });
-      return ctx.stats.range(from, to);
-    },
-  );
-}
+  done();
+};

@@ -1,8 +1,7 @@
 // The static UI: one HTML page per view plus shared assets, all served from this box.
 import { existsSync } from 'node:fs';
-import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
 import { projectPath } from '../../paths.js';
+import type { DashboardPlugin } from '../context.js';
 
 export const PAGES: Record<string, string> = {
   '/': 'alerts.html',
@@ -21,16 +20,8 @@ export function uiDir(): string {
   return dir;
 }
 
-export async function pageRoutes(app: FastifyInstance): Promise<void> {
-  await app.register(fastifyStatic, {
-    root: uiDir(),
-    prefix: '/ui/',
-    index: false,
-    wildcard: true,
-    dotfiles: 'deny',
-    cacheControl: true,
-    maxAge: 60_000,
-  });
+/** The HTML pages; their files come through @fastify/static, registered on the root app (server.ts). */
+export const pageRoutes: DashboardPlugin = (app, _opts, done) => {
   const html = { access: 'page' as const };
   const hide = { hide: true };
   for (const [url, file] of Object.entries(PAGES)) {
@@ -47,4 +38,5 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   app.get('/favicon.ico', { config: { access: 'public' }, schema: hide }, (_req, reply) =>
     reply.sendFile('favicon.svg'),
   );
-}
+  done();
+};

@@ -2,10 +2,9 @@
 // only through deps.snapshotPath; the result must still lie inside the data folder.
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { relative, isAbsolute } from 'node:path';
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { DashboardContext } from '../context.js';
-import { ErrorReply } from '../schemas.js';
+import { Type } from '@sinclair/typebox';
+import type { DashboardPlugin } from '../context.js';
+import { ErrorReply, FileReply } from '../schemas.js';
 
 export const SNAPSHOT_ID_PATTERN = '^[A-Za-z0-9_-]{1,128}$';
 const Params = Type.Object({ id: Type.String({ pattern: SNAPSHOT_ID_PATTERN }) });
@@ -15,23 +14,23 @@ function insideDir(file: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-export function snapshotRoutes(app: FastifyInstance, ctx: DashboardContext): void {
-  app.get<{ Params: Static<typeof Params> }>(
+export const snapshotRoutes: DashboardPlugin = (app, { ctx }, done) => {
+  app.get(
     '/api/snapshots/:id.jpg',
     {
       schema: {
         summary: 'A tray snapshot (JPEG)',
         produces: ['image/jpeg'],
         params: Params,
-        response: { 404: ErrorReply },
+        response: { 200: FileReply, 404: ErrorReply },
       },
     },
     async (req, reply) => {
-      const file = ctx.deps.snapshotPath(req.params.id);
+      const file = ctx.deps.files.snapshotPath(req.params.id);
       let real: string | null = null;
       try {
         real = file ? realpathSync(file) : null;
-        if (real && (!statSync(real).isFile() || !insideDir(real, realpathSync(ctx.deps.dataDir))))
+        if (real && (!statSync(real).isFile() || !insideDir(real, realpathSync(ctx.deps.files.dataDir))))
           real = null;
       } catch {
         real = null;
@@ -43,4 +42,5 @@ export function snapshotRoutes(app: FastifyInstance, ctx: DashboardContext): voi
         .send(createReadStream(real));
     },
   );
-}
+  done();
+};

@@ -1,10 +1,9 @@
 // Live events (SSE) and Prometheus metrics.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { DashboardContext } from '../context.js';
+import type { DashboardPlugin } from '../context.js';
 import { METRICS_CONTENT_TYPE } from '../metrics.js';
 
-export function streamRoutes(app: FastifyInstance, ctx: DashboardContext): void {
+export const streamRoutes: DashboardPlugin = (app, { ctx }, done) => {
   app.get(
     '/api/events',
     {
@@ -22,8 +21,7 @@ export function streamRoutes(app: FastifyInstance, ctx: DashboardContext): void 
       if (!s) throw new Error('unreachable: staff route without session');
       // After a page had to open a new EventSource (it cannot set Last-Event-ID) it sends ?since=.
       const header = req.headers['last-event-id'];
-      const query = (req.query as { since?: unknown }).since;
-      const since = typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
+      const since = typeof header === 'string' ? header : req.query.since;
       reply.hijack();
       ctx.streams.add(reply.raw, { username: s.username, sessionHash: s.idHash });
       ctx.sse.attach(reply.raw, ctx.headers, s.username, since?.slice(0, 64));
@@ -38,4 +36,5 @@ export function streamRoutes(app: FastifyInstance, ctx: DashboardContext): void 
     },
     async (_req, reply) => reply.type(METRICS_CONTENT_TYPE).send(ctx.metrics.render()),
   );
-}
+  done();
+};

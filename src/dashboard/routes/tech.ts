@@ -1,13 +1,12 @@
 // Technician view data, health, effective config and the JSON Schemas integrators validate against.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { DashboardContext } from '../context.js';
+import { Type } from '@sinclair/typebox';
+import type { DashboardPlugin } from '../context.js';
 import { recentWarnings } from '../../log.js';
 import { boxVitals } from '../queries/box.js';
 import { diskUse, latestRejected, retentionOf } from '../queries/tech.js';
-import { CameraStatusDto, ErrorReply, HealthReport } from '../schemas.js';
+import { CameraStatusDto, ErrorReply, FileReply, HealthReport } from '../schemas.js';
 
 const SCHEMA_NAME = '^[A-Za-z0-9_-]{1,64}$';
 const SchemaParams = Type.Object({ name: Type.String({ pattern: SCHEMA_NAME }) });
@@ -24,12 +23,13 @@ function brokerFromHealth(h: { components: Record<string, { state: string; detai
   return { connected: ok, url: '', error: ok ? null : (c.detail ?? c.state), ts: Date.now() };
 }
 
-export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
-  const { deps } = ctx;
+export const techRoutes: DashboardPlugin = (app, { ctx }, done) => {
+  const { tech, files, site } = ctx.deps;
+  const { db } = ctx.deps.core;
 
   const schemaNames = (): string[] => {
     try {
-      return readdirSync(deps.schemasDir)
+      return readdirSync(files.schemasDir)
         .filter((f) => f.endsWith('.json'))
         .map((f) => f.slice(0, -'.json'.length))
         .filter((n) => new RegExp(SCHEMA_NAME).test(n))
@@ -49,7 +49,7 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       },
     },
     async (_req, reply) => {
-      const h = deps.getHealth();
+      const h = tech.health();
       return reply.code(h.status === 'ok' ? 200 : 503).send(h);
     },
   );
@@ -117,15 +117,15 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       },
     },
     () => ({
-      version: deps.version,
-      store: deps.store,
-      cameras: deps.cameras.statuses(),
-      broker: ctx.broker() ?? brokerFromHealth(deps.getHealth()),
-      model: deps.model(),
-      disk: diskUse(deps.db, deps.dataDir),
+      version: site.version,
+      store: site.store,
+      cameras: ctx.deps.cameras.statuses(),
+      broker: ctx.broker() ?? brokerFromHealth(tech.health()),
+      model: tech.model(),
+      disk: diskUse(ctx.repos.tech, db, files.dataDir),
       box: boxVitals(),
-      retention: retentionOf(deps.effectiveConfig()),
-      health: deps.getHealth(),
+      retention: retentionOf(tech.effectiveConfig()),
+      health: tech.health(),
       warnings: recentWarnings(),
     }),
   );
@@ -150,7 +150,7 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
         },
       },
     },
-    () => ({ rejected: latestRejected(deps.db, 100) }),
+    () => ({ rejected: latestRejected(ctx.repos.tech, 100) }),
   );
 
   app.get(
@@ -159,7 +159,7 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       config: { access: 'admin' },
       schema: { summary: 'The effective configuration, secrets masked (admin)', response: { 200: Anything } },
     },
-    () => deps.effectiveConfig(),
+    () => tech.effectiveConfig(),
   );
 
   app.get(
@@ -168,7 +168,7 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       config: { access: 'public' },
       schema: { summary: 'JSON Schema of traycheck.yaml', response: { 200: Anything } },
     },
-    () => deps.configSchema,
+    () => tech.configSchema,
   );
 
   app.get(
@@ -185,7 +185,7 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     () => ({ schemas: schemaNames().map((name) => ({ name, url: `/api/schemas/${name}.json` })) }),
   );
 
-  app.get<{ Params: Static<typeof SchemaParams> }>(
+  app.get(
     '/api/schemas/:name.json',
     {
       config: { access: 'public' },
@@ -193,17 +193,18 @@ export function techRoutes(app: FastifyInstance, ctx: DashboardContext): void {
         summary: 'One payload JSON Schema',
         produces: ['application/schema+json'],
         params: SchemaParams,
-        response: { 404: ErrorReply },
+        response: { 200: FileReply, 404: ErrorReply },
       },
     },
     async (req, reply) => {
       // Only names listed from the folder are opened: nothing in the URL becomes a path.
       if (!schemaNames().includes(req.params.name)) return reply.code(404).send({ error: 'no such schema' });
-      const text = readFileSync(join(deps.schemasDir, `${req.params.name}.json`), 'utf8');
+      const text = readFileSync(join(files.schemasDir, `${req.params.name}.json`), 'utf8');
       return reply
         .type('application/schema+json; charset=utf-8')
         .header('cache-control', 'public, max-age=300')
         .send(text);
     },
   );
-}
+  done();
+};

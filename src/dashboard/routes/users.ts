@@ -1,10 +1,9 @@
 // Admin: list, create and delete staff accounts.
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { MAX_PASSWORD_LENGTH } from '../../auth/passwords.js';
 import { USERNAME_PATTERN } from '../auth/service.js';
-import type { DashboardContext } from '../context.js';
-import { ErrorReply, OkReply, UserDto } from '../schemas.js';
+import type { DashboardPlugin } from '../context.js';
+import { AuthErrors, OkReply, UserDto } from '../schemas.js';
 
 const NewUser = Type.Object(
   {
@@ -29,7 +28,7 @@ const PasswordBody = Type.Object(
 );
 const admin = { access: 'admin' as const };
 
-export function userRoutes(app: FastifyInstance, ctx: DashboardContext): void {
+export const userRoutes: DashboardPlugin = (app, { ctx }, done) => {
   app.get(
     '/api/users',
     {
@@ -42,25 +41,25 @@ export function userRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     () => ({ users: ctx.auth.listUsers() }),
   );
 
-  app.post<{ Body: Static<typeof NewUser> }>(
+  app.post(
     '/api/users',
     {
       config: admin,
       schema: {
         summary: 'Create a staff account (admin)',
         body: NewUser,
-        response: { 201: UserDto, 400: ErrorReply, 409: ErrorReply },
+        response: { 201: UserDto, ...AuthErrors },
       },
     },
     async (req, reply) => {
       const r = await ctx.auth.createStaff(req.body.username, req.body.password);
       if (!r.ok) return reply.code(r.status).send({ error: r.error });
-      ctx.deps.log.info({ user: r.value.username, by: req.session?.username }, 'staff account created');
+      req.log.info({ user: r.value.username, by: req.session?.username }, 'staff account created');
       return reply.code(201).send(r.value);
     },
   );
 
-  app.delete<{ Params: Static<typeof UserParams> }>(
+  app.delete(
     '/api/users/:username',
     {
       config: admin,
@@ -68,20 +67,21 @@ export function userRoutes(app: FastifyInstance, ctx: DashboardContext): void {
         summary:
           'Delete a staff account or revoke a wall screen; its sessions end and its streams close (admin)',
         params: UserParams,
-        response: { 200: OkReply, 403: ErrorReply, 404: ErrorReply },
+        response: { 200: OkReply, ...AuthErrors },
       },
     },
     async (req, reply) => {
       const r = ctx.auth.deleteStaff(req.params.username);
       if (!r.ok) return reply.code(r.status).send({ error: r.error });
-      ctx.deps.log.info({ user: r.value.username, by: req.session?.username }, 'staff account deleted');
+      req.log.info({ user: r.value.username, by: req.session?.username }, 'staff account deleted');
       return { ok: true };
     },
   );
-}
+  done();
+};
 
-export function userChangeRoutes(app: FastifyInstance, ctx: DashboardContext): void {
-  app.post<{ Params: Static<typeof UserParams>; Body: Static<typeof RoleBody> }>(
+export const userChangeRoutes: DashboardPlugin = (app, { ctx }, done) => {
+  app.post(
     '/api/users/:username/role',
     {
       config: admin,
@@ -90,22 +90,19 @@ export function userChangeRoutes(app: FastifyInstance, ctx: DashboardContext): v
           "Make a user staff or admin; the user's open streams close and reopen with the new role (admin)",
         params: UserParams,
         body: RoleBody,
-        response: { 200: UserDto, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply },
+        response: { 200: UserDto, ...AuthErrors },
       },
     },
     async (req, reply) => {
       const r = ctx.auth.setRole(req.params.username, req.body.role === 'admin' ? 'admin' : 'staff');
       if (!r.ok) return reply.code(r.status).send({ error: r.error });
-      ctx.deps.log.info(
-        { user: r.value.username, role: r.value.role, by: req.session?.username },
-        'role changed',
-      );
+      req.log.info({ user: r.value.username, role: r.value.role, by: req.session?.username }, 'role changed');
       const row = ctx.auth.listUsers().find((u) => u.username === r.value.username);
       return row ?? reply.code(404).send({ error: 'no such user' });
     },
   );
 
-  app.post<{ Params: Static<typeof UserParams>; Body: Static<typeof PasswordBody> }>(
+  app.post(
     '/api/users/:username/password',
     {
       config: admin,
@@ -113,14 +110,15 @@ export function userChangeRoutes(app: FastifyInstance, ctx: DashboardContext): v
         summary: "Set a staff user's password; all of that user's sessions end (admin)",
         params: UserParams,
         body: PasswordBody,
-        response: { 200: OkReply, 400: ErrorReply, 403: ErrorReply, 404: ErrorReply },
+        response: { 200: OkReply, ...AuthErrors },
       },
     },
     async (req, reply) => {
       const r = await ctx.auth.resetPassword(req.params.username, req.body.password);
       if (!r.ok) return reply.code(r.status).send({ error: r.error });
-      ctx.deps.log.info({ user: r.value.username, by: req.session?.username }, 'staff password reset');
+      req.log.info({ user: r.value.username, by: req.session?.username }, 'staff password reset');
       return { ok: true };
     },
   );
-}
+  done();
+};

@@ -11,13 +11,10 @@ const empty = document.getElementById('empty');
 const FIXED_SHOW_MS = 4000;
 const UNDO_MS = 5000;
 const FLASH_MS = 15_000;
-const DISMISSED_KEY = 'traycheck.dismissed';
 let loaded = false;
 let connected = false; // until the stream says hello, "all OK" would be a guess
 let escalateAfterMs = 90_000;
 let titleBase = 'Alerts';
-
-const dismissed = new Set(JSON.parse(localStorage.getItem(DISMISSED_KEY) ?? '[]'));
 
 function refresh() {
   empty.hidden = cards.size > 0 || !connected;
@@ -28,7 +25,8 @@ const hooks = { acknowledge, undo, dismiss };
 
 function upsert(a) {
   const cur = cards.get(a.id);
-  if (a.status === 'open' || (a.resolution === 'served-with-error' && !dismissed.has(a.id))) {
+  // Served wrong stays until someone dismisses it on any screen (the server keeps who and when).
+  if (a.status === 'open' || (a.resolution === 'served-with-error' && !a.dismissedAt)) {
     if (cur?.node.classList.contains('acking') && a.status === 'open') return;
     // Replay and resync both deliver the same alert after a break: draw it once.
     if (cur && JSON.stringify(cur.alert) === JSON.stringify(a)) return;
@@ -103,12 +101,14 @@ function undo(a, node) {
   upsert(a);
 }
 
-function dismiss(a) {
-  dismissed.add(a.id);
-  localStorage.setItem(DISMISSED_KEY, JSON.stringify([...dismissed].slice(-200)));
-  // By id: a replay may have redrawn the card since the tap.
-  const cur = cards.get(a.id);
-  if (cur) drop(a.id, cur.node);
+/** Dismiss on the server: every wall screen drops the card (the alert event) and a reload keeps it gone. */
+function dismiss(a, node) {
+  const button = node.querySelector('button.ack');
+  if (button) button.disabled = true;
+  api(`/api/alerts/${a.id}/dismiss`, { method: 'POST' }).then(upsert, (err) => {
+    if (button) button.disabled = false;
+    showError(err);
+  });
 }
 
 /** Reload the lists after a break: new ones appear, ones closed meanwhile leave. */

@@ -1,5 +1,6 @@
-// One verdict as evidence in /history: the snapshot large, expected vs seen, the order as a
-// checklist, how the tray was linked, the alert and who acknowledged it when, the model.
+// One verdict as evidence in /history: the snapshot large with the detections behind the verdict
+// (confidence, unsure flags) beside it, expected vs seen, the order as a checklist, how the tray
+// was linked, the alert and who acknowledged (or dismissed) it when, the model.
 import { openViewer } from './alert-card.js';
 import { api, el, fmtDateTime } from './common.js';
 
@@ -17,7 +18,37 @@ function alertLines(a) {
   if (a.acknowledgedAt)
     parts.push(`acknowledged by ${a.acknowledgedBy ?? 'unknown'} at ${fmtDateTime(a.acknowledgedAt)}`);
   if (a.resolvedAt) parts.push(`resolved (${a.resolution ?? a.status}) at ${fmtDateTime(a.resolvedAt)}`);
+  if (a.dismissedAt)
+    parts.push(`dismissed by ${a.dismissedBy ?? 'unknown'} at ${fmtDateTime(a.dismissedAt)}`);
   return el('div', {}, `Alert #${a.id}: ${parts.join(' · ')}`);
+}
+
+/** What the detector saw on the tray when it settled: name, confidence, unsure flag. */
+function detections(list) {
+  if (!list) return el('p', { class: 'muted' }, 'No detections kept for this tray.');
+  return el(
+    'table',
+    { class: 'detections' },
+    el('caption', {}, 'What the camera saw'),
+    el(
+      'thead',
+      {},
+      el('tr', {}, el('th', {}, 'Item'), el('th', { class: 'num' }, 'Confidence'), el('th', {}, '')),
+    ),
+    el(
+      'tbody',
+      {},
+      list.map((d) =>
+        el(
+          'tr',
+          { class: d.uncertain ? 'unsure' : '' },
+          el('td', {}, d.name),
+          el('td', { class: 'num' }, `${Math.round(d.score * 100)} %`),
+          el('td', {}, d.uncertain ? el('span', { class: 'badge uncertain' }, 'unsure') : ''),
+        ),
+      ),
+    ),
+  );
 }
 
 export async function showDetail(box, id) {
@@ -61,14 +92,19 @@ export async function showDetail(box, id) {
     el(
       'div',
       { class: 'detail-body' },
-      src
-        ? el('img', {
-            class: 'detail-snap',
-            src,
-            alt: 'tray snapshot (tap to enlarge)',
-            onclick: () => openViewer(src),
-          })
-        : el('p', { class: 'muted' }, 'No snapshot kept for this tray.'),
+      el(
+        'div',
+        { class: 'detail-evidence' },
+        src
+          ? el('img', {
+              class: 'detail-snap',
+              src,
+              alt: 'tray snapshot (tap to enlarge)',
+              onclick: () => openViewer(src),
+            })
+          : el('p', { class: 'muted' }, 'No snapshot kept for this tray.'),
+        detections(d.detections),
+      ),
       el(
         'div',
         {},

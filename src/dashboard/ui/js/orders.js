@@ -1,4 +1,5 @@
-// Order queue by status, refreshed when an order or verdict event arrives.
+// Order queue by status, one column each, paged on the server (a dozen per page, newest first);
+// refreshed when an order or verdict event arrives.
 import { api, el, fmtAge, run, setupPage } from './common.js';
 import { connectEvents } from './connection.js';
 
@@ -10,7 +11,9 @@ const COLUMNS = [
   ['served', 'Served'],
 ];
 const board = document.getElementById('board');
-const COLUMN_MAX = 12;
+const PAGE_SIZE = 12;
+/** The page each column shows (1 = newest). */
+const pages = Object.fromEntries(COLUMNS.map(([status]) => [status, 1]));
 let pending = null;
 
 function card(o) {
@@ -33,21 +36,52 @@ function card(o) {
   );
 }
 
+/** "‹ Newer · 2 of 4 · Older ›" under a column longer than a page. */
+function pager(status, title, page, pageCount) {
+  if (pageCount <= 1) return null;
+  const go = (p) => () => {
+    pages[status] = p;
+    void refresh();
+  };
+  const button = (label, p, name) =>
+    el(
+      'button',
+      {
+        class: 'btn small',
+        type: 'button',
+        'aria-label': `${name} ${title.toLowerCase()} orders`,
+        disabled: p < 1 || p > pageCount,
+        onclick: go(p),
+      },
+      label,
+    );
+  return el(
+    'nav',
+    { class: 'pager', 'aria-label': `${title} pages` },
+    button('‹ Newer', page - 1, 'Newer'),
+    el('span', { class: 'muted' }, `${page} of ${pageCount}`),
+    button('Older ›', page + 1, 'Older'),
+  );
+}
+
 async function refresh() {
-  const { orders } = await api('/api/orders');
+  const replies = await Promise.all(
+    COLUMNS.map(([status]) =>
+      api(`/api/orders?status=${status}&page=${pages[status]}&pageSize=${PAGE_SIZE}`),
+    ),
+  );
   board.replaceChildren(
-    ...COLUMNS.map(([status, title]) => {
-      const mine = orders.filter((o) => o.status === status);
-      // A column shows the newest few; a long queue is a number, not a page miles long.
-      const shown = mine.slice(0, COLUMN_MAX);
+    ...COLUMNS.map(([status, title], i) => {
+      const r = replies[i];
+      const pageCount = Math.max(1, Math.ceil(r.total / r.pageSize));
+      // The queue shrank under a page that no longer exists: show the last one next time.
+      if (r.page > pageCount) pages[status] = pageCount;
       return el(
         'section',
-        { class: 'column' },
-        el('h2', {}, `${title} (${mine.length})`),
-        shown.map(card),
-        mine.length > shown.length
-          ? el('p', { class: 'muted more' }, `and ${mine.length - shown.length} older (see History)`)
-          : null,
+        { class: 'column', 'data-status': status },
+        el('h2', {}, `${title} (${r.total})`),
+        r.orders.map(card),
+        pager(status, title, r.page, pageCount),
       );
     }),
   );

@@ -1,9 +1,11 @@
 // Technician view: cameras, health, broker, model, disk, rejected messages; admin: users and config.
 import { api, el, fillTable, fmtAge, fmtBytes, fmtDateTime, run, setupPage } from './common.js';
 import { connectEvents } from './connection.js';
+import { reconnectButton, setupBrokerTest } from './tech-actions.js';
 import { setupAdmin } from './tech-admin.js';
 
 const REFRESH_MS = 5000;
+let admin = false;
 
 const $ = (id) => document.getElementById(id);
 const badge = (s) => el('span', { class: `badge ${s}` }, s);
@@ -110,7 +112,8 @@ async function render() {
       el(
         'tr',
         {},
-        el('td', {}, c.cameraId),
+        // The button sits under the name: on a phone the rest of the row is scrolled away.
+        el('td', {}, el('div', {}, c.cameraId), admin ? reconnectButton(c.cameraId) : null),
         el('td', {}, el('a', { href: `/live?camera=${encodeURIComponent(c.cameraId)}` }, thumbnail(c))),
         el('td', {}, badge(c.state), c.idle ? ' idle' : ''),
         el('td', { class: 'num' }, c.fps.toFixed(1)),
@@ -164,6 +167,8 @@ async function render() {
 
 run(async () => {
   const me = await setupPage('Technician');
+  admin = me.role === 'admin';
+  if (admin) setupBrokerTest();
   connectEvents({}); // the dot and the bar say whether this box is reachable
   await render();
   // Health is only useful when current: refresh while the page is open.

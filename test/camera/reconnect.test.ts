@@ -1,0 +1,87 @@
+// The technician's "reconnect camera" (/tech): one camera's ffmpeg is replaced at once, without
+// waiting out a backoff, while the other camera's ffmpeg keeps running and keeps delivering frames.
+// Real RTSP server, real ffmpeg.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCameras, type Cameras } from '../../src/camera/index.js';
+import { silentLogger } from '../../src/log.js';
+import { startRtspServer, stopAllRtspServers, type RtspServer } from '../helpers/rtsp.js';
+import { waitFor } from '../helpers/wait.js';
+import { cameraConfig, pidTracker, processAlive, recorder } from './fixtures.js';
+
+let server: RtspServer;
+let cams: Cameras | null = null;
+const tracker = pidTracker();
+
+beforeAll(async () => {
+  server = await startRtspServer({ width: 320, height: 180, fps: 10, pattern: 'ball' });
+});
+afterEach(async () => {
+  await cams?.stop();
+  cams = null;
+  tracker.stop();
+  for (const pid of tracker.pids) expect(processAlive(pid), `ffmpeg ${pid} still running`).toBe(false);
+  tracker.pids.clear();
+});
+afterAll(async () => {
+  await stopAllRtspServers();
+});
+
+// A long initial backoff: a reconnect that waited for it would miss the deadlines below.
+const slow = { stallTimeoutMs: 5000, backoffInitialMs: 20_000, backoffMaxMs: 30_000, motionThreshold: 0 };
+const pidOf = (c: Cameras, id: string): number | null =>
+  c.processes().find((p) => p.cameraId === id)?.pid ?? null;
+
+describe('camera reconnect on request', () => {
+  it('restarts only the chosen camera, at once, and it streams again', async () => {
+    const rec = recorder();
+    const cfg = (id: string) =>
+      cameraConfig({ id, source: server.url, width: 320, height: 180, fps: 5, ...slow });
+    const c = createCameras({ cameras: [cfg('expo'), cfg('drive')], bus: rec.bus, log: silentLogger() });
+    cams = c;
+    c.start();
+    tracker.watch(c);
+    await waitFor(() => c.statuses().every((s) => s.state === 'online'), {
+      timeoutMs: 20_000,
+      message: 'both cameras online',
+    });
+    const expoPid = pidOf(c, 'expo');
+    const drivePid = pidOf(c, 'drive');
+    expect(expoPid).not.toBeNull();
+
+    const t0 = Date.now();
+    expect(c.reconnect('expo', 'reconnect requested on /tech by admin')).toBe(true);
+    await waitFor(() => pidOf(c, 'expo') !== null && pidOf(c, 'expo') !== expoPid, {
+      timeoutMs: 5000,
+      message: 'a new ffmpeg for expo',
+    });
+    const framesBefore = rec.framesOf('expo').length;
+    await waitFor(() => rec.framesOf('expo').length >= framesBefore + 3, {
+      timeoutMs: 15_000,
+      message: 'expo frames after the reconnect',
+    });
+    // Well under the 20 s backoff a plain restart would have waited.
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(processAlive(expoPid as number)).toBe(false);
+    // The other camera: same ffmpeg, never restarted, still online.
+    expect(pidOf(c, 'drive')).toBe(drivePid);
+    const [expo, drive] = [c.statuses()[0], c.statuses()[1]];
+    expect(expo).toMatchObject({ cameraId: 'expo', state: 'online', restarts: 1 });
+    expect(drive).toMatchObject({ cameraId: 'drive', state: 'online', restarts: 0 });
+    // What the technician sees for the restarted camera is why it restarted.
+    expect(rec.statuses.some((s) => s.cameraId === 'expo' && s.lastError?.includes('/tech by admin'))).toBe(
+      true,
+    );
+  });
+
+  it('is refused for an unknown or stopped camera', () => {
+    const rec = recorder();
+    const c = createCameras({
+      cameras: [cameraConfig({ id: 'expo', source: server.url, width: 320, height: 180, fps: 5, ...slow })],
+      bus: rec.bus,
+      log: silentLogger(),
+    });
+    cams = c;
+    expect(c.reconnect('expo', 'before start')).toBe(false);
+    expect(c.reconnect('nope', 'unknown')).toBe(false);
+  });
+});
