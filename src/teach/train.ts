@@ -62,7 +62,7 @@ export interface TrainDeps {
   now?: () => Date;
 }
 
-const BASE_CKPT = (): string => projectPath('models', 'checkpoints', 'traycheck-det-v2.pt');
+const BASE_CKPT = (): string => projectPath('models', 'checkpoints', 'traycheck-det-v3.pt');
 const BASE_MODEL = (): string => projectPath('models', 'traycheck-det.onnx');
 const stateFile = (dataDir: string): string => join(teachDir(dataDir), 'train', 'state.json');
 

@@ -1,7 +1,7 @@
 // The shipped model on real photographs with no food in them, at the shipped thresholds. The
-// product target is at most 1 food detection per 10 photos; model 2.0 makes 11 on these 12 (model
-// 1.0 made 73, mostly on coins and a motorcycle), so this test holds the line at the figure reached,
-// at most one per photo, and is tightened as models improve (models/README.md). The photos: the two non-food
+// product target is at most 1 food detection per 10 photos; model 3.0 makes 2 on these 12 (2.0
+// made 11, 1.0 made 73, mostly on coins and a motorcycle), so this test holds the line near the
+// figure reached, at most one per four photos, and is tightened as models improve (models/README.md). The photos: the two non-food
 // interop photos (../shared, skipped with a message when absent) and the held-out Debian photos of
 // tools/train/photolib/manifest.json (split "test", never used in training), fetched from apt
 // by tools/train/photolib/fetch.sh, as training does.
@@ -45,7 +45,7 @@ describe('shipped model on real non-food photos', () => {
     await detector?.stop();
   });
 
-  it('finds at most one food item per photo (target: one per ten)', async () => {
+  it('finds at most one food item per four photos (target: one per ten)', async () => {
     expect(photos.length).toBeGreaterThanOrEqual(10);
     const food: string[] = [];
     for (const [i, file] of photos.entries()) {
@@ -54,6 +54,6 @@ describe('shipped model on real non-food photos', () => {
       for (const d of fd.detections)
         if (!NOT_FOOD.has(d.label)) food.push(`${file.split('/').pop()}: ${d.label} ${d.score.toFixed(2)}`);
     }
-    expect(food.length, food.join('\n')).toBeLessThanOrEqual(photos.length);
+    expect(food.length, food.join('\n')).toBeLessThanOrEqual(Math.floor(photos.length / 4));
   });
 });
