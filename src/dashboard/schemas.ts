@@ -11,7 +11,7 @@ export const OkReply = Type.Object({ ok: Type.Boolean() });
 export const AlertDto = Type.Object({
   id: Type.Integer(),
   status: Type.String({ enum: ['open', 'acknowledged', 'resolved'] }),
-  resolution: Nullable(Type.String({ enum: ['corrected', 'acknowledged', 'served-with-error', 'relinked'] })),
+  resolution: Nullable(Type.String({ enum: ['corrected', 'acknowledged', 'served-with-error', 'relinked', 'false-alarm'] })),
   orderId: Nullable(Type.String()),
   trayId: Type.String(),
   cameraId: Type.String(),

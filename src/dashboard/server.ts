@@ -6,6 +6,7 @@ import { collectRoutes, openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { displayRoutes } from './routes/displays.js';
+import { falseAlarmRoutes } from './routes/false-alarm.js';
 import { historyRoutes } from './routes/history.js';
 import { liveRoutes } from './routes/live.js';
 import { notFound } from './routes/not-found.js';
@@ -13,6 +14,7 @@ import { orderRoutes } from './routes/orders.js';
 import { pageRoutes } from './routes/pages.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { streamRoutes } from './routes/stream.js';
+import { teachFrameRoutes } from './routes/teach-frames.js';
 import { techRoutes } from './routes/tech.js';
 import { userChangeRoutes, userRoutes } from './routes/users.js';
 import { teachRoutes } from './teach-routes.js';
@@ -57,6 +59,7 @@ export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise
   const routes = collectRoutes(app);
   authRoutes(app, ctx);
   alertRoutes(app, ctx);
+  falseAlarmRoutes(app, ctx);
   orderRoutes(app, ctx);
   historyRoutes(app, ctx);
   techRoutes(app, ctx);
@@ -67,6 +70,7 @@ export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise
   liveRoutes(app, ctx);
   streamRoutes(app, ctx);
   teachRoutes(app, ctx);
+  teachFrameRoutes(app, ctx);
   await pageRoutes(app);
 
   let doc: unknown = null;

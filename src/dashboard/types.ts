@@ -34,6 +34,8 @@ export interface DashboardDeps {
   dataDir: string;
   alerts: {
     acknowledge(id: number, by: string): Alert | null;
+    /** Staff say the tray was right: resolved false-alarm (who, when); null when unknown. */
+    falseAlarm(id: number, by: string): Alert | null;
     /** Unresolved alerts: open and acknowledged (only open ones wait for staff). */
     listOpen(): Alert[];
     get(id: number): Alert | null;
@@ -58,6 +60,8 @@ export interface DashboardDeps {
   version: string;
   /** The /teach page's data and actions (src/teach/api.ts); absent = no /teach. */
   teach?: import('../teach/api.js').TeachApi;
+  /** The captured frames to label on /teach (src/teach/frames.ts); absent = no frames API. */
+  teachFrames?: import('../teach/frames.js').FrameStore;
 }
 
 export interface Dashboard {

@@ -49,6 +49,8 @@ export interface AlertsRepo {
   acknowledge(id: number, by: string, ts: number): boolean;
   /** open/acknowledged → resolved; false when already resolved. */
   resolve(id: number, resolution: AlertResolution, ts: number): boolean;
+  /** open/acknowledged → resolved false-alarm, by whom and when (acknowledged_by/_at); false when already resolved. */
+  markFalseAlarm(id: number, by: string, ts: number): boolean;
   /** Deletes resolved alerts opened before `ts` (run before verdict retention); returns how many. */
   deleteResolvedBefore(ts: number): number;
 }
@@ -79,6 +81,11 @@ export function createAlertsRepo(db: Db): AlertsRepo {
     ),
     resolve: db.prepare(
       "UPDATE alerts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ? AND status IN ('open', 'acknowledged')",
+    ),
+    falseAlarm: db.prepare(
+      `UPDATE alerts SET status = 'resolved', resolution = 'false-alarm', resolved_at = ?,
+              acknowledged_at = ?, acknowledged_by = ?
+        WHERE id = ? AND status IN ('open', 'acknowledged')`,
     ),
     deleteResolved: db.prepare("DELETE FROM alerts WHERE status = 'resolved' AND opened_at < ?"),
   };
@@ -138,6 +145,7 @@ export function createAlertsRepo(db: Db): AlertsRepo {
     },
     acknowledge: (id, by, ts) => q.ack.run(ts, by, id).changes > 0,
     resolve: (id, resolution, ts) => q.resolve.run(resolution, ts, id).changes > 0,
+    markFalseAlarm: (id, by, ts) => q.falseAlarm.run(ts, ts, by, id).changes > 0,
     deleteResolvedBefore: (ts) => q.deleteResolved.run(ts).changes,
   };
 }

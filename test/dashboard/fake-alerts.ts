@@ -62,6 +62,10 @@ export function createFakeAlerts(db: Db, bus: EventBus) {
       if (!alerts.acknowledge(id, by, Date.now())) return alerts.get(id);
       return emit(id);
     },
+    falseAlarm(id: number, by: string): Alert | null {
+      if (!alerts.markFalseAlarm(id, by, Date.now())) return alerts.get(id);
+      return emit(id);
+    },
     listOpen: (): Alert[] => alerts.listUnresolved(),
     get: (id: number): Alert | null => alerts.get(id),
   };
