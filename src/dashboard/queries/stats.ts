@@ -33,8 +33,12 @@ export function createStatsQueries(db: Db, menu: Menu) {
             SUM(result = 'mismatch') AS mismatches
        FROM verdicts WHERE ts >= ? AND ts < ?`,
   );
-  const resolutions = db.prepare<[number, number], { caught: number | null; served: number | null }>(
-    `SELECT SUM(resolution = 'corrected') AS caught, SUM(resolution = 'served-with-error') AS served
+  const resolutions = db.prepare<
+    [number, number],
+    { caught: number | null; served: number | null; falseAlarms: number | null }
+  >(
+    `SELECT SUM(resolution = 'corrected') AS caught, SUM(resolution = 'served-with-error') AS served,
+            SUM(resolution = 'false-alarm') AS falseAlarms
        FROM alerts WHERE opened_at >= ? AND opened_at < ?`,
   );
   const missed = db.prepare<[number, number], { label: string; count: number }>(
@@ -77,6 +81,7 @@ export function createStatsQueries(db: Db, menu: Menu) {
       accuracyRate: linked > 0 ? ok / linked : null,
       errorsCaught: r?.caught ?? 0,
       servedWithError: r?.served ?? 0,
+      falseAlarms: r?.falseAlarms ?? 0,
       mostMissed: missed
         .all(from, to)
         .map((m) => ({ label: m.label, name: labelName(m.label, menu), count: m.count })),
