@@ -6,7 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import { DashboardSection } from '../../src/config/sections/dashboard.js';
 import type { DashboardConfig } from '../../src/config/schema.js';
 import { createDashboard } from '../../src/dashboard/index.js';
-import type { LiveTray } from '../../src/dashboard/types.js';
+import type { DashboardDeps, LiveTray } from '../../src/dashboard/types.js';
 import { createEventBus } from '../../src/events.js';
 import type { HealthReport } from '../../src/health/types.js';
 import { silentLogger } from '../../src/log.js';
@@ -51,7 +51,14 @@ export interface OpenApiDoc {
   >;
 }
 
-export async function startHarness(opts: { config?: Partial<DashboardConfig>; dir?: string } = {}) {
+export async function startHarness(
+  opts: {
+    config?: Partial<DashboardConfig>;
+    dir?: string;
+    /** More deps (e.g. teachFrames), given the data folder. */
+    extra?: (dir: string) => Partial<DashboardDeps>;
+  } = {},
+) {
   const dir = opts.dir ?? tempDir('traycheck-dash-');
   mkdirSync(join(dir, 'snapshots'), { recursive: true });
   mkdirSync(join(dir, 'schemas'), { recursive: true });
@@ -137,6 +144,7 @@ export async function startHarness(opts: { config?: Partial<DashboardConfig>; di
     },
     menu: MENU,
     version: '0.1.0-test',
+    ...opts.extra?.(dir),
   });
   const { url } = await dash.start();
   return {
