@@ -77,8 +77,12 @@ function drop(id, node) {
   refresh();
 }
 
-const acknowledge = (a, node) => sendLater(a, node, 'button.ack', `/api/alerts/${a.id}/ack`);
-const falseAlarm = (a, node) => sendLater(a, node, 'button.false-alarm', `/api/alerts/${a.id}/false-alarm`);
+function acknowledge(a, node) {
+  sendLater(a, node, 'button.ack', `/api/alerts/${a.id}/ack`);
+}
+function falseAlarm(a, node) {
+  sendLater(a, node, 'button.false-alarm', `/api/alerts/${a.id}/false-alarm`);
+}
 
 /** Acknowledge and False alarm wait UNDO_MS so a mistaken tap can be taken back; then it is sent. */
 function sendLater(a, node, selector, path) {
