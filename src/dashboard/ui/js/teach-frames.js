@@ -45,7 +45,7 @@ async function loadList() {
       ),
     ),
   );
-  $('frames').replaceChildren(
+  $('frame-list').replaceChildren(
     ...(r.frames.length
       ? r.frames.map((f, i) =>
           el(
@@ -130,6 +130,7 @@ async function open(index) {
   view.frame = f;
   view.dirty = false;
   $('editor').hidden = false;
+  $('editor').dataset.id = f.id;
   editor.load(img, f.boxes);
   if (!f.labels.includes(editor.label())) editor.setLabel(f.labels[0] ?? null);
   $('frame-title').textContent =
