@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/log.js';
 import { openDatabase } from '../../src/store/db.js';
 import { capturedDir, createFrameCapture, pruneCaptured } from '../../src/teach/capture.js';
 import { frameStem, keepFrame, readCard, writeCard, type FrameCard } from '../../src/teach/frame-card.js';
+import { storeHeldOut } from '../../src/teach/compare.js';
 import { addLabelledFrames } from '../../src/teach/train-data.js';
 import type { Frame, Verdict } from '../../src/types.js';
 import { tempDir } from '../helpers/daemon.js';
@@ -204,5 +205,27 @@ describe('captured frames on disk', () => {
     expect(readFileSync(join(data, 'labels', 'train', labels[0] as string), 'utf8')).toBe(
       '1 0.200000 0.300000 0.200000 0.200000\n',
     );
+  });
+
+  it('compare scores on the done held-out frames, with frames already placed keeping their class ids', () => {
+    const dir = tempDir();
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const stems = writeFrames(dir, 3);
+    expect(storeHeldOut(dir)).toBeNull();
+    setState(dir, stems[0] as string, 'done', 'heldout');
+    setState(dir, stems[1] as string, 'excluded', 'heldout');
+    setState(dir, stems[2] as string, 'done', 'train');
+    const placed = join(dir, 'teach', 'frames');
+    for (const d of ['images/heldout', 'labels/heldout']) mkdirSync(join(placed, d), { recursive: true });
+    writeFileSync(join(placed, 'classes.txt'), 'drink\n');
+    writeFileSync(join(placed, 'images', 'heldout', 'old.jpg'), 'x');
+    writeFileSync(join(placed, 'labels', 'heldout', 'old.txt'), '0 0.5 0.5 0.1 0.1\n');
+    const out = storeHeldOut(dir) as string;
+    expect(readFileSync(join(out, 'classes.txt'), 'utf8')).toBe('drink\nfries\n');
+    expect(readdirSync(join(out, 'labels', 'heldout')).sort()).toEqual([`${stems[0]}.txt`, 'placed-old.txt']);
+    expect(readFileSync(join(out, 'labels', 'heldout', `${stems[0]}.txt`), 'utf8')).toBe(
+      '1 0.200000 0.300000 0.200000 0.200000\n',
+    );
+    expect(readdirSync(join(out, 'images', 'heldout')).sort()).toEqual([`${stems[0]}.jpg`, 'placed-old.jpg']);
   });
 });
