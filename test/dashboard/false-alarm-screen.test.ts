@@ -1,7 +1,8 @@
 // The staff screen's "False alarm" button in real Chromium against a real dashboard: the alert
 // resolves as a false alarm, and the frame behind it is kept for teaching when teach.capture is
 // on (the real capture on the real event bus), and not when it is off.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -11,6 +12,7 @@ import type { TeachConfig } from '../../src/config/schema.js';
 import { capturedDir, createFrameCapture, type FrameCapture } from '../../src/teach/capture.js';
 import { readCard } from '../../src/teach/frame-card.js';
 import { silentLogger } from '../../src/log.js';
+import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { makeVerdict } from './fake-alerts.js';
 import { setupAdmin, startHarness, type Harness, type Session } from './harness.js';
@@ -101,6 +103,11 @@ describe('False alarm on the staff screen', () => {
     // A mistaken tap taken back: the alert stays open and both buttons come back.
     const kept = h.alerts.raise(makeVerdict({ orderId: '500', trayId: 'expo-500', missing: { fries: 1 } }));
     const keptCard = page.locator(`.card.alert[data-id="${kept.id}"]`);
+    await keptCard.waitFor();
+    mkdirSync(join(ROOT, 'test-artifacts', 'screenshots'), { recursive: true });
+    await page.screenshot({
+      path: join(ROOT, 'test-artifacts', 'screenshots', 'staff-false-alarm-1280.png'),
+    });
     await keptCard.locator('button.false-alarm').click();
     await keptCard.locator('button.false-alarm:has-text("Undo")').click();
     await keptCard.locator('button.ack:has-text("Acknowledge")').waitFor();
