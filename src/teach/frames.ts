@@ -165,16 +165,18 @@ export function createFrameStore(deps: {
       retentionDays: deps.teach.captureRetentionDays,
     }),
     list({ state, page, perPage }) {
-      const all = stems().map((s) => summary(s, readCard(dir, s)));
+      const all = stems().map((stem) => ({ stem, card: readCard(dir, stem) }));
+      const stateOf = (card: FrameCard | null): FrameState => card?.state ?? 'to-label';
       const counts: Record<FrameState, number> = { 'to-label': 0, done: 0, excluded: 0 };
-      for (const f of all) counts[f.state]++;
-      const chosen = state ? all.filter((f) => f.state === state) : all;
+      for (const f of all) counts[stateOf(f.card)]++;
+      const chosen = state ? all.filter((f) => stateOf(f.card) === state) : all;
       return {
         total: chosen.length,
         page,
         perPage,
         counts,
-        frames: chosen.slice((page - 1) * perPage, page * perPage),
+        // Summaries (and their order look-ups) for this page only.
+        frames: chosen.slice((page - 1) * perPage, page * perPage).map((f) => summary(f.stem, f.card)),
       };
     },
     async get(id) {
