@@ -41,10 +41,18 @@ async function drag(page: Page, from: [number, number], to: [number, number]): P
   await page.mouse.up();
 }
 
+/** An element as far as these checks need (the test build has no DOM types). */
+interface Tagged {
+  getAttribute(name: string): string | null;
+}
+
 const near = (got: number[], want: number[]): void => {
   expect(got).toHaveLength(4);
   got.forEach((v, i) =>
-    expect(Math.abs(v - (want[i] as number)), `${got} vs ${want}`).toBeLessThanOrEqual(2),
+    expect(
+      Math.abs(v - (want[i] as number)),
+      `${JSON.stringify(got)} vs ${JSON.stringify(want)}`,
+    ).toBeLessThanOrEqual(2),
   );
 };
 
@@ -93,7 +101,7 @@ describe('/teach labelling', () => {
     await page.locator('#palette button').first().waitFor();
     const labels = (await page
       .locator('#palette button')
-      .evaluateAll((bs) => bs.map((b) => b.getAttribute('data-label')))) as string[];
+      .evaluateAll((bs: Tagged[]) => bs.map((b) => b.getAttribute('data-label')))) as string[];
     expect(labels.length).toBeGreaterThanOrEqual(3);
 
     // The model's pre-labels (a settled tray: at least the tray), each selected and deleted by key.
@@ -112,7 +120,7 @@ describe('/teach labelling', () => {
     await drag(page, [200, 150], [260, 200]);
     await drag(page, [300, 40], [340, 90]);
     await waitFor(async () => (await list.count()) === 3, { message: 'three boxes drawn' });
-    expect(await list.evaluateAll((ls) => ls.map((l) => l.getAttribute('data-label')))).toEqual([
+    expect(await list.evaluateAll((ls: Tagged[]) => ls.map((l) => l.getAttribute('data-label')))).toEqual([
       labels[0],
       labels[0],
       labels[0],
@@ -124,7 +132,7 @@ describe('/teach labelling', () => {
     await page.keyboard.press('3');
     await waitFor(
       async () =>
-        (await list.evaluateAll((ls) => ls.map((l) => l.getAttribute('data-label')))).join() ===
+        (await list.evaluateAll((ls: Tagged[]) => ls.map((l) => l.getAttribute('data-label')))).join() ===
         [labels[0], labels[2]].join(),
       { message: 'the second box relabelled by key 3' },
     );
