@@ -128,9 +128,10 @@ export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 /**
  * corrected: the tray settled matching its order (an error caught); served-with-error: it left
  * with the alert open; relinked: the tray turned out to belong to another order, which it
- * matches (the alert was about the wrong order, not a caught error).
+ * matches (the alert was about the wrong order, not a caught error); false-alarm: staff said the
+ * tray was right (acknowledgedBy/At say who and when; with teach.capture its frames are kept).
  */
-export type AlertResolution = 'corrected' | 'acknowledged' | 'served-with-error' | 'relinked';
+export type AlertResolution = 'corrected' | 'acknowledged' | 'served-with-error' | 'relinked' | 'false-alarm';
 
 export interface Alert {
   id: number;

@@ -2,7 +2,8 @@
 // (lifecycle.ts). Acknowledged alerts still resolve as corrected / served-with-error when their
 // tray does; an alert whose tray this process never tracked (left by a previous run) resolves
 // `acknowledged` when staff acknowledge it, and acknowledged ones left by a previous run resolve
-// `acknowledged` at start.
+// `acknowledged` at start. A false alarm (staff say the tray was right) resolves at once, and its
+// tray raises no new alert until it leaves.
 import type { EventBus } from '../events.js';
 import type { ComponentHealth } from '../health/types.js';
 import type { Logger } from '../log.js';
@@ -50,6 +51,8 @@ export interface Alerts {
   dismiss(id: number, by: string): Alert | null;
   /** Served with an error since `since`, not dismissed, oldest first (at most `limit`). */
   listServedWrong(since: number, limit: number): Alert[];
+  /** Staff say the tray was right: resolved `false-alarm`, by whom and when; null when unknown. */
+  falseAlarm(id: number, by: string): Alert | null;
   /** Unresolved alerts (open and acknowledged), oldest first. */
   listOpen(): Alert[];
   /** Alerts with status open (not yet acknowledged). */
@@ -57,6 +60,9 @@ export interface Alerts {
   get(id: number): Alert | null;
   health(): ComponentHealth;
 }
+
+/** Trays marked a false alarm that have not left yet, at most (the oldest is forgotten). */
+const MAX_QUIET_TRAYS = 500;
 
 /** A store error this recent makes the stage degraded. */
 const RECENT_ERROR_MS = 5 * 60_000;
@@ -69,6 +75,8 @@ export function createAlerts(deps: AlertsDeps): Alerts {
   /** trayId → id of its unresolved alert, for trays seen by this process. */
   const activeByTray = new Map<string, number>();
   const pending = new Set<Promise<void>>();
+  /** Trays staff called a false alarm: their later mismatches open no alert until they leave. */
+  const quietTrays = new Set<string>();
   let stopped = false;
   const stats = {
     verdicts: 0,
@@ -218,6 +226,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         publish('verdict', stored);
         const active = activeOf(v.trayId);
         if (deps.snapshotEveryVerdict && v.result !== 'mismatch') snapshot(null, stored, obs, frame);
+        if (quietTrays.has(v.trayId)) return null;
         return apply(
           alertActionFor(active?.mismatch ?? null, stored),
           v.trayId,
@@ -234,6 +243,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       try {
         const active = activeOf(obs.trayId);
         activeByTray.delete(obs.trayId);
+        quietTrays.delete(obs.trayId);
         const action = departureAction(active?.mismatch ?? null);
         if (action.kind !== 'resolve' || !active) return null;
         if (!alerts.resolve(active.id, action.resolution, now())) return null;
@@ -266,6 +276,23 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       }
     },
     listServedWrong: (since, limit) => alerts.listServedWrongSince(since, limit),
+    falseAlarm(id, by) {
+      try {
+        const a = alerts.get(id);
+        if (!a) return null;
+        if (a.status === 'resolved' || !alerts.markFalseAlarm(id, by, now())) return a;
+        if (activeByTray.get(a.trayId) === id) {
+          activeByTray.delete(a.trayId);
+          quietTrays.add(a.trayId);
+          if (quietTrays.size > MAX_QUIET_TRAYS)
+            quietTrays.delete(quietTrays.values().next().value as string);
+        }
+        log.info({ alert: id, by, tray: a.trayId, order: a.orderId }, 'alert marked a false alarm');
+        return changed(id);
+      } catch (err) {
+        return fail(err, 'false alarm failed');
+      }
+    },
     listOpen: () => alerts.listUnresolved(),
     countOpen: () => alerts.countByStatus().open,
     get: (id) => alerts.get(id),

@@ -17,6 +17,9 @@ import type { Pipeline } from '../pipeline.js';
 import type { Db } from '../store/db.js';
 import type { SnapshotStore } from '../store/snapshots.js';
 import { createTeachApi } from '../teach/api.js';
+import { createFrameStore } from '../teach/frames.js';
+import { newLabels } from '../teach/sprites.js';
+import { createVerdictsRepo } from '../store/verdicts-repo.js';
 import { modelChanges } from '../teach/registry.js';
 import { need, type Stage } from './stage.js';
 
@@ -52,6 +55,7 @@ export function createDashboardStage(deps: {
       if (!config.dashboard.enabled) return;
       const detector = deps.detector();
       const cameras = deps.cameras();
+      const verdicts = createVerdictsRepo(deps.db());
       dashboard = createDashboard({
         config: config.dashboard,
         site: { store: config.store, version: deps.version, menu: config.menu },
@@ -91,6 +95,12 @@ export function createDashboardStage(deps: {
           testBroker: (timeoutMs) => deps.mqtt().probe(timeoutMs),
         },
         teach: createTeachApi({ loaded: deps.loaded, model: () => detector.info(), log: deps.log }),
+        teachFrames: createFrameStore({
+          dataDir: config.storage.dataDir,
+          teach: config.teach,
+          labels: () => [...new Set([...detector.info().labels, ...newLabels(config.storage.dataDir)])],
+          orderItems: (trayId) => orderItemsOf(verdicts, trayId),
+        }),
       });
       const { url } = await dashboard.start();
       const token = dashboard.setupToken();
@@ -106,4 +116,11 @@ export function createDashboardStage(deps: {
     dashboard: () => need(dashboard, 'dashboard'),
     setupToken: () => dashboard?.setupToken() ?? null,
   };
+}
+
+/** The detector labels the order of a tray's latest linked verdict asked for. */
+function orderItemsOf(verdicts: ReturnType<typeof createVerdictsRepo>, trayId: string): string[] {
+  const linked = verdicts.list({ trayId }).filter((v) => v.orderId !== null);
+  const expected = linked[linked.length - 1]?.expected ?? {};
+  return Object.keys(expected).filter((label) => (expected[label] ?? 0) > 0);
 }

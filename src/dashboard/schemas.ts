@@ -25,7 +25,9 @@ export const FileReply = Type.Unknown({ description: 'The file itself.' });
 export const AlertDto = Type.Object({
   id: Type.Integer(),
   status: Type.String({ enum: ['open', 'acknowledged', 'resolved'] }),
-  resolution: Nullable(Type.String({ enum: ['corrected', 'acknowledged', 'served-with-error', 'relinked'] })),
+  resolution: Nullable(
+    Type.String({ enum: ['corrected', 'acknowledged', 'served-with-error', 'relinked', 'false-alarm'] }),
+  ),
   orderId: Nullable(Type.String()),
   trayId: Type.String(),
   cameraId: Type.String(),
@@ -135,6 +137,7 @@ export const PeriodStats = Type.Object({
   accuracyRate: Nullable(Type.Number({ description: 'ok / verdicts linked to an order.' })),
   errorsCaught: Type.Integer({ description: 'Alerts resolved as corrected.' }),
   servedWithError: Type.Integer(),
+  falseAlarms: Type.Integer({ description: 'Alerts staff marked a false alarm (the tray was right).' }),
   mostMissed: Type.Array(Type.Object({ label: Type.String(), name: Type.String(), count: Type.Integer() })),
   itemsMissing: Type.Integer({ description: 'Items missing from trays, summed over mismatches.' }),
   itemsExtra: Type.Integer({

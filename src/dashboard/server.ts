@@ -12,6 +12,7 @@ import { swaggerOptions } from './openapi.js';
 import { alertRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { displayRoutes } from './routes/displays.js';
+import { falseAlarmRoutes } from './routes/false-alarm.js';
 import { historyRoutes } from './routes/history.js';
 import { liveRoutes } from './routes/live.js';
 import { notFound } from './routes/not-found.js';
@@ -21,6 +22,7 @@ import { snapshotRoutes } from './routes/snapshots.js';
 import { statsRoutes } from './routes/stats.js';
 import { streamRoutes } from './routes/stream.js';
 import { techActionRoutes } from './routes/tech-actions.js';
+import { teachFrameRoutes } from './routes/teach-frames.js';
 import { techRoutes } from './routes/tech.js';
 import { userChangeRoutes, userRoutes } from './routes/users.js';
 import { teachRoutes } from './teach-routes.js';
@@ -101,6 +103,8 @@ export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise
   for (const plugin of PLUGINS) await app.register(plugin, { ctx });
   // Still registered the old way (a function over the root app): converted after the labelling work.
   teachRoutes(app, ctx);
+  falseAlarmRoutes(app, ctx);
+  teachFrameRoutes(app, ctx);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
 

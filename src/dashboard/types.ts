@@ -32,6 +32,8 @@ export interface DashboardAlerts {
   /** Unresolved alerts: open and acknowledged (only open ones wait for staff). */
   listOpen(): Alert[];
   get(id: number): Alert | null;
+  /** Staff say the tray was right: resolved false-alarm (who, when); null when unknown. */
+  falseAlarm(id: number, by: string): Alert | null;
   /** Takes a served-with-error alert off every wall screen (emits it); null when unknown. */
   dismiss(id: number, by: string): Alert | null;
   /** Served with an error since `since` and not dismissed, oldest first (at most `limit`). */
@@ -84,6 +86,8 @@ export interface DashboardDeps {
   tech: DashboardTech;
   /** The /teach page's data and actions (src/teach/api.ts); absent = no /teach. */
   teach?: import('../teach/api.js').TeachApi;
+  /** The captured frames to label on /teach (src/teach/frames.ts); absent = no frames API. */
+  teachFrames?: import('../teach/frames.js').FrameStore;
 }
 
 export interface Dashboard {

@@ -246,6 +246,7 @@ export const AlertSchema = Type.Object(
         Type.Literal('acknowledged'),
         Type.Literal('served-with-error'),
         Type.Literal('relinked'),
+        Type.Literal('false-alarm'),
         Type.Null(),
       ]),
     ),

@@ -55,6 +55,8 @@ export interface AlertsRepo {
   listServedWrongSince(since: number, limit: number): Alert[];
   /** Takes a served-with-error alert off the wall screens; false when not one or already dismissed. */
   dismiss(id: number, by: string, ts: number): boolean;
+  /** open/acknowledged → resolved false-alarm, by whom and when (acknowledged_by/_at); false when already resolved. */
+  markFalseAlarm(id: number, by: string, ts: number): boolean;
   /** Deletes resolved alerts opened before `ts` (run before verdict retention); returns how many. */
   deleteResolvedBefore(ts: number): number;
 }
@@ -93,6 +95,11 @@ export function createAlertsRepo(db: Db): AlertsRepo {
     dismiss: db.prepare(
       `UPDATE alerts SET dismissed_at = ?, dismissed_by = ?
         WHERE id = ? AND resolution = 'served-with-error' AND dismissed_at IS NULL`,
+    ),
+    falseAlarm: db.prepare(
+      `UPDATE alerts SET status = 'resolved', resolution = 'false-alarm', resolved_at = ?,
+              acknowledged_at = ?, acknowledged_by = ?
+        WHERE id = ? AND status IN ('open', 'acknowledged')`,
     ),
     deleteResolved: db.prepare("DELETE FROM alerts WHERE status = 'resolved' AND opened_at < ?"),
   };
@@ -156,6 +163,7 @@ export function createAlertsRepo(db: Db): AlertsRepo {
     resolve: (id, resolution, ts) => q.resolve.run(resolution, ts, id).changes > 0,
     listServedWrongSince: (since, limit) => all(q.servedWrong.all(since, limit)),
     dismiss: (id, by, ts) => q.dismiss.run(ts, by, id).changes > 0,
+    markFalseAlarm: (id, by, ts) => q.falseAlarm.run(ts, ts, by, id).changes > 0,
     deleteResolvedBefore: (ts) => q.deleteResolved.run(ts).changes,
   };
 }

@@ -18,8 +18,12 @@ export function createStatsRepo(db: Db) {
             SUM(result = 'mismatch') AS mismatches
        FROM verdicts WHERE ts >= ? AND ts < ?`,
   );
-  const resolutions = db.prepare<[number, number], { caught: number | null; served: number | null }>(
-    `SELECT SUM(resolution = 'corrected') AS caught, SUM(resolution = 'served-with-error') AS served
+  const resolutions = db.prepare<
+    [number, number],
+    { caught: number | null; served: number | null; falseAlarms: number | null }
+  >(
+    `SELECT SUM(resolution = 'corrected') AS caught, SUM(resolution = 'served-with-error') AS served,
+            SUM(resolution = 'false-alarm') AS falseAlarms
        FROM alerts WHERE opened_at >= ? AND opened_at < ?`,
   );
   const missed = db.prepare<[number, number], LabelCount>(
@@ -56,7 +60,7 @@ export function createStatsRepo(db: Db) {
     },
     resolutions(from: number, to: number) {
       const r = resolutions.get(from, to);
-      return { caught: r?.caught ?? 0, served: r?.served ?? 0 };
+      return { caught: r?.caught ?? 0, served: r?.served ?? 0, falseAlarms: r?.falseAlarms ?? 0 };
     },
     /** The five most missed labels. */
     mostMissed: (from: number, to: number): LabelCount[] => missed.all(from, to),

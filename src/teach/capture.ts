@@ -1,16 +1,19 @@
-// teach.capture: a bounded sample of the store's own settled-tray frames, each with the running
-// model's detections as YOLO pre-labels, in <dataDir>/teach/frames/captured/. They are drafts
-// for labelling (the model's own guesses are not truth): reviewed frames go into
-// teach/frames/{images,labels}/{train,heldout}/, which train and compare read. Old and surplus
-// frames are deleted (count, bytes, age).
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// teach.capture: a bounded sample of the store's own settled-tray frames, and the frames behind
+// alerts staff mark as a false alarm (alert-frames.ts), each with the running model's detections
+// as pre-labels, in <dataDir>/teach/frames/captured/ (frame-card.ts). They are drafts for
+// labelling on /teach (the model's own guesses are not truth); frames labelled done feed
+// training. Old and surplus frames are deleted (count, bytes, age); labelled ones go last.
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { TeachConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
-import type { Detection, Frame, FrameDetections } from '../types.js';
+import type { Frame, FrameDetections } from '../types.js';
+import { watchAlertFrames } from './alert-frames.js';
+import { frameStem, keepFrame, readCard, toJpeg } from './frame-card.js';
 import { teachDir } from './sprites.js';
+
+export { yoloPreLabels } from './frame-card.js';
 
 export interface CaptureDeps {
   dataDir: string;
@@ -30,21 +33,14 @@ export interface FrameCapture {
 }
 
 const HOUR_MS = 3_600_000;
+/** What one captured frame is on disk: the image, the model's YOLO pre-labels, its card. */
+const FILES = ['.jpg', '.txt', '.json'];
 export const capturedDir = (dataDir: string): string => join(teachDir(dataDir), 'frames', 'captured');
 
-export function yoloPreLabels(dets: Detection[], labels: string[], w: number, h: number): string {
-  return dets
-    .map((d) => {
-      const c = labels.indexOf(d.label);
-      if (c < 0) return '';
-      const [x1, y1, x2, y2] = d.box;
-      const v = [(x1 + x2) / 2 / w, (y1 + y2) / 2 / h, (x2 - x1) / w, (y2 - y1) / h];
-      return `${c} ${v.map((n) => n.toFixed(6)).join(' ')}\n`;
-    })
-    .join('');
-}
-
-/** Deletes captured frames older than the retention, then the oldest beyond the count and byte caps. */
+/**
+ * Deletes captured frames older than the retention, then beyond the count and byte caps the
+ * oldest not labelled done first (someone's labelling work goes last).
+ */
 export function pruneCaptured(
   dir: string,
   config: TeachConfig,
@@ -57,7 +53,7 @@ export function pruneCaptured(
     .map((f) => f.slice(0, -4))
     .sort();
   const size = (stem: string): number =>
-    ['.jpg', '.txt'].reduce(
+    FILES.reduce(
       (s, ext) => s + (existsSync(join(dir, stem + ext)) ? statSync(join(dir, stem + ext)).size : 0),
       0,
     );
@@ -65,7 +61,7 @@ export function pruneCaptured(
   let bytes = [...sizes.values()].reduce((a, b) => a + b, 0);
   const cutoff = now - config.captureRetentionDays * 24 * HOUR_MS;
   const remove = (stem: string): void => {
-    for (const ext of ['.jpg', '.txt']) rmSync(join(dir, stem + ext), { force: true });
+    for (const ext of FILES) rmSync(join(dir, stem + ext), { force: true });
     bytes -= sizes.get(stem) ?? 0;
   };
   const kept = stems.filter((stem) => {
@@ -74,8 +70,15 @@ export function pruneCaptured(
     if (old) remove(stem);
     return !old;
   });
-  while (kept.length && (kept.length > config.captureMaxFrames || bytes > config.captureMaxBytes))
-    remove(kept.shift() as string);
+  const over = (): boolean => kept.length > config.captureMaxFrames || bytes > config.captureMaxBytes;
+  if (!over()) return { kept: kept.length, bytes };
+  const done = new Set(kept.filter((stem) => readCard(dir, stem)?.state === 'done'));
+  const order = [...kept.filter((s) => !done.has(s)), ...kept.filter((s) => done.has(s))];
+  while (order.length && over()) {
+    const stem = order.shift() as string;
+    remove(stem);
+    kept.splice(kept.indexOf(stem), 1);
+  }
   return { kept: kept.length, bytes };
 }
 
@@ -95,21 +98,25 @@ export function createFrameCapture(deps: CaptureDeps): FrameCapture {
     const frame = deps.latestFrame(cameraId);
     const dets = lastDetections.get(cameraId);
     if (!frame || !dets) return;
-    mkdirSync(dir, { recursive: true });
-    const stem = `${new Date(now()).toISOString().replace(/[-:.]/g, '')}-${cameraId}-${trayId.replace(/[^\w-]/g, '_')}`;
-    const jpeg = await sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } })
-      .jpeg({ quality: 90 })
-      .toBuffer();
-    const labels = deps.labels();
-    writeFileSync(
-      join(dir, `${stem}.txt`),
-      yoloPreLabels(dets.detections, labels, frame.width, frame.height),
-    );
-    writeFileSync(join(dir, `${stem}.jpg`), jpeg);
-    writeFileSync(join(dir, 'classes.txt'), `${labels.join('\n')}\n`);
+    keepFrame({
+      dir,
+      stem: frameStem(now(), cameraId, trayId),
+      jpeg: await toJpeg(frame),
+      width: frame.width,
+      height: frame.height,
+      detections: dets.detections,
+      labels: deps.labels(),
+      card: { capturedAt: now(), cameraId, trayId, reason: 'sample', alertId: null, orderItems: [] },
+    });
     captured++;
     last = pruneCaptured(dir, config, now());
   }
+  /** Serialised with the other writes, so pruning never races a write. */
+  const queue = (what: () => Promise<void>): void => {
+    writing = writing
+      .then(what)
+      .catch((err: unknown) => log.warn({ err }, 'could not keep a frame for teaching'));
+  };
 
   return {
     start() {
@@ -119,9 +126,25 @@ export function createFrameCapture(deps: CaptureDeps): FrameCapture {
       offs.push(
         deps.bus.on('tray', 'teach-capture', (t) => {
           if (t.phase !== 'settled' || settled++ % config.captureEveryNthTray !== 0) return;
-          writing = writing
-            .then(() => keep(t.cameraId, t.trayId))
-            .catch((err: unknown) => log.warn({ err }, 'could not keep a frame for teaching'));
+          queue(() => keep(t.cameraId, t.trayId));
+        }),
+      );
+      offs.push(
+        watchAlertFrames({
+          bus: deps.bus,
+          latestFrame: (cameraId) => deps.latestFrame(cameraId),
+          detections: (cameraId) => lastDetections.get(cameraId),
+          queue: (work) =>
+            queue(async () => {
+              await work();
+              last = pruneCaptured(dir, config, now());
+            }),
+          keep: (k) => {
+            keepFrame({ ...k, dir, labels: deps.labels() });
+            captured++;
+          },
+          log,
+          now,
         }),
       );
       timer = setInterval(() => (last = pruneCaptured(dir, config, now())), HOUR_MS);

@@ -13,6 +13,7 @@ import { writeDataset } from '../sim/dataset.js';
 import { loadScenario } from '../sim/scenario.js';
 import type { Box } from '../types.js';
 import { scoreFrames, type FrameMetrics, type FrameResult, type Labelled } from './frame-metrics.js';
+import { labelledHeldOut } from './heldout-frames.js';
 import { sha256File } from './registry.js';
 import { teachDir } from './sprites.js';
 
@@ -56,10 +57,9 @@ export async function syntheticHeldOut(dataDir: string, count: number): Promise<
   return dir;
 }
 
-/** The store's labelled frames kept out of training (teach/frames, YOLO layout, split "heldout"). */
+/** The store's labelled frames kept out of training (YOLO layout, split "heldout"; heldout-frames.ts). */
 export function storeHeldOut(dataDir: string): string | null {
-  const dir = join(teachDir(dataDir), 'frames');
-  return existsSync(join(dir, 'labels', 'heldout')) && existsSync(join(dir, 'classes.txt')) ? dir : null;
+  return labelledHeldOut(dataDir);
 }
 
 function readTruth(file: string, classes: string[], w: number, h: number): Labelled[] {

@@ -1,8 +1,18 @@
 // What `traycheck train` feeds the renderer and the trainer from the store's own data: its
 // sprites (labels the renderer knows, linked into the run's workspace) and its labelled frames
 // (added to the training split, repeated), and the clean-up of a train.py left by a killed CLI.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { capturedDir } from './capture.js';
+import { readCard } from './frame-card.js';
 import { modelMeta } from './registry.js';
 import { countSprites, spritesDir, teachDir } from './sprites.js';
 import type { TrainEvent } from './train.js';
@@ -67,6 +77,43 @@ export function addStoreFrames(dataDir: string, data: string): number {
     for (let k = 0; k < FRAME_REPEAT; k++) {
       symlinkSync(join(imgs, f), join(data, 'images', 'train', `store-${stem}-${k}${f.slice(stem.length)}`));
       symlinkSync(label, join(data, 'labels', 'train', `store-${stem}-${k}.txt`));
+    }
+    n++;
+  }
+  return n + addLabelledFrames(dataDir, data);
+}
+
+/**
+ * The captured frames labelled done on /teach (teach/frames/captured/, split "train"), repeated
+ * like the others; excluded and unlabelled ones never. Their boxes are written in the class order
+ * of the rendered dataset (its classes.txt); a box of a label the dataset has not is left out.
+ */
+export function addLabelledFrames(dataDir: string, data: string): number {
+  const dir = capturedDir(dataDir);
+  const classesFile = join(data, 'classes.txt');
+  if (!existsSync(dir) || !existsSync(classesFile)) return 0;
+  const classes = readFileSync(classesFile, 'utf8').split('\n').filter(Boolean);
+  let n = 0;
+  for (const stem of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))) {
+    const card = readCard(dir, stem);
+    if (card?.state !== 'done' || card.split !== 'train' || !existsSync(join(dir, `${stem}.jpg`))) continue;
+    const yolo = card.boxes
+      .filter((b) => classes.includes(b.label))
+      .map(({ label, box: [x1, y1, x2, y2] }) => {
+        const v = [
+          (x1 + x2) / 2 / card.width,
+          (y1 + y2) / 2 / card.height,
+          (x2 - x1) / card.width,
+          (y2 - y1) / card.height,
+        ];
+        return `${classes.indexOf(label)} ${v.map((x) => x.toFixed(6)).join(' ')}\n`;
+      })
+      .join('');
+    for (let k = 0; k < FRAME_REPEAT; k++) {
+      symlinkSync(join(dir, `${stem}.jpg`), join(data, 'images', 'train', `labelled-${stem}-${k}.jpg`));
+      writeFileSync(join(data, 'labels', 'train', `labelled-${stem}-${k}.txt`), yolo);
     }
     n++;
   }

@@ -67,6 +67,10 @@ export function createFakeAlerts(db: Db, bus: EventBus) {
       return emit(id);
     },
     listServedWrong: (since: number, limit: number): Alert[] => alerts.listServedWrongSince(since, limit),
+    falseAlarm(id: number, by: string): Alert | null {
+      if (!alerts.markFalseAlarm(id, by, Date.now())) return alerts.get(id);
+      return emit(id);
+    },
     listOpen: (): Alert[] => alerts.listUnresolved(),
     get: (id: number): Alert | null => alerts.get(id),
   };

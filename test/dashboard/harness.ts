@@ -6,7 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import { DashboardSection } from '../../src/config/sections/dashboard.js';
 import type { DashboardConfig } from '../../src/config/schema.js';
 import { createDashboard } from '../../src/dashboard/index.js';
-import type { LiveTray } from '../../src/dashboard/types.js';
+import type { DashboardDeps, LiveTray } from '../../src/dashboard/types.js';
 import { createEventBus } from '../../src/events.js';
 import type { HealthReport } from '../../src/health/types.js';
 import { silentLogger, type Logger } from '../../src/log.js';
@@ -53,7 +53,13 @@ export interface OpenApiDoc {
 }
 
 export async function startHarness(
-  opts: { config?: Partial<DashboardConfig>; dir?: string; log?: Logger } = {},
+  opts: {
+    config?: Partial<DashboardConfig>;
+    dir?: string;
+    log?: Logger;
+    /** More deps (e.g. teachFrames), given the data folder. */
+    extra?: (dir: string) => Partial<DashboardDeps>;
+  } = {},
 ) {
   const dir = opts.dir ?? tempDir('traycheck-dash-');
   mkdirSync(join(dir, 'snapshots'), { recursive: true });
@@ -149,6 +155,7 @@ export async function startHarness(
       }),
       configSchema: { $schema: 'http://json-schema.org/draft-07/schema#', title: 'traycheck configuration' },
     },
+    ...opts.extra?.(dir),
   });
   const { url } = await dash.start();
   return {

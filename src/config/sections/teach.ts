@@ -5,7 +5,7 @@ export const TeachSection = Type.Object(
     capture: Type.Boolean({
       default: false,
       description:
-        "Keep a sample of settled-tray frames from the store's cameras in <storage.dataDir>/teach/frames/captured/, pre-labelled by the running model, for labelling and training on the box. Off by default: frames show staff's hands and the counter.",
+        "Keep a sample of settled-tray frames from the store's cameras, and the frames behind every alert staff mark a false alarm, in <storage.dataDir>/teach/frames/captured/, pre-labelled by the running model, for labelling on /teach and training on the box. Off by default: frames show staff's hands and the counter.",
     }),
     captureEveryNthTray: Type.Integer({
       default: 5,

@@ -42,6 +42,7 @@ export function createStatsQueries(repo: StatsRepo, menu: Menu) {
       accuracyRate: c.linked > 0 ? c.ok / c.linked : null,
       errorsCaught: r.caught,
       servedWithError: r.served,
+      falseAlarms: r.falseAlarms,
       mostMissed: named(repo.mostMissed(from, to)),
       itemsMissing: repo.itemsMissing(from, to),
       itemsExtra: extra.reduce((sum, e) => sum + e.count, 0),

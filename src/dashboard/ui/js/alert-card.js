@@ -85,8 +85,8 @@ function snapshot(a, previous) {
 }
 
 /**
- * hooks: { acknowledge(a, card), undo(a, card), dismiss(a, card) }. `previous`: the card this one
- * replaces (its loaded snapshot is kept).
+ * hooks: { acknowledge(a, card), falseAlarm(a, card), undo(a, card), dismiss(a, card) }.
+ * `previous`: the card this one replaces (its loaded snapshot is kept).
  */
 export function renderCard(a, hooks, previous) {
   const servedWrong = a.resolution === 'served-with-error';
@@ -100,11 +100,24 @@ export function renderCard(a, hooks, previous) {
   if (a.lines.length === 0) diff.append(el('li', {}, 'Check this tray'));
   const action = servedWrong
     ? el('button', { class: 'btn ack', type: 'button', onclick: () => hooks.dismiss(a, card) }, 'Dismiss')
-    : el(
-        'button',
-        { class: 'btn ack', type: 'button', onclick: () => hooks.acknowledge(a, card) },
-        'Acknowledge',
-      );
+    : [
+        el(
+          'button',
+          { class: 'btn ack', type: 'button', onclick: () => hooks.acknowledge(a, card) },
+          'Acknowledge',
+        ),
+        // The tray was right: the alert goes, and the frames behind it can teach the model.
+        el(
+          'button',
+          {
+            class: 'btn false-alarm',
+            type: 'button',
+            title: 'The tray was right: the camera got it wrong',
+            onclick: () => hooks.falseAlarm(a, card),
+          },
+          'False alarm',
+        ),
+      ];
   const heading = servedWrong
     ? `Served wrong — call back #${a.orderId ?? a.trayId}`
     : a.orderId
@@ -131,7 +144,7 @@ export function renderCard(a, hooks, previous) {
         ` · ${a.cameraId}`,
       ),
     ),
-    action,
+    el('div', { class: 'actions' }, action),
     el('div', { class: 'stamp', 'aria-live': 'polite' }),
   );
   return card;

@@ -1,5 +1,6 @@
 // Default view, the staff screen: open alerts as large cards, live over SSE, one tap to
-// acknowledge (with 5 s to undo). It never shows "all OK" while it cannot know.
+// acknowledge or to call it a false alarm (either with 5 s to undo). It never shows "all OK"
+// while it cannot know.
 import { renderCard } from './alert-card.js';
 import { beep, setTitle, setupSound, soundButton } from './attention.js';
 import { api, el, fmtAge, kiosk, run, setupPage, showError } from './common.js';
@@ -21,7 +22,7 @@ function refresh() {
   setTitle(titleBase, cards.size, connected);
 }
 
-const hooks = { acknowledge, undo, dismiss };
+const hooks = { acknowledge, falseAlarm, undo, dismiss };
 
 function upsert(a) {
   const cur = cards.get(a.id);
@@ -55,7 +56,7 @@ function attention(node, a) {
   beep(a.resolution === 'served-with-error');
 }
 
-/** Corrected → a short "Fixed" confirmation; acknowledged or relinked → gone at once. */
+/** Corrected → a short "Fixed" confirmation; acknowledged, false alarm or relinked → gone at once. */
 function leave(a, node) {
   if (node.classList.contains('leaving')) return;
   node.classList.add('leaving');
@@ -74,9 +75,17 @@ function drop(id, node) {
   refresh();
 }
 
-/** Acknowledge waits UNDO_MS so a mistaken tap can be taken back; then it is sent. */
 function acknowledge(a, node) {
-  const button = node.querySelector('button.ack');
+  sendLater(a, node, 'button.ack', `/api/alerts/${a.id}/ack`);
+}
+function falseAlarm(a, node) {
+  sendLater(a, node, 'button.false-alarm', `/api/alerts/${a.id}/false-alarm`);
+}
+
+/** Acknowledge and False alarm wait UNDO_MS so a mistaken tap can be taken back; then it is sent. */
+function sendLater(a, node, selector, path) {
+  const button = node.querySelector(selector);
+  for (const other of node.querySelectorAll('.actions button')) other.hidden = other !== button;
   node.classList.add('acking');
   let left = UNDO_MS / 1000;
   const label = () => (button.textContent = `Undo (${left})`);
@@ -87,18 +96,21 @@ function acknowledge(a, node) {
     if (left > 0) return label();
     clearInterval(node._undo);
     button.disabled = true;
-    api(`/api/alerts/${a.id}/ack`, { method: 'POST' }).then(upsert, (err) => {
-      button.disabled = false;
-      node.classList.remove('acking');
+    api(path, { method: 'POST' }).then(upsert, (err) => {
+      undo(a, node);
       showError(err);
     });
   }, 1000);
 }
 
+/** Back to the card as it was, both buttons there (a redraw: the tapped one says "Undo"). */
 function undo(a, node) {
   clearInterval(node._undo);
-  node.classList.remove('acking');
-  upsert(a);
+  if (cards.get(a.id)?.node !== node) return;
+  const fresh = renderCard(a, hooks, node);
+  if (node.classList.contains('urgent')) fresh.classList.add('urgent');
+  node.replaceWith(fresh);
+  cards.set(a.id, { alert: a, node: fresh });
 }
 
 /** Dismiss on the server: every wall screen drops the card (the alert event) and a reload keeps it gone. */

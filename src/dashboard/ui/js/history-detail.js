@@ -15,8 +15,9 @@ const kv = (k, v) => [el('dt', {}, k), el('dd', {}, v)];
 
 function alertLines(a) {
   const parts = [`opened ${fmtDateTime(a.openedAt)}`];
+  const how = a.resolution === 'false-alarm' ? 'marked a false alarm' : 'acknowledged';
   if (a.acknowledgedAt)
-    parts.push(`acknowledged by ${a.acknowledgedBy ?? 'unknown'} at ${fmtDateTime(a.acknowledgedAt)}`);
+    parts.push(`${how} by ${a.acknowledgedBy ?? 'unknown'} at ${fmtDateTime(a.acknowledgedAt)}`);
   if (a.resolvedAt) parts.push(`resolved (${a.resolution ?? a.status}) at ${fmtDateTime(a.resolvedAt)}`);
   if (a.dismissedAt)
     parts.push(`dismissed by ${a.dismissedBy ?? 'unknown'} at ${fmtDateTime(a.dismissedAt)}`);

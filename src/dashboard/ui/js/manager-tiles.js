@@ -83,6 +83,13 @@ export function tiles(p, prev) {
       cmp: prev && delta(p.servedWithError, prev.servedWithError, 'down'),
     }),
     tile({
+      id: 'falseAlarms',
+      value: p.falseAlarms,
+      label: 'false alarms (staff said the tray was right)',
+      href: historyLink(p, 'mismatch'),
+      cmp: prev && delta(p.falseAlarms, prev.falseAlarms, 'down'),
+    }),
+    tile({
       id: 'items',
       value: `${p.itemsMissing} / ${p.itemsExtra}`,
       label: 'items missing / extra (wrong or swapped)',

@@ -1,5 +1,6 @@
 // /teach (admin): models, candidates (promote), rollback, sprites, captured frames, training.
 import { api, el, fillTable, run, setupPage, showError } from './common.js';
+import { setupFrames } from './teach-frames.js';
 
 const $ = (id) => document.getElementById(id);
 const short = (sha) => (sha ? sha.slice(0, 12) : '—');
@@ -228,4 +229,5 @@ run(async () => {
   $('upload').addEventListener('submit', (e) => void upload(e).catch(showError));
   $('rollback').addEventListener('click', () => void act('/api/teach/rollback', undefined).catch(showError));
   await refresh();
+  await setupFrames();
 });
