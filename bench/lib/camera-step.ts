@@ -25,6 +25,9 @@ export interface CameraStep {
   restCpuPct: number;
   totalCpuPct: number;
   serverCpuPct: number;
+  /** CPU ms per detected frame: detection threads, and the rest of the daemon. */
+  detectMsPerFrame: number | null;
+  restMsPerFrame: number | null;
   /** Frame read → detections emitted, ms. */
   detectDelayP95Ms: number | null;
   detectDelayP50Ms: number | null;
@@ -86,6 +89,8 @@ export async function measureStep(n: number, s: StepSetup): Promise<CameraStep> 
       s.gate === 'off' ? detectFps.every((f) => f >= minFps) : ingestFps.every((f) => f >= minFps);
     const pass = fpsOk && dropPct.every((d) => d < MAX_DROP_PCT);
     const delays = cams.detectDelaysMs();
+    const detected = [...counts.values()].reduce((a, c) => a + c.detected, 0);
+    const perFrame = (cpuS: number): number | null => (detected ? round((1000 * cpuS) / detected, 2) : null);
     return {
       cameras: n,
       pass,
@@ -97,6 +102,8 @@ export async function measureStep(n: number, s: StepSetup): Promise<CameraStep> 
       restCpuPct: pct(window.rootCpuS - detectS),
       totalCpuPct: pct(window.rootCpuS + window.childrenCpuS),
       serverCpuPct: round(serverPct, 1) ?? 0,
+      detectMsPerFrame: perFrame(detectS),
+      restMsPerFrame: perFrame(window.rootCpuS - detectS),
       detectDelayP95Ms: delays.length ? Math.round(quantile(delays, 0.95)) : null,
       detectDelayP50Ms: delays.length ? Math.round(quantile(delays, 0.5)) : null,
     };
@@ -120,6 +127,8 @@ function emptyStep(n: number): CameraStep {
     restCpuPct: 0,
     totalCpuPct: 0,
     serverCpuPct: 0,
+    detectMsPerFrame: null,
+    restMsPerFrame: null,
     detectDelayP95Ms: null,
     detectDelayP50Ms: null,
   };

@@ -1,5 +1,6 @@
 // What the suite measures and for how long: full figures by default, --quick for a short
 // check that every bench works, and a few knobs per bench.
+import type { CameraConfig } from '../../src/config/schema.js';
 
 export const BENCH_NAMES = ['throughput', 'cameras', 'idle', 'latency', 'memory', 'startup'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
@@ -19,7 +20,7 @@ export interface BenchOptions {
   /** Length of the rendered clip the RTSP server loops (s). */
   clipSeconds: number;
   /** Extra keys for every camera of the sweep (--camera-keys JSON), e.g. decoder options. */
-  cameraKeys: Record<string, unknown>;
+  cameraKeys: Partial<CameraConfig>;
   /** Cameras watching an empty counter in the idle bench. */
   idleCameras: number;
   /** Trays of the generated scenario of the latency bench. */
