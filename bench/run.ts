@@ -1,7 +1,8 @@
 // The benchmark suite (`npm run bench`): each bench runs in its own Node process so one cannot
 // skew another (heap, onnxruntime thread pools, leftover children), one after the other.
 //   node dist/bench/run.js [--only a,b] [--quick] [--soak-minutes N] [--soak-target run|demo] [--json] [--save]
-//     [--seconds S] [--steps 1,2,4,6] [--idle-cameras N] [--trays N] [--latency-realtime]
+//     [--seconds S] [--steps 1,2,4,6] [--profiles 360p15,720p25] [--gate on,off] [--max-cameras N]
+//     [--clip-seconds S] [--camera-keys JSON] [--idle-cameras N] [--trays N] [--latency-realtime]
 //     [--runs N] [--threads N]
 // Benches: throughput, cameras, idle, latency, memory, startup. See bench/README.md.
 import { spawn } from 'node:child_process';
@@ -17,6 +18,7 @@ import { latencyBench } from './benches/latency.js';
 import { memoryBench } from './benches/memory.js';
 import { startupBench } from './benches/startup.js';
 import { throughputBench } from './benches/throughput.js';
+import { parseCameraOptions } from './lib/camera-options.js';
 import { BENCH_NAMES, defaultOptions, type BenchName, type BenchOptions } from './lib/options.js';
 import { descendants } from './lib/proc.js';
 import { failed, formatTable, machineFacts, type Bench, type BenchResult } from './lib/report.js';
@@ -55,6 +57,11 @@ function parseOptions(argv: string[]): {
       save: { type: 'boolean', default: false },
       seconds: { type: 'string' },
       steps: { type: 'string' },
+      profiles: { type: 'string' },
+      gate: { type: 'string' },
+      'max-cameras': { type: 'string' },
+      'clip-seconds': { type: 'string' },
+      'camera-keys': { type: 'string' },
       'idle-cameras': { type: 'string' },
       trays: { type: 'string' },
       'latency-realtime': { type: 'boolean', default: false },
@@ -78,6 +85,7 @@ function parseOptions(argv: string[]): {
     throw new Error(`--soak-target must be run or demo, got "${target}"`);
   o.soakTarget = target;
   if (values.steps !== undefined) o.cameraSteps = list(values.steps);
+  parseCameraOptions(o, values);
   o.idleCameras = num(values['idle-cameras'], 'idle-cameras') ?? o.idleCameras;
   o.latencyTrays = num(values.trays, 'trays') ?? o.latencyTrays;
   o.latencyRealtime = values['latency-realtime'];

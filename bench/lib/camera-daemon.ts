@@ -1,9 +1,11 @@
 // The real daemon in this process with N cameras on one source (RTSP URL or file), and per-camera counts of
-// frames forwarded to detection (after the motion gate) and frames detected.
+// frames forwarded to detection (after the motion gate) and frames detected, the delay from a
+// frame's read to its detections, and which threads the detector started (to split its CPU).
 import type { CameraConfig } from '../../src/config/schema.js';
 import { createDaemon, type Daemon } from '../../src/daemon.js';
 import { configureDaemonImaging } from '../../src/imaging.js';
 import { benchLogger, camera, daemonConfig, exampleConfig, tempDir } from './config.js';
+import { threadCpuS } from './proc.js';
 import { sleep } from './stats.js';
 
 export interface CameraCounts {
@@ -14,6 +16,14 @@ export interface CameraCounts {
 export interface CameraDaemon {
   daemon: Daemon;
   ids: string[];
+  /**
+   * Threads that appeared while the daemon started: the detector's worker thread and its
+   * onnxruntime threads (the daemon's other stages start none). Pools started later (libuv,
+   * sharp for snapshots) are not in it.
+   */
+  detectThreadIds: Set<number>;
+  /** Frame read → detections emitted (ms), every detected frame since the last reset. */
+  detectDelaysMs(): number[];
   /** Counts since the last reset. */
   counts(): Map<string, CameraCounts>;
   reset(): void;
@@ -23,8 +33,8 @@ export interface CameraDaemon {
 }
 
 export async function startCameraDaemon(o: {
-  /** Camera source of every camera: an RTSP URL or a video file. */
-  source: string;
+  /** Camera source: an RTSP URL or a video file; several: camera i takes source i mod n. */
+  source: string | string[];
   cameras: number;
   keys: Partial<CameraConfig>;
   threads: number | null;
@@ -32,7 +42,8 @@ export async function startCameraDaemon(o: {
   const base = exampleConfig();
   const dir = tempDir('cameras');
   const ids = Array.from({ length: o.cameras }, (_, i) => `cam${i + 1}`);
-  const cameras = ids.map((id) => camera(base.config, id, o.source, o.keys));
+  const sources = typeof o.source === 'string' ? [o.source] : o.source;
+  const cameras = ids.map((id, i) => camera(base.config, id, sources[i % sources.length] as string, o.keys));
   configureDaemonImaging(); // as `traycheck run` does
   const daemon = createDaemon({
     loaded: daemonConfig(base, { cameras, dataDir: dir.path, threads: o.threads }),
@@ -44,13 +55,16 @@ export async function startCameraDaemon(o: {
     const c = counts.get(f.cameraId);
     if (c) c.forwarded++;
   });
+  let delaysMs: number[] = [];
   daemon.bus.on('detections', 'bench', (d) => {
     const c = counts.get(d.cameraId);
     if (c) c.detected++;
+    delaysMs.push(Date.now() - d.ts);
   });
   daemon.bus.on('cameraStatus', 'bench', (s) => {
     state.set(s.cameraId, { online: s.state === 'online', idle: s.idle ?? false });
   });
+  const threadsBefore = new Set(threadCpuS().keys());
   try {
     await daemon.start();
   } catch (err) {
@@ -58,12 +72,16 @@ export async function startCameraDaemon(o: {
     dir.remove();
     throw err;
   }
+  const detectThreadIds = new Set([...threadCpuS().keys()].filter((t) => !threadsBefore.has(t)));
   return {
     daemon,
     ids,
+    detectThreadIds,
+    detectDelaysMs: () => [...delaysMs],
     counts: () => new Map([...counts].map(([id, c]) => [id, { ...c }])),
     reset() {
       for (const c of counts.values()) c.forwarded = c.detected = 0;
+      delaysMs = [];
     },
     async waitFor(what, timeoutMs) {
       const deadline = Date.now() + timeoutMs;

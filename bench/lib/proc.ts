@@ -26,11 +26,11 @@ export interface ProcStat {
   reapedChildrenCpuS: number;
 }
 
-/** /proc/<pid>/stat, or null when the process is gone. */
-export function procStat(pid: number): ProcStat | null {
+/** /proc/<pid>/stat (or `path`), or null when the process is gone. */
+export function procStat(pid: number, path = `/proc/${pid}/stat`): ProcStat | null {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
     return null;
   }
@@ -148,4 +148,21 @@ export function processCpuMeter(pid: number): () => number {
   const c0 = procStat(pid)?.cpuS ?? 0;
   const t0 = performance.now();
   return () => (100 * ((procStat(pid)?.cpuS ?? c0) - c0)) / ((performance.now() - t0) / 1000);
+}
+
+/** CPU seconds (utime + stime) of each thread of `pid`, by thread id (/proc/<pid>/task). */
+export function threadCpuS(pid = process.pid): Map<number, number> {
+  const out = new Map<number, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  // /proc/<tid>/stat would give the whole process's times: the thread's own are under task/.
+  for (const tid of tids) {
+    const s = procStat(Number(tid), `/proc/${pid}/task/${tid}/stat`);
+    if (s) out.set(s.pid, s.cpuS);
+  }
+  return out;
 }

@@ -35,6 +35,8 @@ export interface BenchResult {
   details: Record<string, unknown>;
   wallS: number;
   error?: string;
+  /** A bench's own table (e.g. every step of the camera sweep), printed under the suite's. */
+  text?: string;
 }
 
 export interface Bench {
@@ -94,7 +96,8 @@ export function formatTable(results: BenchResult[]): string {
   const errors = results
     .filter((r) => r.error)
     .map((r) => `${r.bench} failed: ${r.error?.split('\n')[0] ?? ''}`);
-  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt), ...errors].join('\n');
+  const texts = results.filter((r) => r.text).map((r) => `\n${r.bench}:\n${r.text ?? ''}`);
+  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt), ...errors, ...texts].join('\n');
 }
 
 function tryRun(cmd: string, args: string[]): string | null {

@@ -1,11 +1,16 @@
-// A real RTSP source for the camera benches: the project's GStreamer test server
-// (test/helpers/rtsp-server.py: videotestsrc → x264 → RTSP on 127.0.0.1). Its media is shared,
-// so any number of cameras pulling the same URL cost one encoder, as if each were its own
-// camera doing the encoding.
+// Real RTSP sources for the camera benches. Every mount is a shared media, so any number of
+// cameras pulling the same URL cost one pipeline on the server, as if each were its own camera
+// doing the encoding.
+//  - startRtspSource: the project's GStreamer test server (test/helpers/rtsp-server.py:
+//    videotestsrc → x264 → RTSP on 127.0.0.1), one URL.
+//  - startRtspClipSource: bench/rtsp-clip-server.py looping an encoded clip (no re-encoding),
+//    one URL per phase (the clip from a different key frame).
 import { spawn } from 'node:child_process';
 import { projectPath } from '../../src/paths.js';
 
 export interface RtspSource {
+  /** One URL per mount (one for the test pattern server). */
+  urls: string[];
   url: string;
   pid: number;
   stop(): Promise<void>;
@@ -23,6 +28,21 @@ export function startRtspSource(o: RtspSourceOptions): Promise<RtspSource> {
   const script = projectPath('test', 'helpers', 'rtsp-server.py');
   const args = [script, '--port', '0', '--width', String(o.width), '--height', String(o.height)];
   args.push('--fps', String(o.fps), '--path', '/bench', '--pattern', o.pattern);
+  return startServer(args, ['/bench']);
+}
+
+/** Loops `file` (H.264 Annex B, first frame a key frame) at `fps` on `phases` mounts. */
+export function startRtspClipSource(o: { file: string; fps: number; phases: number }): Promise<RtspSource> {
+  const script = projectPath('bench', 'rtsp-clip-server.py');
+  const args = [script, '--port', '0', '--file', o.file, '--fps', String(o.fps)];
+  args.push('--phases', String(o.phases));
+  return startServer(
+    args,
+    Array.from({ length: o.phases }, (_, k) => `/cam${k}`),
+  );
+}
+
+function startServer(args: string[], paths: string[]): Promise<RtspSource> {
   // The system python has the GStreamer bindings (python3-gi); a pyenv shim on PATH may not.
   const child = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
@@ -30,8 +50,8 @@ export function startRtspSource(o: RtspSourceOptions): Promise<RtspSource> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`rtsp server: no READY within 15 s: ${out}`));
-    }, 15_000);
+      reject(new Error(`rtsp server: no READY within 30 s: ${out}`));
+    }, 30_000);
     const onData = (d: Buffer): void => {
       out += d.toString('utf8');
       const m = /READY (\d+)/.exec(out);
@@ -40,8 +60,10 @@ export function startRtspSource(o: RtspSourceOptions): Promise<RtspSource> {
       child.stdout.off('data', onData);
       child.stdout.resume();
       child.stderr.resume();
+      const urls = paths.map((p) => `rtsp://127.0.0.1:${m[1]}${p}`);
       resolve({
-        url: `rtsp://127.0.0.1:${m[1]}/bench`,
+        urls,
+        url: urls[0] as string,
         pid: child.pid as number,
         async stop() {
           if (child.exitCode === null && child.signalCode === null) {

@@ -28,6 +28,15 @@ function filePath(source: string): string {
   return /^file:\/\//i.test(source) ? decodeURIComponent(new URL(source).pathname) : source;
 }
 
+/**
+ * Input flags that choose the decoder: `-c:v NAME` for a named one (hardware decoders of arm64
+ * boxes), nothing for "auto". They go with the camera's own input flags, before `-i`.
+ */
+export function decoderArgs(cam: CameraConfig): string[] {
+  const name = cam.decoder ?? 'auto';
+  return [...(name === 'auto' ? [] : ['-c:v', name]), ...cam.hwaccel];
+}
+
 /** ffmpeg arguments (without the binary) for one camera; `raw` is required for sim sources. */
 export function ffmpegArgs(cam: CameraConfig, raw?: RawInput): string[] {
   const kind = sourceKind(cam.source);
@@ -46,18 +55,18 @@ export function ffmpegArgs(cam: CameraConfig, raw?: RawInput): string[] {
         // ~6 s after connecting. One second is enough to find an H.264/H.265 stream's parameters.
         '-analyzeduration',
         String(RTSP_ANALYZE_US),
-        ...cam.hwaccel,
+        ...decoderArgs(cam),
         '-i',
         cam.source,
       );
       break;
     case 'url':
-      args.push(...cam.hwaccel, '-i', cam.source);
+      args.push(...decoderArgs(cam), '-i', cam.source);
       break;
     case 'file':
       if (cam.realtime) args.push('-re');
       if (cam.loop) args.push('-stream_loop', '-1');
-      args.push(...cam.hwaccel, '-i', filePath(cam.source));
+      args.push(...decoderArgs(cam), '-i', filePath(cam.source));
       break;
     case 'sim': {
       if (!raw) throw new Error(`camera ${cam.id}: a sim source needs its raw input format`);

@@ -45,6 +45,13 @@ export function createStderrLog(max = STDERR_LINES): StderrLog {
 const RULES: readonly (readonly [RegExp, string])[] = [
   [/401 Unauthorized|authorization failed/i, 'authentication failed (401)'],
   [/403 Forbidden/i, 'forbidden (403)'],
+  // camera.decoder names a decoder this ffmpeg was built without.
+  [/Unknown decoder/i, 'decoder not in this ffmpeg (see camera decoder; `ffmpeg -decoders` lists them)'],
+  // A hardware decoder whose device is missing or busy (h264_v4l2m2m: "Could not find a valid device").
+  [
+    /Could not find a valid device|Error while opening decoder|can't configure decoder/i,
+    'decoder could not start (hardware decoder without its device? see camera decoder)',
+  ],
   [/404 Not Found/i, 'stream not found (404)'],
   [/Connection refused/i, 'connection refused'],
   [/No route to host|Network is unreachable|Host is unreachable/i, 'host unreachable'],

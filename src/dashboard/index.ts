@@ -103,6 +103,17 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
         sseClients: () => sse.clientCount(),
         liveViewers: () => live.viewers(),
         liveEncodes: () => live.encodes(),
+        info: () => {
+          const m = deps.model();
+          return {
+            store: deps.store.id,
+            storeName: deps.store.name,
+            version: deps.version,
+            model: m.name,
+            modelVersion: m.version ?? '',
+            modelSha256: m.sha256,
+          };
+        },
       });
       ctx = {
         deps,

@@ -86,6 +86,15 @@ export interface MetricsSources {
   sseClients: () => number;
   liveViewers: () => number;
   liveEncodes: () => number;
+  /** Who is reporting: a chain's Prometheus tells stores and their models apart by it. */
+  info: () => {
+    store: string;
+    storeName: string;
+    version: string;
+    model: string;
+    modelVersion: string;
+    modelSha256: string;
+  };
 }
 
 export interface Metrics {
@@ -113,6 +122,13 @@ export function createMetrics(src: MetricsSources): Metrics {
     'Rejected POS/KDS messages by reason class.',
   );
   const alertsOpen = new Family(`${p}alerts_open`, 'gauge', 'Alerts waiting for staff.');
+  const info = new Family(
+    `${p}info`,
+    'gauge',
+    'Always 1: the store, its traycheck version and the model it runs (model_hash: first 12 hex of its sha256), as labels.',
+  );
+  // corrected = an error caught before the tray left; served-with-error = one that got out.
+  const resolved = new Family(`${p}alerts_resolved_total`, 'counter', 'Resolved alerts by resolution.');
   const sse = new Family(`${p}dashboard_event_clients`, 'gauge', 'Open live-event (SSE) connections.');
   const viewers = new Family(`${p}live_viewers`, 'gauge', 'Open live-view streams.');
   const encodes = new Family(
@@ -127,6 +143,8 @@ export function createMetrics(src: MetricsSources): Metrics {
   );
   const reasonClasses = new Set<string>();
   for (const r of ['ok', 'mismatch', 'uncertain', 'unlinked']) verdicts.set({ result: r }, 0);
+  for (const r of ['corrected', 'served-with-error', 'acknowledged', 'relinked'])
+    resolved.set({ resolution: r }, 0);
   const off: Array<() => void> = [];
 
   return {
@@ -135,6 +153,10 @@ export function createMetrics(src: MetricsSources): Metrics {
         src.bus.on('frame', 'metrics', (f) => frames.inc({ camera: f.cameraId })),
         src.bus.on('detections', 'metrics', (d) => inference.observe(d.inferenceMs)),
         src.bus.on('verdict', 'metrics', (v) => verdicts.inc({ result: v.result })),
+        // Resolution is final: each alert is announced resolved once.
+        src.bus.on('alert', 'metrics', (a) => {
+          if (a.status === 'resolved' && a.resolution) resolved.inc({ resolution: a.resolution });
+        }),
         src.bus.on('rejected', 'metrics', (r) =>
           rejected.inc({ reason_class: reasonClass(r.reason, reasonClasses) }),
         ),
@@ -150,10 +172,24 @@ export function createMetrics(src: MetricsSources): Metrics {
         dropped.set({ camera: c.cameraId }, c.framesDropped);
       }
       alertsOpen.set({}, src.alertsOpen());
+      const who = src.info();
+      info.values.clear(); // a promoted model replaces the old series
+      info.set(
+        {
+          store: who.store,
+          store_name: who.storeName,
+          version: who.version,
+          model: who.model,
+          model_version: who.modelVersion,
+          model_hash: who.modelSha256.slice(0, 12),
+        },
+        1,
+      );
       sse.set({}, src.sseClients());
       viewers.set({}, src.liveViewers());
       encodes.set({}, src.liveEncodes());
       const all = [
+        info,
         frames,
         fps,
         up,
@@ -162,6 +198,7 @@ export function createMetrics(src: MetricsSources): Metrics {
         verdicts,
         rejected,
         alertsOpen,
+        resolved,
         sse,
         viewers,
         encodes,

@@ -45,6 +45,26 @@ describe('ffmpeg arguments', () => {
     expect(args.indexOf('-vf')).toBeGreaterThan(args.indexOf('-i'));
   });
 
+  it.each([
+    ['rtsp://cam/s', 'rtsp'],
+    ['/videos/a.mp4', 'file'],
+    ['http://cam/stream', 'url'],
+  ])('a named decoder (%s, %s) is -c:v NAME before the camera input flags and -i', (source) => {
+    const args = ffmpegArgs(
+      cameraConfig({ id: 'expo', source, decoder: 'h264_v4l2m2m', hwaccel: ['-skip_loop_filter', 'all'] }),
+    );
+    const i = args.indexOf('-i');
+    expect(args.slice(i - 4, i)).toEqual(['-c:v', 'h264_v4l2m2m', '-skip_loop_filter', 'all']);
+    expect(args.filter((a) => a === '-c:v')).toHaveLength(1);
+  });
+
+  it('decoder auto (the default) adds no -c:v: ffmpeg picks its software decoder', () => {
+    expect(ffmpegArgs(cameraConfig({ id: 'expo', source: 'rtsp://cam/s' }))).not.toContain('-c:v');
+    expect(ffmpegArgs(cameraConfig({ id: 'expo', source: 'rtsp://cam/s', decoder: 'auto' }))).not.toContain(
+      '-c:v',
+    );
+  });
+
   it('RTSP over UDP when configured', () => {
     expect(
       after(

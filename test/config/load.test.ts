@@ -60,6 +60,14 @@ describe('config loader', () => {
     expect(byPath['logging.level']?.expected).toContain('"info"');
   });
 
+  it('camera decoder: default auto; a name that is not an ffmpeg decoder name is refused at its line', () => {
+    expect(loadConfig(EXAMPLE, {}).config.cameras[0]?.decoder).toBe('auto');
+    const text = ['cameras:', '  - id: a', '    source: rtsp://x/y', '    decoder: -hwaccel cuda'].join('\n');
+    const issue = issuesOf(text).find((i) => i.path === 'cameras[0].decoder');
+    expect(issue?.line).toBe(4);
+    expect(issue?.expected).toMatch(/auto/);
+  });
+
   it('reports a missing required key at its parent line', () => {
     const issues = issuesOf('store:\n  name: x\n');
     expect(issues).toHaveLength(1);

@@ -203,6 +203,22 @@ describe('health, metrics, documents', () => {
     expect(body).toContain('traycheck_inference_ms_bucket{le="50"} 1');
     expect(body).toContain('traycheck_inference_ms_count 1');
     expect(body).toMatch(/# TYPE traycheck_inference_ms histogram/);
+    // What a chain's Prometheus needs to tell stores and models apart.
+    expect(body).toContain(
+      `traycheck_info{store="store-1",store_name="Test Diner",version="0.1.0-test",model="traycheck-det",model_version="1",model_hash="abababababab"} 1`,
+    );
+    expect(body).toContain('traycheck_alerts_resolved_total{resolution="corrected"} 0');
+  });
+
+  it('/metrics counts resolved alerts by resolution (errors caught, served with error)', async () => {
+    const a = h.alerts.raise(makeVerdict({ orderId: '6', missing: { fries: 1 } }));
+    const b = h.alerts.raise(makeVerdict({ orderId: '7', missing: { drink: 1 } }));
+    h.alerts.resolve(a.id, 'corrected');
+    h.alerts.resolve(b.id, 'served-with-error');
+    const body = (await h.app.inject({ url: '/metrics' })).body;
+    expect(body).toContain('traycheck_alerts_resolved_total{resolution="corrected"} 1');
+    expect(body).toContain('traycheck_alerts_resolved_total{resolution="served-with-error"} 1');
+    expect(body).toContain('traycheck_alerts_resolved_total{resolution="acknowledged"} 0');
   });
 
   it('with a metricsToken, /metrics and /api/health need the bearer token or a session', async () => {

@@ -13,6 +13,7 @@ import {
 } from '../../teach/promote.js';
 import { audit, listCards, modelMeta, readAudit, type ModelCard } from '../../teach/registry.js';
 import { EXIT_CONFIG, numberOption, UsageError, type Command } from '../command.js';
+import { runExport, runImport } from './model-bundle.js';
 import { formatComparison } from './model-format.js';
 import { configOption, loadTeachConfig, runningModelFile } from './teach-config.js';
 
@@ -61,9 +62,10 @@ function candidateCard(file: string): Partial<ModelCard> | undefined {
 
 export const modelCommand: Command = {
   name: 'model',
-  summary: "the store's models: `model list | compare CANDIDATE | promote CANDIDATE [--force] | rollback`",
+  summary:
+    "the store's models: `model list | compare CANDIDATE | promote CANDIDATE [--force] | rollback | export --out FOLDER [MODEL] | import BUNDLE`",
   usage:
-    'model list|compare|promote|rollback --config FILE [CANDIDATE] [--force] [--json] [--frames N] [--scenario FILE]...',
+    'model list|compare|promote|rollback|export|import --config FILE [CANDIDATE|BUNDLE] [--out FOLDER] [--force] [--json] [--frames N] [--scenario FILE]...',
   positionals: true,
   options: {
     ...configOption,
@@ -72,6 +74,11 @@ export const modelCommand: Command = {
       description: 'promote: even when the candidate scores worse (never when it is broken).',
     },
     json: { type: 'boolean', description: 'Print one JSON document.' },
+    out: {
+      type: 'string',
+      valueName: 'folder',
+      description: 'export: the new bundle folder (the running model, or the MODEL given).',
+    },
     frames: {
       type: 'string',
       valueName: 'N',
@@ -86,10 +93,11 @@ export const modelCommand: Command = {
   },
   async run(args) {
     const [sub, candidate, ...rest] = args.positionals;
-    if (!sub || !['list', 'compare', 'promote', 'rollback'].includes(sub))
-      throw new UsageError('expected a subcommand: list, compare, promote or rollback');
+    if (!sub || !['list', 'compare', 'promote', 'rollback', 'export', 'import'].includes(sub))
+      throw new UsageError('expected a subcommand: list, compare, promote, rollback, export or import');
     if ((sub === 'compare' || sub === 'promote') && !candidate)
       throw new UsageError(`model ${sub} needs the candidate .onnx file`);
+    if (sub === 'import' && !candidate) throw new UsageError('model import needs the bundle folder');
     if (rest.length || ((sub === 'list' || sub === 'rollback') && candidate))
       throw new UsageError(`unexpected argument "${rest[0] ?? candidate}"`);
     const loaded = loadTeachConfig(args);
@@ -97,6 +105,8 @@ export const modelCommand: Command = {
     const { dataDir } = loaded.config.storage;
     const running = runningModelFile(loaded);
     const json = Boolean(args.values.json);
+    if (sub === 'export') return runExport(loaded, running, args.values.out as string | undefined, candidate);
+    if (sub === 'import') return runImport(loaded, running, candidate as string);
 
     if (sub === 'list') {
       const runningSha = modelMeta(running).sha256;

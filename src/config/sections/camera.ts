@@ -75,6 +75,16 @@ export const CameraConfig = Type.Object(
       default: [],
       description: 'Extra ffmpeg input flags for hardware decode, e.g. ["-hwaccel", "vaapi"].',
     }),
+    // Optional in the type like motionHoldMs: code that builds a camera config literally (eval)
+    // need not name it; the loader fills the default.
+    decoder: Type.Optional(
+      Type.String({
+        default: 'auto',
+        pattern: '^(auto|[a-z0-9_]{2,40})$',
+        description:
+          'ffmpeg video decoder: "auto" (ffmpeg picks its software decoder for the stream) or a decoder name from `ffmpeg -decoders`, e.g. h264_v4l2m2m (Raspberry Pi and other V4L2 boxes), h264_rkmpp / hevc_rkmpp (Rockchip, with an ffmpeg built with rkmpp), h264_cuvid. A decoder this ffmpeg lacks, or whose device is missing, leaves the camera offline with the reason in its status.',
+      }),
+    ),
     realtime: Type.Boolean({
       default: true,
       description: 'Files and sim: pace at real time (false: as fast as possible, for eval/bench).',
