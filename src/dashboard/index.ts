@@ -104,11 +104,11 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
         liveViewers: () => live.viewers(),
         liveEncodes: () => live.encodes(),
         info: () => {
-          const m = deps.model();
+          const m = deps.tech.model();
           return {
-            store: deps.store.id,
-            storeName: deps.store.name,
-            version: deps.version,
+            store: deps.site.store.id,
+            storeName: deps.site.store.name,
+            version: deps.site.version,
             model: m.name,
             modelVersion: m.version ?? '',
             modelSha256: m.sha256,
