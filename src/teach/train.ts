@@ -114,24 +114,29 @@ export async function train(
       '0.1',
     ];
     const sprites = spriteFolder(deps, BASE_MODEL(), ws);
-    if (sprites && p.photos) args.push('--photos', p.photos, '--sprites', sprites);
-    else if (sprites && deps.datasetHasSprites)
+    if (sprites) {
+      args.push('--sprites', sprites.dir);
+      if (sprites.newLabels.length) args.push('--new-labels', sprites.newLabels.join(','));
+    }
+    if (sprites && p.photos) args.push('--photos', p.photos);
+    else if (sprites)
       deps.onEvent({
         type: 'warning',
         message:
-          'the store has sprites but no photo library (--photos; tools/train/photolib/fetch.sh): training on drawn items only',
+          'no photo library (--photos; tools/train/photolib/fetch.sh): sprites are pasted on drawn counters, without real backgrounds or real negatives',
       });
     deps.onEvent({
       type: 'phase',
       phase: 'render',
-      detail: `rendering ${p.frames} frames${sprites && p.photos ? " with the store's sprites" : ''}`,
+      detail: `rendering ${p.frames} frames${sprites ? " with the store's sprites" : ''}${sprites?.newLabels.length ? ` (new: ${sprites.newLabels.join(', ')})` : ''}`,
     });
     await step(runStep('dataset', process.execPath, [cliFile(), ...args], () => undefined));
     const frames = addStoreFrames(dataDir, join(ws, 'data'));
     state.data = {
       renderedFrames: p.frames,
       sprites: countSprites(dataDir),
-      spritesUsed: Boolean(sprites && p.photos),
+      spritesUsed: Boolean(sprites),
+      newLabels: sprites?.newLabels ?? [],
       storeFrames: frames,
     };
     state.phase = 'pack';

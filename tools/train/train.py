@@ -16,6 +16,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from metrics import evaluate, nms_detections  # noqa: E402
+from grow import load_init  # noqa: E402
 from model import STRIDE, TrayDet, decode  # noqa: E402
 from targets import build_targets, focal_heatmap_loss, giou_loss  # noqa: E402
 
@@ -91,10 +92,8 @@ def main():
     nc = len(names)
     model = TrayDet(nc)
     if args.init:
-        # Fine-tuning: take every tensor whose shape fits (a new class list re-learns only the heads).
-        src = torch.load(args.init, map_location="cpu")["ema"]
-        own = model.state_dict()
-        model.load_state_dict({k: v for k, v in src.items() if k in own and own[k].shape == v.shape}, strict=False)
+        # Fine-tuning: every tensor is reused; the class heads grow for classes the store added.
+        load_init(model, args.init, names, CLASSES)
     ema = copy.deepcopy(model).eval()
     decay, no_decay = [], []
     for n_, p in model.named_parameters():
