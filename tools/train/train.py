@@ -16,7 +16,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from metrics import evaluate, nms_detections  # noqa: E402
-from grow import load_init  # noqa: E402
+from grow import load_init, param_groups  # noqa: E402
 from model import STRIDE, TrayDet, decode  # noqa: E402
 from targets import build_targets, focal_heatmap_loss, giou_loss  # noqa: E402
 
@@ -76,6 +76,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--val-max", type=int, default=400)
     ap.add_argument("--init", default=None, help="start from these weights (fine-tuning)")
+    ap.add_argument("--head-lr", type=float, default=1.0, help="LR multiplier of the class-dependent output layers (cls, box): a new class learns fast while the rest moves little")
     ap.add_argument("--budget-min", type=float, default=0, help="wall-clock training budget from now (minutes); the LR schedule follows whichever of steps or time runs out first")
     args = ap.parse_args()
 
@@ -95,10 +96,7 @@ def main():
         # Fine-tuning: every tensor is reused; the class heads grow for classes the store added.
         load_init(model, args.init, names, CLASSES)
     ema = copy.deepcopy(model).eval()
-    decay, no_decay = [], []
-    for n_, p in model.named_parameters():
-        (no_decay if p.ndim <= 1 else decay).append(p)
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 5e-4}, {"params": no_decay, "weight_decay": 0}], lr=args.lr)
+    opt = torch.optim.AdamW(param_groups(model, args.head_lr), lr=args.lr)
     iters_per_epoch = len(xtr) // args.batch
     total = iters_per_epoch * args.epochs
     warm = min(300, total // 10)
@@ -145,7 +143,7 @@ def main():
             heat, tbox, wt = build_targets(bxs, nc, gh, gw)
             lr = args.lr * (step / warm if step < warm else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress())))
             for g in opt.param_groups:
-                g["lr"] = lr
+                g["lr"] = lr * g["lr_mult"]
             logits, dist = model(imgs)
             l_cls = focal_heatmap_loss(logits, heat)
             l_box = giou_loss(dist, tbox, wt)
