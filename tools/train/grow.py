@@ -74,10 +74,27 @@ def param_groups(model, head_lr_mult=1.0):
     return list(groups.values())
 
 
+def hold_known_rows(model, names, new):
+    """Zeroes the gradient of the known classes' rows in the class-dependent layers: AdamW then
+    leaves them as trained (a zero gradient makes no step) while the new classes' rows learn at
+    the head LR; the store's short fine-tune must not unlearn the base classes' outputs."""
+    for name, p in model.named_parameters():
+        per_class = _head(name)
+        if per_class is None:
+            continue
+        mask = torch.zeros(p.shape[0], dtype=p.dtype)
+        for c, n in enumerate(names):
+            if n in new:
+                mask[c * per_class : (c + 1) * per_class] = 1
+        p.register_hook(lambda g, m=mask.view((-1,) + (1,) * (p.ndim - 1)): g * m)
+
+
 def load_init(model, path, names, default_names):
     """Loads checkpoint `path` (its EMA weights) into `model`, growing the heads when `names`
-    extends the checkpoint's class list. Prints what it did."""
+    extends the checkpoint's class list. Prints what it did; returns the new class names."""
     ck = torch.load(path, map_location="cpu")
-    state, what = grow_state(ck["ema"], ck.get("names") or default_names, names, model.state_dict())
+    src_names = ck.get("names") or default_names
+    state, what = grow_state(ck["ema"], src_names, names, model.state_dict())
     model.load_state_dict(state)
     print(f"init from {path}: {what}", flush=True)
+    return [n for n in names if n not in src_names]
