@@ -2,6 +2,7 @@
 // of the config and getters for what earlier stages made; started in pipeline order, stopped in
 // reverse. This is the one place the `stage` log field is bound (docs/CONTRIBUTING.md).
 import type { SimFrameSource } from './camera/index.js';
+import { newLabels } from './teach/labels.js';
 import { captureStage, modelsStage } from './teach/stages.js';
 import type { LoadedConfig } from './config/load.js';
 import { createAlertsStage } from './daemon/alerts-stage.js';
@@ -15,6 +16,7 @@ import { createPipelineStage } from './daemon/pipeline-stage.js';
 import type { Stage } from './daemon/stage.js';
 import { createStoreStage } from './daemon/store-stage.js';
 import { createEventBus, type EventBus } from './events.js';
+import { menuWithNewLabels } from './menu/index.js';
 import type { Logger } from './log.js';
 import { createAlertsRepo, type AlertsRepo } from './store/alerts-repo.js';
 import type { Db } from './store/db.js';
@@ -69,7 +71,17 @@ export interface Daemon {
 }
 
 export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeTray }: DaemonDeps): Daemon {
-  const { config } = loaded;
+  const { config: configured } = loaded;
+  // Menu items of the store's new labels are checked once the running model knows the label.
+  const storeLabels = newLabels(configured.storage.dataDir);
+  const detectorLabels = (): readonly string[] => {
+    try {
+      return detect.detector().info().labels;
+    } catch {
+      return []; // before the detector started: no order is expanded yet
+    }
+  };
+  const config = { ...configured, menu: menuWithNewLabels(configured.menu, storeLabels, detectorLabels) };
   // The bus names the failing listener's stage in its own field; it is not a stage itself.
   const bus = createEventBus(log.child({ component: 'bus' }));
   const stageLog = (stage: string): Logger => log.child({ stage });
@@ -77,12 +89,13 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeT
   const store = createStoreStage({ storage: config.storage, log: stageLog('store') });
   const detect = createDetectStage({
     detector: config.detector,
-    menu: config.menu,
+    menu: configured.menu,
     baseDir: loaded.baseDir,
     dataDir: config.storage.dataDir,
+    newLabels: storeLabels,
     log: stageLog('detect'),
   });
-  const models = modelsStage(config, log, detect.detector);
+  const models = modelsStage(configured, log, detect.detector);
   const orders = createOrdersStage({
     config: {
       mqtt: config.mqtt,

@@ -18,7 +18,7 @@ import type { Db } from '../store/db.js';
 import type { SnapshotStore } from '../store/snapshots.js';
 import { createTeachApi } from '../teach/api.js';
 import { createFrameStore } from '../teach/frames.js';
-import { newLabels } from '../teach/sprites.js';
+import { newLabels } from '../teach/labels.js';
 import { createVerdictsRepo } from '../store/verdicts-repo.js';
 import { modelChanges } from '../teach/registry.js';
 import { need, type Stage } from './stage.js';

@@ -16,6 +16,8 @@ export function createDetectStage(deps: {
   baseDir: string;
   /** The registry of promoted models lives under it. */
   dataDir: string;
+  /** The store's new labels: the menu may use them before the model knows them. */
+  newLabels: readonly string[];
   log: Logger;
 }): DetectStage {
   let detector: Detector | null = null;
@@ -38,7 +40,7 @@ export function createDetectStage(deps: {
         throw err;
       }
       const info = detector.info();
-      const missing = checkMenuLabels(deps.menu, info.labels);
+      const missing = checkMenuLabels(deps.menu, info.labels, deps.newLabels);
       if (missing.length) {
         throw new StartupError(
           'menu',

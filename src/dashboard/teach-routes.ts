@@ -36,6 +36,9 @@ const TrainBody = Type.Object(
 const UploadQuery = Type.Object({
   label: Type.String({ pattern: '^[a-z][a-z0-9_-]*$', maxLength: 32 }),
   name: Type.Optional(Type.String({ maxLength: 200 })),
+  newLabel: Type.Optional(
+    Type.Boolean({ description: 'Create the label when no model knows it (a new menu item).' }),
+  ),
 });
 
 export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
@@ -110,7 +113,12 @@ export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
         return reply
           .code(422)
           .send({ ok: false, message: 'send the photo as image/jpeg, image/png or image/webp' });
-      const r = await teach.addSprite(req.query.label, req.body, req.query.name ?? 'upload');
+      const r = await teach.addSprite(
+        req.query.label,
+        req.body,
+        req.query.name ?? 'upload',
+        req.query.newLabel === true,
+      );
       return reply.code(r.ok ? 200 : 422).send(r);
     },
   );

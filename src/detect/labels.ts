@@ -73,9 +73,16 @@ export function applyAliases(labels: readonly string[], aliases: Record<string, 
   return labels.map((l) => aliases[l] ?? l);
 }
 
-/** Labels the menu needs that the detector cannot produce (sorted); empty when all are covered. */
-export function checkMenuLabels(menu: Menu, labels: readonly string[]): string[] {
-  const have = new Set(labels);
+/**
+ * Labels the menu needs that the detector cannot produce (sorted); empty when all are covered.
+ * `waiting`: the store's new labels, which a model may not know yet (src/menu/new-labels.ts).
+ */
+export function checkMenuLabels(
+  menu: Menu,
+  labels: readonly string[],
+  waiting: readonly string[] = [],
+): string[] {
+  const have = new Set([...labels, ...waiting]);
   const missing = new Set<string>();
   for (const item of Object.values(menu)) {
     if (item.verify === false) continue;

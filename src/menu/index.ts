@@ -2,3 +2,4 @@
 export { expandOrder, type Expansion, type UnverifiableLine, type UnverifiableReason } from './expand.js';
 export { lineText, modifierCode, modifierName } from './modifiers.js';
 export { unverifiableText } from './unverifiable.js';
+export { menuWithNewLabels } from './new-labels.js';

@@ -8,6 +8,7 @@ import { CLASSES, encodeJpeg, MIN_VISIBLE_FRACTION, randomScene, renderScene } f
 import { loadPhotoLibrary, loadSprites, type PhotoLibrary, type SpriteSet } from './render/photolib.js';
 import { renderPhotoreal, type RealKind } from './render/photoreal.js';
 import { rngFor } from './render/random.js';
+import { classList, withNewLabels } from './new-labels.js';
 
 export const TEST_SEED_OFFSET = 1_000_000_000;
 
@@ -26,6 +27,11 @@ export interface DatasetOptions {
   photos?: string;
   /** Folder of `<label>/*.png` cut-outs of menu items, pasted instead of drawn items. */
   sprites?: string;
+  /**
+   * Labels no model knows yet (the store's new menu items), classes after CLASSES in this order.
+   * Only sprites show them: some items of sprite frames become one of them.
+   */
+  newLabels?: readonly string[];
   /** Share of frames rendered photo-realistically when `photos` is given (default 0.7). */
   realShare?: number;
   onProgress?: (done: number, total: number) => void;
@@ -44,10 +50,11 @@ export function yoloLines(
   labels: Array<{ label: string; box: [number, number, number, number] }>,
   width: number,
   height: number,
+  classes: readonly string[] = CLASSES,
 ): string {
   return labels
     .map(({ label, box: [x1, y1, x2, y2] }) => {
-      const c = CLASSES.indexOf(label as (typeof CLASSES)[number]);
+      const c = classes.indexOf(label);
       if (c < 0) throw new Error(`label not in class list: ${label}`);
       const v = [(x1 + x2) / 2 / width, (y1 + y2) / 2 / height, (x2 - x1) / width, (y2 - y1) / height];
       return `${c} ${v.map((n) => n.toFixed(6)).join(' ')}\n`;
@@ -63,7 +70,8 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
   const splitOf = (i: number): string =>
     split === 'test' ? 'test' : i >= opts.count - valCount ? 'val' : 'train';
   const splits: Record<string, number> = {};
-  const objects: Record<string, number> = Object.fromEntries(CLASSES.map((c) => [c, 0]));
+  const classes = classList(opts.newLabels ?? []);
+  const objects: Record<string, number> = Object.fromEntries(classes.map((c) => [c, 0]));
   const kinds: Record<string, number> = {};
   // Sprites work without the photo library too (drawn counters, no photo grain or negatives).
   const lib: PhotoLibrary | undefined = opts.photos
@@ -71,7 +79,7 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
     : opts.sprites
       ? { photos: [], objects: [], otherFood: [] }
       : undefined;
-  const sprites: SpriteSet | undefined = opts.sprites ? await loadSprites(opts.sprites, CLASSES) : undefined;
+  const sprites: SpriteSet | undefined = opts.sprites ? await loadSprites(opts.sprites, classes) : undefined;
   const realShare = opts.realShare ?? 0.7;
   for (const s of split === 'test' ? ['test'] : ['train', 'val']) {
     for (const kind of ['images', 'labels', 'scenes'])
@@ -79,11 +87,12 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
     splits[s] = 0;
   }
   const renderOne = async (i: number): Promise<void> => {
-    const scene = randomScene(base + i, { width: opts.width ?? 640, height: opts.height ?? 360 });
+    let scene = randomScene(base + i, { width: opts.width ?? 640, height: opts.height ?? 360 });
     let kind: RealKind | 'drawn' = 'drawn';
     let sources: string[] = [];
     let frame;
     if (lib && rngFor(scene.seed, 41)() < realShare) {
+      if (sprites) scene = withNewLabels(scene, sprites, opts.newLabels ?? []);
       const real = await renderPhotoreal(scene, { lib, sprites, minVisible: MIN_VISIBLE_FRACTION });
       ({ kind, sources } = real);
       frame = real;
@@ -99,7 +108,7 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
     );
     writeFileSync(
       join(opts.outDir, 'labels', s, `${name}.txt`),
-      yoloLines(frame.labels, frame.width, frame.height),
+      yoloLines(frame.labels, frame.width, frame.height, classes),
     );
     writeFileSync(
       join(opts.outDir, 'scenes', s, `${name}.json`),
@@ -119,12 +128,12 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
     }
   };
   await Promise.all([worker(), worker()]);
-  writeFileSync(join(opts.outDir, 'classes.txt'), `${CLASSES.join('\n')}\n`);
+  writeFileSync(join(opts.outDir, 'classes.txt'), `${classes.join('\n')}\n`);
   const summary: DatasetSummary = { outDir: opts.outDir, splits, objects, kinds, ms: Date.now() - t0 };
   const dataFile = join(opts.outDir, 'data.json');
   const data = {
-    names: CLASSES,
-    nc: CLASSES.length,
+    names: classes,
+    nc: classes.length,
     width: opts.width ?? 640,
     height: opts.height ?? 360,
     seed: opts.seed,

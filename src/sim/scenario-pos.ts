@@ -57,10 +57,13 @@ export function createScenarioPos(opts: ScenarioPosOptions): ScenarioPos {
     async advance(tS, tsMs) {
       if (!client) await whenConnected;
       if (!client) return;
-      events ??= scenarioEvents(sc, tsMs - tS * 1000).map((e) => ({
-        ...e,
-        payload: { ...e.payload, orderId: renumber(String(e.payload.orderId)) },
-      }));
+      events ??= scenarioEvents(sc, tsMs - tS * 1000).map((e) => {
+        const orderId = renumber(String(e.payload.orderId));
+        // The event id names the order too: with the scenario's own id, a later lap's events
+        // would be dropped by the orders stage as duplicates of the first lap's.
+        const eventId = String(e.payload.eventId).replace(`:${String(e.payload.orderId)}:`, `:${orderId}:`);
+        return { ...e, payload: { ...e.payload, orderId, eventId } };
+      });
       const due: ScenarioEvent[] = [];
       while (next < events.length && (events[next]?.atS ?? Infinity) <= tS)
         due.push(events[next++] as ScenarioEvent);

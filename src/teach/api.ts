@@ -16,7 +16,8 @@ import {
   rollbackInRegistry,
 } from './promote.js';
 import { listCards, modelChanges, modelMeta, type ModelCard } from './registry.js';
-import { addSprite, newLabels, SpriteError, spritesDir, teachDir, type SpriteCard } from './sprites.js';
+import { addNewLabel, LabelError, newLabels } from './labels.js';
+import { addSprite, SpriteError, spritesDir, teachDir, type SpriteCard } from './sprites.js';
 import { readTrainState } from './train.js';
 import { createTrainRunner, type TrainingStatus, type TrainRunner } from './train-runner.js';
 
@@ -53,11 +54,15 @@ export interface TeachApi {
   promote(run: string, force: boolean, by: string): Promise<{ ok: boolean; message: string }>;
   /** The running model against a candidate (compare.ts), for the side-by-side table. */
   compare(run: string): Promise<Comparison | null>;
-  /** Cuts an uploaded photo out and stores it (the page then shows it to keep or remove). */
+  /**
+   * Cuts an uploaded photo out and stores it (the page then shows it to keep or remove);
+   * `newLabel` first creates the label when no model knows it (a new menu item).
+   */
   addSprite(
     label: string,
     bytes: Buffer,
     source: string,
+    newLabel?: boolean,
   ): Promise<{ ok: boolean; message: string; file?: string }>;
   removeSprite(label: string, file: string): boolean;
   training: TrainRunner;
@@ -170,12 +175,14 @@ export function createTeachApi(deps: {
         throw err;
       }
     },
-    async addSprite(label, bytes, source) {
-      const known = [
-        ...deps.model().labels.filter((l) => l !== 'tray' && l !== 'hand'),
-        ...newLabels(dataDir),
-      ];
+    async addSprite(label, bytes, source, newLabel = false) {
+      const known = spriteLabels();
       try {
+        if (newLabel && !known.includes(label)) {
+          addNewLabel(dataDir, label, deps.model().labels);
+          known.push(label);
+          deps.log.info({ label }, 'new label created for a menu item no model knows');
+        }
         const r = await addSprite({ dataDir, label, knownLabels: known, bytes, source });
         const name = r.file.split('/').pop() as string;
         return {
@@ -185,6 +192,7 @@ export function createTeachApi(deps: {
         };
       } catch (err) {
         if (err instanceof SpriteError) return { ok: false, message: `${source}: ${err.message}` };
+        if (err instanceof LabelError) return { ok: false, message: err.message };
         throw err;
       }
     },

@@ -2,7 +2,7 @@
 // see — the store's own labelled held-out frames when there are any, a synthetic held-out set
 // (test seeds, rendered once and kept) always — and optionally on eval scenarios. Both models
 // run through the real detect stage (worker, letterbox, NMS) as the daemon runs them.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { LoadedConfig } from '../config/load.js';
@@ -15,7 +15,8 @@ import type { Box } from '../types.js';
 import { scoreFrames, type FrameMetrics, type FrameResult, type Labelled } from './frame-metrics.js';
 import { labelledHeldOut } from './heldout-frames.js';
 import { sha256File } from './registry.js';
-import { teachDir } from './sprites.js';
+import { newLabels } from './labels.js';
+import { countSprites, spritesDir, teachDir } from './sprites.js';
 
 export interface ModelScore {
   file: string;
@@ -49,11 +50,26 @@ export interface CompareOptions {
 const MAP_TOLERANCE = 0.02;
 const COUNT_TOLERANCE = 0.03;
 
-/** The synthetic held-out set: test-range seeds (never used for training), rendered once. */
+/**
+ * The synthetic held-out set: test-range seeds (never used for training), rendered once. With the
+ * store's new labels it shows them too (from the store's sprites: new scenes, the same cut-outs),
+ * so that compare sees the new item when the store has no labelled frames.
+ */
 export async function syntheticHeldOut(dataDir: string, count: number): Promise<string> {
-  const dir = join(teachDir(dataDir), 'heldout', `synthetic-${count}`);
-  if (!existsSync(join(dir, 'data-test.json')))
+  const counts = countSprites(dataDir);
+  const added = newLabels(dataDir).filter((l) => counts[l]);
+  const name = `synthetic-${count}${added.length ? `-${added.join('+')}` : ''}`;
+  const dir = join(teachDir(dataDir), 'heldout', name);
+  if (existsSync(join(dir, 'data-test.json'))) return dir;
+  if (!added.length) {
     await writeDataset({ outDir: dir, count, seed: 7, split: 'test' });
+    return dir;
+  }
+  const sprites = join(teachDir(dataDir), 'heldout', `${name}-sprites`);
+  rmSync(sprites, { recursive: true, force: true });
+  mkdirSync(sprites, { recursive: true });
+  for (const l of added) symlinkSync(join(spritesDir(dataDir), l), join(sprites, l));
+  await writeDataset({ outDir: dir, count, seed: 7, split: 'test', sprites, newLabels: added });
   return dir;
 }
 

@@ -35,6 +35,8 @@ export interface ModelWatchDeps {
   dataDir: string;
   detector: Detector;
   menu: Menu;
+  /** The store's new labels (labels.ts): menu items may wait for a model that knows them. */
+  newLabels: readonly string[];
   /** The configured model: what the registry's "no current model" means. */
   configuredModel: string;
   log: Logger;
@@ -51,8 +53,8 @@ export interface ModelWatch {
 export const activeFile = (dataDir: string): string => join(modelsDir(dataDir), 'active.json');
 
 /** Why this model cannot serve this menu, or null. */
-export function menuProblem(menu: Menu, info: ModelInfo): string | null {
-  const missing = checkMenuLabels(menu, info.labels);
+export function menuProblem(menu: Menu, info: ModelInfo, newLabels: readonly string[]): string | null {
+  const missing = checkMenuLabels(menu, info.labels, newLabels);
   return missing.length
     ? `the menu uses label(s) the model does not know: ${missing.join(', ')} (model labels: ${info.labels.join(', ')})`
     : null;
@@ -90,7 +92,7 @@ export function createModelWatch(deps: ModelWatchDeps): ModelWatch {
     }
     const file = wanted ? modelFile(dataDir, wanted) : deps.configuredModel;
     try {
-      const info = await detector.reload(file, (i) => menuProblem(deps.menu, i));
+      const info = await detector.reload(file, (i) => menuProblem(deps.menu, i, deps.newLabels));
       audit(dataDir, { action: 'loaded', sha256: info.sha256, from: runningSha, by: 'daemon' });
       log.info({ sha256: info.sha256, from: runningSha }, 'promoted model is running');
       writeActive(r.requestId, null);

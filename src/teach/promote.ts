@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import { loadModel, type ModelInfo } from '../detect/model.js';
+import { newLabels } from './labels.js';
 import { activeFile, menuProblem, type ActiveModel } from './model-watch.js';
 import {
   audit,
@@ -39,7 +40,7 @@ export async function checkCandidate(config: Config, running: string, candidate:
     throw new PromoteError(
       `the candidate's input ${info.imgsz.join('x')} differs from the running model's ${now.imgsz.join('x')}`,
     );
-  const menu = menuProblem(config.menu, info);
+  const menu = menuProblem(config.menu, info, newLabels(config.storage.dataDir));
   if (menu) throw new PromoteError(`the candidate cannot serve this store: ${menu}`);
   return info;
 }

@@ -1,15 +1,14 @@
 // The store's sprites: cut-outs of its own menu items under <dataDir>/teach/sprites/<label>/,
 // one PNG per source photo named by the photo's sha256 (the same photo twice is stored once),
 // with a JSON card beside it. `traycheck dataset --sprites <dataDir>/teach/sprites` composites
-// them into training scenes. Labels a model does not know yet are kept in teach/labels.json.
+// them into training scenes. Labels a model does not know yet are kept in teach/labels.json
+// (labels.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CutoutError, cutOut, spritePng, type CutoutProblem } from './cutout.js';
 
-export const LABEL_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
-
-export type SpriteProblem = CutoutProblem | 'unknown-label' | 'bad-label';
+export type SpriteProblem = CutoutProblem | 'unknown-label';
 
 export class SpriteError extends Error {
   constructor(
@@ -40,28 +39,10 @@ export interface SpriteAdded {
 
 export const teachDir = (dataDir: string): string => join(dataDir, 'teach');
 export const spritesDir = (dataDir: string): string => join(dataDir, 'teach', 'sprites');
-const labelsFile = (dataDir: string): string => join(dataDir, 'teach', 'labels.json');
 
 function writeAtomic(file: string, data: string | Buffer): void {
   writeFileSync(`${file}.tmp`, data);
   renameSync(`${file}.tmp`, file);
-}
-
-/** Labels created here for menu items no model knows yet, in the order they were added. */
-export function newLabels(dataDir: string): string[] {
-  const file = labelsFile(dataDir);
-  if (!existsSync(file)) return [];
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { labels?: unknown };
-  return Array.isArray(parsed.labels) ? parsed.labels.filter((l): l is string => typeof l === 'string') : [];
-}
-
-export function addNewLabel(dataDir: string, label: string): void {
-  if (!LABEL_PATTERN.test(label))
-    throw new SpriteError('bad-label', `label "${label}" must be lowercase letters, digits, - or _ (max 32)`);
-  const labels = newLabels(dataDir);
-  if (labels.includes(label)) return;
-  mkdirSync(teachDir(dataDir), { recursive: true });
-  writeAtomic(labelsFile(dataDir), `${JSON.stringify({ labels: [...labels, label] }, null, 2)}\n`);
 }
 
 function findBySha(dataDir: string, sha: string): { file: string; card: SpriteCard } | null {

@@ -6,6 +6,7 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Frame } from '../types.js';
 import { createFrameCapture, type FrameCapture } from './capture.js';
+import { newLabels } from './labels.js';
 import { createModelWatch, type ModelWatch } from './model-watch.js';
 
 export interface TeachStage {
@@ -23,6 +24,7 @@ export function modelsStage(config: Config, log: Logger, detector: () => Detecto
         dataDir: config.storage.dataDir,
         detector: detector(),
         menu: config.menu,
+        newLabels: newLabels(config.storage.dataDir),
         configuredModel: config.detector.model,
         log: log.child({ stage: 'models' }),
       });

@@ -1,5 +1,6 @@
 // What `traycheck train` feeds the renderer and the trainer from the store's own data: its
-// sprites (labels the renderer knows, linked into the run's workspace) and its labelled frames
+// sprites (linked into the run's workspace; the store's new labels become classes after the base
+// model's) and its labelled frames
 // (added to the training split, repeated), and the clean-up of a train.py left by a killed CLI.
 import {
   existsSync,
@@ -13,6 +14,7 @@ import {
 import { join } from 'node:path';
 import { capturedDir } from './capture.js';
 import { readCard } from './frame-card.js';
+import { newLabels } from './labels.js';
 import { modelMeta } from './registry.js';
 import { countSprites, spritesDir, teachDir } from './sprites.js';
 import type { TrainEvent } from './train.js';
@@ -34,12 +36,15 @@ export async function stopOrphan(pid: number | undefined): Promise<void> {
   for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-/** The store's sprites of labels the renderer knows, linked into the workspace; null when none. */
+/**
+ * The store's sprites, linked into the workspace, and the new labels among them (in the order the
+ * store created them: their class indices follow the base model's); null when there are none.
+ */
 export function spriteFolder(
   deps: { dataDir: string; datasetHasSprites: boolean; onEvent(e: TrainEvent): void },
   baseModel: string,
   ws: string,
-): string | null {
+): { dir: string; newLabels: string[] } | null {
   const counts = countSprites(deps.dataDir);
   if (!Object.keys(counts).length || !deps.datasetHasSprites) {
     if (Object.keys(counts).length)
@@ -53,15 +58,21 @@ export function spriteFolder(
   const dir = join(ws, 'sprites');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const created = newLabels(deps.dataDir).filter((l) => !known.includes(l));
   for (const label of Object.keys(counts)) {
-    if (known.includes(label)) symlinkSync(join(spritesDir(deps.dataDir), label), join(dir, label));
+    if (known.includes(label) || created.includes(label))
+      symlinkSync(join(spritesDir(deps.dataDir), label), join(dir, label));
     else
       deps.onEvent({
         type: 'warning',
-        message: `new label "${label}": the dataset renderer cannot train labels outside ${known.join(', ')} yet; its sprites are left out`,
+        message: `sprites of "${label}" are left out: neither a label of ${known.join(', ')} nor one created with --new-label`,
       });
   }
-  return readdirSync(dir).length ? dir : null;
+  if (!readdirSync(dir).length) return null;
+  const trained = created.filter((l) => counts[l]);
+  for (const l of created.filter((x) => !counts[x]))
+    deps.onEvent({ type: 'warning', message: `new label "${l}" has no sprites yet: not trained` });
+  return { dir, newLabels: trained };
 }
 
 /** The store's labelled frames (teach/frames, split "train") added to the rendered train split, repeated. */

@@ -27,10 +27,11 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from grow import grow_state, hold_known_rows, param_groups  # noqa: E402
 from metrics import evaluate, nms_detections  # noqa: E402
 from model import STRIDE, TrayDet, decode  # noqa: E402
 from targets import build_targets, focal_heatmap_loss, giou_loss  # noqa: E402
-from train import load_split  # noqa: E402
+from train import CLASSES, load_split  # noqa: E402
 from yolox_backbone import DEFAULT_WEIGHTS, load_yolox_onnx  # noqa: E402
 
 FROZEN = ("stem", "dark2", "dark3", "dark4", "dark5")
@@ -101,6 +102,7 @@ def main():
     ap.add_argument("--val-max", type=int, default=400)
     ap.add_argument("--weights", default=None, help="YOLOX-nano ONNX file (default: the shared interop copy)")
     ap.add_argument("--init", default=None, help="a yolox-nano traycheck checkpoint to fine-tune")
+    ap.add_argument("--new-class-lr", type=float, default=1.0, help="as train.py: with --init and classes the checkpoint lacks, LR multiplier of the new classes' cls/box rows, the known rows held")
     ap.add_argument("--budget-min", type=float, default=0)
     ap.add_argument("--limit", type=int, default=0, help="use only the first N images of each split (smoke tests)")
     args = ap.parse_args()
@@ -128,12 +130,16 @@ def main():
 
     model = TrayDet(nc, arch="yolox-nano")
     provenance = {}
+    new = []
     if args.init:
         src = torch.load(args.init, map_location="cpu")
         if src.get("arch") != "yolox-nano":
             raise SystemExit(f"{args.init}: not a yolox-nano checkpoint (arch {src.get('arch', 'plain')})")
-        own = model.state_dict()
-        model.load_state_dict({k: v for k, v in src["ema"].items() if k in own and own[k].shape == v.shape}, strict=False)
+        # Every tensor reused; the class heads grow for classes the store added (grow.py).
+        state, what = grow_state(src["ema"], src.get("names") or CLASSES, names, model.state_dict())
+        model.load_state_dict(state)
+        new = [n for n in names if n not in (src.get("names") or CLASSES)]
+        print(f"init from {args.init}: {what}", flush=True)
         provenance = src.get("provenance", {})
         provenance["fine_tuned_from"] = {"file": os.path.basename(args.init), "sha256": hashlib.sha256(open(args.init, "rb").read()).hexdigest()}
     else:
@@ -168,9 +174,10 @@ def main():
         p.requires_grad = not name_.startswith(FROZEN)
     trainable = [p for p in model.parameters() if p.requires_grad]
     ema = copy.deepcopy(model).eval()
-    decay = [p for p in trainable if p.ndim > 1]
-    no_decay = [p for p in trainable if p.ndim <= 1]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 5e-4}, {"params": no_decay, "weight_decay": 0}], lr=args.lr)
+    if new and args.new_class_lr != 1:
+        hold_known_rows(model, names, new)
+    groups = [{**g, "params": [p for p in g["params"] if p.requires_grad]} for g in param_groups(model, args.new_class_lr if new else 1.0)]
+    opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=args.lr)
     iters_per_epoch = len(train_index) // args.batch
     total = iters_per_epoch * args.epochs
     warm = min(300, total // 10)
@@ -244,7 +251,7 @@ def main():
             heat, tbox, wt = build_targets(bxs, nc, gh, gw)
             lr = args.lr * (step / warm if step < warm else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress())))
             for g in opt.param_groups:
-                g["lr"] = lr
+                g["lr"] = lr * g["lr_mult"]
             logits, dist = forward(model, feats)
             l_cls = focal_heatmap_loss(logits, heat)
             l_box = giou_loss(dist, tbox, wt)

@@ -1,12 +1,22 @@
 import { writeDataset } from '../../sim/dataset.js';
 import { progressBar } from '../progress.js';
-import { numberOption, requireString, type Command } from '../command.js';
+import { NEW_LABEL_PATTERN } from '../../teach/labels.js';
+import { numberOption, requireString, UsageError, type Command } from '../command.js';
+
+function newLabels(value: unknown): string[] {
+  if (typeof value !== 'string' || value === '') return [];
+  const labels = value.split(',').map((l) => l.trim());
+  const bad = labels.find((l) => !NEW_LABEL_PATTERN.test(l));
+  if (bad !== undefined)
+    throw new UsageError(`--new-labels: "${bad}" is not a label (lowercase a-z, 0-9, _)`);
+  return labels;
+}
 
 export const datasetCommand: Command = {
   name: 'dataset',
   summary: 'render a synthetic training dataset (images, YOLO labels, scenes) from a seed',
   usage:
-    'dataset --out DIR --count N --seed S [--val 0.06] [--test] [--photos DIR] [--sprites DIR] [--real 0.7]',
+    'dataset --out DIR --count N --seed S [--val 0.06] [--test] [--photos DIR] [--sprites DIR] [--new-labels L,...] [--real 0.7]',
   options: {
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Output folder.' },
     count: { type: 'string', short: 'n', valueName: 'N', description: 'Number of images (default 1000).' },
@@ -35,6 +45,12 @@ export const datasetCommand: Command = {
       description:
         'Cut-outs of menu items, <dir>/<label>/*.png, pasted instead of drawn items (with --photos, on real backgrounds).',
     },
+    'new-labels': {
+      type: 'string',
+      valueName: 'L,...',
+      description:
+        'Labels no model knows yet (new menu items), classes after the base ones in this order; their sprites in --sprites stand in for some items.',
+    },
   },
   async run(args) {
     const summary = await writeDataset({
@@ -45,6 +61,7 @@ export const datasetCommand: Command = {
       split: args.values.test ? 'test' : 'train',
       photos: typeof args.values.photos === 'string' ? args.values.photos : undefined,
       sprites: typeof args.values.sprites === 'string' ? args.values.sprites : undefined,
+      newLabels: newLabels(args.values['new-labels']),
       realShare: numberOption(args, 'real', 0.7),
       onProgress: progressBar('rendering'),
     });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { addNewLabel, addSprite, SpriteError, type SpriteAdded } from '../../teach/sprites.js';
+import { addNewLabel, LabelError } from '../../teach/labels.js';
+import { addSprite, SpriteError, type SpriteAdded } from '../../teach/sprites.js';
 import { EXIT_CONFIG, requireString, UsageError, type Command } from '../command.js';
-import { configOption, loadTeachConfig, spriteLabels } from './teach-config.js';
+import { configOption, loadTeachConfig, modelLabels, spriteLabels } from './teach-config.js';
 
 type Outcome =
   ({ image: string } & SpriteAdded) | { image: string; status: 'refused'; problem: string; reason: string };
@@ -22,7 +23,8 @@ export const spritesCommand: Command = {
     },
     'new-label': {
       type: 'boolean',
-      description: 'Create the label when no model knows it yet (a new menu item); map it in the menu.',
+      description:
+        'Create the label when no model knows it yet (a new menu item: lowercase a-z, 0-9, _); then map a menu item to it.',
     },
     json: { type: 'boolean', description: 'Print one JSON document.' },
   },
@@ -37,9 +39,9 @@ export const spritesCommand: Command = {
     let known = spriteLabels(loaded);
     if (args.values['new-label'] && !known.includes(label)) {
       try {
-        addNewLabel(dataDir, label);
+        addNewLabel(dataDir, label, modelLabels(loaded));
       } catch (err) {
-        if (err instanceof SpriteError) throw new UsageError(err.message);
+        if (err instanceof LabelError) throw new UsageError(err.message);
         throw err;
       }
       known = [...known, label];

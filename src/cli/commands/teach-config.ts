@@ -3,7 +3,7 @@
 import { ConfigError, formatIssues, loadConfig, type LoadedConfig } from '../../config/load.js';
 import { projectPath } from '../../paths.js';
 import { currentModelFile, modelMeta } from '../../teach/registry.js';
-import { newLabels } from '../../teach/sprites.js';
+import { newLabels } from '../../teach/labels.js';
 import { UsageError, type ParsedArgs } from '../command.js';
 
 export const configOption = {
@@ -35,15 +35,18 @@ export function runningModelFile(loaded: LoadedConfig): string {
   return currentModelFile(loaded.config.storage.dataDir, loaded.config.detector.model);
 }
 
+/** The running model's labels (the shipped model's when the running one cannot be read). */
+export function modelLabels(loaded: LoadedConfig): string[] {
+  try {
+    return modelMeta(runningModelFile(loaded)).labels;
+  } catch {
+    return modelMeta(projectPath('models', 'traycheck-det.onnx')).labels;
+  }
+}
+
 /** Item labels a sprite may have: the running model's (without tray and hand) and the store's new ones. */
 export function spriteLabels(loaded: LoadedConfig): string[] {
-  let labels: string[];
-  try {
-    labels = modelMeta(runningModelFile(loaded)).labels;
-  } catch {
-    labels = modelMeta(projectPath('models', 'traycheck-det.onnx')).labels;
-  }
-  const items = labels.filter((l) => l !== 'tray' && l !== 'hand');
+  const items = modelLabels(loaded).filter((l) => l !== 'tray' && l !== 'hand');
   for (const l of newLabels(loaded.config.storage.dataDir)) if (!items.includes(l)) items.push(l);
   return items;
 }

@@ -4,6 +4,7 @@ import { drawCounter, drawDistractor, drawTray, DISTRACTORS, TRAY_H, TRAY_W } fr
 import { drawHand, HAND_OUTLINE } from './hand.js';
 import { drawBurger, drawDrink, drawFries, drawNuggets } from './items-food.js';
 import { drawDessert, drawSalad, drawSauce, drawWrap } from './items-more.js';
+import { drawHotdog } from './items-new.js';
 import { chance, pick, range, rngFor, type Rng } from './random.js';
 import { ITEM_RADIUS, type Scene, type SceneHand } from './scene.js';
 import {
@@ -27,6 +28,7 @@ export const DRAWERS: Record<string, Drawer> = {
   salad: drawSalad,
   dessert: drawDessert,
   sauce: drawSauce,
+  hotdog: drawHotdog,
 };
 
 /** A painted silhouette in frame pixels; label null = occludes but is not labelled. */
@@ -144,9 +146,8 @@ export function composeScene(scene: Scene, opts: ComposeOptions = {}): Composed 
         place(d, { x, y, rotationDeg: range(clutter, 0, 360), scale: k }, null, false);
       }
       tray.items.forEach((it, i) => {
-        const draw = DRAWERS[it.label];
-        if (!draw) throw new Error(`renderer has no drawing for label "${it.label}"`);
         const [x, y] = toFrame((it.x - 0.5) * TRAY_W, (it.y - 0.5) * TRAY_H);
+        // A store's new label may have sprites only, no drawing.
         if (it.sprite !== undefined) {
           spriteSlots.push({
             label: it.label,
@@ -158,6 +159,8 @@ export function composeScene(scene: Scene, opts: ComposeOptions = {}): Composed 
           });
           return;
         }
+        const draw = DRAWERS[it.label];
+        if (!draw) throw new Error(`renderer has no drawing for label "${it.label}"`);
         place(
           draw(rngFor(scene.seed, 11, t, i), `i${t}_${i}`),
           { x, y, rotationDeg: tray.rotationDeg + it.rotationDeg, scale: k * it.scale },

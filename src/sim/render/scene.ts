@@ -18,6 +18,11 @@ export const CLASSES = [
 ] as const;
 export type ClassName = (typeof CLASSES)[number];
 export const ITEM_LABELS = CLASSES.filter((c) => c !== 'tray' && c !== 'hand');
+/**
+ * Items the renderer draws that are not in CLASSES: no shipped model knows them, random training
+ * scenes never hold them. A scenario may order them (the demo's item to teach, items-new.ts).
+ */
+export const NEW_ITEM_LABELS = ['hotdog'] as const;
 
 /** Rough half-extent of each item in tray pixels (for placement only). */
 export const ITEM_RADIUS: Record<string, number> = {
@@ -29,6 +34,7 @@ export const ITEM_RADIUS: Record<string, number> = {
   salad: 52,
   dessert: 34,
   sauce: 18,
+  hotdog: 52,
 };
 
 export interface SceneItem {
@@ -203,11 +209,11 @@ export function randomScene(seed: number, opts: SceneOptions = {}): Scene {
 
 function expand(counts: Record<string, number>): string[] {
   // Larger items first so that small ones (sauce) fill the gaps; fixed order keeps layouts stable.
-  const order = [...ITEM_LABELS].sort((a, b) => (ITEM_RADIUS[b] ?? 0) - (ITEM_RADIUS[a] ?? 0));
+  const drawn: string[] = [...ITEM_LABELS, ...NEW_ITEM_LABELS];
+  const order = drawn.sort((a, b) => (ITEM_RADIUS[b] ?? 0) - (ITEM_RADIUS[a] ?? 0));
   const labels: string[] = [];
   for (const l of order) for (let i = 0; i < Math.max(0, Math.floor(counts[l] ?? 0)); i++) labels.push(l);
-  for (const l of Object.keys(counts))
-    if (!order.includes(l as (typeof ITEM_LABELS)[number])) throw new Error(`unknown item label: ${l}`);
+  for (const l of Object.keys(counts)) if (!order.includes(l)) throw new Error(`unknown item label: ${l}`);
   return labels;
 }
 

@@ -196,13 +196,15 @@ function progressText(live) {
 /** Each photo is the body of its own request; the cut-out (or the reason it failed) is listed. */
 async function upload(event) {
   event.preventDefault();
-  const label = $('label').value;
+  // A new label (a menu item no model knows) is created with its first photo.
+  const fresh = $('new-label').value.trim();
+  const label = fresh || $('label').value;
   const out = $('uploaded');
   out.replaceChildren();
   for (const file of $('photos').files) {
     const me = await api('/api/me');
     const res = await fetch(
-      `/api/teach/sprites?label=${encodeURIComponent(label)}&name=${encodeURIComponent(file.name)}`,
+      `/api/teach/sprites?label=${encodeURIComponent(label)}&name=${encodeURIComponent(file.name)}${fresh ? '&newLabel=true' : ''}`,
       {
         method: 'POST',
         headers: {
