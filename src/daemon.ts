@@ -140,28 +140,28 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeT
     log: stageLog('camera'),
   });
   const health = createHealthStage({
-    version,
-    startedAt: Date.now(),
+    run: { version, startedAt: Date.now() },
     storage: config.storage,
-    db: store.db,
-    snapshots: store.snapshots,
-    providers: {
-      cameras: () => camera.cameras().health(),
-      broker: () => orders.orders().health(),
-      model: () => detect.detector().health(),
-      alerts: () => alerts.alerts().health(),
-      snapshots: () => {
-        const s = store.snapshots();
-        if (!s) throw new Error('snapshots not started');
-        return s.health();
+    store: { db: store.db, snapshots: store.snapshots },
+    stages: {
+      providers: {
+        cameras: () => camera.cameras().health(),
+        broker: () => orders.orders().health(),
+        model: () => detect.detector().health(),
+        alerts: () => alerts.alerts().health(),
+        snapshots: () => {
+          const s = store.snapshots();
+          if (!s) throw new Error('snapshots not started');
+          return s.health();
+        },
+      },
+      pipeline: {
+        processed: () => pipeline.pipeline()?.processed() ?? 0,
+        bus,
+        expire: (now) => pipeline.pipeline()?.expire(now),
       },
     },
-    pipeline: {
-      processed: () => pipeline.pipeline()?.processed() ?? 0,
-      bus,
-      expire: (now) => pipeline.pipeline()?.expire(now),
-    },
-    log: stageLog('health'),
+    core: { log: stageLog('health') },
   });
   const dashboard = createDashboardStage({
     config,

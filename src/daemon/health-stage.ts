@@ -10,15 +10,18 @@ export interface HealthStage extends Stage {
   health: () => HealthWiring | null;
 }
 
-export function createHealthStage(
-  deps: Omit<HealthWiringDeps, 'store'> & { db: () => Db; snapshots: () => SnapshotStore | null },
-): HealthStage {
+/** The wiring's deps, with the store stage's parts read when the stage starts (they exist by then). */
+export interface HealthStageDeps extends Omit<HealthWiringDeps, 'store'> {
+  store: { db: () => Db; snapshots: () => SnapshotStore | null };
+}
+
+export function createHealthStage(deps: HealthStageDeps): HealthStage {
   let health: HealthWiring | null = null;
   return {
     name: 'health',
     async start() {
-      const { db, snapshots, ...rest } = deps;
-      health = createHealthWiring({ ...rest, store: { db, snapshots: snapshots() ?? undefined } });
+      const { db, snapshots } = deps.store;
+      health = createHealthWiring({ ...deps, store: { db, snapshots: snapshots() ?? undefined } });
       await health.start();
     },
     stop: () => health?.stop(),

@@ -23,9 +23,9 @@ import { statsRoutes } from './routes/stats.js';
 import { streamRoutes } from './routes/stream.js';
 import { techActionRoutes } from './routes/tech-actions.js';
 import { teachFrameRoutes } from './routes/teach-frames.js';
+import { teachRoutes } from './routes/teach.js';
 import { techRoutes } from './routes/tech.js';
 import { userChangeRoutes, userRoutes } from './routes/users.js';
-import { teachRoutes } from './teach-routes.js';
 import { installSecurity } from './security.js';
 
 export interface AppOptions {
@@ -37,6 +37,7 @@ export interface AppOptions {
 const PLUGINS = [
   authRoutes,
   alertRoutes,
+  falseAlarmRoutes,
   orderRoutes,
   historyRoutes,
   statsRoutes,
@@ -49,6 +50,8 @@ const PLUGINS = [
   liveRoutes,
   streamRoutes,
   pageRoutes,
+  teachRoutes,
+  teachFrameRoutes,
 ];
 
 export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise<DashboardApp> {
@@ -101,10 +104,6 @@ export async function buildApp(ctx: DashboardContext, opts: AppOptions): Promise
   });
 
   for (const plugin of PLUGINS) await app.register(plugin, { ctx });
-  // Still registered the old way (a function over the root app): converted after the labelling work.
-  teachRoutes(app, ctx);
-  falseAlarmRoutes(app, ctx);
-  teachFrameRoutes(app, ctx);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
 

@@ -29,9 +29,10 @@ export interface PipelineProgress {
   tickMs?: number;
 }
 
+/** What the health stage needs from the rest of the daemon (src/daemon.ts), grouped by who gives it. */
 export interface HealthWiringDeps {
-  version: string;
-  startedAt: number;
+  /** This run, as the report shows it. */
+  run: { version: string; startedAt: number };
   /** The storage section: data folder and its reserve (disk component), retention. */
   storage: Pick<
     StorageConfig,
@@ -43,13 +44,16 @@ export interface HealthWiringDeps {
     /** Its paused() is shown by the disk component; retention calls its runRetention(now). */
     snapshots?: SnapshotRetention & { paused?: () => boolean };
   };
-  /** Stage providers by component name (cameras, broker, model, ...). */
-  providers: Record<string, HealthProvider>;
-  pipeline: PipelineProgress;
-  log: Logger;
-  /** systemd's environment (default process.env) and notify transport (tests; default systemd-notify). */
-  systemd?: { env?: NodeJS.ProcessEnv; send?: NotifySender };
-  now?: () => number;
+  /**
+   * What the report covers: the stages' providers by component name (cameras, broker, model, ...)
+   * and the pipeline's progress, which the watchdog and the main loop's tick also read.
+   */
+  stages: { providers: Record<string, HealthProvider>; pipeline: PipelineProgress };
+  /**
+   * The stage's logger; the clock (default Date.now) and systemd's environment (default
+   * process.env) and notify transport (default systemd-notify), given by tests.
+   */
+  core: { log: Logger; now?: () => number; systemd?: { env?: NodeJS.ProcessEnv; send?: NotifySender } };
 }
 
 export interface HealthWiring {
@@ -65,9 +69,9 @@ export interface HealthWiring {
 }
 
 export function createHealthWiring(deps: HealthWiringDeps): HealthWiring {
-  const log = deps.log;
+  const { log, systemd } = deps.core;
   const { snapshots } = deps.store;
-  const now = deps.now ?? Date.now;
+  const now = deps.core.now ?? Date.now;
   const getDb =
     typeof deps.store.db === 'function'
       ? deps.store.db
@@ -77,18 +81,18 @@ export function createHealthWiring(deps: HealthWiringDeps): HealthWiring {
         )(deps.store.db);
   let framesSeen = 0;
   let unsubscribe: (() => void) | null = null;
-  const { pipeline } = deps;
+  const { pipeline } = deps.stages;
   const received = pipeline.received ?? (pipeline.bus ? () => framesSeen : null);
 
-  const notifier = createSystemdNotifier({ log, env: deps.systemd?.env, send: deps.systemd?.send });
+  const notifier = createSystemdNotifier({ log, env: systemd?.env, send: systemd?.send });
   const progress = received ? pipelineProgress({ received, processed: pipeline.processed }) : () => true;
   const watchdog = createWatchdog({ notifier, intervalMs: notifier.watchdogIntervalMs, progress, log, now });
   const health = createHealth({
-    version: deps.version,
-    startedAt: deps.startedAt,
+    version: deps.run.version,
+    startedAt: deps.run.startedAt,
     now,
     providers: {
-      ...deps.providers,
+      ...deps.stages.providers,
       disk: createDiskHealth({
         dataDir: deps.storage.dataDir,
         reserveBytes: deps.storage.diskReserveBytes,

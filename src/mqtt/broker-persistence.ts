@@ -1,7 +1,7 @@
-// On-disk persistence for the embedded aedes broker, in SQLite (better-sqlite3), implementing the
-// async persistence interface aedes 1.x calls (aedes-persistence's MemoryPersistence is the
-// reference). Why not aedes-persistence-level: better-sqlite3 is already our store, so this adds
-// no native dependency. Survives a process kill (WAL, synchronous=NORMAL); a power cut may lose
+// On-disk persistence for the embedded aedes broker, in SQLite (better-sqlite3; the SQL is in
+// src/store/broker-repo.ts), implementing the async persistence interface aedes 1.x calls
+// (aedes-persistence's MemoryPersistence is the reference). Why not aedes-persistence-level:
+// better-sqlite3 is already our store, so this adds no native dependency. Survives a process kill (WAL, synchronous=NORMAL); a power cut may lose
 // the last transactions, as with the main database.
 //
 // aedes answers a QoS 1 PUBLISH with PUBACK *before* it queues the message for subscribers
@@ -11,10 +11,8 @@
 // message here before aedes acknowledges it and deletes it once aedes has queued it; what is
 // left after a crash is published again at start (a duplicate at worst, which the POS contract
 // makes harmless).
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
-import Database from 'better-sqlite3';
+import { openBrokerRepo, type BrokerRepo } from '../store/broker-repo.js';
 import { topicMatches } from './topics.js';
 
 /** The packet fields aedes stores (aedes-packet), payload as a Buffer. */
@@ -44,21 +42,6 @@ interface ClientRef {
   id: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS retained (topic TEXT PRIMARY KEY, packet TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS subscriptions (
-  client_id TEXT NOT NULL, topic TEXT NOT NULL, qos INTEGER NOT NULL, opts TEXT NOT NULL,
-  PRIMARY KEY (client_id, topic));
-CREATE TABLE IF NOT EXISTS outgoing (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT NOT NULL, broker_id TEXT, broker_counter INTEGER,
-  message_id INTEGER, packet TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS outgoing_client ON outgoing(client_id, seq);
-CREATE TABLE IF NOT EXISTS incoming (client_id TEXT NOT NULL, message_id INTEGER NOT NULL, packet TEXT NOT NULL,
-  PRIMARY KEY (client_id, message_id));
-CREATE TABLE IF NOT EXISTS wills (client_id TEXT PRIMARY KEY, broker_id TEXT, packet TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS inbound (seq INTEGER PRIMARY KEY AUTOINCREMENT, packet TEXT NOT NULL);
-`;
-
 export function serializePacket(p: BrokerPacket): string {
   const payload =
     p.payload === undefined
@@ -78,32 +61,20 @@ export function deserializePacket(json: string, messageId?: number | null): Brok
 }
 
 export class SqliteBrokerPersistence {
-  readonly #db: Database.Database;
+  /** The broker's own SQLite file and its statements. */
+  readonly #repo: BrokerRepo;
   /** clientId → topic → subscription; mirrors the table for topic matching on every publish. */
   readonly #subs = new Map<string, Map<string, Sub>>();
-  /** Statements by SQL, prepared once: a statement prepared per call holds native memory until V8
-   * next collects its wrapper, and that churn (every publish) fragments the malloc heap. */
-  readonly #stmts = new Map<string, Database.Statement>();
   #brokerId = '';
-  #closed = false;
 
   constructor(file: string) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.exec(SCHEMA);
+    this.#repo = openBrokerRepo(file);
   }
 
   async setup(broker: { id: string }): Promise<void> {
     this.#brokerId = broker.id;
-    for (const r of this.#sql('SELECT client_id, topic, qos, opts FROM subscriptions').all() as {
-      client_id: string;
-      topic: string;
-      qos: number;
-      opts: string;
-    }[]) {
-      this.#clientSubs(r.client_id, true).set(r.topic, {
+    for (const r of this.#repo.subscriptions()) {
+      this.#clientSubs(r.clientId, true).set(r.topic, {
         ...(JSON.parse(r.opts) as object),
         topic: r.topic,
         qos: r.qos,
@@ -111,17 +82,8 @@ export class SqliteBrokerPersistence {
     }
     // Packet ids handed out by a previous broker process mean nothing now: queued messages get
     // fresh ids when they are delivered, so they cannot collide with this process's ids.
-    this.#db.exec('UPDATE outgoing SET message_id = NULL');
+    this.#repo.forgetPacketIds();
     return Promise.resolve();
-  }
-
-  #sql(text: string): Database.Statement {
-    let stmt = this.#stmts.get(text);
-    if (!stmt) {
-      stmt = this.#db.prepare(text);
-      this.#stmts.set(text, stmt);
-    }
-    return stmt;
   }
 
   #clientSubs(id: string, create: boolean): Map<string, Sub> {
@@ -135,20 +97,14 @@ export class SqliteBrokerPersistence {
 
   async storeRetained(p: BrokerPacket): Promise<void> {
     const empty = p.payload === undefined || p.payload.length === 0;
-    if (empty) this.#sql('DELETE FROM retained WHERE topic = ?').run(p.topic);
-    else
-      this.#sql('INSERT OR REPLACE INTO retained (topic, packet) VALUES (?, ?)').run(
-        p.topic,
-        serializePacket(p),
-      );
+    const topic = p.topic ?? '';
+    if (empty) this.#repo.deleteRetained(topic);
+    else this.#repo.putRetained(topic, serializePacket(p));
     return Promise.resolve();
   }
 
   createRetainedStreamCombi(patterns: string[]): Readable {
-    const rows = this.#sql('SELECT topic, packet FROM retained').all() as {
-      topic: string;
-      packet: string;
-    }[];
+    const rows = this.#repo.retained();
     const out: BrokerPacket[] = [];
     for (const pattern of patterns)
       for (const r of rows) if (topicMatches(pattern, r.topic)) out.push(deserializePacket(r.packet));
@@ -160,29 +116,23 @@ export class SqliteBrokerPersistence {
   }
 
   async addSubscriptions(client: ClientRef, subs: Sub[]): Promise<void> {
-    const stmt = this.#sql(
-      'INSERT OR REPLACE INTO subscriptions (client_id, topic, qos, opts) VALUES (?, ?, ?, ?)',
+    this.#repo.putSubscriptions(
+      subs.map((s) => ({
+        clientId: client.id,
+        topic: s.topic,
+        qos: s.qos,
+        opts: JSON.stringify({ rh: s.rh, rap: s.rap, nl: s.nl }),
+      })),
     );
     const mine = this.#clientSubs(client.id, true);
-    this.#db.transaction(() => {
-      for (const s of subs) {
-        const rec: Sub = { topic: s.topic, qos: s.qos, rh: s.rh, rap: s.rap, nl: s.nl };
-        stmt.run(client.id, s.topic, s.qos, JSON.stringify({ rh: s.rh, rap: s.rap, nl: s.nl }));
-        mine.set(s.topic, rec);
-      }
-    })();
+    for (const s of subs) mine.set(s.topic, { topic: s.topic, qos: s.qos, rh: s.rh, rap: s.rap, nl: s.nl });
     return Promise.resolve();
   }
 
   async removeSubscriptions(client: ClientRef, topics: string[]): Promise<void> {
-    const stmt = this.#sql('DELETE FROM subscriptions WHERE client_id = ? AND topic = ?');
+    this.#repo.deleteSubscriptions(client.id, topics);
     const mine = this.#clientSubs(client.id, false);
-    this.#db.transaction(() => {
-      for (const t of topics) {
-        stmt.run(client.id, t);
-        mine.delete(t);
-      }
-    })();
+    for (const t of topics) mine.delete(t);
     if (mine.size === 0) this.#subs.delete(client.id);
     return Promise.resolve();
   }
@@ -206,7 +156,7 @@ export class SqliteBrokerPersistence {
   }
 
   async cleanSubscriptions(client: ClientRef): Promise<void> {
-    this.#sql('DELETE FROM subscriptions WHERE client_id = ?').run(client.id);
+    this.#repo.deleteClientSubscriptions(client.id);
     this.#subs.delete(client.id);
     return Promise.resolve();
   }
@@ -217,112 +167,79 @@ export class SqliteBrokerPersistence {
 
   async outgoingEnqueueCombi(subs: { clientId: string }[], p: BrokerPacket): Promise<void> {
     if (subs.length === 0) return Promise.resolve();
-    const stmt = this.#sql(
-      'INSERT INTO outgoing (client_id, broker_id, broker_counter, message_id, packet) VALUES (?, ?, ?, NULL, ?)',
+    this.#repo.enqueue(
+      subs.map((s) => s.clientId),
+      { brokerId: p.brokerId ?? null, brokerCounter: p.brokerCounter ?? null },
+      serializePacket({ ...p, messageId: undefined }),
     );
-    const json = serializePacket({ ...p, messageId: undefined });
-    this.#db.transaction(() => {
-      for (const s of subs) stmt.run(s.clientId, p.brokerId ?? null, p.brokerCounter ?? null, json);
-    })();
     return Promise.resolve();
   }
 
   outgoingUpdate(client: ClientRef, p: BrokerPacket): Promise<void> {
-    if (p.brokerId !== undefined) {
-      const r = this.#sql(
-        'UPDATE outgoing SET message_id = ? WHERE client_id = ? AND broker_id = ? AND broker_counter = ?',
-      ).run(p.messageId ?? null, client.id, p.brokerId, p.brokerCounter ?? null);
-      if (r.changes > 0) return Promise.resolve();
-    }
+    const key = { brokerId: p.brokerId ?? null, brokerCounter: p.brokerCounter ?? null };
+    if (p.brokerId !== undefined && this.#repo.setPacketId(client.id, key, p.messageId ?? null))
+      return Promise.resolve();
     // A different packet under the same id (PUBREL replacing its PUBLISH for QoS 2).
-    const row = this.#sql(
-      'SELECT seq FROM outgoing WHERE client_id = ? AND message_id = ? AND broker_id IS NOT ? ORDER BY seq LIMIT 1',
-    ).get(client.id, p.messageId ?? null, p.brokerId ?? null) as { seq: number } | undefined;
-    if (!row) return Promise.reject(new Error('no such packet'));
-    this.#sql('UPDATE outgoing SET broker_id = ?, broker_counter = ?, packet = ? WHERE seq = ?').run(
-      p.brokerId ?? null,
-      p.brokerCounter ?? null,
-      serializePacket({ ...p, messageId: undefined }),
-      row.seq,
-    );
+    const seq = this.#repo.outgoingFromOther(client.id, p.messageId ?? null, key.brokerId);
+    if (seq === null) return Promise.reject(new Error('no such packet'));
+    this.#repo.replaceOutgoing(seq, key, serializePacket({ ...p, messageId: undefined }));
     return Promise.resolve();
   }
 
   async outgoingClearMessageId(client: ClientRef, p: BrokerPacket): Promise<BrokerPacket | undefined> {
-    const row = this.#sql(
-      'SELECT seq, message_id, packet FROM outgoing WHERE client_id = ? AND message_id = ? ORDER BY seq LIMIT 1',
-    ).get(client.id, p.messageId ?? null) as { seq: number; message_id: number; packet: string } | undefined;
+    const row = this.#repo.outgoingById(client.id, p.messageId ?? null);
     if (!row) return Promise.resolve(undefined);
-    this.#sql('DELETE FROM outgoing WHERE seq = ?').run(row.seq);
-    return Promise.resolve(deserializePacket(row.packet, row.message_id));
+    this.#repo.deleteOutgoing(row.seq);
+    return Promise.resolve(deserializePacket(row.packet, row.messageId));
   }
 
   outgoingStream(client: ClientRef): Readable {
-    const rows = this.#sql('SELECT message_id, packet FROM outgoing WHERE client_id = ? ORDER BY seq').all(
-      client.id,
-    ) as { message_id: number | null; packet: string }[];
-    return Readable.from(rows.map((r) => deserializePacket(r.packet, r.message_id)));
+    const rows = this.#repo.outgoing(client.id);
+    return Readable.from(rows.map((r) => deserializePacket(r.packet, r.messageId)));
   }
 
   async incomingStorePacket(client: ClientRef, p: BrokerPacket): Promise<void> {
-    this.#sql('INSERT OR REPLACE INTO incoming (client_id, message_id, packet) VALUES (?, ?, ?)').run(
-      client.id,
-      p.messageId ?? 0,
-      serializePacket(p),
-    );
+    this.#repo.putIncoming(client.id, p.messageId ?? 0, serializePacket(p));
     return Promise.resolve();
   }
 
   incomingGetPacket(client: ClientRef, p: BrokerPacket): Promise<BrokerPacket> {
-    const row = this.#sql('SELECT packet FROM incoming WHERE client_id = ? AND message_id = ?').get(
-      client.id,
-      p.messageId ?? 0,
-    ) as { packet: string } | undefined;
-    if (!row) return Promise.reject(new Error('no such packet'));
-    return Promise.resolve(deserializePacket(row.packet, p.messageId));
+    const packet = this.#repo.getIncoming(client.id, p.messageId ?? 0);
+    if (packet === null) return Promise.reject(new Error('no such packet'));
+    return Promise.resolve(deserializePacket(packet, p.messageId));
   }
 
   incomingDelPacket(client: ClientRef, p: BrokerPacket): Promise<void> {
-    const r = this.#sql('DELETE FROM incoming WHERE client_id = ? AND message_id = ?').run(
-      client.id,
-      p.messageId ?? 0,
-    );
-    return r.changes === 0 ? Promise.reject(new Error('no such packet')) : Promise.resolve();
+    return this.#repo.deleteIncoming(client.id, p.messageId ?? 0)
+      ? Promise.resolve()
+      : Promise.reject(new Error('no such packet'));
   }
 
   async cleanIncoming(client: ClientRef): Promise<void> {
-    this.#sql('DELETE FROM incoming WHERE client_id = ?').run(client.id);
+    this.#repo.deleteClientIncoming(client.id);
     return Promise.resolve();
   }
 
   async putWill(client: ClientRef, p: BrokerPacket): Promise<void> {
     const will = { ...p, brokerId: this.#brokerId, clientId: client.id };
-    this.#sql('INSERT OR REPLACE INTO wills (client_id, broker_id, packet) VALUES (?, ?, ?)').run(
-      client.id,
-      will.brokerId,
-      serializePacket(will),
-    );
+    this.#repo.putWill(client.id, will.brokerId, serializePacket(will));
     return Promise.resolve();
   }
 
   async getWill(client: ClientRef): Promise<BrokerPacket | undefined> {
-    const row = this.#sql('SELECT packet FROM wills WHERE client_id = ?').get(client.id) as
-      { packet: string } | undefined;
-    return Promise.resolve(row ? deserializePacket(row.packet) : undefined);
+    const packet = this.#repo.getWill(client.id);
+    return Promise.resolve(packet === null ? undefined : deserializePacket(packet));
   }
 
   async delWill(client: ClientRef): Promise<BrokerPacket | undefined> {
     const will = await this.getWill(client);
-    this.#sql('DELETE FROM wills WHERE client_id = ?').run(client.id);
+    this.#repo.deleteWill(client.id);
     return will;
   }
 
   streamWill(brokers: Record<string, unknown> = {}): Readable {
-    const rows = this.#sql('SELECT broker_id, packet FROM wills').all() as {
-      broker_id: string;
-      packet: string;
-    }[];
-    return Readable.from(rows.filter((r) => !brokers[r.broker_id]).map((r) => deserializePacket(r.packet)));
+    const rows = this.#repo.wills();
+    return Readable.from(rows.filter((r) => !brokers[r.brokerId]).map((r) => deserializePacket(r.packet)));
   }
 
   getClientList(topic: string): Readable {
@@ -332,36 +249,26 @@ export class SqliteBrokerPersistence {
 
   /** Logs a message received from a publisher before aedes acknowledges it; returns its key. */
   inboundLog(p: BrokerPacket): number {
-    const r = this.#sql('INSERT INTO inbound (packet) VALUES (?)').run(serializePacket(p));
-    return Number(r.lastInsertRowid);
+    return this.#repo.logInbound(serializePacket(p));
   }
 
   /** The message is queued for its subscribers (or was published again after a crash). */
   inboundDone(seq: number): void {
-    this.#sql('DELETE FROM inbound WHERE seq = ?').run(seq);
+    this.#repo.deleteInbound(seq);
   }
 
   /** Messages acknowledged (maybe) but not queued when the previous process ended, oldest first. */
   inboundPending(): { seq: number; packet: BrokerPacket }[] {
-    const rows = this.#sql('SELECT seq, packet FROM inbound ORDER BY seq').all() as {
-      seq: number;
-      packet: string;
-    }[];
-    return rows.map((r) => ({ seq: r.seq, packet: deserializePacket(r.packet) }));
+    return this.#repo.inbound().map((r) => ({ seq: r.seq, packet: deserializePacket(r.packet) }));
   }
 
   /** Queued QoS 1 messages per client (health). */
   queuedCounts(): Record<string, number> {
-    const rows = this.#sql('SELECT client_id, COUNT(*) AS n FROM outgoing GROUP BY client_id').all() as {
-      client_id: string;
-      n: number;
-    }[];
-    return Object.fromEntries(rows.map((r) => [r.client_id, r.n]));
+    return this.#repo.queuedCounts();
   }
 
   async destroy(): Promise<void> {
-    if (!this.#closed) this.#db.close();
-    this.#closed = true;
+    this.#repo.close();
     return Promise.resolve();
   }
 }

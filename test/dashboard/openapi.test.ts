@@ -3,8 +3,17 @@
 // from TypeBox), every operation with responses and descriptions, path parameters declared and
 // required, unique operationIds. The walker is written out here because no validator package is
 // installed; it fails on anything outside the 3.0 Schema Object vocabulary.
+import { join } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/load.js';
+import type { TeachConfig } from '../../src/config/schema.js';
+import { TeachSection } from '../../src/config/sections/teach.js';
 import { toOpenApi30 } from '../../src/dashboard/openapi.js';
+import type { ModelInfo } from '../../src/detect/model.js';
+import { silentLogger } from '../../src/log.js';
+import { createTeachApi } from '../../src/teach/api.js';
+import { createFrameStore } from '../../src/teach/frames.js';
 import { startHarness, type Harness } from './harness.js';
 
 const SCHEMA_KEYS = new Set([
@@ -137,8 +146,32 @@ function documentProblems(doc: Record<string, unknown>): string[] {
 }
 
 let h: Harness;
+const LABELS = ['tray', 'burger', 'fries', 'drink'];
+
 beforeAll(async () => {
-  h = await startHarness();
+  // With /teach and its frames on, so their routes are in the document too.
+  h = await startHarness({
+    extra: (dir) => ({
+      teach: createTeachApi({
+        loaded: parseConfigText(
+          `store: { id: s1, name: Test }\ncameras: []\nstorage: { dataDir: ${JSON.stringify(dir)} }\n` +
+            'menu: { BURGER: { name: Burger, contains: { burger: 1 } } }\n',
+          join(dir, 'traycheck.yaml'),
+        ),
+        // Never asked: the document is built from the route schemas, no handler runs.
+        model: (): ModelInfo => {
+          throw new Error('no model in the OpenAPI test');
+        },
+        log: silentLogger(),
+      }),
+      teachFrames: createFrameStore({
+        dataDir: dir,
+        teach: Value.Default(TeachSection, {}) as TeachConfig,
+        labels: () => LABELS,
+        orderItems: () => [],
+      }),
+    }),
+  });
 });
 afterAll(async () => h?.stop());
 
@@ -159,10 +192,21 @@ describe('OpenAPI document', () => {
       '/api/cameras/{cameraId}/reconnect',
       '/api/tech/broker-test',
       '/api/orders',
+      '/api/alerts/{id}/false-alarm',
+      '/api/teach',
+      '/api/teach/promote',
+      '/api/teach/sprites',
+      '/api/teach/sprites/{label}/{file}',
+      '/api/teach/train',
+      '/api/teach/compare',
+      '/api/teach/rollback',
+      '/api/teach/frames',
+      '/api/teach/frames/{id}',
+      '/api/teach/frames/{id}/image',
     ])
       expect(paths).toHaveProperty([p]);
     // Hidden: pages, static files, the document itself.
-    for (const p of ['/', '/tech', '/ui/*', '/api/openapi.json', '/pair'])
+    for (const p of ['/', '/tech', '/teach', '/ui/*', '/api/openapi.json', '/pair'])
       expect(paths).not.toHaveProperty([p]);
   });
 
@@ -203,6 +247,30 @@ describe('OpenAPI document', () => {
         }),
       ]),
     );
+    // The teach routes carry their schemas: admin only, bodies and parameters with their bounds.
+    const promote = op('/api/teach/promote', 'post');
+    expect(promote.security).toEqual([{ session: [] }]);
+    expect(csrf(promote)).toMatchObject({ required: true });
+    expect(Object.keys(promote.responses).sort()).toEqual(['200', '400', '401', '409']);
+    expect(op('/api/teach/sprites', 'post').parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'label', in: 'query', required: true })]),
+    );
+    expect(op('/api/teach/frames', 'get').parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'perPage',
+          in: 'query',
+          schema: expect.objectContaining({ maximum: 200 }) as unknown,
+        }),
+      ]),
+    );
+    expect(Object.keys(op('/api/teach/frames/{id}', 'put').responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '404',
+    ]);
+    expect(csrf(op('/api/alerts/{id}/false-alarm', 'post'))).toMatchObject({ required: true });
   });
 
   it('the checker itself rejects what a strict validator rejects, and the conversion fixes it', () => {

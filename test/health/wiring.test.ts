@@ -45,14 +45,17 @@ describe.skipIf(!haveNotify)('createHealthWiring', () => {
     let processed = 0;
     let expired = 0;
     wiring = createHealthWiring({
-      version: '9.9.9',
-      startedAt: Date.now(),
+      run: { version: '9.9.9', startedAt: Date.now() },
       storage: { dataDir: dir, diskReserveBytes: 1, verdictRetentionDays: 30, retentionIntervalMin: 10 },
       store: { db },
-      providers: { cameras: () => ({ state: 'ok', detail: '1 online' }) },
-      pipeline: { processed: () => processed, bus, expire: () => void expired++, tickMs: 50 },
-      log: silentLogger(),
-      systemd: { env: { NOTIFY_SOCKET: sock.address, WATCHDOG_USEC: '600000' } },
+      stages: {
+        providers: { cameras: () => ({ state: 'ok', detail: '1 online' }) },
+        pipeline: { processed: () => processed, bus, expire: () => void expired++, tickMs: 50 },
+      },
+      core: {
+        log: silentLogger(),
+        systemd: { env: { NOTIFY_SOCKET: sock.address, WATCHDOG_USEC: '600000' } },
+      },
     });
     await wiring.start();
     expect(db.prepare("SELECT value FROM meta WHERE key = 'retention.lastRunAt'").pluck().get()).toBeTruthy();

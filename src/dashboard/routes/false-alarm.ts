@@ -1,15 +1,14 @@
 // "False alarm" beside Acknowledge: staff say the tray was right. The alert resolves as
 // false-alarm (who and when kept); with teach.capture on, the frames behind it are kept for
 // labelling on /teach (src/teach/alert-frames.ts, through the alert event).
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { DashboardContext } from '../context.js';
+import { Type } from '@sinclair/typebox';
+import type { DashboardPlugin } from '../context.js';
 import { AlertDto, ErrorReply } from '../schemas.js';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
-export function falseAlarmRoutes(app: FastifyInstance, ctx: DashboardContext): void {
-  app.post<{ Params: Static<typeof IdParams> }>(
+export const falseAlarmRoutes: DashboardPlugin = (app, { ctx }, done) => {
+  app.post(
     '/api/alerts/:id/false-alarm',
     {
       // Whoever may acknowledge may say it was wrong: staff, admins and paired wall screens.
@@ -25,4 +24,5 @@ export function falseAlarmRoutes(app: FastifyInstance, ctx: DashboardContext): v
       return a ? ctx.presentAlert(a) : reply.code(404).send({ error: 'no such alert' });
     },
   );
-}
+  done();
+};

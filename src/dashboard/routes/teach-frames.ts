@@ -1,11 +1,10 @@
 // /api/teach/frames (admin): the captured frames to label on /teach — a page of them, one with its
 // boxes, its image, and saving the boxes with a state (to-label, done, excluded). The storage
 // and the checks are in src/teach/frames.ts.
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { FRAME_ID_PATTERN } from '../../teach/frame-card.js';
 import { MAX_BOXES } from '../../teach/frames.js';
-import type { DashboardContext } from '../context.js';
+import type { DashboardPlugin } from '../context.js';
 import { ErrorReply } from '../schemas.js';
 
 const State = Type.Union([Type.Literal('to-label'), Type.Literal('done'), Type.Literal('excluded')]);
@@ -73,12 +72,12 @@ const SaveBody = Type.Object(
   { additionalProperties: false },
 );
 
-export function teachFrameRoutes(app: FastifyInstance, ctx: DashboardContext): void {
+export const teachFrameRoutes: DashboardPlugin = (app, { ctx }, done) => {
   const frames = ctx.deps.teachFrames;
-  if (!frames) return;
+  if (!frames) return done();
   const admin = { access: 'admin' as const };
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>(
+  app.get(
     '/api/teach/frames',
     {
       config: admin,
@@ -91,7 +90,7 @@ export function teachFrameRoutes(app: FastifyInstance, ctx: DashboardContext): v
     (req) => ({ capture: frames.capture(), ...frames.list(req.query) }),
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(
+  app.get(
     '/api/teach/frames/:id',
     {
       config: admin,
@@ -105,7 +104,7 @@ export function teachFrameRoutes(app: FastifyInstance, ctx: DashboardContext): v
       (await frames.get(req.params.id)) ?? reply.code(404).send({ error: 'no such frame' }),
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(
+  app.get(
     '/api/teach/frames/:id/image',
     { config: admin, schema: { summary: 'A captured frame (JPEG, admin)', params: IdParams } },
     async (req, reply) => {
@@ -115,7 +114,7 @@ export function teachFrameRoutes(app: FastifyInstance, ctx: DashboardContext): v
     },
   );
 
-  app.put<{ Params: Static<typeof IdParams>; Body: Static<typeof SaveBody> }>(
+  app.put(
     '/api/teach/frames/:id',
     {
       config: admin,
@@ -145,4 +144,5 @@ export function teachFrameRoutes(app: FastifyInstance, ctx: DashboardContext): v
       return r.frame;
     },
   );
-}
+  done();
+};

@@ -1,9 +1,8 @@
 // /teach (admin): the store teaching traycheck its menu — models, candidates, sprites, captured
 // frames, training state; promote a candidate or roll back. The work is in src/teach/.
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { DashboardContext } from './context.js';
-import { ErrorReply } from './schemas.js';
+import { Type } from '@sinclair/typebox';
+import type { DashboardPlugin } from '../context.js';
+import { ErrorReply } from '../schemas.js';
 
 const Outcome = Type.Object({
   ok: Type.Boolean(),
@@ -41,9 +40,9 @@ const UploadQuery = Type.Object({
   ),
 });
 
-export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
+export const teachRoutes: DashboardPlugin = (app, { ctx }, done) => {
   const teach = ctx.deps.teach;
-  if (!teach) return;
+  if (!teach) return done();
   const admin = { access: 'admin' as const };
   const by = (username: string | undefined): string => `dashboard:${username ?? 'unknown'}`;
 
@@ -65,7 +64,7 @@ export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     () => teach.overview(),
   );
 
-  app.get<{ Params: Static<typeof SpriteParams> }>(
+  app.get(
     '/api/teach/sprites/:label/:file',
     { config: admin, schema: { summary: 'A stored sprite (PNG, admin)', params: SpriteParams } },
     async (req, reply) => {
@@ -75,7 +74,7 @@ export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     },
   );
 
-  app.post<{ Body: Static<typeof PromoteBody> }>(
+  app.post(
     '/api/teach/promote',
     {
       config: admin,
@@ -91,13 +90,14 @@ export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     },
   );
 
-  // A photo is sent as the request body (image/jpeg, image/png, image/webp), up to 25 MB.
+  // A photo is sent as the request body (image/jpeg, image/png, image/webp), up to 25 MB. The
+  // parser lives in this plugin only: no other route takes an image.
   app.addContentTypeParser(
     ['image/jpeg', 'image/png', 'image/webp'],
     { parseAs: 'buffer', bodyLimit: 25 * 1024 * 1024 },
-    (_req, body, done) => done(null, body),
+    (_req, body, parsed) => parsed(null, body),
   );
-  app.post<{ Querystring: Static<typeof UploadQuery>; Body: Buffer }>(
+  app.post(
     '/api/teach/sprites',
     {
       config: admin,
@@ -122,7 +122,7 @@ export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       return reply.code(r.ok ? 200 : 422).send(r);
     },
   );
-  app.delete<{ Params: Static<typeof SpriteParams> }>(
+  app.delete(
     '/api/teach/sprites/:label/:file',
     {
       config: admin,
@@ -138,7 +138,7 @@ export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
         : reply.code(404).send({ error: 'no such sprite' }),
   );
 
-  app.post<{ Body: Static<typeof TrainBody> }>(
+  app.post(
     '/api/teach/train',
     {
       config: admin,
@@ -155,7 +155,7 @@ export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
     },
   );
 
-  app.post<{ Body: Static<typeof RunBody> }>(
+  app.post(
     '/api/teach/compare',
     {
       config: admin,
@@ -185,4 +185,5 @@ export function teachRoutes(app: FastifyInstance, ctx: DashboardContext): void {
       return reply.code(r.ok ? 200 : 409).send(r);
     },
   );
-}
+  done();
+};
