@@ -44,7 +44,7 @@ export function createDetectStage(deps: {
       if (missing.length) {
         throw new StartupError(
           'menu',
-          `menu uses label(s) the model ${info.path} does not know: ${missing.join(', ')} (model labels: ${info.labels.join(', ')}; map them with detector.aliases or fix the menu)`,
+          `menu uses label(s) the model ${info.path} does not know: ${missing.join(', ')} (model labels: ${info.labels.join(', ')}; map them with detector.aliases, fix the menu, or for a new menu item create the label with \`traycheck sprites add --label L --new-label\`)`,
         );
       }
     },

@@ -6,6 +6,7 @@
 import type { Menu, Modifiers } from '../config/schema.js';
 import { expandOrder } from '../menu/index.js';
 import type { LabelCounts } from '../types.js';
+import { NEW_ITEM_LABELS } from './render/scene.js';
 import { mulberry32, type Rng } from './rng.js';
 import type { Scenario, ScenarioOrder, ScenarioTray } from './scenario.js';
 
@@ -146,8 +147,11 @@ function mutate(
 
 export function generateScenario(opts: GenerateOptions): Scenario {
   const rng = mulberry32(opts.seed);
+  // Items no model knows but the renderer draws (the demo's hot dog) may be ordered; errors
+  // (extras, swaps) stay among the known items.
+  const orderable: readonly string[] = [...SERVABLE, ...NEW_ITEM_LABELS];
   const skus = Object.entries(opts.menu)
-    .filter(([, m]) => m.verify && Object.keys(m.contains).every((l) => SERVABLE.includes(l)))
+    .filter(([, m]) => m.verify && Object.keys(m.contains).every((l) => orderable.includes(l)))
     .map(([sku]) => sku);
   if (skus.length === 0) throw new Error('the menu has no verifiable SKUs made of servable labels');
   const hard = opts.hard ?? {};
