@@ -21,6 +21,21 @@ export interface TrayTrackerOptions {
   scoreThreshold: number | ((label: string) => number);
   /** Number of the first tray id (`<cameraId>-<n>`); pass one past the last stored id after a restart. */
   firstTrayNumber?: number;
+  /**
+   * A tray back at its spot after a gap, with the same contents laid out the same way: was another
+   * order that these contents fit bumped ready at this station since the tray was last reported?
+   * Then it is that order's tray (the kitchen bumps the next order once the last tray was taken),
+   * not the old one put back. Absent: the layout alone decides.
+   */
+  successorBumped?: (q: SuccessorQuery) => boolean;
+}
+
+export interface SuccessorQuery {
+  trayId: string;
+  station: string | null;
+  /** When the tray was last reported (settled or changed): a bump after this is a candidate. */
+  sinceTs: number;
+  items: LabelCounts;
 }
 
 /** What the live view shows about a tray in view. */
@@ -68,10 +83,13 @@ interface Track {
   /** Items and tray box at the last report: a tray back after a gap with another layout is another tray. */
   reportedLayout: Detection[];
   reportedBox: Box;
+  reportedTs: number;
   /** Consecutive frames this tray was not seen on. */
   missed: number;
   /** Back after a gap of swapMissedFrames: a different tray if it settles with other contents. */
   returned: boolean;
+  /** ... and the camera saw the spot without it during the gap (not a camera outage). */
+  seenGone: boolean;
 }
 
 export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
@@ -141,6 +159,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       // Gone for a while and back at the same spot: maybe the next tray put down in its place.
       restartVote(t);
       t.returned = t.reported !== null;
+      t.seenGone = t.returned;
     }
     t.missed = 0;
     t.box = ft.box;
@@ -180,10 +199,18 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       t.returned &&
       t.reported &&
       (!sameCounts(t.reported, t.candidate) ||
-        layoutShift(t.reportedLayout, ft.detections.filter(items), t.reportedBox) > cfg.sameSpotLayoutShift)
+        layoutShift(t.reportedLayout, ft.detections.filter(items), t.reportedBox) > cfg.sameSpotLayoutShift ||
+        (t.seenGone &&
+          opts.successorBumped?.({
+            trayId: t.id,
+            station: opts.station,
+            sinceTs: t.reportedTs,
+            items: { ...t.candidate },
+          }) === true))
     ) {
-      // Different contents, or the same contents laid out differently, after the gap: the old tray
-      // was served and this is a new one (the next identical order put on the same spot).
+      // Different contents, the same contents laid out differently, or the same tray look while the
+      // next order it fits was bumped: the old tray was served and this is a new one (the next
+      // identical order put on the same spot).
       out.push(observation(t, 'departed', ts, seq));
       tracks.delete(t.id);
       t.n = nextNumber++;
@@ -193,6 +220,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       tracks.set(t.id, t);
     }
     t.returned = false;
+    t.seenGone = false;
     const report = (): void => {
       t.reported = { ...(t.candidate ?? {}) };
       t.reportedLayout = ft.detections.filter(items);
@@ -200,9 +228,11 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     };
     if (!t.reported) {
       report();
+      t.reportedTs = ts;
       out.push(observation(t, 'settled', ts, seq));
     } else if (!sameCounts(t.reported, t.candidate)) {
       report();
+      t.reportedTs = ts;
       out.push(observation(t, 'changed', ts, seq));
     } else {
       // Same contents settled again (after a hand, a gap): keep the layout current.
@@ -271,8 +301,10 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
           reported: null,
           reportedLayout: [],
           reportedBox: ft.box,
+          reportedTs: fd.ts,
           missed: 0,
           returned: false,
+          seenGone: false,
         };
         tracks.set(t.id, t);
         assigned.push([t, ft]);

@@ -4,6 +4,8 @@
 // because another tray in view took its order first can take it over (relink). No I/O, no clock.
 import type { Menu, Modifiers, VerifyConfig } from '../config/schema.js';
 import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict } from '../types.js';
+import { expandOrder } from '../menu/index.js';
+import { diffSize } from './compare.js';
 import { verifyTray, type VerifyOptions } from './verdict.js';
 
 export interface VerifierOptions {
@@ -38,6 +40,14 @@ export interface Verifier {
   reverify(order: Order, orders: readonly Order[], now: number): Verdict[];
   /** The current link of a tray in view (live view), or null. */
   linkOf(trayId: string): TrayLink | null;
+  /**
+   * A tray back at its spot looking as before: was an order it fits at least as well as its own
+   * bumped ready at its station after `sinceTs`? (The tracker then takes it for that order's tray.)
+   */
+  nextOrderBumped(
+    q: { trayId: string; station: string | null; sinceTs: number; items: LabelCounts },
+    orders: readonly Order[],
+  ): boolean;
   forget(trayId: string): void;
 }
 
@@ -228,6 +238,19 @@ export function createVerifier(opts: VerifierOptions): Verifier {
     },
     forget(trayId) {
       memory.delete(trayId);
+    },
+    nextOrderBumped(q, orders) {
+      const mine = memory.get(q.trayId)?.verdict;
+      if (!mine?.orderId) return false;
+      const taken = takenBy(q.trayId);
+      const own = cost(mine);
+      return orders.some((o) => {
+        if (o.status !== 'ready' || o.orderId === mine.orderId || taken.has(o.orderId)) return false;
+        if ((o.readyAt ?? -Infinity) <= q.sinceTs) return false;
+        if (o.station != null && q.station != null && o.station !== q.station) return false;
+        const expansion = expandOrder(o, opts.menu, opts.modifiers);
+        return diffSize(expansion.expected, q.items, expansion.allowance) <= own;
+      });
     },
   };
 }

@@ -1,0 +1,60 @@
+// The KDS bump order tells same-spot successors apart: a tray back at its spot looking as before
+// is the next order's tray when an order it fits was bumped at its station since it was reported.
+import { describe, expect, it } from 'vitest';
+import type { Order } from '../../src/types.js';
+import { createVerifier } from '../../src/verify/verifier.js';
+import { MENU, MIN, NOW, order, tray } from './fixtures.js';
+
+const MEAL = { burger: 1, fries: 1, drink: 1 };
+const SETTLED = NOW - 2 * MIN;
+
+function verified() {
+  const v = createVerifier({
+    menu: MENU,
+    config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 },
+  });
+  const first = order('1001', [['COMBO1', 1]], { readyMinAgo: 3 });
+  expect(v.verify(tray(MEAL, { ts: SETTLED }), [first], SETTLED)).toMatchObject({
+    orderId: '1001',
+    result: 'ok',
+  });
+  // The wiring marks it verified: it is no longer ready.
+  return { v, first: { ...first, status: 'verified' } as Order };
+}
+
+const query = (items = MEAL, station: string | null = 'expo') => ({
+  trayId: 'expo-1',
+  station,
+  sinceTs: SETTLED,
+  items,
+});
+
+describe('nextOrderBumped', () => {
+  it('an identical order bumped after the tray was reported: yes', () => {
+    const { v, first } = verified();
+    const next = order('1002', [['COMBO1', 1]], { readyMinAgo: 1 });
+    expect(v.nextOrderBumped(query(), [first, next])).toBe(true);
+  });
+
+  it('bumped before the tray was reported, at another station, or not ready: no', () => {
+    const { v, first } = verified();
+    const early = order('1002', [['COMBO1', 1]], { readyMinAgo: 2.5 });
+    const elsewhere = order('1003', [['COMBO1', 1]], { readyMinAgo: 1, station: 'drive' });
+    const open = order('1004', [['COMBO1', 1]], { status: 'open', readyMinAgo: null });
+    expect(v.nextOrderBumped(query(), [first, early, elsewhere, open])).toBe(false);
+  });
+
+  it('a bumped order the tray does not fit as well as its own: no', () => {
+    const { v, first } = verified();
+    const other = order('1002', [['WRAP', 1]], { readyMinAgo: 1 });
+    expect(v.nextOrderBumped(query(), [first, other])).toBe(false);
+  });
+
+  it('an order another tray in view holds, or a tray never linked: no', () => {
+    const { v, first } = verified();
+    const next = order('1002', [['COMBO1', 1]], { readyMinAgo: 1 });
+    v.verify(tray(MEAL, { trayId: 'expo-2', ts: NOW - MIN }), [next], NOW - MIN);
+    expect(v.nextOrderBumped(query(), [first, next])).toBe(false);
+    expect(v.nextOrderBumped({ ...query(), trayId: 'expo-9' }, [first, next])).toBe(false);
+  });
+});
