@@ -6,9 +6,10 @@
 import type { TrayConfig } from '../config/schema.js';
 import type { Box, Detection, FrameDetections, LabelCounts, TrayObservation } from '../types.js';
 import { assignFrame, type FrameTray } from './assign.js';
+import { stillHand, type StillHand } from './hands.js';
 import { layoutShift } from './layout.js';
 import { matchBoxes } from './match.js';
-import { uncertainByEvidence } from './evidence.js';
+import { countEvidence, type CountEvidence } from './evidence.js';
 import { sameCounts, voteCounts, type VoteFrame } from './vote.js';
 
 export interface TrayTrackerOptions {
@@ -75,6 +76,8 @@ interface Track {
   /** Hand-free frames inside the settle window, oldest first. */
   window: VoteFrame[];
   handOver: boolean;
+  /** A hand over the tray that has not moved since `sinceTs` (hands.ts). */
+  stillHand: StillHand | null;
   candidate: LabelCounts | null;
   candidateSinceTs: number;
   candidateFrames: number;
@@ -100,13 +103,14 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
   let nextNumber = opts.firstTrayNumber ?? 1;
   let lastTs = -Infinity;
 
-  const uncertainOf = (t: Track): string[] =>
-    uncertainByEvidence(t.window, t.candidate ?? {}, {
+  const evidenceOf = (t: Track): CountEvidence =>
+    countEvidence(t.window, t.candidate ?? {}, {
       threshold,
       margin: cfg.uncertainMargin,
       countMargin: cfg.countMargin,
       countShare: cfg.countShare,
     });
+  const uncertainOf = (t: Track): string[] => evidenceOf(t).uncertain;
   /** Scores of the counted items per label, best first. */
   const scoresOf = (ft: FrameTray): Record<string, number[]> => {
     const out: Record<string, number[]> = {};
@@ -114,6 +118,13 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     for (const list of Object.values(out)) list.sort((a, b) => b - a);
     return out;
   };
+
+  const doubtOf = (e: CountEvidence | null): Pick<TrayObservation, 'uncertain' | 'countDoubt'> =>
+    !e
+      ? { uncertain: [] }
+      : Object.keys(e.oneWay).length > 0
+        ? { uncertain: e.uncertain, countDoubt: e.oneWay }
+        : { uncertain: e.uncertain };
 
   const byNumber = (): Track[] => [...tracks.values()].sort((a, b) => a.n - b.n);
 
@@ -128,7 +139,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     station: opts.station,
     phase,
     items: { ...(phase === 'departed' ? (t.reported ?? {}) : (t.candidate ?? {})) },
-    uncertain: phase === 'departed' ? [] : uncertainOf(t),
+    ...doubtOf(phase === 'departed' ? null : evidenceOf(t)),
     ...(t.window.length > 0 && t.window.every((f) => f.inferred) ? { inferred: true } : {}),
     ts,
     settledSinceTs: phase === 'departed' ? undefined : t.candidateSinceTs,
@@ -165,8 +176,10 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     t.box = ft.box;
     t.last = ft;
     t.lastSeenTs = ts;
-    t.handOver = ft.handOver;
-    if (ft.handOver) {
+    const hand = stillHand(t.stillHand, ft.handOver ? ft.hands : [], ts, cfg.handStillMs);
+    t.stillHand = hand.state;
+    t.handOver = ft.handOver && !hand.still;
+    if (t.handOver) {
       // Hands add and take items and hide what is under them: start the vote afresh once they leave.
       restartVote(t);
       return [];
@@ -294,6 +307,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
           last: ft,
           window: [],
           handOver: false,
+          stillHand: null,
           candidate: null,
           candidateSinceTs: fd.ts,
           candidateFrames: 0,

@@ -74,7 +74,7 @@ export function verifyTray(
     orderId: order.orderId,
     orderVersion: order.version,
     link,
-    result: decide(missing, extra, obs.uncertain),
+    result: decide(missing, extra, obs.uncertain, obs.countDoubt ?? {}),
     expected: expansion.expected,
     missing,
     extra,
@@ -83,9 +83,22 @@ export function verifyTray(
   };
 }
 
-/** ok when nothing differs; uncertain when every differing label was uncertain on the tray. */
-function decide(missing: LabelCounts, extra: LabelCounts, uncertain: readonly string[]): VerdictResult {
-  const differing = [...Object.keys(missing), ...Object.keys(extra)];
-  if (differing.length === 0) return 'ok';
-  return differing.every((label) => uncertain.includes(label)) ? 'uncertain' : 'mismatch';
+/**
+ * ok when nothing differs; uncertain when every difference lies in a label whose count was in
+ * doubt that way (missing: maybe more are there; extra: maybe fewer are), else mismatch.
+ */
+function decide(
+  missing: LabelCounts,
+  extra: LabelCounts,
+  uncertain: readonly string[],
+  oneWay: Readonly<Record<string, 'fewer' | 'more'>>,
+): VerdictResult {
+  const excused = (label: string, way: 'fewer' | 'more'): boolean =>
+    uncertain.includes(label) && (oneWay[label] ?? way) === way;
+  const short = Object.keys(missing);
+  const over = Object.keys(extra);
+  if (short.length === 0 && over.length === 0) return 'ok';
+  return short.every((l) => excused(l, 'more')) && over.every((l) => excused(l, 'fewer'))
+    ? 'uncertain'
+    : 'mismatch';
 }
