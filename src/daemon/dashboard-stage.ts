@@ -84,6 +84,7 @@ export function createDashboardStage(deps: {
         schemasDir: projectPath('schemas'),
         snapshotPath: (id) => deps.snapshots()?.path(id) ?? null,
         menu: config.menu,
+        modifiers: config.modifiers,
         version: deps.version,
         teach: createTeachApi({ loaded: deps.loaded, model: () => detector.info(), log: deps.log }),
       });

@@ -66,7 +66,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
       expiry.unref();
       off.push(() => clearInterval(expiry));
       const menu = deps.menu;
-      const alertOrders = createAlertOrders(deps.db, menu);
+      const alertOrders = createAlertOrders(deps.db, menu, deps.modifiers);
       const presentAlert = (a: Alert) => ({
         ...alertDto(a, menu),
         order: alertOrders.checklist(a.orderId, a.verdict.missing, a.verdict.extra),
@@ -80,7 +80,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
           alert: presentAlert,
           verdict: (v) => verdictDto(v, menu),
           camera: (c) => c,
-          order: (o) => orderDto(o, menu),
+          order: (o) => orderDto(o, menu, deps.modifiers),
         },
       });
       const live = createLiveEncoder({

@@ -55,6 +55,8 @@ export interface DashboardDeps {
   /** Snapshot id → file, null when unknown or invalid. */
   snapshotPath: (id: string) => string | null;
   menu: Record<string, MenuEntry>;
+  /** The config's `modifiers` section: order lines read "Burger Meal, no drink" (default: none known). */
+  modifiers?: import('../config/schema.js').Modifiers;
   version: string;
   /** The /teach page's data and actions (src/teach/api.ts); absent = no /teach. */
   teach?: import('../teach/api.js').TeachApi;

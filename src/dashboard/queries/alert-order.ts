@@ -1,9 +1,10 @@
 // The order behind an alert as a checklist: each order line in menu names, marked
 // when items it contains are missing, plus the extras nobody ordered, so staff fix the tray
 // without opening the POS.
+import type { Modifiers } from '../../config/schema.js';
 import type { Db } from '../../store/db.js';
 import type { LabelCounts, OrderLine } from '../../types.js';
-import { labelName, type Menu } from '../present.js';
+import { labelName, orderLineText, type Menu } from '../present.js';
 import { parseJson } from './json.js';
 
 export interface ChecklistLine {
@@ -25,12 +26,12 @@ export function checklist(
   missing: LabelCounts,
   extra: LabelCounts,
   menu: Menu,
+  modifiers: Modifiers = {},
 ): OrderChecklist {
   const left: Record<string, number> = { ...missing };
   const lines = items.map((l): ChecklistLine => {
     const entry = menu[l.sku];
-    const mods = l.modifiers?.length ? ` (${l.modifiers.join(', ')})` : '';
-    const text = `${l.qty} × ${entry?.name ?? l.sku}${mods}`;
+    const text = orderLineText(l, menu, modifiers);
     if (!entry || !entry.verify) return { text, state: 'unchecked', missing: [] };
     const gone: string[] = [];
     for (const [label, per] of Object.entries(entry.contains)) {
@@ -47,13 +48,15 @@ export function checklist(
   return { lines, extras };
 }
 
-export function createAlertOrders(db: Db, menu: Menu) {
+export function createAlertOrders(db: Db, menu: Menu, modifiers: Modifiers = {}) {
   const q = db.prepare<[string], { items_json: string }>('SELECT items_json FROM orders WHERE order_id = ?');
   return {
     checklist(orderId: string | null, missing: LabelCounts, extra: LabelCounts): OrderChecklist | null {
       if (!orderId) return null;
       const row = q.get(orderId);
-      return row ? checklist(parseJson<OrderLine[]>(row.items_json, []), missing, extra, menu) : null;
+      return row
+        ? checklist(parseJson<OrderLine[]>(row.items_json, []), missing, extra, menu, modifiers)
+        : null;
     },
   };
 }
