@@ -24,6 +24,8 @@ export const MOTION_HOLD_MS_DEFAULT = 2000;
  * and waiting for a key frame (IP cameras often send one every 2-4 s, "smart codecs" less often).
  */
 export const FIRST_FRAME_TIMEOUT_MS = 10_000;
+/** Pull mode: ffmpeg sitting this long (wall clock) on a frame written to it has hung. */
+export const PULL_STALL_FLOOR_MS = 20_000;
 /** cameraStatus is re-emitted this often even without a change (retained MQTT heartbeat). */
 export const STATUS_INTERVAL_MS = 5000;
 
@@ -180,8 +182,13 @@ export function createCamera(deps: CameraDeps): Camera {
     const since = feeder ? (feeder.oldestWrittenAt() ?? feeder.silentSince()) : (lastFrameAt ?? spawnedAt);
     if (since === null) return;
     const idleMs = Date.now() - since;
-    const limitMs =
-      lastFrameAt === null ? Math.max(cam.stallTimeoutMs, FIRST_FRAME_TIMEOUT_MS) : cam.stallTimeoutMs;
+    // Pull mode (eval): camera time is frame time (reportVirtualStall); on the wall clock only a
+    // hung ffmpeg counts, and a loaded box may hold a frame for seconds (5.3 s seen at load 17).
+    const floorMs = feeder && !deps.sim?.realtime ? PULL_STALL_FLOOR_MS : 0;
+    const limitMs = Math.max(
+      floorMs,
+      lastFrameAt === null ? Math.max(cam.stallTimeoutMs, FIRST_FRAME_TIMEOUT_MS) : cam.stallTimeoutMs,
+    );
     if (!proc || killReason !== null || idleMs <= limitMs) return;
     const secs = (idleMs / 1000).toFixed(1);
     killReason =
