@@ -2,7 +2,7 @@
 import type { Menu, Modifiers } from '../config/schema.js';
 import { expandOrder, lineText, unverifiableText } from '../menu/index.js';
 import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict, VerdictResult } from '../types.js';
-import { compare, isEmpty } from './compare.js';
+import { compare, isEmpty, withinDoubt } from './compare.js';
 import { linkTray, selectCandidates } from './link.js';
 
 export interface VerifyOptions {
@@ -93,12 +93,6 @@ function decide(
   uncertain: readonly string[],
   oneWay: Readonly<Record<string, 'fewer' | 'more'>>,
 ): VerdictResult {
-  const excused = (label: string, way: 'fewer' | 'more'): boolean =>
-    uncertain.includes(label) && (oneWay[label] ?? way) === way;
-  const short = Object.keys(missing);
-  const over = Object.keys(extra);
-  if (short.length === 0 && over.length === 0) return 'ok';
-  return short.every((l) => excused(l, 'more')) && over.every((l) => excused(l, 'fewer'))
-    ? 'uncertain'
-    : 'mismatch';
+  if (Object.keys(missing).length === 0 && Object.keys(extra).length === 0) return 'ok';
+  return withinDoubt({ missing, extra }, uncertain, oneWay) ? 'uncertain' : 'mismatch';
 }

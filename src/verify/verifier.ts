@@ -56,7 +56,12 @@ interface Memory {
   verdict: Verdict;
   /** The order the tray is linked to, as last seen: used when the caller's candidates no longer hold it. */
   order: Order | null;
+  /** Orders that were bumped ready when the tray was verdicted (the KDS bump order, see nextOrderBumped). */
+  readyThen: ReadonlySet<string>;
 }
+
+const readyIds = (orders: readonly Order[]): Set<string> =>
+  new Set(orders.filter((o) => o.status === 'ready').map((o) => o.orderId));
 
 const total = (c: LabelCounts): number => Object.values(c).reduce((a, n) => a + n, 0);
 
@@ -89,7 +94,8 @@ export function createVerifier(opts: VerifierOptions): Verifier {
 
   const remember = (obs: TrayObservation, verdict: Verdict, orders: readonly Order[]): void => {
     const order = verdict.orderId ? (orders.find((o) => o.orderId === verdict.orderId) ?? null) : null;
-    memory.set(obs.trayId, { obs, verdict, order });
+    const readyThen = memory.get(obs.trayId)?.readyThen ?? readyIds(orders);
+    memory.set(obs.trayId, { obs, verdict, order, readyThen });
   };
 
   /** How far a verdict is from a clean match; an unlinked tray costs more than any allowed link. */
@@ -133,7 +139,12 @@ export function createVerifier(opts: VerifierOptions): Verifier {
     }
     if (!best) return verdict;
     remember(best.other.obs, best.otherVerdict, orders);
-    memory.set(obs.trayId, { obs, verdict: best.verdict, order: best.other.order });
+    memory.set(obs.trayId, {
+      obs,
+      verdict: best.verdict,
+      order: best.other.order,
+      readyThen: memory.get(obs.trayId)?.readyThen ?? readyIds(orders),
+    });
     opts.onRelinked?.(best.otherVerdict, best.other.obs);
     return best.verdict;
   };
@@ -173,8 +184,9 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       if (gain > 0 && (!best || gain > best.gain)) best = { verdict: took, other, otherVerdict: gave, gain };
     }
     if (!best) return verdict;
-    memory.set(best.other.obs.trayId, { obs: best.other.obs, verdict: best.otherVerdict, order: mine });
-    memory.set(obs.trayId, { obs, verdict: best.verdict, order: best.other.order });
+    memory.set(best.other.obs.trayId, { ...best.other, verdict: best.otherVerdict, order: mine });
+    const own = memory.get(obs.trayId);
+    if (own) memory.set(obs.trayId, { ...own, obs, verdict: best.verdict, order: best.other.order });
     opts.onRelinked?.(best.otherVerdict, best.other.obs);
     return best.verdict;
   };
@@ -240,13 +252,16 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       memory.delete(trayId);
     },
     nextOrderBumped(q, orders) {
-      const mine = memory.get(q.trayId)?.verdict;
-      if (!mine?.orderId) return false;
+      const m = memory.get(q.trayId);
+      const mine = m?.verdict;
+      if (!m || !mine?.orderId) return false;
       const taken = takenBy(q.trayId);
       const own = cost(mine);
       return orders.some((o) => {
         if (o.status !== 'ready' || o.orderId === mine.orderId || taken.has(o.orderId)) return false;
-        if ((o.readyAt ?? -Infinity) <= q.sinceTs) return false;
+        // Bumped since the tray's first verdict: by the KDS order of bumps, not by timestamps
+        // (order times are the broker's clock, tray times the camera's; in eval they differ).
+        if (m.readyThen.has(o.orderId)) return false;
         if (o.station != null && q.station != null && o.station !== q.station) return false;
         const expansion = expandOrder(o, opts.menu, opts.modifiers);
         return diffSize(expansion.expected, q.items, expansion.allowance) <= own;
