@@ -34,7 +34,7 @@ export interface TrayTrackerOptions {
 export interface SuccessorQuery {
   trayId: string;
   station: string | null;
-  /** When the tray was last reported (settled or changed): a bump after this is a candidate. */
+  /** When the tray was last reported (camera time; the verifier orders bumps by the KDS, not by time). */
   sinceTs: number;
   items: LabelCounts;
 }
