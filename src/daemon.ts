@@ -158,7 +158,10 @@ export function createDaemon({ loaded, log, simSources, clockFromFrames, beforeT
       pipeline: {
         processed: () => pipeline.pipeline()?.processed() ?? 0,
         bus,
-        expire: (now) => pipeline.pipeline()?.expire(now),
+        // Trays of a camera whose frames stopped depart on the wall clock; under eval the clock is
+        // frame time, and a shift running slower than real time (a loaded box) had every tray in
+        // view departed by the wall clock each second, so none ever settled.
+        expire: clockFromFrames ? undefined : (now) => pipeline.pipeline()?.expire(now),
       },
     },
     core: { log: stageLog('health') },

@@ -149,6 +149,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
             config: deps.tray,
             scoreThreshold: deps.scoreThreshold,
             firstTrayNumber: firstTrayNumber(cam.id),
+            successorBumped: (q) => verifier.nextOrderBumped(q, deps.orders.candidates(q.sinceTs)),
           }),
         );
       }

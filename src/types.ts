@@ -48,6 +48,11 @@ export interface TrayObservation {
   items: LabelCounts;
   /** Labels whose count flickered or whose scores sat near the threshold. */
   uncertain: string[];
+  /**
+   * Of the uncertain labels, those doubted one way only: 'fewer' (a weak counted item, maybe a
+   * phantom) or 'more' (an item almost counted). Absent: every uncertain label may be off either way.
+   */
+  countDoubt?: Record<string, 'fewer' | 'more'>;
   /** Time the observation was made (epoch ms, taken from frame timestamps). */
   ts: number;
   /** Time the counts became stable (start of the settle window), epoch ms. */

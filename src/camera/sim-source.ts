@@ -53,6 +53,8 @@ export interface SimFeeder {
   shift(): { seq: number; ts: number } | undefined;
   /** Wall-clock time the oldest frame still inside ffmpeg was written (null: none in flight). */
   oldestWrittenAt(): number | null;
+  /** Real time: wall-clock time the source stopped delivering (a simulated stall), else null. */
+  silentSince(): number | null;
   /** The consumer is done with one frame read back: frees a pull-window slot. */
   release(): void;
   stop(): void;
@@ -65,6 +67,7 @@ export function startSimFeeder(deps: SimFeederDeps): SimFeeder {
   const inFlight: { seq: number; ts: number; writtenAt: number }[] = [];
   let unreleased = 0;
   let stopped = false;
+  let silentSince: number | null = null;
   let wake: (() => void) | null = null;
   const abort = new AbortController();
 
@@ -107,6 +110,9 @@ export function startSimFeeder(deps: SimFeederDeps): SimFeeder {
       if (resume > clock.seq) {
         due += (resume - clock.seq) * intervalMs;
         clock.seq = resume;
+        // Real time: nothing reaches ffmpeg until the stall ends, so the camera's watchdog sees
+        // what it would see of a real camera. Pull mode: frame time jumps over the gap.
+        if (source.realtime) silentSince = Date.now();
       }
       if (source.realtime) {
         await waitFor(due - Date.now());
@@ -136,6 +142,7 @@ export function startSimFeeder(deps: SimFeederDeps): SimFeeder {
       if (frame.length !== frameBytes)
         throw new Error(`sim frame ${seq} has ${frame.length} bytes, expected ${frameBytes}`);
       clock.seq = seq + 1;
+      silentSince = null;
       inFlight.push({ seq, ts, writtenAt: Date.now() });
       unreleased++;
       if (!stdin.write(frame)) await waitFor(null, stdin, 'drain');
@@ -154,6 +161,7 @@ export function startSimFeeder(deps: SimFeederDeps): SimFeeder {
       return f && { seq: f.seq, ts: f.ts };
     },
     oldestWrittenAt: () => inFlight[0]?.writtenAt ?? null,
+    silentSince: () => silentSince,
     release() {
       if (unreleased > 0) unreleased--;
       wakeUp();

@@ -58,7 +58,7 @@ export function createDashboardStage(deps: {
       const verdicts = createVerdictsRepo(deps.db());
       dashboard = createDashboard({
         config: config.dashboard,
-        site: { store: config.store, version: deps.version, menu: config.menu },
+        site: { store: config.store, version: deps.version, menu: config.menu, modifiers: config.modifiers },
         core: { db: deps.db(), bus: deps.bus, log: deps.log },
         files: {
           dataDir: config.storage.dataDir,

@@ -71,7 +71,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
       off.push(() => clearInterval(expiry));
       const menu = deps.site.menu;
       const repos = { history: createHistoryRepo(db), queue: createQueueRepo(db), tech: createTechRepo(db) };
-      const alertOrders = createAlertOrders(repos.queue, menu);
+      const alertOrders = createAlertOrders(repos.queue, menu, deps.site.modifiers);
       const presentAlert = (a: Alert) => ({
         ...alertDto(a, menu),
         order: alertOrders.checklist(a.orderId, a.verdict.missing, a.verdict.extra),
@@ -85,7 +85,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard & { app(): Fasti
           alert: presentAlert,
           verdict: (v) => verdictDto(v, menu),
           camera: (c) => c,
-          order: (o) => orderDto(o, menu),
+          order: (o) => orderDto(o, menu, deps.site.modifiers),
         },
       });
       const live = createLiveEncoder({

@@ -1,5 +1,7 @@
 // Plain words for staff: "Missing: 1 × Fries · Extra: 1 × Drink", menu names for order lines.
-import type { Alert, LabelCounts, Order, Verdict } from '../types.js';
+import type { Modifiers } from '../config/schema.js';
+import { lineText } from '../menu/index.js';
+import type { Alert, LabelCounts, Order, OrderLine, Verdict } from '../types.js';
 import type { OrderChecklist } from './queries/alert-order.js';
 import type { MenuEntry } from './types.js';
 
@@ -86,14 +88,19 @@ export function verdictDto(v: Verdict, menu: Menu) {
   };
 }
 
-export function orderLines(items: Order['items'], menu: Menu): string[] {
-  return items.map(
-    (l) =>
-      `${l.qty} × ${menu[l.sku]?.name ?? l.sku}${l.modifiers?.length ? ` (${l.modifiers.join(', ')})` : ''}`,
-  );
+/**
+ * "1 × Burger Meal, no drink": the menu module's line text (menu name, modifiers in the words the
+ * `modifiers` section gives them, else as the POS sent them) after the quantity.
+ */
+export function orderLineText(line: OrderLine, menu: Menu, modifiers: Modifiers = {}): string {
+  return `${line.qty} × ${lineText({ ...line, qty: 1 }, menu, modifiers)}`;
 }
 
-export function orderDto(o: Order, menu: Menu) {
+export function orderLines(items: Order['items'], menu: Menu, modifiers: Modifiers = {}): string[] {
+  return items.map((l) => orderLineText(l, menu, modifiers));
+}
+
+export function orderDto(o: Order, menu: Menu, modifiers: Modifiers = {}) {
   return {
     orderId: o.orderId,
     version: o.version,
@@ -102,6 +109,6 @@ export function orderDto(o: Order, menu: Menu) {
     placedAt: o.placedAt,
     readyAt: o.readyAt ?? null,
     updatedAt: o.updatedAt,
-    lines: orderLines(o.items, menu),
+    lines: orderLines(o.items, menu, modifiers),
   };
 }

@@ -70,7 +70,13 @@ export interface DashboardTech {
 export interface DashboardDeps {
   config: DashboardConfig;
   /** This install: the store, the version it runs, its menu. */
-  site: { store: { id: string; name: string }; version: string; menu: Record<string, MenuEntry> };
+  site: {
+    store: { id: string; name: string };
+    version: string;
+    menu: Record<string, MenuEntry>;
+    /** The config's `modifiers` section: order lines read "Burger Meal, no drink" (default: none known). */
+    modifiers?: import('../config/schema.js').Modifiers;
+  };
   /** Shared daemon parts: the database, the event bus, the stage's logger. */
   core: { db: Db; bus: EventBus; log: Logger };
   /** Folders and files served read-only. */

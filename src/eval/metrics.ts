@@ -18,6 +18,26 @@ export interface EvalVerdict {
   tS: number;
   /** Tray box centre x in 0..1 of the frame. */
   centreX: number;
+  /** Scenario time the counts it was judged on began to hold (its settle window); absent: re-verified. */
+  windowStartS?: number;
+}
+
+/** What the daemon said about its camera: the scenario times it reported the camera `stalled`. */
+export interface EvalCamera {
+  stallTimeoutMs: number;
+  /** Scenario time of the last frame before each `stalled` report. */
+  stalledAtS: number[];
+}
+
+/**
+ * The scenario's camera stalls: those at least stallTimeoutMs long must be reported (verification
+ * unavailable), and no verdict may rest on counts from before a stall (its settle window spans it).
+ */
+export interface StallScore {
+  stalls: number;
+  reportable: number;
+  reported: number;
+  staleVerdicts: number;
 }
 
 export interface EvalAlert {
@@ -73,6 +93,7 @@ export interface EvalTotals {
    */
   servedWithError: { resolved: number; leftWrong: number; right: number };
   latencyMs: { p50: number | null; p95: number | null; max: number | null; n: number };
+  cameraStalls: StallScore;
 }
 
 export interface EvalReport extends EvalTotals {
@@ -83,10 +104,13 @@ export interface EvalReport extends EvalTotals {
 
 export const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 
+const NO_STALLS: StallScore = { stalls: 0, reportable: 0, reported: 0, staleVerdicts: 0 };
+
 export function totalsOf(
   outcomes: readonly TrayOutcome[],
   alertsRaised: number,
   latencies: readonly number[],
+  cameraStalls: StallScore = NO_STALLS,
 ): EvalTotals {
   const wrong = outcomes.filter((o) => o.wrong);
   const correct = outcomes.filter((o) => !o.wrong);
@@ -118,6 +142,31 @@ export function totalsOf(
       max: latencies.length ? Math.max(...latencies) : null,
       n: latencies.length,
     },
+    cameraStalls: { ...cameraStalls },
+  };
+}
+
+/** Sum of stall scores (several scenarios). */
+export const addStalls = (a: StallScore, b: StallScore): StallScore => ({
+  stalls: a.stalls + b.stalls,
+  reportable: a.reportable + b.reportable,
+  reported: a.reported + b.reported,
+  staleVerdicts: a.staleVerdicts + b.staleVerdicts,
+});
+
+export function scoreStalls(sc: Scenario, verdicts: readonly EvalVerdict[], camera?: EvalCamera): StallScore {
+  const frameS = 1 / sc.fps;
+  const reportable = sc.camera.filter((c) => camera && c.stall * 1000 > camera.stallTimeoutMs);
+  return {
+    stalls: sc.camera.length,
+    reportable: reportable.length,
+    // The report names the last frame before the stall.
+    reported: reportable.filter((c) =>
+      camera?.stalledAtS.some((t) => t >= c.at - frameS - 1e-6 && t < c.at + c.stall),
+    ).length,
+    staleVerdicts: verdicts.filter((v) =>
+      sc.camera.some((c) => v.windowStartS !== undefined && v.windowStartS < c.at && v.tS >= c.at),
+    ).length,
   };
 }
 
@@ -147,6 +196,7 @@ export function scoreScenario(
   menu: EvalMenu,
   verdicts: EvalVerdict[],
   alerts: EvalAlert[],
+  camera?: EvalCamera,
 ): EvalReport {
   const labels: Record<string, LabelConfusion> = {};
   const byTray = new Map<string, EvalVerdict[]>();
@@ -197,5 +247,6 @@ export function scoreScenario(
     };
   });
   const latencies = alerts.map((a) => a.latencyMs).filter((x): x is number => typeof x === 'number');
-  return { scenario: sc.name, ...totalsOf(outcomes, alerts.length, latencies), labels, outcomes };
+  const stalls = scoreStalls(sc, verdicts, camera);
+  return { scenario: sc.name, ...totalsOf(outcomes, alerts.length, latencies, stalls), labels, outcomes };
 }

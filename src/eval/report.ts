@@ -1,5 +1,13 @@
 // Aggregates scenario runs into the eval summary (`traycheck eval`, README figures).
-import { ratio, totalsOf, type EvalReport, type EvalTotals, type LabelConfusion } from './metrics.js';
+import {
+  addStalls,
+  ratio,
+  totalsOf,
+  type EvalReport,
+  type EvalTotals,
+  type LabelConfusion,
+  type StallScore,
+} from './metrics.js';
 import type { EvalRun } from './run.js';
 
 export interface EvalSummary {
@@ -56,7 +64,17 @@ export function summarise(runs: EvalRun[]): EvalSummary {
       };
     }),
     total: {
-      ...totalsOf(outcomes, alertsRaised, latencies),
+      ...totalsOf(
+        outcomes,
+        alertsRaised,
+        latencies,
+        reports.reduce<StallScore>((a, r) => addStalls(a, r.cameraStalls), {
+          stalls: 0,
+          reportable: 0,
+          reported: 0,
+          staleVerdicts: 0,
+        }),
+      ),
       speedup: wallS > 0 ? round(scenarioS / wallS) : 0,
     },
     labels,
@@ -109,6 +127,10 @@ export function formatReport(s: EvalSummary): string {
   );
   lines.push(
     `settle→alert latency    p50 ${ms(t.latencyMs.p50)}, p95 ${ms(t.latencyMs.p95)}, max ${ms(t.latencyMs.max)} (n=${t.latencyMs.n}; target p95 ≤ 500 ms)`,
+  );
+  const st = t.cameraStalls;
+  lines.push(
+    `camera stalls           ${st.stalls}; reported stalled ${st.reported}/${st.reportable} of those longer than stallTimeoutMs; ${st.staleVerdicts} verdicts on counts from before a stall`,
   );
   lines.push(`speed                   ${t.speedup}x real time`);
   lines.push('');

@@ -63,7 +63,8 @@ function evalConfig(
           [0, 1],
         ],
         transport: 'tcp',
-        stallTimeoutMs: 20_000,
+        // As the store's cameras: a scenario stall this long is reported (verification unavailable).
+        stallTimeoutMs: base.cameras[0]?.stallTimeoutMs ?? 5000,
         backoffInitialMs: 500,
         backoffMaxMs: 5000,
         hwaccel: [],
@@ -166,6 +167,12 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
   daemon.bus.on('detections', 'eval', () => {
     framesProcessed++;
   });
+  // Frame time (ms) of the last frame before each time the camera was reported stalled.
+  const stalledAt: number[] = [];
+  daemon.bus.on('cameraStatus', 'eval', (s) => {
+    if (s.cameraId === EVAL_CAMERA && s.state === 'stalled' && s.lastFrameTs !== null)
+      stalledAt.push(s.lastFrameTs);
+  });
   const t0 = Date.now();
   try {
     await daemon.start();
@@ -174,11 +181,13 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
     await daemon.evalProbe.sourceEnded(EVAL_CAMERA);
     await daemon.evalProbe.drain();
     const verdicts = daemon.evalProbe.verdicts();
+    const toS = (ts: number): number => (ts - (source.originMs() ?? 0)) / 1000;
     const evalVerdicts: EvalVerdict[] = verdicts.map((v: Verdict & { id: number }) => {
-      const obs =
-        observations.get(`${v.trayId}@${v.ts}`) ??
-        [...observations.values()].find((o) => o.trayId === v.trayId);
+      // The observation the verdict was made on (a re-verified verdict has none of its time).
+      const own = observations.get(`${v.trayId}@${v.ts}`);
+      const obs = own ?? [...observations.values()].find((o) => o.trayId === v.trayId);
       const box = obs?.box;
+      const since = own?.settledSinceTs;
       return {
         verdictId: v.id,
         trayId: v.trayId,
@@ -186,8 +195,9 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
         result: v.result,
         observed: v.observed,
         unverifiable: v.unverifiable,
-        tS: (v.ts - (source.originMs() ?? 0)) / 1000,
+        tS: toS(v.ts),
         centreX: box ? (box[0] + box[2]) / 2 / sc.width : 0.5,
+        ...(since !== undefined ? { windowStartS: toS(since) } : {}),
       };
     });
     const alerts: EvalAlert[] = daemon.evalProbe.alerts().map((a) => ({
@@ -201,6 +211,7 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
       { menu: config.menu, modifiers: config.modifiers },
       evalVerdicts,
       alerts,
+      { stallTimeoutMs: config.cameras[0]?.stallTimeoutMs ?? 0, stalledAtS: stalledAt.map(toS) },
     );
     const latencies = alerts.map((a) => a.latencyMs).filter((x): x is number => typeof x === 'number');
     return { report, wallS: (Date.now() - t0) / 1000, scenarioS: durationS, framesProcessed, latencies };

@@ -29,6 +29,8 @@ export interface FrameTray {
   flagged: LabelCounts;
   nearThreshold: string[];
   handOver: boolean;
+  /** The boxes of the hands over it. */
+  hands: Box[];
   /** No tray box: a group of items in the zone. */
   inferred: boolean;
 }
@@ -50,6 +52,7 @@ export function assignFrame(detections: readonly Detection[], opts: AssignOption
       flagged: {},
       nearThreshold: [],
       handOver: false,
+      hands: [],
       inferred: false,
     }));
   const countOn = (tray: FrameTray, d: Detection): void => {
@@ -87,6 +90,7 @@ export function assignFrame(detections: readonly Detection[], opts: AssignOption
         flagged: {},
         nearThreshold: [],
         handOver: false,
+        hands: [],
         inferred: true,
       };
       for (const i of group.members) {
@@ -99,7 +103,10 @@ export function assignFrame(detections: readonly Detection[], opts: AssignOption
   for (const h of hands) {
     const handArea = area(h.box);
     for (const t of trays) {
-      if (handArea > 0 && intersection(h.box, t.box) / handArea > opts.handOverlap) t.handOver = true;
+      if (handArea > 0 && intersection(h.box, t.box) / handArea > opts.handOverlap) {
+        t.handOver = true;
+        t.hands.push(h.box);
+      }
     }
   }
   for (const t of trays) t.nearThreshold.sort();

@@ -10,6 +10,9 @@
 // - near the threshold on any frame (within `margin`), as the single-frame rule always did;
 // - the detector's own doubt: at least half of the label's counted detections were flagged
 //   `uncertain` (two labels competing for the same object).
+// Score mass doubts one way: a weak counted item may be a phantom (fewer), an almost-counted
+// next one may be real (more). The verifier excuses a difference only in the doubted direction:
+// "missing" because the weakest of two sauce cups scored 0.64 is no reason to doubt the shortage.
 import type { LabelCounts } from '../types.js';
 import type { VoteFrame } from './vote.js';
 
@@ -36,13 +39,35 @@ const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0
 /** The k-th best score (1-based) of `label` on a frame, 0 when it has fewer detections. */
 const kthScore = (f: VoteFrame, label: string, k: number): number => f.scores?.[label]?.[k - 1] ?? 0;
 
+/**
+ * Which way a doubted count may be wrong. A weak counted item may be a phantom (the count may be
+ * lower), an almost-counted next item may be real (it may be higher); flicker, a score near the
+ * threshold and the detector's own doubt go both ways.
+ */
+export type CountDoubt = 'fewer' | 'more';
+
+export interface CountEvidence {
+  /** Labels whose count is not clearly supported (either way). */
+  uncertain: string[];
+  /** Of those, the ones doubted one way only; the others may be off either way. */
+  oneWay: Record<string, CountDoubt>;
+}
+
 export function uncertainByEvidence(
   frames: readonly VoteFrame[],
   voted: LabelCounts,
   opts: EvidenceOptions,
 ): string[] {
-  if (frames.length === 0) return [];
-  const out: string[] = [];
+  return countEvidence(frames, voted, opts).uncertain;
+}
+
+export function countEvidence(
+  frames: readonly VoteFrame[],
+  voted: LabelCounts,
+  opts: EvidenceOptions,
+): CountEvidence {
+  const out: CountEvidence = { uncertain: [], oneWay: {} };
+  if (frames.length === 0) return out;
   for (const label of labelsOf(frames, voted)) {
     const n = voted[label] ?? 0;
     const th = opts.threshold(label);
@@ -53,7 +78,10 @@ export function uncertainByEvidence(
     const seen = frames.reduce((a, f) => a + (f.counts[label] ?? 0), 0);
     const flagged = frames.reduce((a, f) => a + (f.flagged?.[label] ?? 0), 0);
     const doubted = seen > 0 && flagged * 2 >= seen;
-    if (share < opts.countShare || near || weakest || nextAlmost || doubted) out.push(label);
+    const both = share < opts.countShare || near || doubted || (weakest && nextAlmost);
+    if (!both && !weakest && !nextAlmost) continue;
+    out.uncertain.push(label);
+    if (!both) out.oneWay[label] = weakest ? 'fewer' : 'more';
   }
   return out;
 }

@@ -1,2 +1,8 @@
 // Tray stage: pure tray tracking per camera (see tracker.ts).
-export { createTrayTracker, type TrayState, type TrayTracker, type TrayTrackerOptions } from './tracker.js';
+export {
+  createTrayTracker,
+  type SuccessorQuery,
+  type TrayState,
+  type TrayTracker,
+  type TrayTrackerOptions,
+} from './tracker.js';

@@ -6,9 +6,10 @@
 import type { TrayConfig } from '../config/schema.js';
 import type { Box, Detection, FrameDetections, LabelCounts, TrayObservation } from '../types.js';
 import { assignFrame, type FrameTray } from './assign.js';
+import { stillHand, type StillHand } from './hands.js';
 import { layoutShift } from './layout.js';
 import { matchBoxes } from './match.js';
-import { uncertainByEvidence } from './evidence.js';
+import { countEvidence, type CountEvidence } from './evidence.js';
 import { sameCounts, voteCounts, type VoteFrame } from './vote.js';
 
 export interface TrayTrackerOptions {
@@ -21,6 +22,21 @@ export interface TrayTrackerOptions {
   scoreThreshold: number | ((label: string) => number);
   /** Number of the first tray id (`<cameraId>-<n>`); pass one past the last stored id after a restart. */
   firstTrayNumber?: number;
+  /**
+   * A tray back at its spot after a gap, with the same contents laid out the same way: was another
+   * order that these contents fit bumped ready at this station since the tray was last reported?
+   * Then it is that order's tray (the kitchen bumps the next order once the last tray was taken),
+   * not the old one put back. Absent: the layout alone decides.
+   */
+  successorBumped?: (q: SuccessorQuery) => boolean;
+}
+
+export interface SuccessorQuery {
+  trayId: string;
+  station: string | null;
+  /** When the tray was last reported (camera time; the verifier orders bumps by the KDS, not by time). */
+  sinceTs: number;
+  items: LabelCounts;
 }
 
 /** What the live view shows about a tray in view. */
@@ -60,6 +76,8 @@ interface Track {
   /** Hand-free frames inside the settle window, oldest first. */
   window: VoteFrame[];
   handOver: boolean;
+  /** A hand over the tray that has not moved since `sinceTs` (hands.ts). */
+  stillHand: StillHand | null;
   candidate: LabelCounts | null;
   candidateSinceTs: number;
   candidateFrames: number;
@@ -68,10 +86,13 @@ interface Track {
   /** Items and tray box at the last report: a tray back after a gap with another layout is another tray. */
   reportedLayout: Detection[];
   reportedBox: Box;
+  reportedTs: number;
   /** Consecutive frames this tray was not seen on. */
   missed: number;
   /** Back after a gap of swapMissedFrames: a different tray if it settles with other contents. */
   returned: boolean;
+  /** ... and the camera saw the spot without it during the gap (not a camera outage). */
+  seenGone: boolean;
 }
 
 export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
@@ -82,13 +103,14 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
   let nextNumber = opts.firstTrayNumber ?? 1;
   let lastTs = -Infinity;
 
-  const uncertainOf = (t: Track): string[] =>
-    uncertainByEvidence(t.window, t.candidate ?? {}, {
+  const evidenceOf = (t: Track): CountEvidence =>
+    countEvidence(t.window, t.candidate ?? {}, {
       threshold,
       margin: cfg.uncertainMargin,
       countMargin: cfg.countMargin,
       countShare: cfg.countShare,
     });
+  const uncertainOf = (t: Track): string[] => evidenceOf(t).uncertain;
   /** Scores of the counted items per label, best first. */
   const scoresOf = (ft: FrameTray): Record<string, number[]> => {
     const out: Record<string, number[]> = {};
@@ -96,6 +118,13 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     for (const list of Object.values(out)) list.sort((a, b) => b - a);
     return out;
   };
+
+  const doubtOf = (e: CountEvidence | null): Pick<TrayObservation, 'uncertain' | 'countDoubt'> =>
+    !e
+      ? { uncertain: [] }
+      : Object.keys(e.oneWay).length > 0
+        ? { uncertain: e.uncertain, countDoubt: e.oneWay }
+        : { uncertain: e.uncertain };
 
   const byNumber = (): Track[] => [...tracks.values()].sort((a, b) => a.n - b.n);
 
@@ -110,7 +139,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     station: opts.station,
     phase,
     items: { ...(phase === 'departed' ? (t.reported ?? {}) : (t.candidate ?? {})) },
-    uncertain: phase === 'departed' ? [] : uncertainOf(t),
+    ...doubtOf(phase === 'departed' ? null : evidenceOf(t)),
     ...(t.window.length > 0 && t.window.every((f) => f.inferred) ? { inferred: true } : {}),
     ts,
     settledSinceTs: phase === 'departed' ? undefined : t.candidateSinceTs,
@@ -141,13 +170,16 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       // Gone for a while and back at the same spot: maybe the next tray put down in its place.
       restartVote(t);
       t.returned = t.reported !== null;
+      t.seenGone = t.returned;
     }
     t.missed = 0;
     t.box = ft.box;
     t.last = ft;
     t.lastSeenTs = ts;
-    t.handOver = ft.handOver;
-    if (ft.handOver) {
+    const hand = stillHand(t.stillHand, ft.handOver ? ft.hands : [], ts, cfg.handStillMs);
+    t.stillHand = hand.state;
+    t.handOver = ft.handOver && !hand.still;
+    if (t.handOver) {
       // Hands add and take items and hide what is under them: start the vote afresh once they leave.
       restartVote(t);
       return [];
@@ -180,10 +212,18 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       t.returned &&
       t.reported &&
       (!sameCounts(t.reported, t.candidate) ||
-        layoutShift(t.reportedLayout, ft.detections.filter(items), t.reportedBox) > cfg.sameSpotLayoutShift)
+        layoutShift(t.reportedLayout, ft.detections.filter(items), t.reportedBox) > cfg.sameSpotLayoutShift ||
+        (t.seenGone &&
+          opts.successorBumped?.({
+            trayId: t.id,
+            station: opts.station,
+            sinceTs: t.reportedTs,
+            items: { ...t.candidate },
+          }) === true))
     ) {
-      // Different contents, or the same contents laid out differently, after the gap: the old tray
-      // was served and this is a new one (the next identical order put on the same spot).
+      // Different contents, the same contents laid out differently, or the same tray look while the
+      // next order it fits was bumped: the old tray was served and this is a new one (the next
+      // identical order put on the same spot).
       out.push(observation(t, 'departed', ts, seq));
       tracks.delete(t.id);
       t.n = nextNumber++;
@@ -193,6 +233,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       tracks.set(t.id, t);
     }
     t.returned = false;
+    t.seenGone = false;
     const report = (): void => {
       t.reported = { ...(t.candidate ?? {}) };
       t.reportedLayout = ft.detections.filter(items);
@@ -200,9 +241,11 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     };
     if (!t.reported) {
       report();
+      t.reportedTs = ts;
       out.push(observation(t, 'settled', ts, seq));
     } else if (!sameCounts(t.reported, t.candidate)) {
       report();
+      t.reportedTs = ts;
       out.push(observation(t, 'changed', ts, seq));
     } else {
       // Same contents settled again (after a hand, a gap): keep the layout current.
@@ -264,6 +307,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
           last: ft,
           window: [],
           handOver: false,
+          stillHand: null,
           candidate: null,
           candidateSinceTs: fd.ts,
           candidateFrames: 0,
@@ -271,8 +315,10 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
           reported: null,
           reportedLayout: [],
           reportedBox: ft.box,
+          reportedTs: fd.ts,
           missed: 0,
           returned: false,
+          seenGone: false,
         };
         tracks.set(t.id, t);
         assigned.push([t, ft]);

@@ -34,3 +34,21 @@ export function diffSize(expected: LabelCounts, observed: LabelCounts, allowance
 }
 
 export const isEmpty = (c: LabelCounts): boolean => Object.values(c).every((n) => n <= 0);
+
+/**
+ * Every difference lies in a label whose count was in doubt that way (missing: maybe more are on
+ * the tray; extra: maybe fewer are). `oneWay` names the labels doubted one way only; other
+ * uncertain labels are doubted both ways.
+ */
+export function withinDoubt(
+  d: Difference,
+  uncertain: readonly string[],
+  oneWay: Readonly<Record<string, 'fewer' | 'more'>> = {},
+): boolean {
+  const excused = (label: string, way: 'fewer' | 'more'): boolean =>
+    uncertain.includes(label) && (oneWay[label] ?? way) === way;
+  return (
+    Object.keys(d.missing).every((l) => excused(l, 'more')) &&
+    Object.keys(d.extra).every((l) => excused(l, 'fewer'))
+  );
+}

@@ -5,7 +5,7 @@
 import type { Menu, Modifiers } from '../config/schema.js';
 import { expandOrder } from '../menu/index.js';
 import type { LinkMethod, Order, TrayObservation } from '../types.js';
-import { diffSize, isEmpty } from './compare.js';
+import { compare, diffSize, isEmpty, withinDoubt } from './compare.js';
 
 export interface LinkCandidates {
   /** Orders bumped ready at this station and not yet verified. */
@@ -30,6 +30,8 @@ interface Ranked {
   order: Order;
   diff: number;
   since: number;
+  /** Every difference is in a count the tray itself doubts (that way). */
+  fitsUpToDoubt: boolean;
 }
 
 const byDiffThenOldest = (a: Ranked, b: Ranked): number =>
@@ -54,6 +56,11 @@ function rank(
         order: c.order,
         diff: diffSize(c.expansion.expected, obs.items, c.expansion.allowance),
         since: since(c.order),
+        fitsUpToDoubt: withinDoubt(
+          compare(c.expansion.expected, obs.items, c.expansion.allowance),
+          obs.uncertain,
+          obs.countDoubt,
+        ),
       }))
       .sort(byDiffThenOldest)
   );
@@ -67,14 +74,18 @@ export function linkTray(
 ): LinkResult {
   const ready = rank(obs, candidates.ready, menu, opts.modifiers, (o) => o.readyAt ?? o.placedAt)[0];
   // An empty tray resembles every small order equally: it is never guessed onto one.
-  const best = isEmpty(obs.items)
-    ? undefined
-    : rank(obs, candidates.open, menu, opts.modifiers, (o) => o.placedAt)[0];
+  const open = isEmpty(obs.items) ? [] : rank(obs, candidates.open, menu, opts.modifiers, (o) => o.placedAt);
+  const best = open[0];
   // Rule a (ready bump) wins, except when the tray differs from every ready order and matches an
   // open order exactly: staff often assemble the next order before bumping it, and pinning that
-  // tray on the bumped one would raise a false alert on two trays at once.
-  if (ready && !(ready.diff > 0 && best?.diff === 0))
+  // tray on the bumped one would raise a false alert on two trays at once. "Exactly" allows a
+  // difference in a count the tray itself doubts (a phantom sauce cup kept a tray from its own
+  // open order, and it took the order bumped for the tray beside it).
+  const exact =
+    best?.diff === 0 ? best : open.find((r) => r.fitsUpToDoubt && r.diff <= opts.maxBestMatchDiff);
+  if (ready && !(ready.diff > 0 && !ready.fitsUpToDoubt && exact))
     return { order: ready.order, link: 'ready', diff: ready.diff };
+  if (ready && exact) return { order: exact.order, link: 'best-match', diff: exact.diff };
   if (isEmpty(obs.items)) return { order: null, link: 'none', diff: 0 };
   if (best && best.diff <= opts.maxBestMatchDiff)
     return { order: best.order, link: 'best-match', diff: best.diff };

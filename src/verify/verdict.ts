@@ -2,7 +2,7 @@
 import type { Menu, Modifiers } from '../config/schema.js';
 import { expandOrder, lineText, unverifiableText } from '../menu/index.js';
 import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict, VerdictResult } from '../types.js';
-import { compare, isEmpty } from './compare.js';
+import { compare, isEmpty, withinDoubt } from './compare.js';
 import { linkTray, selectCandidates } from './link.js';
 
 export interface VerifyOptions {
@@ -74,7 +74,7 @@ export function verifyTray(
     orderId: order.orderId,
     orderVersion: order.version,
     link,
-    result: decide(missing, extra, obs.uncertain),
+    result: decide(missing, extra, obs.uncertain, obs.countDoubt ?? {}),
     expected: expansion.expected,
     missing,
     extra,
@@ -83,9 +83,16 @@ export function verifyTray(
   };
 }
 
-/** ok when nothing differs; uncertain when every differing label was uncertain on the tray. */
-function decide(missing: LabelCounts, extra: LabelCounts, uncertain: readonly string[]): VerdictResult {
-  const differing = [...Object.keys(missing), ...Object.keys(extra)];
-  if (differing.length === 0) return 'ok';
-  return differing.every((label) => uncertain.includes(label)) ? 'uncertain' : 'mismatch';
+/**
+ * ok when nothing differs; uncertain when every difference lies in a label whose count was in
+ * doubt that way (missing: maybe more are there; extra: maybe fewer are), else mismatch.
+ */
+function decide(
+  missing: LabelCounts,
+  extra: LabelCounts,
+  uncertain: readonly string[],
+  oneWay: Readonly<Record<string, 'fewer' | 'more'>>,
+): VerdictResult {
+  if (Object.keys(missing).length === 0 && Object.keys(extra).length === 0) return 'ok';
+  return withinDoubt({ missing, extra }, uncertain, oneWay) ? 'uncertain' : 'mismatch';
 }

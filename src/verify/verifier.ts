@@ -4,6 +4,8 @@
 // because another tray in view took its order first can take it over (relink). No I/O, no clock.
 import type { Menu, Modifiers, VerifyConfig } from '../config/schema.js';
 import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict } from '../types.js';
+import { expandOrder } from '../menu/index.js';
+import { diffSize } from './compare.js';
 import { verifyTray, type VerifyOptions } from './verdict.js';
 
 export interface VerifierOptions {
@@ -38,6 +40,14 @@ export interface Verifier {
   reverify(order: Order, orders: readonly Order[], now: number): Verdict[];
   /** The current link of a tray in view (live view), or null. */
   linkOf(trayId: string): TrayLink | null;
+  /**
+   * A tray back at its spot looking as before: was an order it fits at least as well as its own
+   * bumped ready at its station after `sinceTs`? (The tracker then takes it for that order's tray.)
+   */
+  nextOrderBumped(
+    q: { trayId: string; station: string | null; sinceTs: number; items: LabelCounts },
+    orders: readonly Order[],
+  ): boolean;
   forget(trayId: string): void;
 }
 
@@ -46,7 +56,12 @@ interface Memory {
   verdict: Verdict;
   /** The order the tray is linked to, as last seen: used when the caller's candidates no longer hold it. */
   order: Order | null;
+  /** Orders that were bumped ready when the tray was verdicted (the KDS bump order, see nextOrderBumped). */
+  readyThen: ReadonlySet<string>;
 }
+
+const readyIds = (orders: readonly Order[]): Set<string> =>
+  new Set(orders.filter((o) => o.status === 'ready').map((o) => o.orderId));
 
 const total = (c: LabelCounts): number => Object.values(c).reduce((a, n) => a + n, 0);
 
@@ -79,7 +94,8 @@ export function createVerifier(opts: VerifierOptions): Verifier {
 
   const remember = (obs: TrayObservation, verdict: Verdict, orders: readonly Order[]): void => {
     const order = verdict.orderId ? (orders.find((o) => o.orderId === verdict.orderId) ?? null) : null;
-    memory.set(obs.trayId, { obs, verdict, order });
+    const readyThen = memory.get(obs.trayId)?.readyThen ?? readyIds(orders);
+    memory.set(obs.trayId, { obs, verdict, order, readyThen });
   };
 
   /** How far a verdict is from a clean match; an unlinked tray costs more than any allowed link. */
@@ -123,7 +139,12 @@ export function createVerifier(opts: VerifierOptions): Verifier {
     }
     if (!best) return verdict;
     remember(best.other.obs, best.otherVerdict, orders);
-    memory.set(obs.trayId, { obs, verdict: best.verdict, order: best.other.order });
+    memory.set(obs.trayId, {
+      obs,
+      verdict: best.verdict,
+      order: best.other.order,
+      readyThen: memory.get(obs.trayId)?.readyThen ?? readyIds(orders),
+    });
     opts.onRelinked?.(best.otherVerdict, best.other.obs);
     return best.verdict;
   };
@@ -163,8 +184,9 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       if (gain > 0 && (!best || gain > best.gain)) best = { verdict: took, other, otherVerdict: gave, gain };
     }
     if (!best) return verdict;
-    memory.set(best.other.obs.trayId, { obs: best.other.obs, verdict: best.otherVerdict, order: mine });
-    memory.set(obs.trayId, { obs, verdict: best.verdict, order: best.other.order });
+    memory.set(best.other.obs.trayId, { ...best.other, verdict: best.otherVerdict, order: mine });
+    const own = memory.get(obs.trayId);
+    if (own) memory.set(obs.trayId, { ...own, obs, verdict: best.verdict, order: best.other.order });
     opts.onRelinked?.(best.otherVerdict, best.other.obs);
     return best.verdict;
   };
@@ -228,6 +250,22 @@ export function createVerifier(opts: VerifierOptions): Verifier {
     },
     forget(trayId) {
       memory.delete(trayId);
+    },
+    nextOrderBumped(q, orders) {
+      const m = memory.get(q.trayId);
+      const mine = m?.verdict;
+      if (!m || !mine?.orderId) return false;
+      const taken = takenBy(q.trayId);
+      const own = cost(mine);
+      return orders.some((o) => {
+        if (o.status !== 'ready' || o.orderId === mine.orderId || taken.has(o.orderId)) return false;
+        // Bumped since the tray's first verdict: by the KDS order of bumps, not by timestamps
+        // (order times are the broker's clock, tray times the camera's; in eval they differ).
+        if (m.readyThen.has(o.orderId)) return false;
+        if (o.station != null && q.station != null && o.station !== q.station) return false;
+        const expansion = expandOrder(o, opts.menu, opts.modifiers);
+        return diffSize(expansion.expected, q.items, expansion.allowance) <= own;
+      });
     },
   };
 }

@@ -149,6 +149,89 @@ describe('sim camera', () => {
     expect(cams.latestFrame('rt')?.width).toBe(W);
   });
 
+  it('pull mode: a source stall longer than stallTimeoutMs is reported stalled (frame time), then online', async () => {
+    const rec = recorder();
+    // 5 fps: frames 10..24 (3 s) are never delivered; stallTimeoutMs 2 s.
+    const { source } = gradientSource({ fps: 5, realtime: false, frames: 40 });
+    const stalled: SimFrameSource = { ...source, resumeAt: (seq) => (seq >= 10 && seq < 25 ? 25 : seq) };
+    cams = createCameras({
+      cameras: [
+        cameraConfig({
+          id: 'gap',
+          source: 'sim:test',
+          width: W,
+          height: H,
+          fps: 5,
+          motionThreshold: 0,
+          stallTimeoutMs: 2000,
+        }),
+      ],
+      bus: rec.bus,
+      log: silentLogger(),
+      simSources: { gap: stalled },
+    });
+    cams.start();
+    await waitFor(() => cams?.processes()[0]?.pid);
+    trackPids(cams);
+    await waitFor(() => rec.lastStatus('gap')?.lastError === 'ended (sim source finished)', {
+      timeoutMs: 20_000,
+      message: 'sim source end',
+    });
+    const seqs = rec.frames.map((f) => f.seq);
+    expect(seqs).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => i),
+      ...Array.from({ length: 15 }, (_, i) => 25 + i),
+    ]);
+    const states = rec.statuses.map((s) => [s.state, s.lastError]);
+    const at = states.findIndex(([state]) => state === 'stalled');
+    expect(states[at]).toEqual(['stalled', 'stalled (no frame for 3.2 s)']);
+    expect(states[at + 1]).toEqual(['online', null]);
+    const first = rec.frames[0]?.ts ?? 0;
+    // Reported with the last frame before the stall; ffmpeg was not restarted for it.
+    expect((rec.statuses[at]?.lastFrameTs ?? 0) - first).toBe(9 * 200);
+    expect(rec.lastStatus('gap')?.restarts).toBe(0);
+  });
+
+  it('real time: a source stall longer than stallTimeoutMs trips the watchdog (stalled), then frames resume', async () => {
+    const rec = recorder();
+    const { source } = gradientSource({ fps: 10, realtime: true });
+    // From frame 15 nothing is delivered for 5 s (frames 15..64).
+    const stalled: SimFrameSource = { ...source, resumeAt: (seq) => (seq >= 15 && seq < 65 ? 65 : seq) };
+    cams = createCameras({
+      cameras: [
+        cameraConfig({
+          id: 'rtgap',
+          source: 'sim:test',
+          width: W,
+          height: H,
+          fps: 10,
+          motionThreshold: 0,
+          stallTimeoutMs: 1000,
+          backoffInitialMs: 200,
+          backoffMaxMs: 1000,
+        }),
+      ],
+      bus: rec.bus,
+      log: silentLogger(),
+      simSources: { rtgap: stalled },
+    });
+    cams.start();
+    await waitFor(() => cams?.processes()[0]?.pid);
+    trackPids(cams);
+    const down = await waitFor(() => rec.statuses.find((s) => s.state === 'stalled'), {
+      timeoutMs: 15_000,
+      message: 'stalled',
+    });
+    expect(down.lastError).toMatch(/^stalled \(no frame for \d+\.\d s\)$/);
+    await waitFor(() => rec.frames.some((f) => f.seq >= 65), {
+      timeoutMs: 15_000,
+      message: 'frames after the stall',
+    });
+    trackPids(cams);
+    expect(rec.frames.some((f) => f.seq >= 15 && f.seq < 65)).toBe(false);
+    expect(rec.lastStatus('rtgap')?.state).toBe('online');
+  });
+
   it('a sim camera without a registered source is offline with a readable reason', async () => {
     const rec = recorder();
     cams = createCameras({

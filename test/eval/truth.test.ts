@@ -85,6 +85,34 @@ describe('eval truth of the scenario-format additions', () => {
     expect(r.servedWithError).toEqual({ resolved: 1, leftWrong: 0, right: 0 });
   });
 
+  it('scores a camera stall: reported when longer than stallTimeoutMs, and verdicts on counts from before it', () => {
+    // The stall is 23.5..26.5 s (3 s); the `stalled` report names the last frame before it (23.4 s).
+    const fresh = v(4, 27.6, 0.7, { orderId: '5', result: 'ok', observed: { wrap: 1 }, windowStartS: 26.6 });
+    const stale = v(5, 26.6, 0.7, { orderId: '5', result: 'ok', observed: { wrap: 1 }, windowStartS: 22.8 });
+    const reported = { stallTimeoutMs: 2000, stalledAtS: [23.4] };
+    expect(scoreScenario(sc, evalMenu, [fresh], [], reported).cameraStalls).toEqual({
+      stalls: 1,
+      reportable: 1,
+      reported: 1,
+      staleVerdicts: 0,
+    });
+    expect(
+      scoreScenario(sc, evalMenu, [stale], [], { stallTimeoutMs: 2000, stalledAtS: [] }).cameraStalls,
+    ).toEqual({ stalls: 1, reportable: 1, reported: 0, staleVerdicts: 1 });
+    // A 3 s stall under a 5 s stallTimeoutMs is not one the daemon reports; a report elsewhere does not count.
+    expect(
+      scoreScenario(sc, evalMenu, [], [], { stallTimeoutMs: 5000, stalledAtS: [3] }).cameraStalls,
+    ).toEqual({
+      stalls: 1,
+      reportable: 0,
+      reported: 0,
+      staleVerdicts: 0,
+    });
+    expect(
+      scoreScenario(sc, evalMenu, [], [], { stallTimeoutMs: 2000, stalledAtS: [3] }).cameraStalls.reported,
+    ).toBe(0);
+  });
+
   it('refuses an any-of naming an order the scenario does not have', () => {
     expect(() =>
       parseScenario(

@@ -1,7 +1,7 @@
 // Per-label evidence over the settle window: frame share, score mass, and the detector's own
 // doubt (Detection.uncertain, set by the detect stage when two labels compete for one object).
 import { describe, expect, it } from 'vitest';
-import type { Detection } from '../../src/types.js';
+import type { Detection, TrayObservation } from '../../src/types.js';
 import { createVerifier } from '../../src/verify/verifier.js';
 import { MENU, NOW, order } from '../verify/fixtures.js';
 import { det, item, LEFT, run, tracker } from './fixtures.js';
@@ -69,4 +69,58 @@ describe('score mass', () => {
       expect(obs[0]).toMatchObject({ items: { burger: 1, drink: 1, fries: 1 }, uncertain });
     },
   );
+});
+
+describe('which way a weak count is in doubt', () => {
+  const judge = (o: TrayObservation, lines: [string, number][]) =>
+    createVerifier({
+      menu: MENU,
+      config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 },
+    }).verify({ ...o, ts: NOW }, [order('1001', lines)], NOW);
+
+  /** Burger, drink and one sauce cup scoring `sauce` on every frame. */
+  const settled = (sauce: number): TrayObservation => {
+    const { obs } = run(tracker(), 5, 1500, () => [
+      det('tray', LEFT),
+      item('burger', LEFT, 0),
+      item('drink', LEFT, 1),
+      item('sauce', LEFT, 2, sauce),
+    ]);
+    const o = obs[0];
+    if (!o) throw new Error('no observation');
+    return o;
+  };
+
+  it('a weak counted item may be a phantom: the count may be lower, not higher', () => {
+    expect(settled(0.6)).toMatchObject({ uncertain: ['sauce'], countDoubt: { sauce: 'fewer' } });
+    // A score near the threshold (within uncertainMargin) is doubted both ways.
+    expect(settled(0.45).uncertain).toEqual(['sauce']);
+    expect(settled(0.45).countDoubt).toBeUndefined();
+  });
+
+  it('one weak sauce cup where two were ordered is still a missing sauce: alert, not uncertain', () => {
+    const v = judge(settled(0.6), [
+      ['BURGER', 1],
+      ['DRINK', 1],
+      ['DIP', 2],
+    ]);
+    expect(v).toMatchObject({ result: 'mismatch', missing: { sauce: 1 }, uncertain: ['sauce'] });
+  });
+
+  it('a weak sauce cup where none was ordered may be a phantom: uncertain, no alert', () => {
+    const v = judge(settled(0.6), [
+      ['BURGER', 1],
+      ['DRINK', 1],
+    ]);
+    expect(v).toMatchObject({ result: 'uncertain', extra: { sauce: 1 } });
+  });
+
+  it('a near-threshold sauce cup excuses a difference either way', () => {
+    const two = judge(settled(0.45), [
+      ['BURGER', 1],
+      ['DRINK', 1],
+      ['DIP', 2],
+    ]);
+    expect(two).toMatchObject({ result: 'uncertain', missing: { sauce: 1 } });
+  });
 });

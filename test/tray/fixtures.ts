@@ -2,7 +2,7 @@
 import { Value } from '@sinclair/typebox/value';
 import type { TrayConfig } from '../../src/config/schema.js';
 import { TraySection } from '../../src/config/sections/tray.js';
-import { createTrayTracker, type TrayTracker } from '../../src/tray/index.js';
+import { createTrayTracker, type SuccessorQuery, type TrayTracker } from '../../src/tray/index.js';
 import type { Box, Detection, FrameDetections, TrayObservation } from '../../src/types.js';
 
 export const W = 640;
@@ -23,6 +23,7 @@ export function tracker(
     [1, 1],
     [0, 1],
   ],
+  successorBumped?: (q: SuccessorQuery) => boolean,
 ): TrayTracker {
   return createTrayTracker({
     cameraId: 'expo',
@@ -30,6 +31,7 @@ export function tracker(
     zone,
     config: trayConfig(over),
     scoreThreshold: 0.4,
+    successorBumped,
   });
 }
 

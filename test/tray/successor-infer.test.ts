@@ -2,14 +2,14 @@
 // trays that hide their tray (a crowded tray: no tray box, every item visible).
 import { describe, expect, it } from 'vitest';
 import type { Detection } from '../../src/types.js';
+import type { SuccessorQuery } from '../../src/tray/index.js';
 import { det, item, LEFT, RIGHT, run, tracker, trayWith } from './fixtures.js';
 
 const T0 = 1_000_000;
 const MEAL = ['burger', 'fries', 'drink'];
 
 /** `first` for 3 s, an empty counter for `gapMs`, then `second` for 3 s. */
-function successor(first: Detection[], second: Detection[], gapMs = 1000) {
-  const t = tracker();
+function successor(first: Detection[], second: Detection[], gapMs = 1000, t = tracker()) {
   const a = run(t, 5, 3000, () => first, T0);
   const gap = run(t, 5, gapMs - 200, () => [], T0 + 3200, 50);
   const b = run(t, 5, 3000, () => second, T0 + 3000 + gapMs, 100);
@@ -29,6 +29,43 @@ describe('same-spot successors', () => {
     expect(successor(trayWith(LEFT, MEAL), trayWith(LEFT, MEAL))).toEqual([
       ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1 }],
     ]);
+  });
+
+  it("the same look after the next order it fits was bumped at the station is that order's tray (KDS bump order)", () => {
+    const queries: SuccessorQuery[] = [];
+    const bumped = tracker({}, undefined, (q) => {
+      queries.push(q);
+      return true;
+    });
+    expect(successor(trayWith(LEFT, MEAL), trayWith(LEFT, MEAL), 1000, bumped)).toEqual([
+      ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1 }],
+      ['departed', 'expo-1', { burger: 1, fries: 1, drink: 1 }],
+      ['settled', 'expo-2', { burger: 1, fries: 1, drink: 1 }],
+    ]);
+    // Asked once, when the tray back at its spot settled; bumps count from its first report (1 s + 3 frames).
+    expect(queries).toEqual([
+      { trayId: 'expo-1', station: 'expo', sinceTs: T0 + 1000, items: { burger: 1, fries: 1, drink: 1 } },
+    ]);
+  });
+
+  it('no bump since: the tray put back as it was stays one tray', () => {
+    const none = tracker({}, undefined, () => false);
+    expect(successor(trayWith(LEFT, MEAL), trayWith(LEFT, MEAL), 1000, none)).toEqual([
+      ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1 }],
+    ]);
+  });
+
+  it('a camera outage is not the spot seen empty: a bump meanwhile does not split the tray', () => {
+    const asked: SuccessorQuery[] = [];
+    const t = tracker({}, undefined, (q) => {
+      asked.push(q);
+      return true;
+    });
+    const a = run(t, 5, 3000, () => trayWith(LEFT, MEAL), T0);
+    // No frame at all for 3 s (longer than departAfterMs), then the same tray.
+    const b = run(t, 5, 3000, () => trayWith(LEFT, MEAL), T0 + 6000, 100);
+    expect([...a.obs, ...b.obs].map((o) => [o.phase, o.trayId])).toEqual([['settled', 'expo-1']]);
+    expect(asked).toEqual([]);
   });
 
   it('a gap too short to be a swap (under swapMissedFrames) is the same tray', () => {

@@ -52,6 +52,13 @@ export const TraySection = Type.Object(
       description:
         'A hand box with more than this fraction of its area inside a tray box counts as over the tray.',
     }),
+    handStillMs: Type.Integer({
+      default: 3000,
+      minimum: 0,
+      maximum: 60000,
+      description:
+        'A "hand" that stays in the same place over a tray this long is not a hand (hands move; the model misreads an item in dim light): the tray is counted as it is. 0: a hand always keeps the tray from settling.',
+    }),
     swapMissedFrames: Type.Integer({
       default: 3,
       minimum: 1,

@@ -2,8 +2,9 @@
 // when items it contains are missing, plus the extras nobody ordered, so staff fix the tray
 // without opening the POS.
 import type { QueueRepo } from '../../store/queue-repo.js';
+import type { Modifiers } from '../../config/schema.js';
 import type { LabelCounts, OrderLine } from '../../types.js';
-import { labelName, type Menu } from '../present.js';
+import { labelName, orderLineText, type Menu } from '../present.js';
 import { parseJson } from './json.js';
 
 export interface ChecklistLine {
@@ -25,12 +26,12 @@ export function checklist(
   missing: LabelCounts,
   extra: LabelCounts,
   menu: Menu,
+  modifiers: Modifiers = {},
 ): OrderChecklist {
   const left: Record<string, number> = { ...missing };
   const lines = items.map((l): ChecklistLine => {
     const entry = menu[l.sku];
-    const mods = l.modifiers?.length ? ` (${l.modifiers.join(', ')})` : '';
-    const text = `${l.qty} × ${entry?.name ?? l.sku}${mods}`;
+    const text = orderLineText(l, menu, modifiers);
     if (!entry || !entry.verify) return { text, state: 'unchecked', missing: [] };
     const gone: string[] = [];
     for (const [label, per] of Object.entries(entry.contains)) {
@@ -47,11 +48,13 @@ export function checklist(
   return { lines, extras };
 }
 
-export function createAlertOrders(queue: QueueRepo, menu: Menu) {
+export function createAlertOrders(queue: QueueRepo, menu: Menu, modifiers: Modifiers = {}) {
   return {
     checklist(orderId: string | null, missing: LabelCounts, extra: LabelCounts): OrderChecklist | null {
       const json = orderId ? queue.itemsJson(orderId) : null;
-      return json === null ? null : checklist(parseJson<OrderLine[]>(json, []), missing, extra, menu);
+      return json === null
+        ? null
+        : checklist(parseJson<OrderLine[]>(json, []), missing, extra, menu, modifiers);
     },
   };
 }

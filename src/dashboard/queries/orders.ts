@@ -1,4 +1,5 @@
 // The order queue in menu words: a page of orders (store/queue-repo.ts), each with its latest verdict.
+import type { Modifiers } from '../../config/schema.js';
 import type { QueueRepo, QueueRow, QueueStatus } from '../../store/queue-repo.js';
 import type { OrderLine } from '../../types.js';
 import { differenceLines, orderLines, type Menu } from '../present.js';
@@ -14,7 +15,7 @@ export interface QueuePage {
   pageSize: number;
 }
 
-const orderDto = (r: QueueRow, menu: Menu) => ({
+const orderDto = (r: QueueRow, menu: Menu, modifiers: Modifiers) => ({
   orderId: r.order_id,
   version: r.version,
   status: r.status,
@@ -22,7 +23,7 @@ const orderDto = (r: QueueRow, menu: Menu) => ({
   placedAt: r.placed_at,
   readyAt: r.ready_at,
   updatedAt: r.updated_at,
-  lines: orderLines(parseJson<OrderLine[]>(r.items_json, []), menu),
+  lines: orderLines(parseJson<OrderLine[]>(r.items_json, []), menu, modifiers),
   verdict:
     r.v_id === null
       ? null
@@ -37,7 +38,8 @@ const orderDto = (r: QueueRow, menu: Menu) => ({
         },
 });
 
-export function orderQueue(repo: QueueRepo, menu: Menu, q: QueuePage) {
+/** `modifiers`: the config's section, so lines read "Burger Meal, no drink". */
+export function orderQueue(repo: QueueRepo, menu: Menu, q: QueuePage, modifiers: Modifiers = {}) {
   const recentSince = q.now - q.recentMs;
   const counts = repo.counts(recentSince);
   const total = q.status ? counts[q.status] : Object.values(counts).reduce((a, b) => a + b, 0);
@@ -48,7 +50,7 @@ export function orderQueue(repo: QueueRepo, menu: Menu, q: QueuePage) {
     offset: (q.page - 1) * q.pageSize,
   });
   return {
-    orders: rows.map((r) => orderDto(r, menu)),
+    orders: rows.map((r) => orderDto(r, menu, modifiers)),
     total,
     page: q.page,
     pageSize: q.pageSize,

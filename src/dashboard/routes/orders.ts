@@ -55,13 +55,18 @@ export const orderRoutes: DashboardPlugin = (app, { ctx }, done) => {
       },
     },
     (req) =>
-      orderQueue(ctx.repos.queue, ctx.menu, {
-        now: Date.now(),
-        recentMs: req.query.recentMin * 60_000,
-        status: req.query.status ?? null,
-        page: req.query.page,
-        pageSize: req.query.pageSize,
-      }),
+      orderQueue(
+        ctx.repos.queue,
+        ctx.menu,
+        {
+          now: Date.now(),
+          recentMs: req.query.recentMin * 60_000,
+          status: req.query.status ?? null,
+          page: req.query.page,
+          pageSize: req.query.pageSize,
+        },
+        ctx.deps.site.modifiers,
+      ),
   );
   done();
 };

@@ -1,0 +1,40 @@
+// Hands move. A "hand" that stays in one place over a tray is an item the model misreads (a
+// burger in dim warm light scored hand 0.6 on every frame of a tray's stay, so the tray never
+// settled): after tray.handStillMs the tray is counted as it is.
+import { describe, expect, it } from 'vitest';
+import { hand, LEFT, run, tracker, trayWith } from './fixtures.js';
+
+const MEAL = ['burger', 'fries', 'drink'];
+
+describe('a hand that does not move', () => {
+  it('after handStillMs (3 s) the tray settles as it is seen', () => {
+    const { obs } = run(tracker(), 5, 6000, () => [...trayWith(LEFT, MEAL), hand(150, 150)]);
+    expect(obs.map((o) => [o.phase, o.items])).toEqual([['settled', { burger: 1, fries: 1, drink: 1 }]]);
+    // The hand was there from the first frame: 3 s still, then the 1 s settle window.
+    expect(obs[0]?.ts).toBe(1_000_000 + 4000);
+  });
+
+  it('a hand that moves keeps the tray from settling however long it stays', () => {
+    const { obs } = run(tracker(), 5, 6000, (_ts, i) => [
+      ...trayWith(LEFT, MEAL),
+      hand(120 + (i % 2) * 60, 150),
+    ]);
+    expect(obs).toEqual([]);
+  });
+
+  it('handStillMs 0: a still hand blocks settling as any hand does', () => {
+    const { obs } = run(tracker({ handStillMs: 0 }), 5, 6000, () => [
+      ...trayWith(LEFT, MEAL),
+      hand(150, 150),
+    ]);
+    expect(obs).toEqual([]);
+  });
+
+  it('a real hand passing over for a second: the tray settles once it leaves, not before', () => {
+    const { obs } = run(tracker(), 5, 4000, (ts) => [
+      ...trayWith(LEFT, MEAL),
+      ...(ts < 1000 ? [hand(150, 150)] : []),
+    ]);
+    expect(obs.map((o) => [o.phase, o.ts])).toEqual([['settled', 1_000_000 + 2000]]);
+  });
+});
