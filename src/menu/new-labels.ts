@@ -1,4 +1,4 @@
-// Menu items of a label the store is still teaching (issue 18). A technician adds the menu item
+// Menu items of a label the store is still teaching. A technician adds the menu item
 // for a new product (HOTDOG → { hotdog: 1 }) when the product launches, before any model knows
 // the label: until the running model knows it, the item is not checked (its lines are listed
 // as unverifiable, as `verify: false` would), and from the frame a model that knows it is

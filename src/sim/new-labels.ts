@@ -1,4 +1,4 @@
-// Training a label no model knows yet (a store's new menu item, issue 18): it gets the next
+// Training a label no model knows yet (a store's new menu item): it gets the next
 // class index after the base classes, and since the renderer has no drawing of it, it appears in
 // training frames only as the store's sprites: some items of a sprite frame become one of them.
 import { CLASSES, type Scene } from './render/index.js';

@@ -1,4 +1,4 @@
-// tools/train/grow.py: a checkpoint's class heads grow for the store's new labels (issue 18).
+// tools/train/grow.py: a checkpoint's class heads grow for the store's new labels.
 // Runs the real module with the real shipped checkpoint under /usr/bin/python3 (skipped, with a
 // message, where PyTorch is missing). The model is not built: grow.py only touches `cls.`/`box.`.
 import { spawnSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// END-TO-END TEST OF A NEW LABEL (issue 18, "How it is tested"). Needs python3-torch and takes
+// END-TO-END TEST OF A NEW LABEL (the teaching loop, end to end). Needs python3-torch and takes
 // about 3 minutes on an idle 2-core box (most of it training), up to 10 on a loaded one. A hot dog is an item the shipped model has never seen
 // (random training scenes never hold one; src/sim/render/items-new.ts draws it):
 //   cut-outs of hot dogs → `traycheck sprites add --label hotdog --new-label`

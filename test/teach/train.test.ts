@@ -69,9 +69,11 @@ describe('traycheck train', () => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-    await waitFor(() => events(out).some((e) => e.type === 'progress'), {
+    // Stopped after two epochs, not at the first progress line: the 3.0 base trains a step in
+    // ~0.3 s, so at the first line too little of the budget was spent to tell a resumed budget apart.
+    await waitFor(() => events(out).some((e) => e.type === 'progress' && Number(e.epoch) >= 2), {
       timeoutMs: 120_000,
-      message: 'training progress',
+      message: 'training progress past epoch 2',
     });
     child.kill('SIGTERM');
     expect(await exited).toBe(130);

@@ -1,4 +1,4 @@
-// Menu items no shipped model has learned: the demo's "new item" for teaching (issue 18). They are
+// Menu items no shipped model has learned: the demo's "new item" for teaching. They are
 // drawn when a scenario orders them, and made into sprite photos with itemSprite(), but random
 // training scenes never contain them: the base model has never seen one.
 import sharp from 'sharp';
