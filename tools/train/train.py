@@ -32,6 +32,35 @@ def load_split(data, split):
     return x, boxes, (h, w)
 
 
+def lr_at(base, step, warm, progress):
+    """Linear warm-up, then cosine from `base` to 5 % of it as `progress` goes 0..1."""
+    return base * (step / warm if step < warm else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def detection_loss(logits, dist, heat, tbox, wt):
+    """(total, heatmap part, box part): focal heatmap loss + 2 x GIoU."""
+    l_cls = focal_heatmap_loss(logits, heat)
+    l_box = giou_loss(dist, tbox, wt)
+    return l_cls + 2.0 * l_box, l_cls, l_box
+
+
+@torch.no_grad()
+def ema_update(ema, model, step):
+    """EMA of the weights (decay ramping up to 0.998); buffers that are not floats are copied."""
+    d = min(0.998, (1 + step) / (10 + step))
+    for pe, pm in zip(ema.state_dict().values(), model.state_dict().values()):
+        if pe.dtype.is_floating_point:
+            pe.mul_(d).add_(pm.detach(), alpha=1 - d)
+        else:
+            pe.copy_(pm)
+
+
+def epoch_record(epoch, sums, nb, val_map50, res, names, t0):
+    """The per-epoch line of log.jsonl (and of the progress output)."""
+    n = max(nb, 1)
+    return {"epoch": epoch, "loss": sums[0] / n, "cls": sums[1] / n, "box": sums[2] / n, "val_map50": val_map50, "per_class": {names[c]: round(r["ap"], 4) for c, r in res.items()}, "epoch_s": round(time.time() - t0), "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
+
+
 def augment(imgs, boxes, rng, w, h):
     out_boxes = []
     for k in range(len(imgs)):
@@ -148,25 +177,17 @@ def main():
             arng = np.random.default_rng([args.seed, epoch, it])
             imgs, bxs = augment(xtr[idx].copy(), [btr[i] for i in idx], arng, w, h)
             heat, tbox, wt = build_targets(bxs, nc, gh, gw)
-            lr = args.lr * (step / warm if step < warm else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress())))
+            lr = lr_at(args.lr, step, warm, progress())
             for g in opt.param_groups:
                 g["lr"] = lr * g["lr_mult"]
             logits, dist = model(imgs)
-            l_cls = focal_heatmap_loss(logits, heat)
-            l_box = giou_loss(dist, tbox, wt)
-            loss = l_cls + 2.0 * l_box
+            loss, l_cls, l_box = detection_loss(logits, dist, heat, tbox, wt)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
             opt.step()
             step += 1
-            d = min(0.998, (1 + step) / (10 + step))
-            with torch.no_grad():
-                for pe, pm in zip(ema.state_dict().values(), model.state_dict().values()):
-                    if pe.dtype.is_floating_point:
-                        pe.mul_(d).add_(pm.detach(), alpha=1 - d)
-                    else:
-                        pe.copy_(pm)
+            ema_update(ema, model, step)
             sums += [loss.item(), l_cls.item(), l_box.item()]
             nb += 1
             if it % 25 == 0:
@@ -181,7 +202,7 @@ def main():
                 break
         train_s += time.time() - t0
         m, res = validate(ema, xva, bva, nc)
-        rec = {"epoch": epoch, "loss": sums[0] / max(nb, 1), "cls": sums[1] / max(nb, 1), "box": sums[2] / max(nb, 1), "val_map50": m, "per_class": {names[c]: round(r["ap"], 4) for c, r in res.items()}, "epoch_s": round(time.time() - t0), "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        rec = epoch_record(epoch, sums, nb, m, res, names, t0)
         print(json.dumps(rec), flush=True)
         log.write(json.dumps(rec) + "\n")
         log.flush()

@@ -18,7 +18,6 @@ import argparse
 import copy
 import hashlib
 import json
-import math
 import os
 import sys
 import time
@@ -30,8 +29,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from grow import grow_state, hold_known_rows, param_groups  # noqa: E402
 from metrics import evaluate, nms_detections  # noqa: E402
 from model import STRIDE, TrayDet, decode  # noqa: E402
-from targets import build_targets, focal_heatmap_loss, giou_loss  # noqa: E402
-from train import CLASSES, load_split  # noqa: E402
+from targets import build_targets  # noqa: E402
+from train import CLASSES, detection_loss, ema_update, epoch_record, load_split, lr_at  # noqa: E402
 from yolox_backbone import DEFAULT_WEIGHTS, load_yolox_onnx  # noqa: E402
 
 FROZEN = ("stem", "dark2", "dark3", "dark4", "dark5")
@@ -249,25 +248,17 @@ def main():
             flips = {p: int(vrng.integers(2)) for p in pairs}
             feats, bxs = batch_of("train", pairs, lambda k, i: flips[(k, i)])
             heat, tbox, wt = build_targets(bxs, nc, gh, gw)
-            lr = args.lr * (step / warm if step < warm else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress())))
+            lr = lr_at(args.lr, step, warm, progress())
             for g in opt.param_groups:
                 g["lr"] = lr * g["lr_mult"]
             logits, dist = forward(model, feats)
-            l_cls = focal_heatmap_loss(logits, heat)
-            l_box = giou_loss(dist, tbox, wt)
-            loss = l_cls + 2.0 * l_box
+            loss, l_cls, l_box = detection_loss(logits, dist, heat, tbox, wt)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(trainable, 10.0)
             opt.step()
             step += 1
-            d = min(0.998, (1 + step) / (10 + step))
-            with torch.no_grad():
-                for pe, pm in zip(ema.state_dict().values(), model.state_dict().values()):
-                    if pe.dtype.is_floating_point:
-                        pe.mul_(d).add_(pm.detach(), alpha=1 - d)
-                    else:
-                        pe.copy_(pm)
+            ema_update(ema, model, step)
             sums += [loss.item(), l_cls.item(), l_box.item()]
             nb += 1
             if it % 25 == 0:
@@ -282,7 +273,7 @@ def main():
                 break
         train_s += time.time() - t0
         m, res = validate(ema)
-        rec = {"epoch": epoch, "loss": sums[0] / max(nb, 1), "cls": sums[1] / max(nb, 1), "box": sums[2] / max(nb, 1), "val_map50": m, "per_class": {names[c]: round(r["ap"], 4) for c, r in res.items()}, "epoch_s": round(time.time() - t0), "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        rec = epoch_record(epoch, sums, nb, m, res, names, t0)
         print(json.dumps(rec), flush=True)
         log.write(json.dumps(rec) + "\n")
         log.flush()
