@@ -24,6 +24,8 @@ export interface Detection {
   box: Box;
   /** Set by the detect stage when two item labels compete for this object (class scores close): the label is not to be trusted. */
   uncertain?: boolean;
+  /** 'second-opinion': added by the model's second head where its main head saw nothing (src/detect/second-opinion.ts). */
+  source?: 'second-opinion';
 }
 
 export interface FrameDetections {

@@ -6,8 +6,9 @@ import * as ort from 'onnxruntime-node';
 import type { DetectorConfig } from '../config/schema.js';
 import type { Detection } from '../types.js';
 import type { LetterboxGeometry } from './letterbox.js';
-import type { LoadedModel } from './model.js';
+import { SECOND_OPINION_OUTPUT, type LoadedModel } from './model.js';
 import { postprocess } from './postprocess.js';
+import { applySecondOpinion, decodeCoco } from './second-opinion.js';
 
 /** Milliseconds spent in each part of one detection. */
 export interface DetectTimings {
@@ -40,6 +41,12 @@ export function createEngine(config: DetectorConfig, model: LoadedModel): Engine
   const { info, session, decoder } = model;
   const [inputH, inputW] = info.imgsz;
   const thresholds = classThresholds(config, model);
+  const second = config.secondOpinion.enabled ? model.secondOpinion : null;
+  // The second head names model labels; the detector reports them under detector.aliases.
+  const reported = (modelLabel: string): string | null => {
+    const i = info.modelLabels.indexOf(modelLabel);
+    return i >= 0 ? (info.labels[i] ?? null) : null;
+  };
 
   return {
     async run(input, geometry) {
@@ -55,7 +62,7 @@ export function createEngine(config: DetectorConfig, model: LoadedModel): Engine
         inputH,
         thresholds,
       });
-      const detections = postprocess(candidates, {
+      let detections = postprocess(candidates, {
         needsNms: decoder.needsNms,
         nmsIou: config.nmsIou,
         maxDetections: config.maxDetections,
@@ -63,6 +70,19 @@ export function createEngine(config: DetectorConfig, model: LoadedModel): Engine
         labels: info.labels,
         rivals: config.rivals.iou < 1 ? config.rivals : undefined,
       });
+      const coco = second ? result[SECOND_OPINION_OUTPUT] : undefined;
+      if (second && coco) {
+        const boxes = decodeCoco(coco.data as Float32Array, coco.dims, second, geometry, {
+          minScore: Math.min(config.secondOpinion.minScore, config.secondOpinion.doubtScore),
+          nmsIou: config.nmsIou,
+          maxDetections: config.maxDetections,
+        });
+        detections = applySecondOpinion(detections, boxes, second, {
+          ...config.secondOpinion,
+          scoreRatio: config.rivals.scoreRatio,
+          reported,
+        });
+      }
       return { detections, runMs: t1 - t0, decodeMs: performance.now() - t1 };
     },
   };

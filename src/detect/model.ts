@@ -9,6 +9,10 @@ import { ModelError } from './errors.js';
 import { parseImgsz, parseNames, readLabelsFile, applyAliases } from './labels.js';
 import type { PreprocessSpec } from './letterbox.js';
 import { readOnnxMeta, type OnnxModelMeta } from './onnx-meta.js';
+import { parseSecondOpinion, type SecondOpinionMeta } from './second-opinion.js';
+
+/** Name of the optional second output: YOLOX-nano's COCO detections (see second-opinion.ts). */
+export const SECOND_OPINION_OUTPUT = 'coco';
 
 export interface ModelInfo {
   path: string;
@@ -39,6 +43,8 @@ export interface LoadedModel {
   info: ModelInfo;
   session: ort.InferenceSession;
   decoder: Decoder;
+  /** The model's second head (output `coco`), when it has one. */
+  secondOpinion: SecondOpinionMeta | null;
 }
 
 function preprocessFromMetadata(
@@ -179,6 +185,7 @@ async function inspect(
 
   // A first run checks the graph end to end and gives the real output shape (dynamic axes).
   let outputDims: number[];
+  let secondDims: readonly number[] | null = null;
   try {
     const probe = new ort.Tensor('float32', new Float32Array(3 * inputH * inputW).fill(0.5), [
       1,
@@ -191,6 +198,7 @@ async function inspect(
     if (!out || out.type !== 'float32')
       throw new Error(`output "${outputName}" is ${out?.type ?? 'missing'}, expected float32`);
     outputDims = [...out.dims];
+    secondDims = result[SECOND_OPINION_OUTPUT]?.dims ?? null;
   } catch (err) {
     throw new ModelError(
       file,
@@ -223,6 +231,7 @@ async function inspect(
     modelLabels = Array.from({ length: nc }, (_, i) => `class${i}`);
   }
 
+  const secondOpinion = secondOpinionOf(file, md, secondDims, modelLabels);
   const info: ModelInfo = {
     path: file,
     sha256,
@@ -239,5 +248,33 @@ async function inspect(
     threads: config.threads,
     producer: [meta.producerName, meta.producerVersion].filter(Boolean).join(' '),
   };
-  return { info, session, decoder };
+  return { info, session, decoder, secondOpinion };
+}
+
+/** The second head's meaning (metadata) checked against its output; both or neither. */
+function secondOpinionOf(
+  file: string,
+  md: Record<string, string>,
+  dims: readonly number[] | null,
+  modelLabels: readonly string[],
+): SecondOpinionMeta | null {
+  const text = md.second_opinion;
+  if (text === undefined && dims === null) return null;
+  if (text === undefined)
+    throw new ModelError(
+      file,
+      `output "${SECOND_OPINION_OUTPUT}" has no second_opinion metadata saying what it means`,
+    );
+  if (dims === null)
+    throw new ModelError(
+      file,
+      `metadata second_opinion is set but there is no output "${SECOND_OPINION_OUTPUT}"`,
+    );
+  const meta = parseSecondOpinion(file, text, modelLabels);
+  if (dims.length !== 3 || dims[0] !== 1 || dims[2] !== 4 + meta.names.length)
+    throw new ModelError(
+      file,
+      `output "${SECOND_OPINION_OUTPUT}" is [${dims.join(', ')}], expected [1, N, ${4 + meta.names.length}]`,
+    );
+  return meta;
 }

@@ -130,6 +130,7 @@ def main():
     model = TrayDet(nc, arch="yolox-nano")
     provenance = {}
     new = []
+    coco = None  # the second opinion's weights (yolox_coco.py), carried through unchanged
     if args.init:
         src = torch.load(args.init, map_location="cpu")
         if src.get("arch") != "yolox-nano":
@@ -140,6 +141,7 @@ def main():
         new = [n for n in names if n not in (src.get("names") or CLASSES)]
         print(f"init from {args.init}: {what}", flush=True)
         provenance = src.get("provenance", {})
+        coco = src.get("coco")
         provenance["fine_tuned_from"] = {"file": os.path.basename(args.init), "sha256": hashlib.sha256(open(args.init, "rb").read()).hexdigest()}
     else:
         path = args.weights or os.path.normpath(os.path.join(here, "..", "..", DEFAULT_WEIGHTS))
@@ -219,7 +221,7 @@ def main():
         return float(np.mean([r["ap"] for r in res.values() if r["n"]])), res
 
     def save(path, epoch_, iter_):
-        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "epoch": epoch_, "iter": iter_, "best": best, "train_s": train_s, "torch_rng": torch.get_rng_state(), "imgsz": [h, w], "names": names, "arch": "yolox-nano", "provenance": provenance, "args": vars(args)}, path + ".tmp")
+        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "epoch": epoch_, "iter": iter_, "best": best, "train_s": train_s, "torch_rng": torch.get_rng_state(), "imgsz": [h, w], "names": names, "arch": "yolox-nano", "provenance": provenance, "args": vars(args), **({"coco": coco} if coco else {})}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
     budget_s = args.budget_min * 60

@@ -116,15 +116,22 @@ class YoloxNanoP3(nn.Module):
 
     def top_down(self, c3, c4, c5):
         """The trained half: C5 and C4 brought back into C3 (64 channels, stride 8)."""
-        f0 = self.lateral0(c5)
-        p4 = self.c3_p4(torch.cat([F.interpolate(f0, size=c4.shape[-2:], mode="nearest"), c4], 1))
-        f1 = self.reduce1(p4)
-        return self.c3_p3(torch.cat([F.interpolate(f1, size=c3.shape[-2:], mode="nearest"), c3], 1))
+        return top_down_maps(self, c3, c4, c5)[2]
 
 
-def load_yolox_onnx(backbone, path=DEFAULT_WEIGHTS):
+def top_down_maps(m, c3, c4, c5):
+    """The top-down PAFPN half of `m` (lateral0, c3_p4, reduce1, c3_p3): the lateral maps at
+    strides 32 and 16 (the bottom-up half needs them, yolox_coco.py) and P3."""
+    f0 = m.lateral0(c5)
+    p4 = m.c3_p4(torch.cat([F.interpolate(f0, size=c4.shape[-2:], mode="nearest"), c4], 1))
+    f1 = m.reduce1(p4)
+    return f0, f1, m.c3_p3(torch.cat([F.interpolate(f1, size=c3.shape[-2:], mode="nearest"), c3], 1))
+
+
+def load_yolox_onnx(backbone, path=DEFAULT_WEIGHTS, first=0):
     """Copy the released YOLOX-nano weights (ONNX, BN folded) into `backbone`, conv by conv in
-    graph order, checking every shape. Returns the number of convs loaded and the file's sha256."""
+    graph order from the file's conv `first` on, checking every shape. Returns the number of convs
+    loaded and the file's sha256."""
     import hashlib
 
     import onnx
@@ -136,10 +143,10 @@ def load_yolox_onnx(backbone, path=DEFAULT_WEIGHTS):
     file_convs = [n for n in model.graph.node if n.op_type == "Conv"]
     own = [m for m in backbone.modules() if isinstance(m, nn.Conv2d)]
     for k, conv in enumerate(own):
-        node = file_convs[k]
+        node = file_convs[first + k]
         w = numpy_helper.to_array(inits[node.input[1]]).copy()
         b = numpy_helper.to_array(inits[node.input[2]]).copy()
-        if k == 0:
+        if first + k == 0:
             # Focus slices of a BGR 0..255 image -> of an RGB 0..1 one: swap B and R inside each
             # of the four 3-channel groups and scale by 255.
             w = w.reshape(w.shape[0], 4, 3, *w.shape[2:])[:, :, ::-1].reshape(w.shape) * 255.0

@@ -71,6 +71,39 @@ export const DetectorSection = Type.Object(
           'One object, two labels: how the detector resolves labels that compete for the same box.',
       },
     ),
+    secondOpinion: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description:
+            "Use the model's second head (YOLOX-nano's COCO detector, trained on real photographs) when it has one: it drops items it sees as something else (a clock), makes items uncertain it names otherwise or sees as food not on the menu, and adds menu items it sees where the main head saw nothing.",
+        }),
+        minScore: Type.Number({
+          default: 0.5,
+          minimum: 0.05,
+          maximum: 0.99,
+          description: 'Lowest second-opinion score that drops a detection (not food) or adds an item.',
+        }),
+        doubtScore: Type.Number({
+          default: 0.3,
+          minimum: 0.05,
+          maximum: 0.99,
+          description:
+            'Lowest second-opinion score that makes a detection uncertain: it names another menu item, or food not on the menu.',
+        }),
+        iou: Type.Number({
+          default: 0.45,
+          minimum: 0.05,
+          maximum: 0.95,
+          description: 'IoU at which a second-opinion box and a detection are the same object.',
+        }),
+      },
+      {
+        default: {},
+        description:
+          'The second opinion of models that carry one (output "coco"); ignored by models without it.',
+      },
+    ),
     maxDetections: Type.Integer({
       default: 100,
       minimum: 1,
