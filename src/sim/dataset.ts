@@ -34,6 +34,8 @@ export interface DatasetOptions {
   newLabels?: readonly string[];
   /** Share of frames rendered photo-realistically when `photos` is given (default 0.7). */
   realShare?: number;
+  /** Share of photo-realistic frames seen through a wide-angle lens (default 0; render/lens.ts). */
+  lens?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -93,7 +95,12 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
     let frame;
     if (lib && rngFor(scene.seed, 41)() < realShare) {
       if (sprites) scene = withNewLabels(scene, sprites, opts.newLabels ?? []);
-      const real = await renderPhotoreal(scene, { lib, sprites, minVisible: MIN_VISIBLE_FRACTION });
+      const real = await renderPhotoreal(scene, {
+        lib,
+        sprites,
+        minVisible: MIN_VISIBLE_FRACTION,
+        lens: opts.lens,
+      });
       ({ kind, sources } = real);
       frame = real;
     } else {

@@ -16,7 +16,7 @@ export const datasetCommand: Command = {
   name: 'dataset',
   summary: 'render a synthetic training dataset (images, YOLO labels, scenes) from a seed',
   usage:
-    'dataset --out DIR --count N --seed S [--val 0.06] [--test] [--photos DIR] [--sprites DIR] [--new-labels L,...] [--real 0.7]',
+    'dataset --out DIR --count N --seed S [--val 0.06] [--test] [--photos DIR] [--sprites DIR] [--new-labels L,...] [--real 0.7] [--lens 0.3]',
   options: {
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Output folder.' },
     count: { type: 'string', short: 'n', valueName: 'N', description: 'Number of images (default 1000).' },
@@ -38,6 +38,12 @@ export const datasetCommand: Command = {
       valueName: 'share',
       description:
         'Share of frames rendered with real imagery or sprites when --photos or --sprites is given (default 0.7).',
+    },
+    lens: {
+      type: 'string',
+      valueName: 'share',
+      description:
+        'Share of photo-realistic frames seen through a wide-angle lens, barrel distortion (default 0).',
     },
     sprites: {
       type: 'string',
@@ -63,6 +69,7 @@ export const datasetCommand: Command = {
       sprites: typeof args.values.sprites === 'string' ? args.values.sprites : undefined,
       newLabels: newLabels(args.values['new-labels']),
       realShare: numberOption(args, 'real', 0.7),
+      lens: numberOption(args, 'lens', 0),
       onProgress: progressBar('rendering'),
     });
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');

@@ -2,11 +2,13 @@
 // objects carry real photo texture and per-instance colour, real cut-outs (objects, food that is
 // not on the menu, the store's sprites of menu items) are pasted with contact shadows, some
 // frames are real photos with nothing to find, and the camera adds what real ones do (motion
-// blur, defocus, white-balance error, low-bitrate blocking). Labels keep the visible-box rule:
+// blur, defocus, white-balance error, low-bitrate blocking, an oblique view, lens distortion:
+// lens.ts). Labels keep the visible-box rule:
 // an owner map says which object shows at each pixel after everything is pasted.
 import sharp from 'sharp';
 import { composeScene, type Layer, type SpriteSlot } from './compose.js';
 import { paintLayers, visibleFromOwner, type OwnedObject } from './mask.js';
+import { barrelView, obliqueView } from './lens.js';
 import { cutoutInstance, photoCrop, type PhotoLibrary, type RawImage, type SpriteSet } from './photolib.js';
 import { applyLightAndNoise, jpegRoundTrip } from './post.js';
 import { chance, int, pick, range, rngFor, type Rng } from './random.js';
@@ -36,6 +38,8 @@ export interface RealismOptions {
   counterNegatives?: number;
   /** Share of frames seen by a camera that is not straight overhead (default 0.3). */
   oblique?: number;
+  /** Share of frames seen through a wide-angle lens with barrel distortion (default 0: off). */
+  lens?: number;
   minVisible: number;
 }
 
@@ -227,68 +231,6 @@ async function cameraEffects(rgb: Buffer, scene: Scene, rng: Rng): Promise<Buffe
   return out;
 }
 
-type Labels = RealFrame['labels'];
-
-/**
- * A camera that is not straight overhead: rotation, shear and anisotropic scale (an affine stand-in
- * for perspective), cropped back to the frame. Label boxes are the boxes of their moved corners,
- * clipped; a box pushed mostly out of the frame is dropped, as the visible-box rule does.
- */
-async function obliqueView(
-  rgb: Buffer,
-  W: number,
-  H: number,
-  labels: Labels,
-  rng: Rng,
-): Promise<{ rgb: Buffer; labels: Labels }> {
-  const t = (range(rng, -5, 5) * Math.PI) / 180;
-  const shx = range(rng, -0.14, 0.14);
-  const shy = range(rng, -0.08, 0.08);
-  const sx = range(rng, 0.92, 1.1);
-  const sy = range(rng, 0.85, 1.1);
-  const [c, s] = [Math.cos(t), Math.sin(t)];
-  // M = R(t) · Shear · Scale
-  const m = [(c + -s * shy) * sx, (c * shx - s) * sy, (s + c * shy) * sx, (s * shx + c) * sy] as const;
-  const map = (x: number, y: number): [number, number] => [m[0] * x + m[1] * y, m[2] * x + m[3] * y];
-  const corners = [map(0, 0), map(W, 0), map(0, H), map(W, H)];
-  const minX = Math.min(...corners.map((p) => p[0]));
-  const minY = Math.min(...corners.map((p) => p[1]));
-  const { data, info } = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } })
-    .affine([m[0], m[1], m[2], m[3]], { background: { r: 110, g: 110, b: 110 }, interpolator: 'bilinear' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const f = Math.max(W / info.width, H / info.height);
-  const offX = (info.width * f - W) / 2;
-  const offY = (info.height * f - H) / 2;
-  const out = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
-    .resize(W, H, { fit: 'cover' })
-    .raw()
-    .toBuffer();
-  const moved: Labels = [];
-  for (const { label, box } of labels) {
-    const pts = [map(box[0], box[1]), map(box[2], box[1]), map(box[0], box[3]), map(box[2], box[3])].map(
-      ([x, y]): [number, number] => [(x - minX) * f - offX, (y - minY) * f - offY],
-    );
-    const b = [
-      Math.min(...pts.map((p) => p[0])),
-      Math.min(...pts.map((p) => p[1])),
-      Math.max(...pts.map((p) => p[0])),
-      Math.max(...pts.map((p) => p[1])),
-    ];
-    const cb: [number, number, number, number] = [
-      Math.max(0, b[0] as number),
-      Math.max(0, b[1] as number),
-      Math.min(W, b[2] as number),
-      Math.min(H, b[3] as number),
-    ];
-    const full = ((b[2] as number) - (b[0] as number)) * ((b[3] as number) - (b[1] as number));
-    const kept = Math.max(0, cb[2] - cb[0]) * Math.max(0, cb[3] - cb[1]);
-    if (full > 0 && kept / full >= 0.5)
-      moved.push({ label, box: cb.map((v) => Math.round(v * 10) / 10) as typeof cb });
-  }
-  return { rgb: out, labels: moved };
-}
-
 /** Renders one training frame with real imagery (deterministic for a scene, library and sprites). */
 export async function renderPhotoreal(scene: Scene, opts: RealismOptions): Promise<RealFrame> {
   const { width: W, height: H } = scene;
@@ -396,12 +338,17 @@ export async function renderPhotoreal(scene: Scene, opts: RealismOptions): Promi
     paintLayers(c.owner, W, H, hand.layers, c.objects.length);
     c.objects.push(...hand.layers.map((l: Layer) => ({ label: l.label, area: polygonArea(l.poly) })));
   }
-  let labels: Labels = visibleFromOwner(c.owner, W, H, c.objects, opts.minVisible).map(({ label, box }) => ({
-    label,
-    box,
-  }));
+  let labels: RealFrame['labels'] = visibleFromOwner(c.owner, W, H, c.objects, opts.minVisible).map(
+    ({ label, box }) => ({
+      label,
+      box,
+    }),
+  );
   let pixels = c.rgb;
   if (chance(rng, opts.oblique ?? 0.3))
     ({ rgb: pixels, labels } = await obliqueView(pixels, W, H, labels, rng));
+  // Its own random stream: frames rendered before lens distortion existed stay the same.
+  const lensRng = rngFor(scene.seed, 53);
+  if (chance(lensRng, opts.lens ?? 0)) ({ rgb: pixels, labels } = barrelView(pixels, W, H, labels, lensRng));
   return { rgb: await cameraEffects(pixels, s, rng), width: W, height: H, labels, kind, sources };
 }
