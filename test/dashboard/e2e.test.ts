@@ -1,8 +1,9 @@
 // End to end in real Chromium against a real dashboard server (real SQLite file, real event bus).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { makeVerdict } from './fake-alerts.js';
@@ -25,18 +26,7 @@ const requested: string[] = [];
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   h = await startHarness();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   page.on('request', (r) => requested.push(r.url()));

@@ -3,8 +3,9 @@
 // 404 page for unknown URLs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { CONTRAST_PROBLEMS } from './contrast.js';
@@ -93,10 +94,7 @@ beforeAll(async () => {
     });
     h.bus.emit('frame', { cameraId: 'expo', seq: ts, ts, width: 640, height: 360, data: rgb });
   }, 200);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   clearInterval(feeder);

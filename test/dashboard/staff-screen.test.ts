@@ -3,8 +3,9 @@
 // by itself with the alerts it missed, and draws attention like a kitchen display.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { CONTRAST_PROBLEMS } from './contrast.js';
@@ -38,10 +39,7 @@ beforeAll(async () => {
       Date.now() - 60_000,
       Date.now(),
     );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,10 +1,11 @@
 // The /tech buttons against a real dashboard: "reconnect camera" (admin only, one camera, written
 // to the log with who asked) and "test broker" (a round trip on a real MQTT connection to real
 // mosquitto: the latency, or the error once the broker is gone), in the API and in Chromium.
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMqtt, type Mqtt } from '../../src/mqtt/client.js';
 import { memoryLogger } from '../camera/fixtures.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { startMosquitto, stopAllMosquittos, type Mosquitto } from '../helpers/mosquitto.js';
 import { waitFor } from '../helpers/wait.js';
 import { mqttConfig } from '../orders/harness.js';
@@ -99,10 +100,7 @@ describe('/tech actions', () => {
   });
 
   it('shows both buttons to an admin in Chromium, with the results beside them; none to staff', async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const open = async (s: Session) => {
       const context = await browser!.newContext({ viewport: { width: 390, height: 844 } });
       await context.addCookies([{ name: 'traycheck_session', value: s.cookie, url: h.url }]);

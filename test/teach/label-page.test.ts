@@ -4,11 +4,12 @@
 // marked done with "d" — and the card on disk says exactly that.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { capturedDir } from '../../src/teach/capture.js';
 import type { FrameCard } from '../../src/teach/frame-card.js';
 import { assertBuilt } from '../helpers/built.js';
+import { launchChromium, setAdminPassword, setupLinkIn } from '../helpers/chromium.js';
 import { CLI, ROOT, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
@@ -78,18 +79,11 @@ describe('/teach labelling', () => {
     const jpgs = (): string[] => (existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.jpg')) : []);
     await waitFor(() => jpgs().length >= 2, { timeoutMs: 90_000, message: 'two frames captured' });
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(/(http:\/\/\S+\/setup\?token=\S+)/.exec(setup.msg)?.[1] as string);
-    await page.fill('input[name=password]', 'label-the-frames-2026');
-    await page.fill('input[name=repeat]', 'label-the-frames-2026');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/`);
+    await setAdminPassword(page, setupLinkIn(setup.msg), 'label-the-frames-2026', base);
 
     await page.goto(`${base}/teach`);
     await page.locator('#capture-state', { hasText: 'Capture is on' }).waitFor();

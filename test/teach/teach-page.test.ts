@@ -3,11 +3,12 @@
 // an admin session and the CSRF header.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../src/teach/registry.js';
 import { assertBuilt } from '../helpers/built.js';
+import { launchChromium, setAdminPassword, setupLinkIn } from '../helpers/chromium.js';
 import { CLI, ROOT, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
@@ -74,16 +75,9 @@ describe('/teach page', () => {
     expect(await health()).toBe(sha256File(SHIPPED));
     expect((await fetch(`${base}/api/teach`)).status).toBe(401);
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
-    await page.goto(/(http:\/\/\S+\/setup\?token=\S+)/.exec(setup.msg)?.[1] as string);
-    await page.fill('input[name=password]', 'teach-the-menu-2026');
-    await page.fill('input[name=repeat]', 'teach-the-menu-2026');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/`);
+    await setAdminPassword(page, setupLinkIn(setup.msg), 'teach-the-menu-2026', base);
 
     await page.goto(`${base}/teach`);
     const sprite = page.locator('img.sprite').first();
