@@ -8,7 +8,7 @@ import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { makeVerdict } from './fake-alerts.js';
 import { startHarness, type Harness } from './harness.js';
-import { SCENE_DETECTIONS, sceneJpeg, sceneRgb } from './scene.js';
+import { SCENE_TRAY, sceneDetections, sceneJpeg, sceneRgb } from './scene.js';
 
 /** The parts of an <img> the checks read (this project compiles without the DOM lib). */
 interface ImgLike {
@@ -189,27 +189,10 @@ describe('dashboard in Chromium', () => {
       data: rgb,
     });
     h.state.frame = frame(0);
-    h.state.trays = [
-      {
-        trayId: 'expo-3',
-        box: [180, 70, 470, 300],
-        counts: { burger: 1, fries: 1, drink: 1 },
-        settled: true,
-        orderId: '1044',
-        expected: { burger: 1, fries: 2, drink: 1 },
-      },
-    ];
+    h.state.trays = [SCENE_TRAY];
     const feeder = setInterval(() => {
       const f = frame(Date.now());
-      h.bus.emit('detections', {
-        cameraId: 'expo',
-        seq: f.seq,
-        ts: f.ts,
-        width: 640,
-        height: 360,
-        detections: SCENE_DETECTIONS,
-        inferenceMs: 30,
-      });
+      h.bus.emit('detections', sceneDetections(f));
       h.bus.emit('frame', f);
     }, 200);
     try {

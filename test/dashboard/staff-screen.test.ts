@@ -10,7 +10,7 @@ import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { CONTRAST_PROBLEMS } from './contrast.js';
 import { makeVerdict } from './fake-alerts.js';
-import { login, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
+import { addStaff, login, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
 
 const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 const PASSWORD = 'correct horse battery';
@@ -210,14 +210,7 @@ describe('staff screen in Chromium', () => {
   });
 
   it('changing the password on /account puts every other screen of that user to NOT CONNECTED', async () => {
-    const r = await h.app.inject({
-      method: 'POST',
-      url: '/api/users',
-      headers: admin.headers,
-      payload: { username: 'sam', password: 'staff-password-1' },
-    });
-    expect(r.statusCode).toBe(201);
-    const counter = await staffScreen((await login(h, 'sam', 'staff-password-1')).cookie);
+    const counter = await staffScreen((await addStaff(h, admin, 'sam', 'staff-password-1')).cookie);
     const phone = await staffScreen((await login(h, 'sam', 'staff-password-1')).cookie, '/account', 390, 844);
     try {
       await phone.page.fill('input[name=current]', 'staff-password-1');

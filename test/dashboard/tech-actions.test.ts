@@ -9,7 +9,7 @@ import { launchChromium } from '../helpers/chromium.js';
 import { startMosquitto, stopAllMosquittos, type Mosquitto } from '../helpers/mosquitto.js';
 import { waitFor } from '../helpers/wait.js';
 import { mqttConfig } from '../orders/harness.js';
-import { login, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
+import { addStaff, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
 
 const memory = memoryLogger();
 let h: Harness;
@@ -22,14 +22,7 @@ let browser: Browser | null = null;
 beforeAll(async () => {
   h = await startHarness({ log: memory.log });
   admin = await setupAdmin(h);
-  const created = await h.app.inject({
-    method: 'POST',
-    url: '/api/users',
-    headers: admin.headers,
-    payload: { username: 'sam', password: 'fries-and-a-cola' },
-  });
-  expect(created.statusCode).toBe(201);
-  staff = await login(h, 'sam', 'fries-and-a-cola');
+  staff = await addStaff(h, admin, 'sam', 'fries-and-a-cola');
   broker = await startMosquitto();
   mqtt = createMqtt({
     config: mqttConfig({ url: broker.url, protocolVersion: 4, reconnectMinMs: 100 }),
