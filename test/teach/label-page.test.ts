@@ -10,10 +10,10 @@ import { capturedDir } from '../../src/teach/capture.js';
 import type { FrameCard } from '../../src/teach/frame-card.js';
 import { assertBuilt } from '../helpers/built.js';
 import { launchChromium, setAdminPassword, setupLinkIn } from '../helpers/chromium.js';
-import { CLI, ROOT, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
+import { CLI, ROOT, runCli, tempDir, type DaemonProc } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
-import { SHIPPED } from './models.js';
+import { writeTeachConfig } from './daemon-config.js';
 
 const dir = tempDir();
 const dataDir = join(dir, 'data');
@@ -62,16 +62,11 @@ describe('/teach labelling', () => {
     assertBuilt(CLI);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const config = writeConfig(dir, {
+    const config = writeTeachConfig(dir, {
       store: { id: 'labelpage', name: 'Label page' },
-      cameras: [{ id: 'counter', source: 'sim:builtin', fps: 5 }],
-      detector: { model: SHIPPED, classThresholds: { tray: 0.2 } },
-      menu: { COMBO1: { name: 'Burger Meal', contains: { burger: 1, fries: 1, drink: 1 } } },
-      mqtt: { embedded: { port: 0 } },
-      dashboard: { bind: '127.0.0.1', port },
-      storage: { dataDir },
+      dataDir,
+      dashboardPort: port,
       teach: { capture: true, captureEveryNthTray: 1 },
-      logging: { level: 'info', pretty: false },
     });
     daemon = runCli(['run', '--config', config]);
     const setup = await daemon.waitForLog((l) => l.msg.includes('/setup?token='), 60_000, 'setup link');

@@ -9,10 +9,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../src/teach/registry.js';
 import { assertBuilt } from '../helpers/built.js';
 import { launchChromium, setAdminPassword, setupLinkIn } from '../helpers/chromium.js';
-import { CLI, ROOT, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
+import { CLI, ROOT, runCli, tempDir, type DaemonProc } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli } from './cli.js';
+import { writeTeachConfig } from './daemon-config.js';
 import { SHIPPED, shippedWith } from './models.js';
 import { menuPhoto } from './photos.js';
 
@@ -33,15 +34,10 @@ describe('/teach page', () => {
     assertBuilt(CLI);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const config = writeConfig(dir, {
+    const config = writeTeachConfig(dir, {
       store: { id: 'teachpage', name: 'Teach page' },
-      cameras: [{ id: 'counter', source: 'sim:builtin', fps: 5 }],
-      detector: { model: SHIPPED, classThresholds: { tray: 0.2 } },
-      menu: { COMBO1: { name: 'Burger Meal', contains: { burger: 1, fries: 1, drink: 1 } } },
-      mqtt: { embedded: { port: 0 } },
-      dashboard: { bind: '127.0.0.1', port },
-      storage: { dataDir },
-      logging: { level: 'info', pretty: false },
+      dataDir,
+      dashboardPort: port,
     });
     writeFileSync(
       join(dir, 'burger.jpg'),
