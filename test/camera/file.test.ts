@@ -3,16 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCameras, type Cameras } from '../../src/camera/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCameras } from '../../src/camera/index.js';
 import { silentLogger } from '../../src/log.js';
 import { waitFor } from '../helpers/wait.js';
-import { cameraConfig, processAlive, recorder } from './fixtures.js';
+import { cameraConfig, recorder, trackCameras } from './fixtures.js';
 
 let dir = '';
 let clip = '';
-let cams: Cameras | null = null;
-const pids: number[] = [];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'traycheck-camera-file-'));
@@ -34,21 +32,12 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-afterEach(async () => {
-  await cams?.stop();
-  cams = null;
-  for (const pid of pids.splice(0)) expect(processAlive(pid)).toBe(false);
-});
-
-function startCams(c: Cameras): void {
-  c.start();
-  for (const p of c.processes()) if (p.pid !== null) pids.push(p.pid);
-}
+const track = trackCameras();
 
 describe('file camera', () => {
   it('not realtime, no loop: the whole clip at the detection rate as fast as possible, then ended', async () => {
     const rec = recorder(true);
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [
         cameraConfig({
           id: 'clip',
@@ -65,7 +54,8 @@ describe('file camera', () => {
       log: silentLogger(),
     });
     const t0 = Date.now();
-    startCams(cams);
+    cams.start();
+    track(cams);
     const end = await waitFor(
       () => rec.lastStatus('clip')?.lastError === 'ended (end of file)' && rec.lastStatus('clip'),
       {
@@ -89,7 +79,7 @@ describe('file camera', () => {
 
   it('realtime with loop: plays on past the end of the clip at about the configured rate', async () => {
     const rec = recorder();
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [
         cameraConfig({
           id: 'loop',
@@ -105,7 +95,8 @@ describe('file camera', () => {
       bus: rec.bus,
       log: silentLogger(),
     });
-    startCams(cams);
+    cams.start();
+    track(cams);
     await waitFor(() => rec.frames.length >= 1, { timeoutMs: 10_000, message: 'first frame' });
     const t0 = Date.now();
     // 14 frames = 2.8 s of video > the 2 s clip: it looped without a restart.
@@ -119,7 +110,7 @@ describe('file camera', () => {
 
   it('a missing file gives "file not found" and keeps retrying', async () => {
     const rec = recorder();
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [
         cameraConfig({
           id: 'gone',
@@ -131,8 +122,9 @@ describe('file camera', () => {
       bus: rec.bus,
       log: silentLogger(),
     });
-    startCams(cams);
-    await waitFor(() => (cams?.statuses()[0]?.restarts ?? 0) >= 2, {
+    cams.start();
+    track(cams);
+    await waitFor(() => (cams.statuses()[0]?.restarts ?? 0) >= 2, {
       timeoutMs: 10_000,
       message: 'two restarts',
     });
@@ -143,14 +135,15 @@ describe('file camera', () => {
 
   it('an ffmpeg binary that cannot start is a readable error, retried', async () => {
     const rec = recorder();
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [cameraConfig({ id: 'noff', source: clip, backoffInitialMs: 100, backoffMaxMs: 1000 })],
       bus: rec.bus,
       log: silentLogger(),
       ffmpegPath: join(dir, 'no-such-ffmpeg'),
     });
     cams.start();
-    await waitFor(() => (cams?.statuses()[0]?.restarts ?? 0) >= 2, {
+    track(cams);
+    await waitFor(() => (cams.statuses()[0]?.restarts ?? 0) >= 2, {
       timeoutMs: 10_000,
       message: 'two restarts',
     });

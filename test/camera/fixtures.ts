@@ -1,11 +1,20 @@
 // Shared bits of the camera tests: configs with schema defaults, a bus with recorded events,
-// a pino logger writing into memory, and a check that no process is left behind.
+// a pino logger writing into memory, one RTSP server per test file, and a check after each test
+// that no ffmpeg is left behind.
 import { Value } from '@sinclair/typebox/value';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { Cameras } from '../../src/camera/index.js';
 import { CameraConfig as CameraConfigSchema } from '../../src/config/sections/camera.js';
 import type { CameraConfig } from '../../src/config/schema.js';
 import { createEventBus, type EventBus } from '../../src/events.js';
 import { createLogger, silentLogger, type Logger } from '../../src/log.js';
 import type { CameraStatus, Frame } from '../../src/types.js';
+import {
+  startRtspServer,
+  stopAllRtspServers,
+  type RtspServer,
+  type RtspServerOptions,
+} from '../helpers/rtsp.js';
 
 export function cameraConfig(over: Partial<CameraConfig> & { id: string; source: string }): CameraConfig {
   const cfg = Value.Default(CameraConfigSchema, structuredClone(over)) as CameraConfig;
@@ -55,7 +64,7 @@ export function processAlive(pid: number): boolean {
 }
 
 /** Records every ffmpeg pid the cameras ever report (checked on each status change and poll). */
-export function pidTracker(): {
+function pidTracker(): {
   pids: Set<number>;
   watch(c: { processes(): { pid: number | null }[] }): void;
   stop(): void;
@@ -74,5 +83,45 @@ export function pidTracker(): {
     stop() {
       for (const t of timers.splice(0)) clearInterval(t);
     },
+  };
+}
+
+/**
+ * For a file whose tests run cameras: call `track(cams)` right after `cams.start()`. After each
+ * test the tracked cameras are stopped and the test fails if any ffmpeg they ran is still alive.
+ */
+export function trackCameras(): (cams: Cameras) => Cameras {
+  const tracked: Cameras[] = [];
+  const tracker = pidTracker();
+  afterEach(async () => {
+    for (const cams of tracked.splice(0)) await cams.stop();
+    tracker.stop();
+    for (const pid of tracker.pids) expect(processAlive(pid), `ffmpeg ${pid} still running`).toBe(false);
+    tracker.pids.clear();
+  });
+  return (cams) => {
+    tracked.push(cams);
+    tracker.watch(cams);
+    return cams;
+  };
+}
+
+/**
+ * One RTSP server for all tests of a file: started before the first, and after the last every
+ * server the file started is stopped and this one checked gone. Call the result inside a test.
+ */
+export function rtspServerForFile(opts: RtspServerOptions): () => RtspServer {
+  let server: RtspServer | null = null;
+  beforeAll(async () => {
+    server = await startRtspServer(opts);
+  });
+  afterAll(async () => {
+    const pid = server?.pid;
+    await stopAllRtspServers();
+    if (pid !== undefined) expect(processAlive(pid), `rtsp server ${pid} still running`).toBe(false);
+  });
+  return () => {
+    if (server === null) throw new Error('the RTSP server starts in beforeAll; use it inside a test');
+    return server;
   };
 }

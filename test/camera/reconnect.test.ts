@@ -1,30 +1,14 @@
 // The technician's "reconnect camera" (/tech): one camera's ffmpeg is replaced at once, without
 // waiting out a backoff, while the other camera's ffmpeg keeps running and keeps delivering frames.
 // Real RTSP server, real ffmpeg.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCameras, type Cameras } from '../../src/camera/index.js';
 import { silentLogger } from '../../src/log.js';
-import { startRtspServer, stopAllRtspServers, type RtspServer } from '../helpers/rtsp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cameraConfig, pidTracker, processAlive, recorder } from './fixtures.js';
+import { cameraConfig, processAlive, recorder, rtspServerForFile, trackCameras } from './fixtures.js';
 
-let server: RtspServer;
-let cams: Cameras | null = null;
-const tracker = pidTracker();
-
-beforeAll(async () => {
-  server = await startRtspServer({ width: 320, height: 180, fps: 10, pattern: 'ball' });
-});
-afterEach(async () => {
-  await cams?.stop();
-  cams = null;
-  tracker.stop();
-  for (const pid of tracker.pids) expect(processAlive(pid), `ffmpeg ${pid} still running`).toBe(false);
-  tracker.pids.clear();
-});
-afterAll(async () => {
-  await stopAllRtspServers();
-});
+const server = rtspServerForFile({ width: 320, height: 180, fps: 10, pattern: 'ball' });
+const track = trackCameras();
 
 // A long initial backoff: a reconnect that waited for it would miss the deadlines below.
 const slow = { stallTimeoutMs: 5000, backoffInitialMs: 20_000, backoffMaxMs: 30_000, motionThreshold: 0 };
@@ -35,11 +19,10 @@ describe('camera reconnect on request', () => {
   it('restarts only the chosen camera, at once, and it streams again', async () => {
     const rec = recorder();
     const cfg = (id: string) =>
-      cameraConfig({ id, source: server.url, width: 320, height: 180, fps: 5, ...slow });
+      cameraConfig({ id, source: server().url, width: 320, height: 180, fps: 5, ...slow });
     const c = createCameras({ cameras: [cfg('expo'), cfg('drive')], bus: rec.bus, log: silentLogger() });
-    cams = c;
     c.start();
-    tracker.watch(c);
+    track(c);
     await waitFor(() => c.statuses().every((s) => s.state === 'online'), {
       timeoutMs: 20_000,
       message: 'both cameras online',
@@ -76,11 +59,11 @@ describe('camera reconnect on request', () => {
   it('is refused for an unknown or stopped camera', () => {
     const rec = recorder();
     const c = createCameras({
-      cameras: [cameraConfig({ id: 'expo', source: server.url, width: 320, height: 180, fps: 5, ...slow })],
+      cameras: [cameraConfig({ id: 'expo', source: server().url, width: 320, height: 180, fps: 5, ...slow })],
       bus: rec.bus,
       log: silentLogger(),
     });
-    cams = c;
+    track(c);
     expect(c.reconnect('expo', 'before start')).toBe(false);
     expect(c.reconnect('nope', 'unknown')).toBe(false);
   });

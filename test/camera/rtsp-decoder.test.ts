@@ -2,40 +2,22 @@
 // without its device each leave their camera offline with a reason that names the decoder
 // setting, retried like any failure, while a camera on the same stream with the default
 // decoder runs beside them.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCameras, type Cameras } from '../../src/camera/index.js';
-import { startRtspServer, stopAllRtspServers, type RtspServer } from '../helpers/rtsp.js';
-import { waitFor } from '../helpers/wait.js';
-import { cameraConfig, pidTracker, processAlive, recorder } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { createCameras } from '../../src/camera/index.js';
 import { silentLogger } from '../../src/log.js';
+import { waitFor } from '../helpers/wait.js';
+import { cameraConfig, recorder, rtspServerForFile, trackCameras } from './fixtures.js';
 
-let server: RtspServer;
-let cams: Cameras | null = null;
-const tracker = pidTracker();
-
-beforeAll(async () => {
-  server = await startRtspServer({ width: 320, height: 240, fps: 10, path: '/live' });
-});
-
-afterEach(async () => {
-  await cams?.stop();
-  cams = null;
-  tracker.stop();
-  for (const pid of tracker.pids) expect(processAlive(pid), `ffmpeg ${pid} still running`).toBe(false);
-  tracker.pids.clear();
-});
-
-afterAll(async () => {
-  await stopAllRtspServers();
-});
+const server = rtspServerForFile({ width: 320, height: 240, fps: 10, path: '/live' });
+const track = trackCameras();
 
 const fast = { stallTimeoutMs: 3000, backoffInitialMs: 300, backoffMaxMs: 1000, motionThreshold: 0 };
 
 describe('camera decoder', () => {
   it('an unavailable decoder is a readable camera error, retried; the default decoder runs beside it', async () => {
     const rec = recorder();
-    const source = server.url;
-    cams = createCameras({
+    const source = server().url;
+    const cams = createCameras({
       cameras: [
         cameraConfig({ id: 'software', source, width: 160, height: 120, ...fast }),
         // Not in Debian's ffmpeg (Rockchip builds add it).
@@ -47,8 +29,8 @@ describe('camera decoder', () => {
       log: silentLogger(),
     });
     cams.start();
-    tracker.watch(cams);
-    const byId = () => Object.fromEntries((cams?.statuses() ?? []).map((s) => [s.cameraId, s]));
+    track(cams);
+    const byId = () => Object.fromEntries(cams.statuses().map((s) => [s.cameraId, s]));
     await waitFor(
       () => {
         const s = byId();

@@ -1,40 +1,20 @@
 // Wrong URLs and passwords against a real RTSP server with basic auth: distinct, readable
 // lastError states; two cameras online at once; credentials never reach a log line.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCameras, type Cameras } from '../../src/camera/index.js';
-import { startRtspServer, stopAllRtspServers, type RtspServer } from '../helpers/rtsp.js';
+import { describe, expect, it } from 'vitest';
+import { createCameras } from '../../src/camera/index.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
-import { cameraConfig, memoryLogger, pidTracker, processAlive, recorder } from './fixtures.js';
+import { cameraConfig, memoryLogger, recorder, rtspServerForFile, trackCameras } from './fixtures.js';
 
-let server: RtspServer;
-let cams: Cameras | null = null;
-const tracker = pidTracker();
-
-beforeAll(async () => {
-  server = await startRtspServer({
-    width: 320,
-    height: 240,
-    fps: 25,
-    user: 'admin',
-    password: 'secret',
-    path: '/live',
-  });
+const server = rtspServerForFile({
+  width: 320,
+  height: 240,
+  fps: 25,
+  user: 'admin',
+  password: 'secret',
+  path: '/live',
 });
-
-afterEach(async () => {
-  await cams?.stop();
-  cams = null;
-  tracker.stop();
-  for (const pid of tracker.pids) expect(processAlive(pid), `ffmpeg ${pid} still running`).toBe(false);
-  tracker.pids.clear();
-});
-
-afterAll(async () => {
-  const pid = server.pid;
-  await stopAllRtspServers();
-  expect(processAlive(pid)).toBe(false);
-});
+const track = trackCameras();
 
 const fast = { stallTimeoutMs: 3000, backoffInitialMs: 300, backoffMaxMs: 1000, motionThreshold: 0 };
 
@@ -42,9 +22,9 @@ describe('RTSP failures', () => {
   it('wrong password, wrong path and no server give distinct, readable errors; good cameras run side by side; no secret is logged', async () => {
     const { log, text } = memoryLogger();
     const rec = recorder(true);
-    const base = `127.0.0.1:${server.port}`;
+    const base = `127.0.0.1:${server().port}`;
     const closed = await freePort();
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [
         cameraConfig({
           id: 'good1',
@@ -70,8 +50,8 @@ describe('RTSP failures', () => {
       log,
     });
     cams.start();
-    tracker.watch(cams);
-    const byId = () => Object.fromEntries((cams?.statuses() ?? []).map((s) => [s.cameraId, s]));
+    track(cams);
+    const byId = () => Object.fromEntries(cams.statuses().map((s) => [s.cameraId, s]));
     await waitFor(
       () => {
         const s = byId();
@@ -119,7 +99,6 @@ describe('RTSP failures', () => {
     // Wait until at least one failing camera has retried (its stderr lines were logged once).
     await waitFor(() => (byId().badpass?.restarts ?? 0) >= 2, { timeoutMs: 10_000, message: 'retries' });
     await cams.stop();
-    cams = null;
     const logged = text();
     expect(logged).toContain('401 Unauthorized'); // ffmpeg's own words made it into the log...
     expect(logged).toContain('rtsp://***:***@127.0.0.1'); // ...with the URL redacted

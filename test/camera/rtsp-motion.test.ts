@@ -1,40 +1,22 @@
 // The motion gate on a real stream: a static test pattern drops detection to idleFps while
 // ingest continues; switching the server to a moving pattern brings the full rate back.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCameras, type Cameras } from '../../src/camera/index.js';
+import { describe, expect, it } from 'vitest';
+import { createCameras } from '../../src/camera/index.js';
 import { silentLogger } from '../../src/log.js';
-import { startRtspServer, stopAllRtspServers, type RtspServer } from '../helpers/rtsp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cameraConfig, pidTracker, processAlive, recorder } from './fixtures.js';
+import { cameraConfig, recorder, rtspServerForFile, trackCameras } from './fixtures.js';
 
-let server: RtspServer;
-let cams: Cameras | null = null;
-const tracker = pidTracker();
-
-beforeAll(async () => {
-  server = await startRtspServer({ width: 640, height: 480, fps: 25, pattern: 'solid-color' });
-});
-
-afterEach(async () => {
-  await cams?.stop();
-  cams = null;
-  tracker.stop();
-  for (const pid of tracker.pids) expect(processAlive(pid)).toBe(false);
-});
-
-afterAll(async () => {
-  await stopAllRtspServers();
-  expect(processAlive(server.pid)).toBe(false);
-});
+const server = rtspServerForFile({ width: 640, height: 480, fps: 25, pattern: 'solid-color' });
+const track = trackCameras();
 
 describe('motion gate on RTSP', () => {
   it('lowers the detection rate on a static scene and restores it on change', async () => {
     const rec = recorder();
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [
         cameraConfig({
           id: 'gate',
-          source: server.url,
+          source: server().url,
           width: 320,
           height: 240,
           fps: 5,
@@ -48,8 +30,8 @@ describe('motion gate on RTSP', () => {
       log: silentLogger(),
     });
     cams.start();
-    tracker.watch(cams);
-    await waitFor(() => cams?.statuses()[0]?.idle === true, {
+    track(cams);
+    await waitFor(() => cams.statuses()[0]?.idle === true, {
       timeoutMs: 15_000,
       message: 'idle on a static scene',
     });
@@ -58,7 +40,7 @@ describe('motion gate on RTSP', () => {
     const st0 = cams.statuses()[0];
     const n0 = rec.frames.length;
     const t0 = Date.now();
-    await waitFor(() => (cams?.statuses()[0]?.framesTotal ?? 0) >= (st0?.framesTotal ?? 0) + 20, {
+    await waitFor(() => (cams.statuses()[0]?.framesTotal ?? 0) >= (st0?.framesTotal ?? 0) + 20, {
       timeoutMs: 10_000,
     });
     const idleForwarded = rec.frames.length - n0;
@@ -71,8 +53,8 @@ describe('motion gate on RTSP', () => {
 
     // Change: the moving ball pattern.
     const changedAt = Date.now();
-    await server.setPattern('ball');
-    await waitFor(() => cams?.statuses()[0]?.idle === false, {
+    await server().setPattern('ball');
+    await waitFor(() => cams.statuses()[0]?.idle === false, {
       timeoutMs: 5000,
       message: 'full rate after change',
     });
@@ -81,7 +63,7 @@ describe('motion gate on RTSP', () => {
     // Busy: every frame from ffmpeg goes to detection.
     const total1 = cams.statuses()[0]?.framesTotal ?? 0;
     const n1 = rec.frames.length;
-    await waitFor(() => (cams?.statuses()[0]?.framesTotal ?? 0) >= total1 + 10, { timeoutMs: 6000 });
+    await waitFor(() => (cams.statuses()[0]?.framesTotal ?? 0) >= total1 + 10, { timeoutMs: 6000 });
     expect(rec.frames.length - n1).toBeGreaterThanOrEqual(9);
     expect(cams.statuses()[0]?.idle).toBe(false);
     expect(wakeMs).toBeLessThan(5000);

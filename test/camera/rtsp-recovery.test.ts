@@ -1,26 +1,22 @@
 // Recovery against a real RTSP server: the server dying and coming back on the same port, and a
 // server that freezes with the connection open (only the stall watchdog notices).
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCameras, type Cameras } from '../../src/camera/index.js';
+import { createCameras } from '../../src/camera/index.js';
 import { silentLogger } from '../../src/log.js';
 import { startRtspServer, stopAllRtspServers } from '../helpers/rtsp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cameraConfig, pidTracker, processAlive, recorder } from './fixtures.js';
+import { cameraConfig, processAlive, recorder, trackCameras } from './fixtures.js';
 
-let cams: Cameras | null = null;
-const tracker = pidTracker();
 const serverPids: number[] = [];
 
+// Registered before trackCameras(): vitest runs afterEach hooks last-registered first, so a test's
+// cameras are stopped before its servers.
 afterEach(async () => {
-  await cams?.stop();
-  cams = null;
-  tracker.stop();
-  for (const pid of tracker.pids) expect(processAlive(pid), `ffmpeg ${pid} still running`).toBe(false);
-  tracker.pids.clear();
   await stopAllRtspServers();
   for (const pid of serverPids.splice(0))
     expect(processAlive(pid), `rtsp server ${pid} still running`).toBe(false);
 });
+const track = trackCameras();
 
 const fast = { stallTimeoutMs: 2000, backoffInitialMs: 200, backoffMaxMs: 1000, motionThreshold: 0 };
 
@@ -29,14 +25,14 @@ describe('RTSP camera recovery', () => {
     const own = await startRtspServer({ width: 320, height: 240, fps: 25 });
     serverPids.push(own.pid);
     const rec = recorder();
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [cameraConfig({ id: 'drive', source: own.url, width: 160, height: 120, fps: 5, ...fast })],
       bus: rec.bus,
       log: silentLogger(),
     });
     cams.start();
-    tracker.watch(cams);
-    await waitFor(() => cams?.statuses()[0]?.state === 'online', { timeoutMs: 15_000, message: 'online' });
+    track(cams);
+    await waitFor(() => cams.statuses()[0]?.state === 'online', { timeoutMs: 15_000, message: 'online' });
 
     own.kill();
     const killedAt = Date.now();
@@ -50,7 +46,7 @@ describe('RTSP camera recovery', () => {
     expect(down.since - killedAt).toBeLessThanOrEqual(fast.stallTimeoutMs);
     // ffmpeg 5.1 exits 0 when the server goes away: still a lost stream.
     expect(down.lastError).toBe('ended (exit 0)');
-    await waitFor(() => cams?.statuses()[0]?.lastError === 'connection refused', {
+    await waitFor(() => cams.statuses()[0]?.lastError === 'connection refused', {
       timeoutMs: 5000,
       message: 'refused',
     });
@@ -59,7 +55,7 @@ describe('RTSP camera recovery', () => {
     const again = await startRtspServer({ width: 320, height: 240, fps: 25, port: own.port });
     serverPids.push(again.pid);
     const upAt = Date.now();
-    await waitFor(() => cams?.statuses()[0]?.state === 'online', {
+    await waitFor(() => cams.statuses()[0]?.state === 'online', {
       timeoutMs: 5000,
       message: 'online after restart',
     });
@@ -72,14 +68,14 @@ describe('RTSP camera recovery', () => {
     const own = await startRtspServer({ width: 320, height: 240, fps: 25 });
     serverPids.push(own.pid);
     const rec = recorder();
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [cameraConfig({ id: 'frozen', source: own.url, width: 160, height: 120, fps: 5, ...fast })],
       bus: rec.bus,
       log: silentLogger(),
     });
     cams.start();
-    tracker.watch(cams);
-    await waitFor(() => cams?.statuses()[0]?.state === 'online', { timeoutMs: 15_000, message: 'online' });
+    track(cams);
+    await waitFor(() => cams.statuses()[0]?.state === 'online', { timeoutMs: 15_000, message: 'online' });
     const firstPid = cams.processes()[0]?.pid;
 
     own.pause();
@@ -96,7 +92,7 @@ describe('RTSP camera recovery', () => {
     });
 
     own.resume();
-    await waitFor(() => cams?.statuses()[0]?.state === 'online', {
+    await waitFor(() => cams.statuses()[0]?.state === 'online', {
       timeoutMs: 10_000,
       message: 'online after resume',
     });

@@ -1,46 +1,27 @@
 // A real RTSP server (gst-rtsp-server, H.264 640x480@25) and real ffmpeg: rate and size, and a
 // server that accepts the connection but never answers. Recovery: rtsp-recovery.test.ts.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCameras, type Cameras } from '../../src/camera/index.js';
+import { describe, expect, it } from 'vitest';
+import { createCameras } from '../../src/camera/index.js';
 import { silentLogger } from '../../src/log.js';
-import { startRtspServer, stopAllRtspServers, type RtspServer } from '../helpers/rtsp.js';
+import { startRtspServer } from '../helpers/rtsp.js';
 import { waitFor } from '../helpers/wait.js';
-import { cameraConfig, pidTracker, processAlive, recorder } from './fixtures.js';
+import { cameraConfig, processAlive, recorder, rtspServerForFile, trackCameras } from './fixtures.js';
 
-let server: RtspServer;
-let cams: Cameras | null = null;
-const tracker = pidTracker();
-
-beforeAll(async () => {
-  server = await startRtspServer({ width: 640, height: 480, fps: 25, pattern: 'ball' });
-});
-
-afterEach(async () => {
-  await cams?.stop();
-  cams = null;
-  tracker.stop();
-  for (const pid of tracker.pids) expect(processAlive(pid), `ffmpeg ${pid} still running`).toBe(false);
-  tracker.pids.clear();
-});
-
-afterAll(async () => {
-  const pid = server.pid;
-  await stopAllRtspServers();
-  expect(processAlive(pid)).toBe(false);
-});
+const server = rtspServerForFile({ width: 640, height: 480, fps: 25, pattern: 'ball' });
+const track = trackCameras();
 
 const fast = { stallTimeoutMs: 2000, backoffInitialMs: 200, backoffMaxMs: 1000, motionThreshold: 0 };
 
 describe('RTSP camera', () => {
   it('delivers frames of the configured size at about the configured rate', async () => {
     const rec = recorder(true);
-    cams = createCameras({
-      cameras: [cameraConfig({ id: 'expo', source: server.url, width: 320, height: 180, fps: 5, ...fast })],
+    const cams = createCameras({
+      cameras: [cameraConfig({ id: 'expo', source: server().url, width: 320, height: 180, fps: 5, ...fast })],
       bus: rec.bus,
       log: silentLogger(),
     });
     cams.start();
-    tracker.watch(cams);
+    track(cams);
     expect(rec.statuses[0]?.state).toBe('connecting');
     await waitFor(() => rec.frames.length >= 2, { timeoutMs: 15_000, message: 'first frames' });
     // Frames buffered while ffmpeg probed the stream (or while a loaded box lagged) come in a
@@ -79,14 +60,14 @@ describe('RTSP camera', () => {
     const ownPid = own.pid;
     own.pause(); // the kernel still accepts the TCP connection; nothing answers DESCRIBE
     const rec = recorder();
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [cameraConfig({ id: 'mute', source: own.url, width: 160, height: 120, fps: 5, ...fast })],
       bus: rec.bus,
       log: silentLogger(),
     });
     const t0 = Date.now();
     cams.start();
-    tracker.watch(cams);
+    track(cams);
     const s = await waitFor(() => rec.statuses.find((x) => x.lastError !== null), {
       timeoutMs: 15_000,
       message: 'an error',

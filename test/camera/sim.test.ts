@@ -1,10 +1,10 @@
 // Sim cameras: frames from an in-process producer go through a real ffmpeg (stdin → stdout) and
 // the same frame reader and watchdog as RTSP.
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCameras, type Cameras, type SimFrameSource } from '../../src/camera/index.js';
+import { describe, expect, it } from 'vitest';
+import { createCameras, type SimFrameSource } from '../../src/camera/index.js';
 import { silentLogger } from '../../src/log.js';
 import { waitFor } from '../helpers/wait.js';
-import { cameraConfig, processAlive, recorder } from './fixtures.js';
+import { cameraConfig, recorder, trackCameras } from './fixtures.js';
 
 const W = 96;
 const H = 64;
@@ -43,25 +43,14 @@ function gradientSource(opts: {
   return { source, asked };
 }
 
-let cams: Cameras | null = null;
-const pids: number[] = [];
-
-afterEach(async () => {
-  await cams?.stop();
-  cams = null;
-  for (const pid of pids.splice(0)) expect(processAlive(pid)).toBe(false);
-});
-
-function trackPids(c: Cameras): void {
-  for (const p of c.processes()) if (p.pid !== null && !pids.includes(p.pid)) pids.push(p.pid);
-}
+const track = trackCameras();
 
 describe('sim camera', () => {
   it('pull mode: every frame arrives once, in order, pixel-exact, faster than real time, with virtual timestamps', async () => {
     const rec = recorder(true);
     const total = 60; // 12 s of video at 5 fps
     const { source } = gradientSource({ fps: 5, realtime: false, frames: total });
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [
         cameraConfig({ id: 'sim1', source: 'sim:test', width: W, height: H, fps: 5, motionThreshold: 0 }),
       ],
@@ -71,8 +60,8 @@ describe('sim camera', () => {
     });
     const t0 = Date.now();
     cams.start();
-    await waitFor(() => cams?.processes()[0]?.pid);
-    trackPids(cams);
+    track(cams);
+    await waitFor(() => cams.processes()[0]?.pid);
     const ended = await waitFor(
       () => rec.lastStatus('sim1')?.lastError === 'ended (sim source finished)' && rec.lastStatus('sim1'),
       {
@@ -101,7 +90,7 @@ describe('sim camera', () => {
     const { source, asked } = gradientSource({ fps: 10, realtime: false, frames: 20 });
     let consumed = 0;
     let maxAhead = 0;
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [
         cameraConfig({ id: 'slow', source: 'sim:test', width: W, height: H, fps: 10, motionThreshold: 0 }),
       ],
@@ -115,8 +104,8 @@ describe('sim camera', () => {
       },
     });
     cams.start();
-    await waitFor(() => cams?.processes()[0]?.pid);
-    trackPids(cams);
+    track(cams);
+    await waitFor(() => cams.processes()[0]?.pid);
     await waitFor(() => consumed === 20, { timeoutMs: 20_000, message: '20 frames consumed' });
     expect(rec.frames.map((f) => f.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     // asked counts frames produced; consumed lags by the in-flight window (2) plus the one being consumed.
@@ -126,7 +115,7 @@ describe('sim camera', () => {
   it('realtime mode: frames at the source fps, scaled to the configured size', async () => {
     const rec = recorder(true);
     const { source } = gradientSource({ fps: 10, realtime: true, width: 192, height: 128 });
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [
         cameraConfig({ id: 'rt', source: 'sim:test', width: W, height: H, fps: 10, motionThreshold: 0 }),
       ],
@@ -135,8 +124,8 @@ describe('sim camera', () => {
       simSources: { rt: source },
     });
     cams.start();
-    await waitFor(() => cams?.processes()[0]?.pid);
-    trackPids(cams);
+    track(cams);
+    await waitFor(() => cams.processes()[0]?.pid);
     await waitFor(() => rec.frames.length >= 3, { timeoutMs: 15_000, message: 'first frames' });
     const start = rec.frames.length;
     const t0 = Date.now();
@@ -154,7 +143,7 @@ describe('sim camera', () => {
     // 5 fps: frames 10..24 (3 s) are never delivered; stallTimeoutMs 2 s.
     const { source } = gradientSource({ fps: 5, realtime: false, frames: 40 });
     const stalled: SimFrameSource = { ...source, resumeAt: (seq) => (seq >= 10 && seq < 25 ? 25 : seq) };
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [
         cameraConfig({
           id: 'gap',
@@ -171,8 +160,8 @@ describe('sim camera', () => {
       simSources: { gap: stalled },
     });
     cams.start();
-    await waitFor(() => cams?.processes()[0]?.pid);
-    trackPids(cams);
+    track(cams);
+    await waitFor(() => cams.processes()[0]?.pid);
     await waitFor(() => rec.lastStatus('gap')?.lastError === 'ended (sim source finished)', {
       timeoutMs: 20_000,
       message: 'sim source end',
@@ -197,7 +186,7 @@ describe('sim camera', () => {
     const { source } = gradientSource({ fps: 10, realtime: true });
     // From frame 15 nothing is delivered for 5 s (frames 15..64).
     const stalled: SimFrameSource = { ...source, resumeAt: (seq) => (seq >= 15 && seq < 65 ? 65 : seq) };
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [
         cameraConfig({
           id: 'rtgap',
@@ -216,8 +205,8 @@ describe('sim camera', () => {
       simSources: { rtgap: stalled },
     });
     cams.start();
-    await waitFor(() => cams?.processes()[0]?.pid);
-    trackPids(cams);
+    track(cams);
+    await waitFor(() => cams.processes()[0]?.pid);
     const down = await waitFor(() => rec.statuses.find((s) => s.state === 'stalled'), {
       timeoutMs: 15_000,
       message: 'stalled',
@@ -227,19 +216,19 @@ describe('sim camera', () => {
       timeoutMs: 15_000,
       message: 'frames after the stall',
     });
-    trackPids(cams);
     expect(rec.frames.some((f) => f.seq >= 15 && f.seq < 65)).toBe(false);
     expect(rec.lastStatus('rtgap')?.state).toBe('online');
   });
 
   it('a sim camera without a registered source is offline with a readable reason', async () => {
     const rec = recorder();
-    cams = createCameras({
+    const cams = createCameras({
       cameras: [cameraConfig({ id: 'nosrc', source: 'sim:test' })],
       bus: rec.bus,
       log: silentLogger(),
     });
     cams.start();
+    track(cams);
     const s = await waitFor(() => rec.lastStatus('nosrc')?.state === 'offline' && rec.lastStatus('nosrc'));
     expect(s.lastError).toBe('no sim source registered for camera "nosrc"');
     expect(cams.health().state).toBe('degraded');

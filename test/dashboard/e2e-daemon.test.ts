@@ -4,8 +4,9 @@
 // the corrected tray's alert shows "Fixed" and leaves; no request to another host.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { launchChromium, setAdminPassword, setupLinkIn } from '../helpers/chromium.js';
 import { freePort } from '../helpers/ports.js';
 import { ROOT, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
@@ -50,30 +51,14 @@ describe('dashboard against the running demo daemon', () => {
       String(mqttPort),
     ]);
     const setupLine = await demo.waitForLog((l) => l.msg.includes('/setup?token='), 60_000, 'setup link');
-    const setupUrl = /(http:\/\/\S+\/setup\?token=\S+)/.exec(setupLine.msg)?.[1];
-    expect(setupUrl).toBeTruthy();
+    const setupUrl = setupLinkIn(setupLine.msg);
     const base = `http://127.0.0.1:${port}`;
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const requested: string[] = [];
     page.on('request', (r) => requested.push(r.url()));
-    await page.goto(setupUrl as string);
-    await page.fill('input[name=password]', 'counter-tablet-2026');
-    await page.fill('input[name=repeat]', 'counter-tablet-2026');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/`);
+    await setAdminPassword(page, setupUrl, 'counter-tablet-2026', base);
 
     // Tray B of the scenario is a Burger Meal without its fries.
     const missingFries = page.locator('.card.alert', { hasText: 'Missing: 1 × Fries' }).first();

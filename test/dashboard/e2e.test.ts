@@ -1,13 +1,14 @@
 // End to end in real Chromium against a real dashboard server (real SQLite file, real event bus).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { makeVerdict } from './fake-alerts.js';
 import { startHarness, type Harness } from './harness.js';
-import { SCENE_DETECTIONS, sceneJpeg, sceneRgb } from './scene.js';
+import { SCENE_TRAY, sceneDetections, sceneJpeg, sceneRgb } from './scene.js';
 
 /** The parts of an <img> the checks read (this project compiles without the DOM lib). */
 interface ImgLike {
@@ -25,18 +26,7 @@ const requested: string[] = [];
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   h = await startHarness();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   page.on('request', (r) => requested.push(r.url()));
@@ -199,27 +189,10 @@ describe('dashboard in Chromium', () => {
       data: rgb,
     });
     h.state.frame = frame(0);
-    h.state.trays = [
-      {
-        trayId: 'expo-3',
-        box: [180, 70, 470, 300],
-        counts: { burger: 1, fries: 1, drink: 1 },
-        settled: true,
-        orderId: '1044',
-        expected: { burger: 1, fries: 2, drink: 1 },
-      },
-    ];
+    h.state.trays = [SCENE_TRAY];
     const feeder = setInterval(() => {
       const f = frame(Date.now());
-      h.bus.emit('detections', {
-        cameraId: 'expo',
-        seq: f.seq,
-        ts: f.ts,
-        width: 640,
-        height: 360,
-        detections: SCENE_DETECTIONS,
-        inferenceMs: 30,
-      });
+      h.bus.emit('detections', sceneDetections(f));
       h.bus.emit('frame', f);
     }, 200);
     try {

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TeachSection } from '../../src/config/sections/teach.js';
@@ -12,6 +12,7 @@ import type { TeachConfig } from '../../src/config/schema.js';
 import { capturedDir, createFrameCapture, type FrameCapture } from '../../src/teach/capture.js';
 import { readCard } from '../../src/teach/frame-card.js';
 import { silentLogger } from '../../src/log.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { makeVerdict } from './fake-alerts.js';
@@ -31,10 +32,7 @@ beforeAll(async () => {
     .raw()
     .toBuffer({ resolveWithObject: true });
   h.state.frame = { cameraId: 'expo', seq: 1, ts: Date.now(), width: info.width, height: info.height, data };
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await capture?.stop();

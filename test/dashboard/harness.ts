@@ -209,6 +209,23 @@ export async function login(h: Harness, username: string, password: string): Pro
   return toSession(res);
 }
 
+/** The admin adds a staff user (as on /users); returns that user's session, logged in. */
+export async function addStaff(
+  h: Harness,
+  admin: Session,
+  username = 'sam',
+  password = 'staff-password-1',
+): Promise<Session> {
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers: admin.headers,
+    payload: { username, password },
+  });
+  if (res.statusCode !== 201) throw new Error(`adding ${username} failed: ${res.statusCode} ${res.body}`);
+  return login(h, username, password);
+}
+
 function toSession(res: { headers: Record<string, unknown>; json(): unknown }): Session {
   const cookie = sessionCookie(res);
   const csrf = (res.json() as { csrfToken: string }).csrfToken;

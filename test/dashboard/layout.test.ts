@@ -3,15 +3,16 @@
 // 404 page for unknown URLs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { CONTRAST_PROBLEMS } from './contrast.js';
 import { createObservationsRepo } from '../../src/store/observations-repo.js';
 import { makeVerdict } from './fake-alerts.js';
 import { sessionCookie, setupAdmin, startHarness, type Harness } from './harness.js';
-import { SCENE_DETECTIONS, sceneJpeg, sceneRgb } from './scene.js';
+import { SCENE_DETECTIONS, SCENE_TRAY, sceneDetections, sceneJpeg, sceneRgb } from './scene.js';
 
 const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 const SIZES = [
@@ -70,33 +71,14 @@ beforeAll(async () => {
   // The live view has a picture and a tray to show.
   const rgb = await sceneRgb();
   h.state.frame = { cameraId: 'expo', seq: 1, ts: Date.now(), width: 640, height: 360, data: rgb };
-  h.state.trays = [
-    {
-      trayId: 'expo-3',
-      box: [180, 70, 470, 300],
-      counts: { burger: 1, fries: 1, drink: 1 },
-      settled: true,
-      orderId: '1044',
-      expected: { burger: 1, fries: 2, drink: 1 },
-    },
-  ];
+  h.state.trays = [SCENE_TRAY];
   feeder = setInterval(() => {
     const ts = Date.now();
-    h.bus.emit('detections', {
-      cameraId: 'expo',
-      seq: ts,
-      ts,
-      width: 640,
-      height: 360,
-      detections: SCENE_DETECTIONS,
-      inferenceMs: 30,
-    });
-    h.bus.emit('frame', { cameraId: 'expo', seq: ts, ts, width: 640, height: 360, data: rgb });
+    const f = { cameraId: 'expo', seq: ts, ts, width: 640, height: 360, data: rgb };
+    h.bus.emit('detections', sceneDetections(f));
+    h.bus.emit('frame', f);
   }, 200);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   clearInterval(feeder);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { setupAdmin, startHarness, type Harness, type Session } from './harness.js';
-import { SCENE_DETECTIONS, sceneRgb } from './scene.js';
+import { sceneDetections, sceneRgb } from './scene.js';
 
 const SECONDS = Number(process.env.TRAYCHECK_MEASURE_SECONDS ?? 20);
 let h: Harness;
@@ -32,15 +32,7 @@ beforeAll(async () => {
       data: scenes[seq % scenes.length] as Buffer,
     };
     h.state.frame = f;
-    h.bus.emit('detections', {
-      cameraId: 'expo',
-      seq,
-      ts: f.ts,
-      width: 640,
-      height: 360,
-      detections: SCENE_DETECTIONS,
-      inferenceMs: 30,
-    });
+    h.bus.emit('detections', sceneDetections(f));
     h.bus.emit('frame', f);
   }, 200);
 });

@@ -1,6 +1,7 @@
-// A synthetic overhead counter picture (rgb24) for live-view and snapshot tests.
+// A synthetic overhead counter picture (rgb24) for live-view and snapshot tests, what the
+// detector sees in it, and the tray the live view shows over it.
 import sharp from 'sharp';
-import type { Detection } from '../../src/types.js';
+import type { Detection, Frame, FrameDetections, LiveTray } from '../../src/types.js';
 
 export const SCENE_DETECTIONS: Detection[] = [
   { label: 'tray', score: 0.97, box: [180, 70, 470, 300] },
@@ -8,6 +9,29 @@ export const SCENE_DETECTIONS: Detection[] = [
   { label: 'fries', score: 0.9, box: [340, 100, 430, 200] },
   { label: 'drink', score: 0.88, box: [230, 210, 300, 280] },
 ];
+
+/** The scene's tray, settled on order 1044 with one of its two fries missing. */
+export const SCENE_TRAY: LiveTray = {
+  trayId: 'expo-3',
+  box: [180, 70, 470, 300],
+  counts: { burger: 1, fries: 1, drink: 1 },
+  settled: true,
+  orderId: '1044',
+  expected: { burger: 1, fries: 2, drink: 1 },
+};
+
+/** The detector's answer on a scene frame. */
+export function sceneDetections(f: Omit<Frame, 'data'>): FrameDetections {
+  return {
+    cameraId: f.cameraId,
+    seq: f.seq,
+    ts: f.ts,
+    width: f.width,
+    height: f.height,
+    detections: SCENE_DETECTIONS,
+    inferenceMs: 30,
+  };
+}
 
 export async function sceneRgb(width = 640, height = 360, shiftPx = 0): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">

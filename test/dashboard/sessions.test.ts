@@ -4,7 +4,15 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeVerdict } from './fake-alerts.js';
-import { login, sessionCookie, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
+import {
+  addStaff,
+  login,
+  sessionCookie,
+  setupAdmin,
+  startHarness,
+  type Harness,
+  type Session,
+} from './harness.js';
 
 let h: Harness;
 const open: ClientRequest[] = [];
@@ -46,17 +54,6 @@ async function openStream(s: Session, path: string): Promise<Stream> {
   return { ended, isOpen: () => !done };
 }
 
-async function addStaff(admin: Session, username = 'sam', password = 'staff-password-1'): Promise<Session> {
-  const r = await h.app.inject({
-    method: 'POST',
-    url: '/api/users',
-    headers: admin.headers,
-    payload: { username, password },
-  });
-  expect(r.statusCode).toBe(201);
-  return login(h, username, password);
-}
-
 const post = (s: Session, url: string, payload?: object) =>
   h.app.inject({ method: 'POST', url, headers: s.headers, ...(payload ? { payload } : {}) });
 
@@ -64,7 +61,7 @@ describe('sessions that end close their streams', () => {
   it('logout closes that session’s event and live-view streams within 1 s, not other sessions’', async () => {
     h = await startHarness();
     const admin = await setupAdmin(h);
-    const sam = await addStaff(admin);
+    const sam = await addStaff(h, admin);
     const samElsewhere = await login(h, 'sam', 'staff-password-1');
     const events = await openStream(sam, '/api/events');
     const live = await openStream(sam, '/api/live/expo.mjpg');
@@ -81,8 +78,8 @@ describe('sessions that end close their streams', () => {
   it('deleting a user, changing a role or a password closes that user’s streams', async () => {
     h = await startHarness();
     const admin = await setupAdmin(h);
-    const sam = await addStaff(admin);
-    const kim = await addStaff(admin, 'kim', 'kim-password-12');
+    const sam = await addStaff(h, admin);
+    const kim = await addStaff(h, admin, 'kim', 'kim-password-12');
 
     // Role change: the streams close (the page reopens them with the new role); the session stays.
     let s = await openStream(kim, '/api/events');
@@ -130,7 +127,7 @@ describe('sessions that expire', () => {
   it('an expired login’s open stream closes (within the 10 s sweep); a paired wall screen’s does not', async () => {
     h = await startHarness();
     const admin = await setupAdmin(h);
-    const sam = await addStaff(admin);
+    const sam = await addStaff(h, admin);
     const pairing = await post(admin, '/api/displays', { name: 'expo-wall' });
     const paired = await h.app.inject({ url: pairing.json<{ pairPath: string }>().pairPath });
     const wallCookie = `traycheck_session=${sessionCookie(paired)}`;

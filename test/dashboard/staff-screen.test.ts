@@ -3,13 +3,14 @@
 // by itself with the alerts it missed, and draws attention like a kitchen display.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 import { CONTRAST_PROBLEMS } from './contrast.js';
 import { makeVerdict } from './fake-alerts.js';
-import { login, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
+import { addStaff, login, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
 
 const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 const PASSWORD = 'correct horse battery';
@@ -38,10 +39,7 @@ beforeAll(async () => {
       Date.now() - 60_000,
       Date.now(),
     );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -212,14 +210,7 @@ describe('staff screen in Chromium', () => {
   });
 
   it('changing the password on /account puts every other screen of that user to NOT CONNECTED', async () => {
-    const r = await h.app.inject({
-      method: 'POST',
-      url: '/api/users',
-      headers: admin.headers,
-      payload: { username: 'sam', password: 'staff-password-1' },
-    });
-    expect(r.statusCode).toBe(201);
-    const counter = await staffScreen((await login(h, 'sam', 'staff-password-1')).cookie);
+    const counter = await staffScreen((await addStaff(h, admin, 'sam', 'staff-password-1')).cookie);
     const phone = await staffScreen((await login(h, 'sam', 'staff-password-1')).cookie, '/account', 390, 844);
     try {
       await phone.page.fill('input[name=current]', 'staff-password-1');

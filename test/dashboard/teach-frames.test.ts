@@ -12,7 +12,7 @@ import { capturedDir } from '../../src/teach/capture.js';
 import { frameStem, keepFrame, type FrameCard } from '../../src/teach/frame-card.js';
 import { createFrameStore } from '../../src/teach/frames.js';
 import { makeVerdict } from './fake-alerts.js';
-import { login, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
+import { addStaff, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
 
 const LABELS = ['tray', 'burger', 'fries', 'drink'];
 const W = 64;
@@ -41,14 +41,7 @@ beforeAll(async () => {
     }),
   });
   admin = await setupAdmin(h);
-  const created = await h.app.inject({
-    method: 'POST',
-    url: '/api/users',
-    headers: admin.headers,
-    payload: { username: 'sam', password: 'staff password 1' },
-  });
-  expect(created.statusCode).toBe(201);
-  staff = await login(h, 'sam', 'staff password 1');
+  staff = await addStaff(h, admin, 'sam', 'staff password 1');
   jpeg = await sharp({ create: { width: W, height: H, channels: 3, background: '#556677' } })
     .jpeg()
     .toBuffer();

@@ -1,14 +1,15 @@
 // The /tech buttons against a real dashboard: "reconnect camera" (admin only, one camera, written
 // to the log with who asked) and "test broker" (a round trip on a real MQTT connection to real
 // mosquitto: the latency, or the error once the broker is gone), in the API and in Chromium.
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMqtt, type Mqtt } from '../../src/mqtt/client.js';
 import { memoryLogger } from '../camera/fixtures.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { startMosquitto, stopAllMosquittos, type Mosquitto } from '../helpers/mosquitto.js';
 import { waitFor } from '../helpers/wait.js';
 import { mqttConfig } from '../orders/harness.js';
-import { login, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
+import { addStaff, setupAdmin, startHarness, type Harness, type Session } from './harness.js';
 
 const memory = memoryLogger();
 let h: Harness;
@@ -21,14 +22,7 @@ let browser: Browser | null = null;
 beforeAll(async () => {
   h = await startHarness({ log: memory.log });
   admin = await setupAdmin(h);
-  const created = await h.app.inject({
-    method: 'POST',
-    url: '/api/users',
-    headers: admin.headers,
-    payload: { username: 'sam', password: 'fries-and-a-cola' },
-  });
-  expect(created.statusCode).toBe(201);
-  staff = await login(h, 'sam', 'fries-and-a-cola');
+  staff = await addStaff(h, admin, 'sam', 'fries-and-a-cola');
   broker = await startMosquitto();
   mqtt = createMqtt({
     config: mqttConfig({ url: broker.url, protocolVersion: 4, reconnectMinMs: 100 }),
@@ -99,10 +93,7 @@ describe('/tech actions', () => {
   });
 
   it('shows both buttons to an admin in Chromium, with the results beside them; none to staff', async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const open = async (s: Session) => {
       const context = await browser!.newContext({ viewport: { width: 390, height: 844 } });
       await context.addCookies([{ name: 'traycheck_session', value: s.cookie, url: h.url }]);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDetectLoop, MAX_IN_FLIGHT } from '../../src/detect/loop.js';
+import { createDetectLoop, MAX_IN_FLIGHT, type DetectLoopDeps } from '../../src/detect/loop.js';
 import { createDetector, detectorConfig } from '../../src/detect/index.js';
 import { createEventBus } from '../../src/events.js';
 import { silentLogger } from '../../src/log.js';
@@ -56,14 +56,20 @@ function manualDetector() {
   };
 }
 
+/** A started detect loop on a real bus, with what it published in `out`. */
+function startLoop(detector: DetectLoopDeps['detector']) {
+  const bus = createEventBus(silentLogger());
+  const loop = createDetectLoop({ detector, bus, log: silentLogger() });
+  const out: FrameDetections[] = [];
+  bus.on('detections', 'test', (d) => void out.push(d));
+  loop.start();
+  return { bus, loop, out };
+}
+
 describe('detect loop', () => {
   it('keeps two frames with the detector, newest frame per camera wins, cameras take turns', async () => {
-    const bus = createEventBus(silentLogger());
     const detector = manualDetector();
-    const loop = createDetectLoop({ detector, bus, log: silentLogger() });
-    const out: FrameDetections[] = [];
-    bus.on('detections', 'test', (d) => void out.push(d));
-    loop.start();
+    const { bus, loop, out } = startLoop(detector);
 
     bus.emit('frame', frame('a', 1)); // in inference at once
     bus.emit('frame', frame('a', 2)); // queued behind it at once
@@ -100,12 +106,8 @@ describe('detect loop', () => {
   });
 
   it('counts failures, keeps going, and stops intake on stop()', async () => {
-    const bus = createEventBus(silentLogger());
     const detector = manualDetector();
-    const loop = createDetectLoop({ detector, bus, log: silentLogger() });
-    const out: FrameDetections[] = [];
-    bus.on('detections', 'test', (d) => void out.push(d));
-    loop.start();
+    const { bus, loop, out } = startLoop(detector);
     bus.emit('frame', frame('a', 1));
     bus.emit('frame', frame('a', 2));
     bus.emit('frame', frame('a', 3)); // waits
@@ -138,11 +140,7 @@ describe('detect loop with the real detector', () => {
     );
     const detector = createDetector({ config: detectorConfig({ model, threads: 1 }), log: silentLogger() });
     await detector.start();
-    const bus = createEventBus(silentLogger());
-    const loop = createDetectLoop({ detector, bus, log: silentLogger() });
-    const out: FrameDetections[] = [];
-    bus.on('detections', 'test', (d) => void out.push(d));
-    loop.start();
+    const { bus, loop, out } = startLoop(detector);
     const data = Buffer.alloc(64 * 64 * 3);
     for (let seq = 0; seq < 20; seq++)
       bus.emit('frame', { cameraId: 'expo', seq, ts: seq, width: 64, height: 64, data });

@@ -6,9 +6,9 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { capturedDir, pruneCaptured, yoloPreLabels } from '../../src/teach/capture.js';
 import { assertBuilt } from '../helpers/built.js';
-import { CLI, runCli, tempDir, writeConfig } from '../helpers/daemon.js';
+import { CLI, runCli, tempDir } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
-import { SHIPPED } from './models.js';
+import { writeTeachConfig } from './daemon-config.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -61,16 +61,11 @@ describe('teach frame capture', () => {
     const dir = tempDir();
     dirs.push(dir);
     const dataDir = join(dir, 'data');
-    const config = writeConfig(dir, {
+    const config = writeTeachConfig(dir, {
       store: { id: 'capture', name: 'Capture test' },
-      cameras: [{ id: 'counter', source: 'sim:builtin', fps: 5 }],
-      detector: { model: SHIPPED, classThresholds: { tray: 0.2 } },
-      menu: { COMBO1: { name: 'Burger Meal', contains: { burger: 1, fries: 1, drink: 1 } } },
-      mqtt: { embedded: { port: 0 } },
-      dashboard: { enabled: false },
-      storage: { dataDir },
+      dataDir,
+      dashboardPort: null,
       teach: { ...caps, captureMaxFrames: 2 },
-      logging: { level: 'info', pretty: false },
     });
     const daemon = runCli(['run', '--config', config]);
     try {

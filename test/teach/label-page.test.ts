@@ -4,15 +4,16 @@
 // marked done with "d" — and the card on disk says exactly that.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { capturedDir } from '../../src/teach/capture.js';
 import type { FrameCard } from '../../src/teach/frame-card.js';
 import { assertBuilt } from '../helpers/built.js';
-import { CLI, ROOT, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
+import { launchChromium, setAdminPassword, setupLinkIn } from '../helpers/chromium.js';
+import { CLI, ROOT, runCli, tempDir, type DaemonProc } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
-import { SHIPPED } from './models.js';
+import { writeTeachConfig } from './daemon-config.js';
 
 const dir = tempDir();
 const dataDir = join(dir, 'data');
@@ -61,16 +62,11 @@ describe('/teach labelling', () => {
     assertBuilt(CLI);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const config = writeConfig(dir, {
+    const config = writeTeachConfig(dir, {
       store: { id: 'labelpage', name: 'Label page' },
-      cameras: [{ id: 'counter', source: 'sim:builtin', fps: 5 }],
-      detector: { model: SHIPPED, classThresholds: { tray: 0.2 } },
-      menu: { COMBO1: { name: 'Burger Meal', contains: { burger: 1, fries: 1, drink: 1 } } },
-      mqtt: { embedded: { port: 0 } },
-      dashboard: { bind: '127.0.0.1', port },
-      storage: { dataDir },
+      dataDir,
+      dashboardPort: port,
       teach: { capture: true, captureEveryNthTray: 1 },
-      logging: { level: 'info', pretty: false },
     });
     daemon = runCli(['run', '--config', config]);
     const setup = await daemon.waitForLog((l) => l.msg.includes('/setup?token='), 60_000, 'setup link');
@@ -78,18 +74,11 @@ describe('/teach labelling', () => {
     const jpgs = (): string[] => (existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.jpg')) : []);
     await waitFor(() => jpgs().length >= 2, { timeoutMs: 90_000, message: 'two frames captured' });
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(/(http:\/\/\S+\/setup\?token=\S+)/.exec(setup.msg)?.[1] as string);
-    await page.fill('input[name=password]', 'label-the-frames-2026');
-    await page.fill('input[name=repeat]', 'label-the-frames-2026');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/`);
+    await setAdminPassword(page, setupLinkIn(setup.msg), 'label-the-frames-2026', base);
 
     await page.goto(`${base}/teach`);
     await page.locator('#capture-state', { hasText: 'Capture is on' }).waitFor();

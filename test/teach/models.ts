@@ -3,27 +3,19 @@
 // protobuf, and a repeated field (ModelProto.metadata_props = 14) may be appended at the end.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLASSES } from '../../src/sim/render/scene.js';
+import { fieldString, message } from '../detect/onnx-writer.js';
 import { ROOT } from '../helpers/daemon.js';
 
 export const SHIPPED = join(ROOT, 'models', 'traycheck-det.onnx');
 
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return Buffer.from(out);
-}
-const field = (no: number, bytes: Buffer): Buffer =>
-  Buffer.concat([varint(no * 8 + 2), varint(bytes.length), bytes]);
+/** The shipped model's class names, in its class order: the renderer's classes it was trained on. */
+export const SHIPPED_LABELS: readonly string[] = CLASSES;
 
 /** The shipped model with extra metadata entries (a later entry with the same key wins). */
 export function shippedWith(file: string, metadata: Record<string, string>): string {
   const entries = Object.entries(metadata).map(([k, v]) =>
-    field(14, Buffer.concat([field(1, Buffer.from(k)), field(2, Buffer.from(v))])),
+    message(14, [fieldString(1, k), fieldString(2, v)]),
   );
   writeFileSync(file, Buffer.concat([readFileSync(SHIPPED), ...entries]));
   return file;

@@ -23,7 +23,7 @@ import { CLI, ROOT, runCli, tempDir, writeConfig, type DaemonProc } from '../hel
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli } from './cli.js';
-import { SHIPPED } from './models.js';
+import { SHIPPED, SHIPPED_LABELS } from './models.js';
 
 const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx'], { timeout: 60_000 }).status === 0;
 if (!torch)
@@ -31,18 +31,6 @@ if (!torch)
     'SKIPPED test/teach/new-label.test.ts (new label end to end): /usr/bin/python3 cannot import torch and onnx; install python3-torch python3-onnx (scripts/bootstrap.sh)',
   );
 
-const BASE_LABELS = [
-  'tray',
-  'burger',
-  'fries',
-  'drink',
-  'nuggets',
-  'wrap',
-  'salad',
-  'dessert',
-  'sauce',
-  'hand',
-];
 const dir = tempDir();
 const dataDir = join(dir, 'data');
 const runs: string[] = [];
@@ -233,7 +221,7 @@ describe.skipIf(!torch)(
       const done = events.at(-1) as { type: string; candidate: string; card: { labels: string[] } };
       expect(done.type).toBe('done');
       expect(done.card.labels.at(-1)).toBe('hotdog');
-      expect(done.card.labels).toEqual([...BASE_LABELS, 'hotdog']);
+      expect(done.card.labels).toEqual([...SHIPPED_LABELS, 'hotdog']);
       expect(String(events.find((e) => e.phase === 'train')?.detail)).toMatch(/on 1 thread/);
       candidate = done.candidate;
       runs.push(`teach-newlabel-${candidate.split('/').at(-2)}`);

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../helpers/built.js';
-import { CLI, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
+import { CLI, runCli, tempDir, type DaemonProc } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 import { importModel, readAudit, readRegistry, sha256File, writeRegistry } from '../../src/teach/registry.js';
 import { cli } from './cli.js';
-import { SHIPPED, shippedWith } from './models.js';
+import { writeTeachConfig } from './daemon-config.js';
+import { SHIPPED, SHIPPED_LABELS, shippedWith } from './models.js';
 
 const dir = tempDir();
 const dataDir = join(dir, 'data');
@@ -44,15 +45,10 @@ beforeAll(async () => {
   assertBuilt(CLI);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  config = writeConfig(dir, {
+  config = writeTeachConfig(dir, {
     store: { id: 'promo', name: 'Promotion test' },
-    cameras: [{ id: 'counter', source: 'sim:builtin', fps: 5 }],
-    detector: { model: SHIPPED, classThresholds: { tray: 0.2 } },
-    menu: { COMBO1: { name: 'Burger Meal', contains: { burger: 1, fries: 1, drink: 1 } } },
-    mqtt: { embedded: { port: 0 } },
-    dashboard: { bind: '127.0.0.1', port },
-    storage: { dataDir },
-    logging: { level: 'info', pretty: false },
+    dataDir,
+    dashboardPort: port,
   });
   daemon = runCli(['run', '--config', config]);
   await daemon.waitForLog((l) => l.msg === 'traycheck ready', 60_000, 'daemon ready');
@@ -114,18 +110,7 @@ describe('model promote / rollback on the running daemon', () => {
     expect(bad.stderr).toMatch(/cannot run: model .*not a valid ONNX model/);
 
     // Class names without "fries": the menu's Burger Meal could not be verified.
-    const names = JSON.stringify([
-      'tray',
-      'burger',
-      'chips',
-      'drink',
-      'nuggets',
-      'wrap',
-      'salad',
-      'dessert',
-      'sauce',
-      'hand',
-    ]);
+    const names = JSON.stringify(SHIPPED_LABELS.map((l) => (l === 'fries' ? 'chips' : l)));
     const noFries = shippedWith(join(dir, 'no-fries.onnx'), { names });
     const refused = await cli(['model', 'promote', '--config', config, '--force', noFries]);
     expect(refused.code).toBe(1);
@@ -133,18 +118,8 @@ describe('model promote / rollback on the running daemon', () => {
     expect((await health()).sha256).toBe(running);
 
     // Burgers called fries and fries burgers: it runs, but scores worse, so it needs --force.
-    const swapped = JSON.stringify([
-      'tray',
-      'fries',
-      'burger',
-      'drink',
-      'nuggets',
-      'wrap',
-      'salad',
-      'dessert',
-      'sauce',
-      'hand',
-    ]);
+    const swap: Record<string, string> = { burger: 'fries', fries: 'burger' };
+    const swapped = JSON.stringify(SHIPPED_LABELS.map((l) => swap[l] ?? l));
     const worse = shippedWith(join(dir, 'worse.onnx'), { names: swapped });
     const notForced = await cli(['model', 'promote', '--config', config, '--frames', '12', worse]);
     expect(notForced.code).toBe(1);

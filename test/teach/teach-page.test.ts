@@ -3,15 +3,17 @@
 // an admin session and the CSRF header.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../src/teach/registry.js';
 import { assertBuilt } from '../helpers/built.js';
-import { CLI, ROOT, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
+import { launchChromium, setAdminPassword, setupLinkIn } from '../helpers/chromium.js';
+import { CLI, ROOT, runCli, tempDir, type DaemonProc } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 import { cli } from './cli.js';
+import { writeTeachConfig } from './daemon-config.js';
 import { SHIPPED, shippedWith } from './models.js';
 import { menuPhoto } from './photos.js';
 
@@ -32,15 +34,10 @@ describe('/teach page', () => {
     assertBuilt(CLI);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const config = writeConfig(dir, {
+    const config = writeTeachConfig(dir, {
       store: { id: 'teachpage', name: 'Teach page' },
-      cameras: [{ id: 'counter', source: 'sim:builtin', fps: 5 }],
-      detector: { model: SHIPPED, classThresholds: { tray: 0.2 } },
-      menu: { COMBO1: { name: 'Burger Meal', contains: { burger: 1, fries: 1, drink: 1 } } },
-      mqtt: { embedded: { port: 0 } },
-      dashboard: { bind: '127.0.0.1', port },
-      storage: { dataDir },
-      logging: { level: 'info', pretty: false },
+      dataDir,
+      dashboardPort: port,
     });
     writeFileSync(
       join(dir, 'burger.jpg'),
@@ -74,16 +71,9 @@ describe('/teach page', () => {
     expect(await health()).toBe(sha256File(SHIPPED));
     expect((await fetch(`${base}/api/teach`)).status).toBe(401);
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
-    await page.goto(/(http:\/\/\S+\/setup\?token=\S+)/.exec(setup.msg)?.[1] as string);
-    await page.fill('input[name=password]', 'teach-the-menu-2026');
-    await page.fill('input[name=repeat]', 'teach-the-menu-2026');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/`);
+    await setAdminPassword(page, setupLinkIn(setup.msg), 'teach-the-menu-2026', base);
 
     await page.goto(`${base}/teach`);
     const sprite = page.locator('img.sprite').first();

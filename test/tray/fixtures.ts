@@ -9,6 +9,19 @@ export const W = 640;
 export const H = 360;
 export const LEFT: Box = [60, 80, 300, 300];
 export const RIGHT: Box = [340, 80, 580, 300];
+/** Zones as fractions of the frame. */
+export const WHOLE_FRAME: [number, number][] = [
+  [0, 0],
+  [1, 0],
+  [1, 1],
+  [0, 1],
+];
+export const LEFT_HALF: [number, number][] = [
+  [0, 0],
+  [0.5, 0],
+  [0.5, 1],
+  [0, 1],
+];
 
 export const trayConfig = (over: Partial<TrayConfig> = {}): TrayConfig => ({
   ...(Value.Default(TraySection, {}) as TrayConfig),
@@ -17,12 +30,7 @@ export const trayConfig = (over: Partial<TrayConfig> = {}): TrayConfig => ({
 
 export function tracker(
   over: Partial<TrayConfig> = {},
-  zone: [number, number][] = [
-    [0, 0],
-    [1, 0],
-    [1, 1],
-    [0, 1],
-  ],
+  zone: [number, number][] = WHOLE_FRAME,
   successorBumped?: (q: SuccessorQuery) => boolean,
 ): TrayTracker {
   return createTrayTracker({

@@ -22,7 +22,7 @@ import {
 import { createTrayTracker } from '../../src/tray/index.js';
 import type { Order, OrderStatus, TrayObservation, Verdict } from '../../src/types.js';
 import { createVerifier } from '../../src/verify/index.js';
-import { trayConfig } from './fixtures.js';
+import { trayConfig, WHOLE_FRAME } from './fixtures.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DIR = join(ROOT, 'test', 'scenarios');
@@ -43,12 +43,7 @@ function play(sc: Scenario): Outcome {
   const tracker = createTrayTracker({
     cameraId: 'expo',
     station: sc.station,
-    zone: [
-      [0, 0],
-      [1, 0],
-      [1, 1],
-      [0, 1],
-    ],
+    zone: WHOLE_FRAME,
     config: trayConfig(),
     scoreThreshold: 0.4,
   });

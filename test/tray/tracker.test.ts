@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Box, Detection } from '../../src/types.js';
-import { det, frame, hand, item, LEFT, RIGHT, run, tracker, trayWith } from './fixtures.js';
+import { det, frame, hand, item, LEFT, LEFT_HALF, RIGHT, run, tracker, trayWith } from './fixtures.js';
 
 const T0 = 1_000_000;
 const MEAL = ['burger', 'fries', 'drink'];
@@ -114,16 +114,11 @@ describe('uncertain labels', () => {
 
   it('per-label thresholds', async () => {
     const { createTrayTracker } = await import('../../src/tray/index.js');
-    const { trayConfig } = await import('./fixtures.js');
+    const { trayConfig, WHOLE_FRAME } = await import('./fixtures.js');
     const t = createTrayTracker({
       cameraId: 'expo',
       station: null,
-      zone: [
-        [0, 0],
-        [1, 0],
-        [1, 1],
-        [0, 1],
-      ],
+      zone: WHOLE_FRAME,
       config: trayConfig({ uncertainMargin: 0 }),
       scoreThreshold: (label) => (label === 'sauce' ? 0.7 : 0.3),
     });
@@ -345,26 +340,14 @@ describe('several trays and the zone', () => {
   });
 
   it('a tray outside the zone is ignored, with its items', () => {
-    const leftHalf: [number, number][] = [
-      [0, 0],
-      [0.5, 0],
-      [0.5, 1],
-      [0, 1],
-    ];
-    const t = tracker({}, leftHalf);
+    const t = tracker({}, LEFT_HALF);
     const { obs } = run(t, 5, 2000, () => [...trayWith(LEFT, ['burger']), ...trayWith(RIGHT, MEAL)]);
     expect(obs.map((o) => [o.trayId, o.items])).toEqual([['expo-1', { burger: 1 }]]);
     expect(t.trays().map((s) => s.id)).toEqual(['expo-1']);
   });
 
   it('a tray leaving the zone departs', () => {
-    const leftHalf: [number, number][] = [
-      [0, 0],
-      [0.5, 0],
-      [0.5, 1],
-      [0, 1],
-    ];
-    const { obs } = run(tracker({}, leftHalf), 5, 6000, (ts) => trayWith(ts < 2000 ? LEFT : RIGHT, MEAL));
+    const { obs } = run(tracker({}, LEFT_HALF), 5, 6000, (ts) => trayWith(ts < 2000 ? LEFT : RIGHT, MEAL));
     expect(obs.map((o) => o.phase)).toEqual(['settled', 'departed']);
   });
 });
@@ -395,16 +378,11 @@ describe('identity', () => {
 
   it('ids start at firstTrayNumber', async () => {
     const { createTrayTracker } = await import('../../src/tray/index.js');
-    const { trayConfig } = await import('./fixtures.js');
+    const { trayConfig, WHOLE_FRAME } = await import('./fixtures.js');
     const t = createTrayTracker({
       cameraId: 'expo',
       station: 'expo',
-      zone: [
-        [0, 0],
-        [1, 0],
-        [1, 1],
-        [0, 1],
-      ],
+      zone: WHOLE_FRAME,
       config: trayConfig(),
       scoreThreshold: 0.4,
       firstTrayNumber: 41,
