@@ -1,8 +1,9 @@
 // Reused camera frame buffers, shared by the camera, detect, pipeline and live-view stages. A
-// 640×360 frame is 0.7 MB (1280×720: 2.8 MB) and each camera delivers several a second; one new buffer per frame kept V8 running a full mark-compact every 0.35 s at
-// 8 cameras (external memory pressure: 1.5 s of the main thread's 11 s, more than the letterbox
-// and everything else after decode together). So the frame reader takes its buffers from a pool
-// per camera and the stages that keep a frame past its 'frame' event hold it:
+// 640×360 frame is 0.7 MB (1280×720: 2.8 MB) and each camera delivers several a second; one new
+// buffer per frame kept V8 running a full mark-compact every 0.35 s at 8 cameras (external memory
+// pressure: 1.5 s of the main thread's 11 s, more than the letterbox and everything else after
+// decode together). So the frame reader takes its buffers from a pool per camera and the stages
+// that keep a frame past its 'frame' event hold it:
 // - the camera holds its latest frame until the next one replaces it;
 // - the detect loop holds the frame waiting for (and in) detection;
 // - the pipeline holds the few recent frames it picks verdict snapshots from;
