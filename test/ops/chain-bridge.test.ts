@@ -142,7 +142,8 @@ describe('chain of stores over mosquitto bridges', () => {
       expect(got.slice(0, want.length), s).toEqual(want);
       for (const p of got) expect((JSON.parse(p) as { trayId: string }).trayId).toBeTruthy();
     }
-  });
+    // The waits above bound it (45 + 30 + 30 s) and say which step failed; 22-42 s seen at load 9-14.
+  }, 110_000);
 
   it('fleet announcements come down to every store; a store cannot write another store', async () => {
     const heard = new Map<string, string>();
