@@ -27,8 +27,11 @@ export interface FramePool {
   freeCount(): number;
 }
 
-/** `keepFree`: spare buffers kept at most (more are left to the garbage collector). */
-export function createFramePool(frameBytes: number, keepFree = 4): FramePool {
+/**
+ * `keepFree`: spare buffers kept at most (more are left to the garbage collector). Frames are
+ * freed about as fast as they are taken, so one or two spares cover it; more would only be memory.
+ */
+export function createFramePool(frameBytes: number, keepFree = 2): FramePool {
   const free: Buffer[] = [];
   return {
     take() {
