@@ -3,6 +3,7 @@
 // settle window to the alert (wall clock), which also holds when eval runs faster than real time.
 import type { CameraConfig, Menu, Modifiers, TrayConfig, VerifyConfig } from './config/schema.js';
 import type { EventBus } from './events.js';
+import { dropFrame, holdFrame } from './frame-pool.js';
 import type { Logger } from './log.js';
 import type { Db } from './store/db.js';
 import { createObservationsRepo } from './store/observations-repo.js';
@@ -156,8 +157,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       unsubscribe.push(
         deps.bus.on('frame', 'pipeline', (frame) => {
           const list = recentFrames.get(frame.cameraId) ?? [];
+          // Held while kept here, so a snapshot taken from it shows this frame (frame-pool.ts).
+          holdFrame(frame.data);
           list.push({ frame, arrivedAt: Date.now() });
-          if (list.length > FRAMES_KEPT) list.shift();
+          if (list.length > FRAMES_KEPT) {
+            const old = list.shift();
+            if (old) dropFrame(old.frame.data);
+          }
           recentFrames.set(frame.cameraId, list);
         }),
         deps.bus.on('detections', 'pipeline', (fd) => {

@@ -12,6 +12,10 @@ export interface Frame {
   ts: number;
   width: number;
   height: number;
+  /**
+   * From the camera's buffer pool: keep it past the 'frame' event only with holdFrame
+   * (src/frame-pool.ts) or as a copy.
+   */
   data: Buffer;
 }
 

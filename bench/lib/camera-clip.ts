@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectPath } from '../../src/paths.js';
-import { renderScene } from '../../src/sim/render/index.js';
+import { createFrameRenderer } from '../../src/sim/render/index.js';
 import { sceneAt } from '../../src/sim/scenario-camera.js';
 import { generateScenario } from '../../src/sim/scenario-generate.js';
 import { exampleConfig, progress } from './config.js';
@@ -58,10 +58,9 @@ export async function cameraClip(p: CameraProfile, seconds: number): Promise<str
   const tmp = `${file}.part`;
   const enc = startEncoder(p, tmp);
   try {
-    for (let i = 0; i < frames; i++) {
-      const { rgb } = await renderScene(sceneAt(sc, i / p.fps, i));
-      await enc.write(rgb);
-    }
+    // Same bytes as renderScene, about half the time (the counter's raster is reused between trays).
+    const render = createFrameRenderer();
+    for (let i = 0; i < frames; i++) await enc.write(await render(sceneAt(sc, i / p.fps, i)));
     await enc.end();
   } catch (err) {
     rmSync(tmp, { force: true });

@@ -1,7 +1,7 @@
 // Rendered clips for the benches: consecutive frames of a generated shift from the project's
 // tray renderer (with its sensor noise and JPEG artefacts), in memory or encoded to H.264.
 import { spawn } from 'node:child_process';
-import { renderScene } from '../../src/sim/render/index.js';
+import { createFrameRenderer } from '../../src/sim/render/index.js';
 import { sceneAt } from '../../src/sim/scenario-camera.js';
 import { generateScenario } from '../../src/sim/scenario-generate.js';
 import { exampleConfig } from './config.js';
@@ -27,8 +27,8 @@ export async function renderClip(o: {
     menu: exampleConfig().config.menu,
   });
   const frames: Buffer[] = [];
-  for (let i = 0; i < o.frames; i++)
-    frames.push((await renderScene(sceneAt(sc, o.startS + i / sc.fps, i))).rgb);
+  const render = createFrameRenderer();
+  for (let i = 0; i < o.frames; i++) frames.push(await render(sceneAt(sc, o.startS + i / sc.fps, i)));
   return { width: sc.width, height: sc.height, fps: sc.fps, frames };
 }
 

@@ -1,6 +1,6 @@
 // Cuts ffmpeg's rawvideo stdout into frames. Chunks arrive in pipe-sized pieces (64 KiB); each
-// frame gets one preallocated buffer that the chunks are copied into, and that buffer becomes
-// `Frame.data` as is: no further copies downstream.
+// frame gets one buffer (from the camera's frame pool, frame-pool.ts) that the chunks are copied
+// into, and that buffer becomes `Frame.data` as is: no further copies downstream.
 
 export interface FrameReader {
   /** Feed one stdout chunk; calls `onFrame` for every frame completed by it. */
@@ -11,7 +11,11 @@ export interface FrameReader {
   pendingBytes(): number;
 }
 
-export function createFrameReader(frameBytes: number, onFrame: (data: Buffer) => void): FrameReader {
+export function createFrameReader(
+  frameBytes: number,
+  onFrame: (data: Buffer) => void,
+  newBuffer: () => Buffer = () => Buffer.allocUnsafe(frameBytes),
+): FrameReader {
   if (!Number.isInteger(frameBytes) || frameBytes <= 0) throw new Error(`bad frame size ${frameBytes}`);
   let buf: Buffer | null = null;
   let filled = 0;
@@ -26,7 +30,7 @@ export function createFrameReader(frameBytes: number, onFrame: (data: Buffer) =>
           onFrame(chunk);
           return;
         }
-        buf ??= Buffer.allocUnsafe(frameBytes);
+        buf ??= newBuffer();
         const n = Math.min(left, frameBytes - filled);
         chunk.copy(buf, filled, offset, offset + n);
         filled += n;

@@ -12,6 +12,7 @@ import { createReconnectSchedule } from './backoff.js';
 import { createStatusTracker } from './camera-status.js';
 import { ffmpegArgs, RTSP_TIMEOUT_US, sourceKind } from './ffmpeg-args.js';
 import { endProcess, spawnFfmpeg, type FfmpegProcess } from './ffmpeg-process.js';
+import { createFramePool, dropFrame } from '../frame-pool.js';
 import { createFrameReader } from './frame-reader.js';
 import { createMotionGate } from './motion-gate.js';
 import { startSimFeeder, type SimClock, type SimFeeder, type SimFrameSource } from './sim-source.js';
@@ -68,7 +69,8 @@ export function createCamera(deps: CameraDeps): Camera {
     motionThreshold: cam.motionThreshold,
     holdMs: cam.motionHoldMs ?? MOTION_HOLD_MS_DEFAULT,
   });
-  const reader = createFrameReader(frameBytes, onFrame);
+  const pool = createFramePool(frameBytes);
+  const reader = createFrameReader(frameBytes, onFrame, () => pool.take());
   const simClock: SimClock = { seq: 0, startMs: Date.now() };
   // Virtual time for files read as fast as possible: downstream windows see video time.
   const virtualFileTime = kind === 'file' && !cam.realtime;
@@ -143,6 +145,8 @@ export function createCamera(deps: CameraDeps): Camera {
     }
     const frame: Frame = { cameraId: cam.id, seq: frameSeq, ts, width: cam.width, height: cam.height, data };
     if (feeder && !deps.sim?.realtime) reportVirtualStall(latest, ts);
+    // The reader's hold on the buffer is the camera's hold on its latest frame (frame-pool.ts).
+    if (latest) dropFrame(latest.data);
     latest = frame;
     status.ingested(now, ts);
     if (runFirstFrameAt === null) {
@@ -274,7 +278,8 @@ export function createCamera(deps: CameraDeps): Camera {
       status.set('offline');
     },
     status: () => status.snapshot(),
-    latestFrame: () => latest,
+    // A copy: callers encode it after awaits, when the pooled buffer may hold a newer frame.
+    latestFrame: () => latest && { ...latest, data: Buffer.from(latest.data) },
     pid: () => proc?.child.pid ?? null,
     reconnect(reason) {
       if (!running) return false;

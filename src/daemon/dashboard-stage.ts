@@ -5,7 +5,6 @@ import { configJsonSchema } from '../config/json-schema.js';
 import { maskConfig } from '../config/mask.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { createDashboard } from '../dashboard/index.js';
 import type { Dashboard } from '../dashboard/types.js';
 import type { Detector } from '../detect/index.js';
 import type { EventBus } from '../events.js';
@@ -56,6 +55,9 @@ export function createDashboardStage(deps: {
       const detector = deps.detector();
       const cameras = deps.cameras();
       const verdicts = createVerdictsRepo(deps.db());
+      // Loaded here, not at the top: fastify, its plugins and schema compilers are a third of the
+      // daemon's start-up CPU, which a store running without a dashboard does not pay.
+      const { createDashboard } = await import('../dashboard/index.js');
       dashboard = createDashboard({
         config: config.dashboard,
         site: { store: config.store, version: deps.version, menu: config.menu, modifiers: config.modifiers },

@@ -3,6 +3,7 @@
 // model never waits for the letterbox or for this thread. Each camera has a one-frame slot, so
 // while the detector is full the newest frame replaces the waiting one (the replaced frame is
 // counted as dropped). Cameras take turns.
+import { dropFrame, holdFrame } from '../frame-pool.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Frame } from '../types.js';
@@ -67,6 +68,7 @@ export function createDetectLoop(deps: DetectLoopDeps): DetectLoop {
       );
       const done: Promise<void> = outcome.then(({ result, err }) => {
         inFlight.delete(done);
+        dropFrame(frame.data);
         // The next inference is queued before this frame's results go down the pipeline (tray,
         // verify, store), so that work overlaps the model instead of delaying it.
         if (unsubscribe) pump();
@@ -86,7 +88,14 @@ export function createDetectLoop(deps: DetectLoopDeps): DetectLoop {
   };
 
   const onFrame = (frame: Frame): void => {
-    if (waiting.delete(frame.cameraId)) dropped++;
+    // Held from the slot until its detection is done (frame-pool.ts).
+    holdFrame(frame.data);
+    const replaced = waiting.get(frame.cameraId);
+    if (replaced) {
+      waiting.delete(frame.cameraId);
+      dropFrame(replaced.data);
+      dropped++;
+    }
     waiting.set(frame.cameraId, frame);
     pump();
   };
@@ -99,6 +108,7 @@ export function createDetectLoop(deps: DetectLoopDeps): DetectLoop {
     async stop() {
       unsubscribe?.();
       unsubscribe = null;
+      for (const frame of waiting.values()) dropFrame(frame.data);
       waiting.clear();
       // A result handled after stop is still emitted (the pipeline drains it).
       while (inFlight.size) await Promise.all([...inFlight]);

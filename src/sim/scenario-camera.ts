@@ -3,7 +3,7 @@
 // stream). A `beforeFrame` hook lets the POS side publish the orders due by that time first,
 // so orders and trays stay in step even when eval runs faster than real time.
 import type { SimFrameSource } from '../camera/sim-source.js';
-import { renderScene, sceneForTray, type Scene, type SceneTray } from './render/index.js';
+import { createFrameRenderer, sceneForTray, type Scene, type SceneTray } from './render/index.js';
 import { mixSeed } from './render/random.js';
 import { cameraLiveAt, handOverTray, scenarioDurationS, trayContentsAt, type Scenario } from './scenario.js';
 
@@ -76,6 +76,7 @@ export function createScenarioSource(opts: ScenarioSourceOptions): ScenarioSourc
   const framesPerLap = Math.max(1, Math.ceil(durationS * sc.fps));
   let lap = 0;
   let origin: number | null = null;
+  const render = createFrameRenderer();
   return {
     originMs: () => origin,
     width: sc.width,
@@ -99,8 +100,7 @@ export function createScenarioSource(opts: ScenarioSourceOptions): ScenarioSourc
       const tS = (seq % framesPerLap) / sc.fps;
       if (origin === null || seq % framesPerLap === 0) origin = tsMs - tS * 1000;
       if (opts.beforeFrame) await opts.beforeFrame(tS, tsMs);
-      const frame = await renderScene(sceneAt(sc, tS, seq));
-      return frame.rgb;
+      return render(sceneAt(sc, tS, seq));
     },
   };
 }

@@ -140,7 +140,9 @@ export function createSnapshotStore(deps: SnapshotDeps): SnapshotStore {
       if (timer) clearInterval(timer);
       timer = null;
     },
-    async save(frame, opts) {
+    async save(taken, opts) {
+      // Copied before the first await: the camera reuses its frame buffers (src/frame-pool.ts).
+      const frame = { ...taken, data: Buffer.from(taken.data) };
       try {
         await mkdir(root, { recursive: true });
         if (!(await checkDisk())) return null;

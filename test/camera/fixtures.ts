@@ -36,7 +36,13 @@ export function recorder(keepPixels = false): Recorder {
   const bus = createEventBus(silentLogger());
   const frames: Frame[] = [];
   const statuses: CameraStatus[] = [];
-  bus.on('frame', 'test', (f) => void frames.push(keepPixels ? f : { ...f, data: Buffer.alloc(0) }));
+  bus.on(
+    'frame',
+    'test',
+    (f) =>
+      // A copy: the camera reuses its frame buffers once nobody holds them (src/frame-pool.ts).
+      void frames.push({ ...f, data: keepPixels ? Buffer.from(f.data) : Buffer.alloc(0) }),
+  );
   bus.on('cameraStatus', 'test', (s) => void statuses.push(s));
   return {
     bus,

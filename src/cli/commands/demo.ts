@@ -102,16 +102,21 @@ export const demoCommand: Command = {
     );
     await daemon.start();
     await pos.start(daemon.brokerUrl());
-    const url = daemon.dashboardUrl();
+    // A demo may run without its dashboard (the chain-of-stores test runs three at once).
+    const url = config.dashboard.enabled ? daemon.dashboardUrl() : null;
     const token = daemon.setupToken();
     const lines = [
       '',
       `  traycheck demo is running — simulated counter "${config.store.name}", error rate ${(scenario.trays.length ? Object.keys(scenario.truth).length / scenario.trays.length : 0).toFixed(2)}`,
-      `  dashboard:   ${url}`,
-      token
-        ? `  first start: set the admin password at ${url}/setup?token=${token}`
-        : '  log in with the admin password you set on the first run',
-      `  live view:   ${url}/live      manager: ${url}/manager      health: ${url}/api/health`,
+      ...(url === null
+        ? ['  dashboard:   off (dashboard.enabled: false)']
+        : [
+            `  dashboard:   ${url}`,
+            token
+              ? `  first start: set the admin password at ${url}/setup?token=${token}`
+              : '  log in with the admin password you set on the first run',
+            `  live view:   ${url}/live      manager: ${url}/manager      health: ${url}/api/health`,
+          ]),
       '  Ctrl-C stops everything.',
       '',
     ];

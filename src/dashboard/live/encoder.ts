@@ -5,6 +5,7 @@
 import sharp from 'sharp';
 import type { EventBus } from '../../events.js';
 import type { Logger } from '../../log.js';
+import { dropFrame, holdFrame } from '../../frame-pool.js';
 import type { Frame, FrameDetections } from '../../types.js';
 import type { DashboardDeps } from '../types.js';
 import { overlaySvg } from './overlay.js';
@@ -79,10 +80,14 @@ export function createLiveEncoder(opts: LiveEncoderOptions): LiveEncoder {
     return jpeg;
   };
 
+  // The frame being encoded and the one waiting are held until done (src/frame-pool.ts): sharp
+  // reads the pixels on its own threads, after this event.
   const onFrame = (f: Frame): void => {
     const c = cams.get(f.cameraId);
     if (!c || c.viewers.size === 0) return;
     if (c.encoding) {
+      if (c.pending) dropFrame(c.pending.data);
+      holdFrame(f.data);
       c.pending = f;
       return;
     }
@@ -91,16 +96,21 @@ export function createLiveEncoder(opts: LiveEncoderOptions): LiveEncoder {
     if (f.ts - c.lastEncodeAt < minIntervalMs * 0.9) return;
     c.encoding = true;
     c.lastEncodeAt = f.ts;
+    holdFrame(f.data);
     encode(c, f)
       .then((jpeg) => {
         for (const v of c.viewers) v(jpeg);
       })
       .catch((err: unknown) => opts.log.warn({ err, camera: f.cameraId }, 'live view encode failed'))
       .finally(() => {
+        dropFrame(f.data);
         c.encoding = false;
         const next = c.pending;
         c.pending = null;
-        if (next) onFrame(next);
+        if (next) {
+          onFrame(next);
+          dropFrame(next.data);
+        }
       });
   };
 
@@ -127,6 +137,7 @@ export function createLiveEncoder(opts: LiveEncoderOptions): LiveEncoder {
       return () => {
         c.viewers.delete(onJpeg);
         if (c.viewers.size === 0) {
+          if (c.pending) dropFrame(c.pending.data);
           c.pending = null;
           c.lastEncodeAt = -Infinity;
         }
