@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
+import { runCli } from '../helpers/daemon.js';
 import { writeDataset } from '../../src/sim/dataset.js';
 import { HARD_BRIGHTNESS } from '../../src/sim/hard.js';
 import type { Scene } from '../../src/sim/render/index.js';
@@ -60,5 +61,19 @@ describe('dataset --difficulty hard', () => {
     }
     // Dim light shows in the pixels, not only in the scene description.
     expect(hard.meanLuma).toBeLessThan(normal.meanLuma - 10);
+  });
+});
+
+describe('traycheck dataset --difficulty', () => {
+  it('writes the hard set from the command line and refuses an unknown difficulty', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'traycheck-ds-cli-'));
+    dirs.push(out);
+    const ok = runCli(['dataset', '--out', out, '--count', '2', '--seed', '500001', '--difficulty', 'hard']);
+    expect((await ok.exited).code).toBe(0);
+    const data = JSON.parse(readFileSync(join(out, 'data.json'), 'utf8')) as { difficulty: string };
+    expect(data.difficulty).toBe('hard');
+    const bad = runCli(['dataset', '--out', out, '--count', '1', '--difficulty', 'extreme']);
+    expect((await bad.exited).code).toBe(2);
+    expect(bad.stderr.join('')).toContain('--difficulty must be normal or hard');
   });
 });
