@@ -9,6 +9,7 @@ import { loadPhotoLibrary, loadSprites, type PhotoLibrary, type SpriteSet } from
 import { renderPhotoreal, type RealKind } from './render/photoreal.js';
 import { rngFor } from './render/random.js';
 import { classList, withNewLabels } from './new-labels.js';
+import { hardScene } from './hard-scene.js';
 
 export const TEST_SEED_OFFSET = 1_000_000_000;
 
@@ -36,6 +37,8 @@ export interface DatasetOptions {
   realShare?: number;
   /** Share of photo-realistic frames seen through a wide-angle lens (default 0; render/lens.ts). */
   lens?: number;
+  /** `hard`: scenes as the eval's hard preset shows them (hard-scene.ts); default `normal`. */
+  difficulty?: 'normal' | 'hard';
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -89,7 +92,8 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
     splits[s] = 0;
   }
   const renderOne = async (i: number): Promise<void> => {
-    let scene = randomScene(base + i, { width: opts.width ?? 640, height: opts.height ?? 360 });
+    const size = { width: opts.width ?? 640, height: opts.height ?? 360 };
+    let scene = opts.difficulty === 'hard' ? hardScene(base + i, size) : randomScene(base + i, size);
     let kind: RealKind | 'drawn' = 'drawn';
     let sources: string[] = [];
     let frame;
@@ -152,6 +156,7 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
     photos: opts.photos ?? null,
     sprites: opts.sprites ?? null,
     realShare: lib ? realShare : 0,
+    difficulty: opts.difficulty ?? 'normal',
     format: 'yolo-txt',
   };
   writeFileSync(

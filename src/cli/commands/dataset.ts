@@ -16,7 +16,7 @@ export const datasetCommand: Command = {
   name: 'dataset',
   summary: 'render a synthetic training dataset (images, YOLO labels, scenes) from a seed',
   usage:
-    'dataset --out DIR --count N --seed S [--val 0.06] [--test] [--photos DIR] [--sprites DIR] [--new-labels L,...] [--real 0.7] [--lens 0.3]',
+    'dataset --out DIR --count N --seed S [--val 0.06] [--test] [--photos DIR] [--sprites DIR] [--new-labels L,...] [--real 0.7] [--lens 0.3] [--difficulty normal|hard]',
   options: {
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Output folder.' },
     count: { type: 'string', short: 'n', valueName: 'N', description: 'Number of images (default 1000).' },
@@ -51,6 +51,12 @@ export const datasetCommand: Command = {
       description:
         'Cut-outs of menu items, <dir>/<label>/*.png, pasted instead of drawn items (with --photos, on real backgrounds).',
     },
+    difficulty: {
+      type: 'string',
+      valueName: 'D',
+      description:
+        "normal (default) or hard: scenes like scenario generate's hard preset (trays up to 10 items hiding the tray, maximum clutter, dim warm light).",
+    },
     'new-labels': {
       type: 'string',
       valueName: 'L,...',
@@ -59,6 +65,9 @@ export const datasetCommand: Command = {
     },
   },
   async run(args) {
+    const difficulty = (args.values.difficulty as string | undefined) ?? 'normal';
+    if (difficulty !== 'normal' && difficulty !== 'hard')
+      throw new UsageError('--difficulty must be normal or hard');
     const summary = await writeDataset({
       outDir: requireString(args, 'out'),
       count: numberOption(args, 'count', 1000),
@@ -70,6 +79,7 @@ export const datasetCommand: Command = {
       newLabels: newLabels(args.values['new-labels']),
       realShare: numberOption(args, 'real', 0.7),
       lens: numberOption(args, 'lens', 0),
+      difficulty,
       onProgress: progressBar('rendering'),
     });
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
