@@ -1,10 +1,9 @@
-// The shipped model on real photographs with no food in them, at the shipped thresholds. The
-// product target is at most 1 food detection per 10 photos; model 3.0 makes 2 on these 12 (2.0
-// made 11, 1.0 made 73, mostly on coins and a motorcycle), so this test holds the line near the
-// figure reached, at most one per four photos, and is tightened as models improve (models/README.md). The photos: the two non-food
-// interop photos (../shared, skipped with a message when absent) and the held-out Debian photos of
-// tools/train/photolib/manifest.json (split "test", never used in training), fetched from apt
-// by tools/train/photolib/fetch.sh, as training does.
+// The shipped model on real photographs with no food in them, at the shipped thresholds: the
+// product target, at most 1 food detection per 10 photos. Model 3.1 makes none on these 12 (its
+// second opinion, YOLOX-nano's COCO head, vetoes the two "drink" boxes 3.0 put on coins; 2.0 made
+// 11, 1.0 made 73). The photos: the two non-food interop photos (../shared, skipped with a message
+// when absent) and the held-out Debian photos of tools/train/photolib/manifest.json (split "test",
+// never used in training), fetched from apt by tools/train/photolib/fetch.sh, as training does.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,7 +44,7 @@ describe('shipped model on real non-food photos', () => {
     await detector?.stop();
   });
 
-  it('finds at most one food item per four photos (target: one per ten)', async () => {
+  it('finds at most one food item per ten photos', async () => {
     expect(photos.length).toBeGreaterThanOrEqual(10);
     const food: string[] = [];
     for (const [i, file] of photos.entries()) {
@@ -54,6 +53,6 @@ describe('shipped model on real non-food photos', () => {
       for (const d of fd.detections)
         if (!NOT_FOOD.has(d.label)) food.push(`${file.split('/').pop()}: ${d.label} ${d.score.toFixed(2)}`);
     }
-    expect(food.length, food.join('\n')).toBeLessThanOrEqual(Math.floor(photos.length / 4));
+    expect(food.length, food.join('\n')).toBeLessThanOrEqual(Math.floor(photos.length / 10));
   });
 });
