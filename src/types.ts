@@ -39,6 +39,11 @@ export interface FrameDetections {
   width: number;
   height: number;
   detections: Detection[];
+  /**
+   * Candidates scoring under their label's threshold but at least `detector.faintScore`: never
+   * counted, only evidence that an item may be there (the tray stage's count evidence).
+   */
+  faint?: Detection[];
   inferenceMs: number;
 }
 

@@ -250,6 +250,7 @@ export function createDetector(deps: DetectorDeps): Detector {
       width: frame.width,
       height: frame.height,
       detections: m.detections,
+      ...(m.faint.length ? { faint: m.faint } : {}),
       inferenceMs: totalMs,
     };
   }

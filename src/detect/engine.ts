@@ -7,7 +7,7 @@ import type { DetectorConfig } from '../config/schema.js';
 import type { Detection } from '../types.js';
 import type { LetterboxGeometry } from './letterbox.js';
 import { SECOND_OPINION_OUTPUT, type LoadedModel } from './model.js';
-import { postprocess } from './postprocess.js';
+import { postprocessAll } from './postprocess.js';
 import { applySecondOpinion, decodeCoco } from './second-opinion.js';
 
 /** Milliseconds spent in each part of one detection. */
@@ -23,7 +23,7 @@ export interface Engine {
   run(
     input: Float32Array,
     geometry: LetterboxGeometry,
-  ): Promise<{ detections: Detection[]; runMs: number; decodeMs: number }>;
+  ): Promise<{ detections: Detection[]; faint: Detection[]; runMs: number; decodeMs: number }>;
 }
 
 /** Score threshold per class id: the class's own (menu label or model label) or the global one. */
@@ -41,6 +41,9 @@ export function createEngine(config: DetectorConfig, model: LoadedModel): Engine
   const { info, session, decoder } = model;
   const [inputH, inputW] = info.imgsz;
   const thresholds = classThresholds(config, model);
+  // Decoded down to faintScore; what is under a class's threshold comes back apart (faint).
+  const floor = config.faintScore;
+  const decodeFrom = floor > 0 ? thresholds.map((t) => Math.min(t, floor)) : thresholds;
   const second = config.secondOpinion.enabled ? model.secondOpinion : null;
   // The second head names model labels; the detector reports them under detector.aliases.
   const reported = (modelLabel: string): string | null => {
@@ -60,16 +63,18 @@ export function createEngine(config: DetectorConfig, model: LoadedModel): Engine
         dims: out.dims,
         inputW,
         inputH,
-        thresholds,
+        thresholds: decodeFrom,
       });
-      let detections = postprocess(candidates, {
+      const pp = postprocessAll(candidates, {
         needsNms: decoder.needsNms,
         nmsIou: config.nmsIou,
         maxDetections: config.maxDetections,
         geometry,
         labels: info.labels,
         rivals: config.rivals.iou < 1 ? config.rivals : undefined,
+        countFrom: floor > 0 ? thresholds : undefined,
       });
+      let detections = pp.detections;
       const coco = second ? result[SECOND_OPINION_OUTPUT] : undefined;
       if (second && coco) {
         const boxes = decodeCoco(coco.data as Float32Array, coco.dims, second, geometry, {
@@ -83,7 +88,7 @@ export function createEngine(config: DetectorConfig, model: LoadedModel): Engine
           reported,
         });
       }
-      return { detections, runMs: t1 - t0, decodeMs: performance.now() - t1 };
+      return { detections, faint: pp.faint, runMs: t1 - t0, decodeMs: performance.now() - t1 };
     },
   };
 }

@@ -17,6 +17,18 @@ export interface PostprocessOptions {
    * least `scoreRatio` of it (absent = keep both, as before).
    */
   rivals?: { iou: number; scoreRatio: number };
+  /**
+   * Per class id, the score a detection needs to count. Candidates under it (the decoder was given
+   * a lower floor) come back apart as `faint`: never counted, only evidence that an item may be
+   * there (a burger half hidden under another). Absent: every candidate counts.
+   */
+  countFrom?: Float32Array;
+}
+
+export interface Postprocessed {
+  detections: Detection[];
+  /** Candidates under their class threshold, best first; none on an object a counted box of another label holds. */
+  faint: Detection[];
 }
 
 /**
@@ -38,17 +50,31 @@ export function resolveRivals(dets: Detection[], o: { iou: number; scoreRatio: n
 }
 
 export function postprocess(candidates: Candidate[], o: PostprocessOptions): Detection[] {
+  return postprocessAll(candidates, o).detections;
+}
+
+/**
+ * As postprocess, keeping the faint candidates apart. NMS runs over both: a faint box never
+ * suppresses a counted one (it scores lower), so the counted detections are those a decoder
+ * without the floor gives.
+ */
+export function postprocessAll(candidates: Candidate[], o: PostprocessOptions): Postprocessed {
   const kept = o.needsNms
     ? nmsClassWise(candidates, o.nmsIou, o.maxDetections)
     : [...candidates].sort((a, b) => b.score - a.score).slice(0, o.maxDetections);
-  const detections: Detection[] = [];
+  let detections: Detection[] = [];
+  let faint: Detection[] = [];
   for (const c of kept) {
     const box = clipBox(toFramePx(c.box, o.geometry), o.geometry.srcW, o.geometry.srcH);
-    if (box) detections.push({ label: o.labels[c.classId] ?? `class${c.classId}`, score: c.score, box });
+    if (!box) continue;
+    const d: Detection = { label: o.labels[c.classId] ?? `class${c.classId}`, score: c.score, box };
+    if (o.countFrom && c.score < (o.countFrom[c.classId] as number)) faint.push(d);
+    else detections.push(d);
   }
-  if (!o.rivals) return detections;
-  return resolveRivals(
-    detections.sort((a, b) => b.score - a.score),
-    o.rivals,
-  );
+  if (o.rivals) detections = resolveRivals(detections.sort((a, b) => b.score - a.score), o.rivals);
+  // A faint label on a counted object is its runner-up name, not a second object.
+  const oneObject = o.rivals?.iou ?? 0.6;
+  if (faint.length)
+    faint = faint.filter((f) => !detections.some((d) => d.label !== f.label && iou(d.box, f.box) >= oneObject));
+  return { detections, faint };
 }

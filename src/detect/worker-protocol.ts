@@ -40,6 +40,7 @@ export type FromWorker =
       id: number;
       input: Float32Array;
       detections: Detection[];
+      faint: Detection[];
       runMs: number;
       decodeMs: number;
     }

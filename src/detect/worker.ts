@@ -39,7 +39,10 @@ async function detect(m: Extract<ToWorker, { type: 'detect' }>): Promise<void> {
   try {
     if (!engine) throw new Error('detector worker has no model');
     const r = await engine.run(input, m.geometry);
-    send({ type: 'result', id, input, detections: r.detections, runMs: r.runMs, decodeMs: r.decodeMs }, back);
+    send(
+      { type: 'result', id, input, detections: r.detections, faint: r.faint, runMs: r.runMs, decodeMs: r.decodeMs },
+      back,
+    );
   } catch (err) {
     send({ type: 'error', id, input, error: wire(err) }, back);
   }

@@ -18,6 +18,12 @@ export interface AssignOptions {
   uncertainMargin: number;
   /** Trays inferred from groups of loose items (default: off). */
   infer?: InferOptions;
+  /**
+   * A faint candidate is dropped when one counted item on its tray covers at least this share of
+   * its box: it is that item's runner-up label or a second box on it (the model names the
+   * visible part of a half-hidden item, mostly clear of the items on top). 1: keep them all.
+   */
+  faintMaxCover?: number;
 }
 
 export interface FrameTray {
@@ -33,9 +39,15 @@ export interface FrameTray {
   hands: Box[];
   /** No tray box: a group of items in the zone. */
   inferred: boolean;
+  /** Per label, the scores of the faint candidates on it (under the threshold), best first. */
+  faint: Record<string, number[]>;
 }
 
-export function assignFrame(detections: readonly Detection[], opts: AssignOptions): FrameTray[] {
+export function assignFrame(
+  detections: readonly Detection[],
+  opts: AssignOptions,
+  faint: readonly Detection[] = [],
+): FrameTray[] {
   const near = (d: Detection): boolean => Math.abs(d.score - opts.threshold(d.label)) < opts.uncertainMargin;
   const counted = (d: Detection): boolean => d.score >= opts.threshold(d.label);
   const inZone = (b: Box): boolean => {
@@ -54,6 +66,7 @@ export function assignFrame(detections: readonly Detection[], opts: AssignOption
       handOver: false,
       hands: [],
       inferred: false,
+      faint: {},
     }));
   const countOn = (tray: FrameTray, d: Detection): void => {
     tray.counts[d.label] = (tray.counts[d.label] ?? 0) + 1;
@@ -92,6 +105,7 @@ export function assignFrame(detections: readonly Detection[], opts: AssignOption
         handOver: false,
         hands: [],
         inferred: true,
+        faint: {},
       };
       for (const i of group.members) {
         const d = loose[i];
@@ -109,7 +123,24 @@ export function assignFrame(detections: readonly Detection[], opts: AssignOption
       }
     }
   }
-  for (const t of trays) t.nearThreshold.sort();
+  const maxCover = opts.faintMaxCover ?? 1;
+  for (const d of faint) {
+    if (d.label === opts.trayLabel || d.label === opts.handLabel) continue;
+    const tray = owner(trays, centre(d.box));
+    if (!tray) continue;
+    if (maxCover < 1) {
+      const a = area(d.box);
+      const covered = tray.detections.some(
+        (c) => c.label !== opts.trayLabel && a > 0 && intersection(c.box, d.box) / a >= maxCover,
+      );
+      if (covered) continue;
+    }
+    (tray.faint[d.label] ??= []).push(d.score);
+  }
+  for (const t of trays) {
+    t.nearThreshold.sort();
+    for (const list of Object.values(t.faint)) list.sort((a, b) => b - a);
+  }
   return trays;
 }
 

@@ -9,7 +9,9 @@
 //   threshold − margin (an item almost counted on most frames);
 // - near the threshold on any frame (within `margin`), as the single-frame rule always did;
 // - the detector's own doubt: at least half of the label's counted detections were flagged
-//   `uncertain` (two labels competing for the same object).
+//   `uncertain` (two labels competing for the same object);
+// - faint evidence (FrameDetections.faint, under the threshold): the next item seen on at least
+//   half the frames and averaging `faintDoubt` may be real (an item half hidden under others).
 // Score mass doubts one way: a weak counted item may be a phantom (fewer), an almost-counted
 // next one may be real (more). The verifier excuses a difference only in the doubted direction:
 // "missing" because the weakest of two sauce cups scored 0.64 is no reason to doubt the shortage.
@@ -23,6 +25,12 @@ export interface EvidenceOptions {
   /** The weakest counted item must average this far above the threshold. */
   countMargin: number;
   countShare: number;
+  /**
+   * The next item (n+1-th), counted or faint, seen on at least half the window's frames and
+   * averaging at least this over the window (0 on frames without it) makes a shortage doubtful:
+   * an item half hidden under others is seen faintly on most frames (one odd frame is not). 0 = off.
+   */
+  faintDoubt?: number;
 }
 
 const labelsOf = (frames: readonly VoteFrame[], voted: LabelCounts): string[] => {
@@ -30,6 +38,7 @@ const labelsOf = (frames: readonly VoteFrame[], voted: LabelCounts): string[] =>
   for (const f of frames) {
     for (const [label, n] of Object.entries(f.counts)) if (n > 0) set.add(label);
     for (const label of f.nearThreshold) set.add(label);
+    for (const [label, list] of Object.entries(f.faint ?? {})) if (list.length) set.add(label);
   }
   return [...set].sort();
 };
@@ -38,6 +47,12 @@ const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0
 
 /** The k-th best score (1-based) of `label` on a frame, 0 when it has fewer detections. */
 const kthScore = (f: VoteFrame, label: string, k: number): number => f.scores?.[label]?.[k - 1] ?? 0;
+
+/** As kthScore, the faint candidates ranked after the counted items (they all score lower). */
+const kthEvidence = (f: VoteFrame, label: string, k: number): number => {
+  const counted = f.scores?.[label] ?? [];
+  return k <= counted.length ? (counted[k - 1] ?? 0) : (f.faint?.[label]?.[k - 1 - counted.length] ?? 0);
+};
 
 /**
  * Which way a doubted count may be wrong. A weak counted item may be a phantom (the count may be
@@ -74,7 +89,12 @@ export function countEvidence(
     const share = frames.filter((f) => (f.counts[label] ?? 0) === n).length / frames.length;
     const near = frames.some((f) => f.nearThreshold.includes(label));
     const weakest = n > 0 && mean(frames.map((f) => kthScore(f, label, n))) < th + opts.countMargin;
-    const nextAlmost = mean(frames.map((f) => kthScore(f, label, n + 1))) > th - opts.margin;
+    const nextSeen = frames.map((f) => kthEvidence(f, label, n + 1));
+    const faintNext =
+      (opts.faintDoubt ?? 0) > 0 &&
+      nextSeen.filter((x) => x > 0).length * 2 >= frames.length &&
+      mean(nextSeen) >= (opts.faintDoubt as number);
+    const nextAlmost = mean(frames.map((f) => kthScore(f, label, n + 1))) > th - opts.margin || faintNext;
     const seen = frames.reduce((a, f) => a + (f.counts[label] ?? 0), 0);
     const flagged = frames.reduce((a, f) => a + (f.flagged?.[label] ?? 0), 0);
     const doubted = seen > 0 && flagged * 2 >= seen;

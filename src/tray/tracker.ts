@@ -109,6 +109,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       margin: cfg.uncertainMargin,
       countMargin: cfg.countMargin,
       countShare: cfg.countShare,
+      faintDoubt: cfg.faintDoubt,
     });
   const uncertainOf = (t: Track): string[] => evidenceOf(t).uncertain;
   /** Scores of the counted items per label, best first. */
@@ -192,6 +193,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       flagged: ft.flagged,
       inferred: ft.inferred,
       scores: scoresOf(ft),
+      faint: ft.faint,
     });
     t.window = t.window.filter((f) => f.ts >= ts - cfg.settleWindowMs);
     const voted = voteCounts(t.window, t.candidate);
@@ -269,7 +271,9 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
         }
       }
       lastTs = fd.ts;
-      const frameTrays = assignFrame(fd.detections, {
+      const frameTrays = assignFrame(
+        fd.detections,
+        {
         zone: opts.zone,
         width: fd.width,
         height: fd.height,
@@ -279,7 +283,10 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
         threshold,
         uncertainMargin: cfg.uncertainMargin,
         infer: { minItems: cfg.inferMinItems, joinFactor: cfg.inferJoinFactor },
-      });
+          faintMaxCover: cfg.faintMaxCover,
+        },
+        fd.faint,
+      );
       const ordered = byNumber();
       const { pairs, unmatched } = matchBoxes(
         ordered.map((t) => t.box),

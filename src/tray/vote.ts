@@ -15,6 +15,8 @@ export interface VoteFrame {
   inferred?: boolean;
   /** Per label, the scores of its counted detections, best first. */
   scores?: Record<string, number[]>;
+  /** Per label, the scores of faint candidates (under the threshold), best first. */
+  faint?: Record<string, number[]>;
 }
 
 const labelsOf = (frames: readonly VoteFrame[]): string[] => {

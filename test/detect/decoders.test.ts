@@ -6,7 +6,7 @@ import { yolov8Decoder } from '../../src/detect/decoders/yolov8.js';
 import { yoloxDecoder } from '../../src/detect/decoders/yolox.js';
 import { letterboxGeometry } from '../../src/detect/letterbox.js';
 import type { Candidate } from '../../src/detect/nms.js';
-import { postprocess } from '../../src/detect/postprocess.js';
+import { postprocess, postprocessAll } from '../../src/detect/postprocess.js';
 import type { Box } from '../../src/types.js';
 
 const W = 64;
@@ -227,5 +227,34 @@ describe('postprocess', () => {
       labels: LABELS,
     });
     expect(dets.map((d) => d.score)).toEqual([0.95, 0.9, 0.85, 0.8, 0.75]);
+  });
+});
+
+describe('faint candidates (detector.faintScore)', () => {
+  const opts = { needsNms: true, nmsIou: 0.45, maxDetections: 100, geometry: identity, labels: LABELS };
+  const candidates: Candidate[] = [
+    { classId: 0, score: 0.9, box: [0, 0, 20, 20] }, // a burger
+    { classId: 0, score: 0.85, box: [2, 2, 21, 21] }, // the same burger again: NMS
+    { classId: 0, score: 0.2, box: [30, 30, 44, 44] }, // a half-hidden second burger
+    { classId: 1, score: 0.3, box: [1, 1, 20, 20] }, // the burger's runner-up label
+    { classId: 2, score: 0.35, box: [48, 0, 60, 12] }, // a faint drink alone
+    { classId: 2, score: 0.5, box: [48, 40, 60, 52] }, // a counted drink
+  ];
+  const countFrom = Float32Array.from([0.4, 0.4, 0.4]);
+
+  it('come back apart, never among the counted detections, which are those without a floor', () => {
+    const all = postprocessAll(candidates, { ...opts, rivals: { iou: 0.6, scoreRatio: 0.7 }, countFrom });
+    const without = postprocess(
+      candidates.filter((c) => c.score >= 0.4),
+      { ...opts, rivals: { iou: 0.6, scoreRatio: 0.7 } },
+    );
+    expect(all.detections).toEqual(without);
+    expect(all.detections.map((d) => `${d.label} ${d.score}`)).toEqual(['burger 0.9', 'drink 0.5']);
+    // The runner-up "fries" on the counted burger is the same object: not evidence of fries.
+    expect(all.faint.map((d) => `${d.label} ${d.score}`)).toEqual(['drink 0.35', 'burger 0.2']);
+  });
+
+  it('without countFrom every candidate counts (as postprocess always did)', () => {
+    expect(postprocessAll(candidates, opts).faint).toEqual([]);
   });
 });

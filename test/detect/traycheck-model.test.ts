@@ -124,4 +124,34 @@ describe.skipIf(!available)('shipped traycheck model', () => {
     expect(out.detections.length).toBeGreaterThan(0);
     expect(turns).toBeGreaterThanOrEqual(3);
   });
+
+  it('passes faint candidates apart (detector.faintScore): never counted, the counted ones unchanged', async () => {
+    const off = createDetector({
+      config: detectorConfig({ model: TRAYCHECK_MODEL, threads: 1, faintScore: 0 }),
+      log: silentLogger(),
+    });
+    await off.start();
+    try {
+      let faintSeen = 0;
+      // Crowded trays (ten items): what a half-hidden item looks like to the model.
+      for (const seed of [41, 42, 43]) {
+        const r = await renderScene(
+          sceneForTray({ burger: 2, fries: 2, wrap: 2, nuggets: 1, drink: 1, sauce: 2 }, seed),
+        );
+        const frame = { cameraId: 'sim', seq: seed, ts: seed, width: r.width, height: r.height, data: r.rgb };
+        const on = await detector.detect(frame);
+        const without = await off.detect(frame);
+        expect(on.detections).toEqual(without.detections);
+        expect(without.faint).toBeUndefined();
+        for (const f of on.faint ?? []) {
+          expect(f.score, `${f.label} ${f.score}`).toBeLessThan(0.4);
+          expect(f.score).toBeGreaterThanOrEqual(0.1);
+          faintSeen++;
+        }
+      }
+      expect(faintSeen, 'no faint candidate on three crowded trays').toBeGreaterThan(0);
+    } finally {
+      await off.stop();
+    }
+  });
 });

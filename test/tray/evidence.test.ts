@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Detection, TrayObservation } from '../../src/types.js';
 import { createVerifier } from '../../src/verify/verifier.js';
 import { MENU, NOW, order } from '../verify/fixtures.js';
-import { det, item, LEFT, run, tracker } from './fixtures.js';
+import { det, item, LEFT, RIGHT, run, tracker } from './fixtures.js';
 
 /** The tray with burger and drink, and fries scored `score`, flagged `uncertain` when asked. */
 const meal = (friesScore: number, friesUncertain: boolean): Detection[] => [
@@ -122,5 +122,92 @@ describe('which way a weak count is in doubt', () => {
       ['DIP', 2],
     ]);
     expect(two).toMatchObject({ result: 'uncertain', missing: { sauce: 1 } });
+  });
+});
+
+describe('faint candidates (FrameDetections.faint): an item half hidden under others', () => {
+  const judge = (o: TrayObservation, lines: [string, number][]) =>
+    createVerifier({
+      menu: MENU,
+      config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 },
+    }).verify({ ...o, ts: NOW }, [order('1001', lines)], NOW);
+  const ORDER: [string, number][] = [
+    ['BURGER', 2],
+    ['DRINK', 1],
+  ];
+
+  /** One burger counted; a second one seen only faintly, at `score`, on every `every`-th frame (0: never). */
+  const settled = (score: number, every: number, faintDoubt?: number): TrayObservation => {
+    const { obs } = run(tracker(faintDoubt === undefined ? {} : { faintDoubt }), 5, 1500, (_ts, i) => ({
+      detections: [det('tray', LEFT), item('burger', LEFT, 0), item('drink', LEFT, 1)],
+      faint: every > 0 && i % every === 0 ? [item('burger', LEFT, 3, score)] : [],
+    }));
+    const o = obs[0];
+    if (!o) throw new Error('no observation');
+    return o;
+  };
+
+  it('never counts', () => {
+    expect(settled(0.3, 1).items).toEqual({ burger: 1, drink: 1 });
+  });
+
+  it('seen on every frame at 0.25: the count may be higher, so a missing burger is uncertain, not an alert', () => {
+    const o = settled(0.25, 1);
+    expect(o).toMatchObject({ uncertain: ['burger'], countDoubt: { burger: 'more' } });
+    expect(judge(o, ORDER)).toMatchObject({ result: 'uncertain', missing: { burger: 1 } });
+  });
+
+  it('too faint (0.15 < faintDoubt 0.2) or too rare (one frame in four at 0.4): the shortage alerts', () => {
+    for (const o of [settled(0.15, 1), settled(0.39, 4)]) {
+      expect(o.uncertain).toEqual([]);
+      expect(judge(o, ORDER)).toMatchObject({ result: 'mismatch', missing: { burger: 1 } });
+    }
+  });
+
+  it('does not excuse the other way: a faint burger where one was ordered is no reason to doubt an extra', () => {
+    const v = judge(settled(0.25, 1), [
+      ['BURGER', 0],
+      ['DRINK', 1],
+    ]);
+    expect(v).toMatchObject({ result: 'mismatch', extra: { burger: 1 } });
+  });
+
+  it('tray.faintDoubt 0 turns the rule off', () => {
+    expect(settled(0.3, 1, 0).uncertain).toEqual([]);
+  });
+
+  it('a faint label with no counted item doubts a missing one', () => {
+    const { obs } = run(tracker(), 5, 1500, () => ({
+      detections: [det('tray', LEFT), item('drink', LEFT, 1)],
+      faint: [item('dessert', LEFT, 4, 0.25)],
+    }));
+    const o = obs[0];
+    if (!o) throw new Error('no observation');
+    expect(o).toMatchObject({ items: { drink: 1 }, uncertain: ['dessert'], countDoubt: { dessert: 'more' } });
+  });
+
+  it("a faint label mostly on a counted item is that item's runner-up name, not a hidden item", () => {
+    const burger = item('burger', LEFT, 0);
+    const [x1, y1, x2, y2] = burger.box;
+    const onBurger = (cover: number) => {
+      // A box as tall as the burger, reaching `cover` of its own width into it from the right.
+      const w = (x2 - x1) * 0.8;
+      const box: [number, number, number, number] = [x2 - w * cover, y1, x2 - w * cover + w, y2];
+      const { obs } = run(tracker(), 5, 1500, () => ({
+        detections: [det('tray', LEFT), burger, item('drink', LEFT, 1)],
+        faint: [{ label: 'wrap', score: 0.3, box }],
+      }));
+      return obs[0]?.uncertain;
+    };
+    expect(onBurger(0.9)).toEqual([]); // tray.faintMaxCover 0.5
+    expect(onBurger(0.3)).toEqual(['wrap']);
+  });
+
+  it('a faint item off every tray is nobody\'s evidence', () => {
+    const { obs } = run(tracker(), 5, 1500, () => ({
+      detections: [det('tray', LEFT), item('burger', LEFT, 0), item('drink', LEFT, 1)],
+      faint: [item('burger', RIGHT, 0, 0.3)],
+    }));
+    expect(obs[0]?.uncertain).toEqual([]);
   });
 });

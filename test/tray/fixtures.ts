@@ -62,15 +62,27 @@ export function trayWith(tray: Box, labels: string[], score = 0.9): Detection[] 
 /** A hand box centred on the given point, 60x50 px. */
 export const hand = (cx: number, cy: number): Detection => det('hand', [cx - 30, cy - 25, cx + 30, cy + 25]);
 
-export const frame = (seq: number, ts: number, detections: Detection[]): FrameDetections => ({
+export const frame = (
+  seq: number,
+  ts: number,
+  detections: Detection[],
+  faint?: Detection[],
+): FrameDetections => ({
   cameraId: 'expo',
   seq,
   ts,
   width: W,
   height: H,
   detections,
+  ...(faint ? { faint } : {}),
   inferenceMs: 5,
 });
+
+/** A frame's counted detections and the faint candidates under the threshold (FrameDetections.faint). */
+export interface SceneFrame {
+  detections: Detection[];
+  faint: Detection[];
+}
 
 export interface Fed {
   obs: TrayObservation[];
@@ -86,7 +98,7 @@ export function run(
   t: TrayTracker,
   fps: number,
   durationMs: number,
-  scene: (ts: number, i: number) => Detection[],
+  scene: (ts: number, i: number) => Detection[] | SceneFrame,
   startTs = 1_000_000,
   startSeq = 0,
 ): Fed {
@@ -96,7 +108,8 @@ export function run(
   for (let i = 0; i * step <= durationMs; i++) {
     const ts = startTs + Math.round(i * step);
     times.push(ts);
-    obs.push(...t.update(frame(startSeq + i, ts, scene(ts - startTs, i))));
+    const s = scene(ts - startTs, i);
+    obs.push(...t.update(Array.isArray(s) ? frame(startSeq + i, ts, s) : frame(startSeq + i, ts, s.detections, s.faint)));
   }
   return { obs, times };
 }

@@ -104,6 +104,13 @@ export const DetectorSection = Type.Object(
           'The second opinion of models that carry one (output "coco"); ignored by models without it.',
       },
     ),
+    faintScore: Type.Number({
+      default: 0.1,
+      minimum: 0,
+      maximum: 0.99,
+      description:
+        "Candidates scoring at least this but under their label's threshold are passed on as faint evidence: they never count, but an item seen faintly on most frames of a tray's settle window makes a shortage of its label uncertain (tray.faintDoubt). 0 = off.",
+    }),
     maxDetections: Type.Integer({
       default: 100,
       minimum: 1,

@@ -40,6 +40,20 @@ export const TraySection = Type.Object(
       description:
         'The weakest counted item of a label must average at least this far above the threshold over the settle window (0 on frames without it), or the count is uncertain: a phantom sauce cup in clutter scores ~0.6, real items 0.8 and more.',
     }),
+    faintDoubt: Type.Number({
+      default: 0.2,
+      minimum: 0,
+      maximum: 0.99,
+      description:
+        "The next item of a label, counted or faint (detector.faintScore), averaging at least this score over the settle window (0 on frames without it) makes a shortage of that label uncertain (no alert): an item half hidden under others is seen faintly on most frames. 0 = off.",
+    }),
+    faintMaxCover: Type.Number({
+      default: 0.5,
+      minimum: 0.05,
+      maximum: 1,
+      description:
+        "A faint candidate is not evidence when one counted item on its tray covers at least this share of its box: it is that item's runner-up label or a second box on it (the model boxes the visible part of a half-hidden item, mostly clear of what lies on it). 1: every faint candidate counts as evidence.",
+    }),
     trayLabel: Type.String({ default: 'tray', description: 'Model label of the tray itself.' }),
     handLabel: Type.String({
       default: 'hand',
