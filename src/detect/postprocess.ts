@@ -71,10 +71,16 @@ export function postprocessAll(candidates: Candidate[], o: PostprocessOptions): 
     if (o.countFrom && c.score < (o.countFrom[c.classId] as number)) faint.push(d);
     else detections.push(d);
   }
-  if (o.rivals) detections = resolveRivals(detections.sort((a, b) => b.score - a.score), o.rivals);
+  if (o.rivals)
+    detections = resolveRivals(
+      detections.sort((a, b) => b.score - a.score),
+      o.rivals,
+    );
   // A faint label on a counted object is its runner-up name, not a second object.
   const oneObject = o.rivals?.iou ?? 0.6;
   if (faint.length)
-    faint = faint.filter((f) => !detections.some((d) => d.label !== f.label && iou(d.box, f.box) >= oneObject));
+    faint = faint.filter(
+      (f) => !detections.some((d) => d.label !== f.label && iou(d.box, f.box) >= oneObject),
+    );
   return { detections, faint };
 }

@@ -40,7 +40,15 @@ async function detect(m: Extract<ToWorker, { type: 'detect' }>): Promise<void> {
     if (!engine) throw new Error('detector worker has no model');
     const r = await engine.run(input, m.geometry);
     send(
-      { type: 'result', id, input, detections: r.detections, faint: r.faint, runMs: r.runMs, decodeMs: r.decodeMs },
+      {
+        type: 'result',
+        id,
+        input,
+        detections: r.detections,
+        faint: r.faint,
+        runMs: r.runMs,
+        decodeMs: r.decodeMs,
+      },
       back,
     );
   } catch (err) {

@@ -203,7 +203,7 @@ describe('faint candidates (FrameDetections.faint): an item half hidden under ot
     expect(onBurger(0.3)).toEqual(['wrap']);
   });
 
-  it('a faint item off every tray is nobody\'s evidence', () => {
+  it("a faint item off every tray is nobody's evidence", () => {
     const { obs } = run(tracker(), 5, 1500, () => ({
       detections: [det('tray', LEFT), item('burger', LEFT, 0), item('drink', LEFT, 1)],
       faint: [item('burger', RIGHT, 0, 0.3)],

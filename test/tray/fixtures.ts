@@ -109,7 +109,11 @@ export function run(
     const ts = startTs + Math.round(i * step);
     times.push(ts);
     const s = scene(ts - startTs, i);
-    obs.push(...t.update(Array.isArray(s) ? frame(startSeq + i, ts, s) : frame(startSeq + i, ts, s.detections, s.faint)));
+    obs.push(
+      ...t.update(
+        Array.isArray(s) ? frame(startSeq + i, ts, s) : frame(startSeq + i, ts, s.detections, s.faint),
+      ),
+    );
   }
   return { obs, times };
 }

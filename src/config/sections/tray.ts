@@ -45,7 +45,7 @@ export const TraySection = Type.Object(
       minimum: 0,
       maximum: 0.99,
       description:
-        "The next item of a label, counted or faint (detector.faintScore), averaging at least this score over the settle window (0 on frames without it) makes a shortage of that label uncertain (no alert): an item half hidden under others is seen faintly on most frames. 0 = off.",
+        'The next item of a label, counted or faint (detector.faintScore), averaging at least this score over the settle window (0 on frames without it) makes a shortage of that label uncertain (no alert): an item half hidden under others is seen faintly on most frames. 0 = off.',
     }),
     faintMaxCover: Type.Number({
       default: 0.5,
