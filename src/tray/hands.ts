@@ -6,10 +6,18 @@ import { iou } from './geometry.js';
 
 /** Overlap with where the hand was for it to count as not having moved. */
 const STILL_IOU = 0.8;
+/**
+ * A "hand" unseen for up to this long is still the same one when it shows again in the same place:
+ * a misread item scoring at the threshold flickers (hand 0.41-0.53 on two frames in three, at the
+ * same place, for a whole tray's stay), and forgetting it on each gap kept its tray from settling.
+ */
+const STILL_GAP_MS = 1000;
 
 export interface StillHand {
   box: Box;
   sinceTs: number;
+  /** Last frame it was seen on. */
+  seenTs: number;
 }
 
 /**
@@ -23,8 +31,12 @@ export function stillHand(
   stillMs: number,
 ): { state: StillHand | null; still: boolean } {
   const first = hands[0];
-  if (!first || stillMs <= 0) return { state: null, still: false };
+  if (stillMs <= 0) return { state: null, still: false };
+  if (!first) {
+    const recent = previous && ts - previous.seenTs <= STILL_GAP_MS ? previous : null;
+    return { state: recent, still: false };
+  }
   const kept = previous && hands.some((h) => iou(h, previous.box) >= STILL_IOU) ? previous : null;
-  const state = kept ?? { box: first, sinceTs: ts };
+  const state = kept ? { ...kept, seenTs: ts } : { box: first, sinceTs: ts, seenTs: ts };
   return { state, still: ts - state.sinceTs >= stillMs };
 }

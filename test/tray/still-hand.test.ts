@@ -2,6 +2,7 @@
 // burger in dim warm light scored hand 0.6 on every frame of a tray's stay, so the tray never
 // settled): after tray.handStillMs the tray is counted as it is.
 import { describe, expect, it } from 'vitest';
+import { stillHand } from '../../src/tray/hands.js';
 import { hand, LEFT, run, tracker, trayWith } from './fixtures.js';
 
 const MEAL = ['burger', 'fries', 'drink'];
@@ -36,5 +37,26 @@ describe('a hand that does not move', () => {
       ...(ts < 1000 ? [hand(150, 150)] : []),
     ]);
     expect(obs.map((o) => [o.phase, o.ts])).toEqual([['settled', 1_000_000 + 2000]]);
+  });
+
+  it('a still "hand" that flickers at the threshold (seen on two frames in three) is still one hand', () => {
+    // A misread item at hand 0.41-0.53: the vote restarts on every frame it is seen, so only the
+    // still-hand rule lets the tray settle; forgetting the hand on each gap kept it from ever settling.
+    const { obs } = run(tracker(), 5, 6000, (_ts, i) => [
+      ...trayWith(LEFT, MEAL),
+      ...(i % 3 === 2 ? [] : [hand(150, 150)]),
+    ]);
+    expect(obs.map((o) => [o.phase, o.items])).toEqual([['settled', { burger: 1, fries: 1, drink: 1 }]]);
+  });
+
+  it('a hand gone for longer than a second is forgotten: back in the same place, its time starts again', () => {
+    const box: [number, number, number, number] = [120, 125, 180, 175];
+    let rec = stillHand(null, [box], 0, 3000).state;
+    rec = stillHand(rec, [], 900, 3000).state; // a gap of 0.9 s: remembered
+    expect(rec?.sinceTs).toBe(0);
+    expect(stillHand(rec, [box], 3000, 3000)).toMatchObject({ still: true, state: { sinceTs: 0 } });
+    rec = stillHand(rec, [], 1950, 3000).state; // unseen since 0 s: forgotten
+    expect(rec).toBeNull();
+    expect(stillHand(rec, [box], 3000, 3000)).toMatchObject({ still: false, state: { sinceTs: 3000 } });
   });
 });
