@@ -3,7 +3,7 @@
 // zone that no tray box owns may form inferred trays (infer.ts).
 import type { Box, Detection, LabelCounts } from '../types.js';
 import { area, centre, containsPoint, distance, intersection, pointInPolygon } from './geometry.js';
-import { inferTrays, type InferOptions } from './infer.js';
+import { groupItems, type InferOptions } from './infer.js';
 
 export interface AssignOptions {
   /** Check zone, 0..1 of the frame. */
@@ -42,6 +42,9 @@ export interface FrameTray {
   /** Per label, the scores of the faint candidates on it (under the threshold), best first. */
   faint: Record<string, number[]>;
 }
+
+/** Share of a group of loose items' bounds on a tray box for the group to belong to that tray. */
+const ATTACH_SHARE = 0.2;
 
 export function assignFrame(
   detections: readonly Detection[],
@@ -94,8 +97,33 @@ export function assignFrame(
     if (isCounted) countOn(tray, d);
     if (isNear && !tray.nearThreshold.includes(d.label)) tray.nearThreshold.push(d.label);
   }
-  if (opts.infer) {
-    for (const group of inferTrays(loose, opts.infer)) {
+  if (opts.infer && loose.length > 0) {
+    const detected = [...trays];
+    for (const group of groupItems(loose, opts.infer.joinFactor)) {
+      const members = group.members.map((i) => loose[i]).filter((d): d is Detection => Boolean(d));
+      // Trays do not overlap: items whose group lies partly on a tray box are on that tray, whose
+      // box came out too small (its edge hidden under them), not on a tray of their own.
+      const groupArea = area(group.box);
+      let host: FrameTray | undefined;
+      let best = ATTACH_SHARE;
+      for (const t of detected) {
+        const share = groupArea > 0 ? intersection(group.box, t.box) / groupArea : 0;
+        if (share >= best) {
+          best = share;
+          host = t;
+        }
+      }
+      if (host) {
+        for (const d of members) countOn(host, d);
+        host.box = [
+          Math.min(host.box[0], group.box[0]),
+          Math.min(host.box[1], group.box[1]),
+          Math.max(host.box[2], group.box[2]),
+          Math.max(host.box[3], group.box[3]),
+        ];
+        continue;
+      }
+      if (opts.infer.minItems <= 0 || members.length < opts.infer.minItems) continue;
       const tray: FrameTray = {
         box: group.box,
         detections: [],
@@ -107,10 +135,7 @@ export function assignFrame(
         inferred: true,
         faint: {},
       };
-      for (const i of group.members) {
-        const d = loose[i];
-        if (d) countOn(tray, d);
-      }
+      for (const d of members) countOn(tray, d);
       trays.push(tray);
     }
   }

@@ -13,12 +13,21 @@ export interface InferOptions {
   joinFactor: number;
 }
 
+export interface ItemGroup {
+  box: Box;
+  /** Indices into the items. */
+  members: number[];
+}
+
 /** Groups of items (indices into `items`) that form inferred trays, each with its bounds. */
-export function inferTrays(
-  items: readonly Detection[],
-  opts: InferOptions,
-): { box: Box; members: number[] }[] {
+export function inferTrays(items: readonly Detection[], opts: InferOptions): ItemGroup[] {
   if (opts.minItems <= 0 || items.length < opts.minItems) return [];
+  return groupItems(items, opts.joinFactor).filter((g) => g.members.length >= opts.minItems);
+}
+
+/** Every group of items by proximity (single linkage), singletons included, each with its bounds. */
+export function groupItems(items: readonly Detection[], joinFactor: number): ItemGroup[] {
+  const opts = { joinFactor };
   const parent = items.map((_, i) => i);
   const root = (i: number): number => {
     let r = i;
@@ -36,9 +45,8 @@ export function inferTrays(
   }
   const groups = new Map<number, number[]>();
   items.forEach((_, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), i]));
-  const out: { box: Box; members: number[] }[] = [];
+  const out: ItemGroup[] = [];
   for (const members of groups.values()) {
-    if (members.length < opts.minItems) continue;
     const boxes = members.map((i) => items[i]?.box).filter((b): b is Box => Boolean(b));
     out.push({
       box: [

@@ -126,4 +126,31 @@ describe('inferred trays', () => {
       [{ wrap: 1, salad: 1, dessert: 1 }, true],
     ]);
   });
+
+  it('a tray box found too small (its edge under items): the items lying partly on it are its own', () => {
+    // The detector boxed the right part of a crowded tray; a drink and a sauce cup on its left
+    // edge have their centres off the box, a third of each on it. Trays do not overlap: they are
+    // this tray's, not an inferred tray beside it (hard seed 11 T1155: "Missing" plus an unlinked
+    // second tray, on a correct tray).
+    const frame = (): Detection[] => [
+      det('tray', [160, 80, 300, 300]),
+      det('burger', [200, 100, 250, 150]),
+      det('fries', [200, 200, 250, 250]),
+      det('drink', [120, 100, 180, 150]),
+      det('sauce', [120, 200, 180, 250]),
+      det('nuggets', [120, 150, 180, 200]),
+    ];
+    const { obs } = run(tracker(), 5, 3000, frame);
+    expect(obs.map((o) => [o.phase, o.items, o.inferred ?? false])).toEqual([
+      ['settled', { burger: 1, fries: 1, drink: 1, sauce: 1, nuggets: 1 }, false],
+    ]);
+    // Moved clear of the box (no overlap), the same three items are a tray of their own.
+    const apart = (): Detection[] =>
+      frame().map((d, i) => (i >= 3 ? { ...d, box: [d.box[0] - 80, d.box[1], d.box[2] - 80, d.box[3]] } : d));
+    const split = run(tracker(), 5, 3000, apart).obs;
+    expect(split.map((o) => [o.items, o.inferred ?? false])).toEqual([
+      [{ burger: 1, fries: 1 }, false],
+      [{ drink: 1, sauce: 1, nuggets: 1 }, true],
+    ]);
+  });
 });
