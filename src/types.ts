@@ -74,6 +74,11 @@ export interface TrayObservation {
   detections?: Detection[];
   /** No tray box was seen: the tray is a settled group of items in the zone (it hides its tray). */
   inferred?: boolean;
+  /**
+   * Items on the tray the model cannot name: a "hand" still over it for tray.handStillMs is an item
+   * misread (the tray is counted without it). A shortage of up to this many is uncertain.
+   */
+  unidentified?: number;
   /** Seq of the frame the observation was made on. */
   frameSeq?: number;
   snapshotId?: string;

@@ -142,6 +142,12 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     items: { ...(phase === 'departed' ? (t.reported ?? {}) : (t.candidate ?? {})) },
     ...doubtOf(phase === 'departed' ? null : evidenceOf(t)),
     ...(t.window.length > 0 && t.window.every((f) => f.inferred) ? { inferred: true } : {}),
+    // A still "hand" on most of the window's frames: one item the model cannot name.
+    ...(phase !== 'departed' &&
+    t.window.filter((f) => f.misread).length * 2 >= t.window.length &&
+    t.window.length > 0
+      ? { unidentified: 1 }
+      : {}),
     ts,
     settledSinceTs: phase === 'departed' ? undefined : t.candidateSinceTs,
     box: [...t.box],
@@ -194,6 +200,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       inferred: ft.inferred,
       scores: scoresOf(ft),
       faint: ft.faint,
+      ...(ft.handOver && hand.still ? { misread: true } : {}),
     });
     t.window = t.window.filter((f) => f.ts >= ts - cfg.settleWindowMs);
     const voted = voteCounts(t.window, t.candidate);

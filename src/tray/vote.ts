@@ -17,6 +17,8 @@ export interface VoteFrame {
   scores?: Record<string, number[]>;
   /** Per label, the scores of faint candidates (under the threshold), best first. */
   faint?: Record<string, number[]>;
+  /** A "hand" still over the tray for handStillMs on this frame: an item the model misreads. */
+  misread?: boolean;
 }
 
 const labelsOf = (frames: readonly VoteFrame[]): string[] => {

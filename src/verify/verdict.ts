@@ -69,12 +69,34 @@ export function verifyTray(
   }
   const expansion = expandOrder(order, menu, opts.modifiers);
   const { missing, extra } = compare(expansion.expected, obs.items, expansion.allowance);
+  let result = decide(missing, extra, obs.uncertain, obs.countDoubt ?? {});
+  const unidentified = obs.unidentified ?? 0;
+  if (result === 'mismatch' && unidentified > 0) {
+    // The tray holds items the model cannot name (a still "hand"): a shortage of up to that many,
+    // beyond what the count evidence already doubts, may be them. Uncertain; the missing labels
+    // are the doubted ones.
+    const doubt = obs.countDoubt ?? {};
+    const unexcused = (d: LabelCounts, way: 'missing' | 'extra'): string[] =>
+      Object.keys(d).filter(
+        (l) =>
+          !withinDoubt(
+            way === 'missing' ? { missing: { [l]: 1 }, extra: {} } : { missing: {}, extra: { [l]: 1 } },
+            obs.uncertain,
+            doubt,
+          ),
+      );
+    const short = unexcused(missing, 'missing').reduce((a, l) => a + (missing[l] ?? 0), 0);
+    if (unexcused(extra, 'extra').length === 0 && short <= unidentified) {
+      result = 'uncertain';
+      base.uncertain = [...new Set([...base.uncertain, ...Object.keys(missing)])].sort();
+    }
+  }
   return {
     ...base,
     orderId: order.orderId,
     orderVersion: order.version,
     link,
-    result: decide(missing, extra, obs.uncertain, obs.countDoubt ?? {}),
+    result,
     expected: expansion.expected,
     missing,
     extra,

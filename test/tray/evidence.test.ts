@@ -2,9 +2,7 @@
 // doubt (Detection.uncertain, set by the detect stage when two labels compete for one object).
 import { describe, expect, it } from 'vitest';
 import type { Detection, TrayObservation } from '../../src/types.js';
-import { createVerifier } from '../../src/verify/verifier.js';
-import { MENU, NOW, order } from '../verify/fixtures.js';
-import { det, item, LEFT, RIGHT, run, tracker } from './fixtures.js';
+import { det, item, judge, LEFT, RIGHT, run, tracker } from './fixtures.js';
 
 /** The tray with burger and drink, and fries scored `score`, flagged `uncertain` when asked. */
 const meal = (friesScore: number, friesUncertain: boolean): Detection[] => [
@@ -35,19 +33,10 @@ describe('the detector flags a competing label (Detection.uncertain)', () => {
     const o = obs[0];
     if (!o) throw new Error('no observation');
     // The order is a burger and a drink: the fries (maybe nuggets) are what differs.
-    const v = createVerifier({
-      menu: MENU,
-      config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 },
-    }).verify(
-      { ...o, ts: NOW },
-      [
-        order('1001', [
-          ['BURGER', 1],
-          ['DRINK', 1],
-        ]),
-      ],
-      NOW,
-    );
+    const v = judge(o, [
+      ['BURGER', 1],
+      ['DRINK', 1],
+    ]);
     expect(v).toMatchObject({ orderId: '1001', result: 'uncertain', extra: { fries: 1 } });
   });
 });
@@ -72,12 +61,6 @@ describe('score mass', () => {
 });
 
 describe('which way a weak count is in doubt', () => {
-  const judge = (o: TrayObservation, lines: [string, number][]) =>
-    createVerifier({
-      menu: MENU,
-      config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 },
-    }).verify({ ...o, ts: NOW }, [order('1001', lines)], NOW);
-
   /** Burger, drink and one sauce cup scoring `sauce` on every frame. */
   const settled = (sauce: number): TrayObservation => {
     const { obs } = run(tracker(), 5, 1500, () => [
@@ -126,11 +109,6 @@ describe('which way a weak count is in doubt', () => {
 });
 
 describe('faint candidates (FrameDetections.faint): an item half hidden under others', () => {
-  const judge = (o: TrayObservation, lines: [string, number][]) =>
-    createVerifier({
-      menu: MENU,
-      config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 },
-    }).verify({ ...o, ts: NOW }, [order('1001', lines)], NOW);
   const ORDER: [string, number][] = [
     ['BURGER', 2],
     ['DRINK', 1],

@@ -3,7 +3,9 @@ import { Value } from '@sinclair/typebox/value';
 import type { TrayConfig } from '../../src/config/schema.js';
 import { TraySection } from '../../src/config/sections/tray.js';
 import { createTrayTracker, type SuccessorQuery, type TrayTracker } from '../../src/tray/index.js';
-import type { Box, Detection, FrameDetections, TrayObservation } from '../../src/types.js';
+import type { Box, Detection, FrameDetections, TrayObservation, Verdict } from '../../src/types.js';
+import { createVerifier } from '../../src/verify/verifier.js';
+import { MENU, NOW, order } from '../verify/fixtures.js';
 
 export const W = 640;
 export const H = 360;
@@ -117,3 +119,10 @@ export function run(
   }
   return { obs, times };
 }
+
+/** The verdict on one observation against one order of `lines` ([sku, qty]), on the test menu. */
+export const judge = (o: TrayObservation, lines: [string, number][]): Verdict | null =>
+  createVerifier({
+    menu: MENU,
+    config: { bestMatchWindowMin: 30, maxBestMatchDiff: 3, jointLinkWindowMs: 3000 },
+  }).verify({ ...o, ts: NOW }, [order('1001', lines)], NOW);

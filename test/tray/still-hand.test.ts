@@ -3,7 +3,8 @@
 // settled): after tray.handStillMs the tray is counted as it is.
 import { describe, expect, it } from 'vitest';
 import { stillHand } from '../../src/tray/hands.js';
-import { hand, LEFT, run, tracker, trayWith } from './fixtures.js';
+import type { TrayObservation } from '../../src/types.js';
+import { hand, judge, LEFT, run, tracker, trayWith } from './fixtures.js';
 
 const MEAL = ['burger', 'fries', 'drink'];
 
@@ -58,5 +59,41 @@ describe('a hand that does not move', () => {
     rec = stillHand(rec, [], 1950, 3000).state; // unseen since 0 s: forgotten
     expect(rec).toBeNull();
     expect(stillHand(rec, [box], 3000, 3000)).toMatchObject({ still: false, state: { sinceTs: 3000 } });
+  });
+});
+
+describe('the still "hand" is an item the model cannot name (observation.unidentified)', () => {
+  /** Burger and drink on the tray, and a "hand" still over it (a misread fries, say). */
+  const settled = (): TrayObservation => {
+    const { obs } = run(tracker(), 5, 6000, () => [...trayWith(LEFT, ['burger', 'drink']), hand(150, 150)]);
+    const o = obs[0];
+    if (!o) throw new Error('no observation');
+    return o;
+  };
+
+  it('the observation counts one unidentified item', () => {
+    expect(settled()).toMatchObject({ items: { burger: 1, drink: 1 }, unidentified: 1 });
+    const clear = run(tracker(), 5, 3000, () => trayWith(LEFT, ['burger', 'drink'])).obs[0];
+    expect(clear?.unidentified).toBeUndefined();
+  });
+
+  it('one item short may be it: uncertain, the missing label doubted', () => {
+    const v = judge(settled(), [
+      ['BURGER', 1],
+      ['DRINK', 1],
+      ['FRIES', 1],
+    ]);
+    expect(v).toMatchObject({ result: 'uncertain', missing: { fries: 1 }, uncertain: ['fries'] });
+  });
+
+  it('two short, or an extra, cannot be one unnamed item: mismatch', () => {
+    expect(
+      judge(settled(), [
+        ['BURGER', 1],
+        ['DRINK', 1],
+        ['FRIES', 2],
+      ]),
+    ).toMatchObject({ result: 'mismatch', missing: { fries: 2 } });
+    expect(judge(settled(), [['BURGER', 1]])).toMatchObject({ result: 'mismatch', extra: { drink: 1 } });
   });
 });
