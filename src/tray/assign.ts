@@ -2,7 +2,7 @@
 // on it, the labels seen near the score threshold, and whether a hand is over it. Items in the
 // zone that no tray box owns may form inferred trays (infer.ts).
 import type { Box, Detection, LabelCounts } from '../types.js';
-import { area, centre, containsPoint, distance, intersection, pointInPolygon } from './geometry.js';
+import { area, bounds, centre, containsPoint, coveredShare, distance, pointInPolygon } from './geometry.js';
 import { groupItems, type InferOptions } from './infer.js';
 
 export interface AssignOptions {
@@ -103,11 +103,10 @@ export function assignFrame(
       const members = group.members.map((i) => loose[i]).filter((d): d is Detection => Boolean(d));
       // Trays do not overlap: items whose group lies partly on a tray box are on that tray, whose
       // box came out too small (its edge hidden under them), not on a tray of their own.
-      const groupArea = area(group.box);
       let host: FrameTray | undefined;
       let best = ATTACH_SHARE;
       for (const t of detected) {
-        const share = groupArea > 0 ? intersection(group.box, t.box) / groupArea : 0;
+        const share = coveredShare(group.box, t.box);
         if (share >= best) {
           best = share;
           host = t;
@@ -115,12 +114,7 @@ export function assignFrame(
       }
       if (host) {
         for (const d of members) countOn(host, d);
-        host.box = [
-          Math.min(host.box[0], group.box[0]),
-          Math.min(host.box[1], group.box[1]),
-          Math.max(host.box[2], group.box[2]),
-          Math.max(host.box[3], group.box[3]),
-        ];
+        host.box = bounds([host.box, group.box]);
         continue;
       }
       if (opts.infer.minItems <= 0 || members.length < opts.infer.minItems) continue;
@@ -140,9 +134,8 @@ export function assignFrame(
     }
   }
   for (const h of hands) {
-    const handArea = area(h.box);
     for (const t of trays) {
-      if (handArea > 0 && intersection(h.box, t.box) / handArea > opts.handOverlap) {
+      if (coveredShare(h.box, t.box) > opts.handOverlap) {
         t.handOver = true;
         t.hands.push(h.box);
       }
@@ -153,13 +146,11 @@ export function assignFrame(
     if (d.label === opts.trayLabel || d.label === opts.handLabel) continue;
     const tray = owner(trays, centre(d.box));
     if (!tray) continue;
-    if (maxCover < 1) {
-      const a = area(d.box);
-      const covered = tray.detections.some(
-        (c) => c.label !== opts.trayLabel && a > 0 && intersection(c.box, d.box) / a >= maxCover,
-      );
-      if (covered) continue;
-    }
+    if (
+      maxCover < 1 &&
+      tray.detections.some((c) => c.label !== opts.trayLabel && coveredShare(d.box, c.box) >= maxCover)
+    )
+      continue;
     (tray.faint[d.label] ??= []).push(d.score);
   }
   for (const t of trays) {

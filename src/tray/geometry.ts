@@ -15,6 +15,22 @@ export function intersection(a: Box, b: Box): number {
   return w > 0 && h > 0 ? w * h : 0;
 }
 
+/** Share of `of`'s area that `by` covers (0 for a box with no area). */
+export function coveredShare(of: Box, by: Box): number {
+  const a = area(of);
+  return a > 0 ? intersection(of, by) / a : 0;
+}
+
+/** The smallest box holding every one of `boxes` (at least one). */
+export function bounds(boxes: readonly Box[]): Box {
+  return [
+    Math.min(...boxes.map((b) => b[0])),
+    Math.min(...boxes.map((b) => b[1])),
+    Math.max(...boxes.map((b) => b[2])),
+    Math.max(...boxes.map((b) => b[3])),
+  ];
+}
+
 export function iou(a: Box, b: Box): number {
   const inter = intersection(a, b);
   const union = area(a) + area(b) - inter;

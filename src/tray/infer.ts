@@ -4,7 +4,7 @@
 // whose box is the group's bounds. Whether the group stays together is left to the tracker's
 // settle vote (a group that moves or changes does not settle).
 import type { Box, Detection } from '../types.js';
-import { centre, diagonal, distance } from './geometry.js';
+import { bounds, centre, diagonal, distance } from './geometry.js';
 
 export interface InferOptions {
   /** Smallest group that makes a tray (0 disables inference). */
@@ -27,7 +27,6 @@ export function inferTrays(items: readonly Detection[], opts: InferOptions): Ite
 
 /** Every group of items by proximity (single linkage), singletons included, each with its bounds. */
 export function groupItems(items: readonly Detection[], joinFactor: number): ItemGroup[] {
-  const opts = { joinFactor };
   const parent = items.map((_, i) => i);
   const root = (i: number): number => {
     let r = i;
@@ -39,7 +38,7 @@ export function groupItems(items: readonly Detection[], joinFactor: number): Ite
       const a = items[i];
       const b = items[j];
       if (!a || !b) continue;
-      const reach = opts.joinFactor * Math.max(diagonal(a.box), diagonal(b.box));
+      const reach = joinFactor * Math.max(diagonal(a.box), diagonal(b.box));
       if (distance(centre(a.box), centre(b.box)) <= reach) parent[root(j)] = root(i);
     }
   }
@@ -48,15 +47,7 @@ export function groupItems(items: readonly Detection[], joinFactor: number): Ite
   const out: ItemGroup[] = [];
   for (const members of groups.values()) {
     const boxes = members.map((i) => items[i]?.box).filter((b): b is Box => Boolean(b));
-    out.push({
-      box: [
-        Math.min(...boxes.map((b) => b[0])),
-        Math.min(...boxes.map((b) => b[1])),
-        Math.max(...boxes.map((b) => b[2])),
-        Math.max(...boxes.map((b) => b[3])),
-      ],
-      members,
-    });
+    out.push({ box: bounds(boxes), members });
   }
   return out.sort((a, b) => a.box[0] - b.box[0] || a.box[1] - b.box[1]);
 }

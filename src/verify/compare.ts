@@ -45,10 +45,18 @@ export function withinDoubt(
   uncertain: readonly string[],
   oneWay: Readonly<Record<string, 'fewer' | 'more'>> = {},
 ): boolean {
-  const excused = (label: string, way: 'fewer' | 'more'): boolean =>
-    uncertain.includes(label) && (oneWay[label] ?? way) === way;
   return (
-    Object.keys(d.missing).every((l) => excused(l, 'more')) &&
-    Object.keys(d.extra).every((l) => excused(l, 'fewer'))
+    Object.keys(d.missing).every((l) => excused(l, 'more', uncertain, oneWay)) &&
+    Object.keys(d.extra).every((l) => excused(l, 'fewer', uncertain, oneWay))
   );
+}
+
+/** The count of `label` was in doubt `way` ('more': maybe more are on the tray; 'fewer': maybe fewer). */
+export function excused(
+  label: string,
+  way: 'fewer' | 'more',
+  uncertain: readonly string[],
+  oneWay: Readonly<Record<string, 'fewer' | 'more'>> = {},
+): boolean {
+  return uncertain.includes(label) && (oneWay[label] ?? way) === way;
 }

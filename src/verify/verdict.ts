@@ -2,7 +2,7 @@
 import type { Menu, Modifiers } from '../config/schema.js';
 import { expandOrder, lineText, unverifiableText } from '../menu/index.js';
 import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict, VerdictResult } from '../types.js';
-import { compare, isEmpty, withinDoubt } from './compare.js';
+import { compare, excused, isEmpty, withinDoubt } from './compare.js';
 import { linkTray, selectCandidates } from './link.js';
 
 export interface VerifyOptions {
@@ -76,17 +76,11 @@ export function verifyTray(
     // beyond what the count evidence already doubts, may be them. Uncertain; the missing labels
     // are the doubted ones.
     const doubt = obs.countDoubt ?? {};
-    const unexcused = (d: LabelCounts, way: 'missing' | 'extra'): string[] =>
-      Object.keys(d).filter(
-        (l) =>
-          !withinDoubt(
-            way === 'missing' ? { missing: { [l]: 1 }, extra: {} } : { missing: {}, extra: { [l]: 1 } },
-            obs.uncertain,
-            doubt,
-          ),
-      );
-    const short = unexcused(missing, 'missing').reduce((a, l) => a + (missing[l] ?? 0), 0);
-    if (unexcused(extra, 'extra').length === 0 && short <= unidentified) {
+    const short = Object.keys(missing)
+      .filter((l) => !excused(l, 'more', obs.uncertain, doubt))
+      .reduce((a, l) => a + (missing[l] ?? 0), 0);
+    const extraUnexcused = Object.keys(extra).some((l) => !excused(l, 'fewer', obs.uncertain, doubt));
+    if (!extraUnexcused && short <= unidentified) {
       result = 'uncertain';
       base.uncertain = [...new Set([...base.uncertain, ...Object.keys(missing)])].sort();
     }
