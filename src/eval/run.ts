@@ -11,6 +11,7 @@ import { createScenarioSource } from '../sim/scenario-camera.js';
 import { createScenarioPos } from '../sim/scenario-pos.js';
 import { scenarioDurationS, type Scenario } from '../sim/scenario.js';
 import type { TrayObservation, Verdict } from '../types.js';
+import { traceRun, traceVerdicts, type TraceOptions } from './trace.js';
 import { scoreScenario, type EvalAlert, type EvalReport, type EvalVerdict } from './metrics.js';
 
 export interface EvalOptions {
@@ -23,6 +24,11 @@ export interface EvalOptions {
   realtime?: boolean;
   /** Called once the daemon runs, before the first order is published (tests attach MQTT listeners). */
   onStarted?: (daemon: Daemon) => Promise<void>;
+  /**
+   * Trace a window of scenario time (seconds): every frame's detections, every tray observation
+   * and every verdict made in it, one line each, to `write` (`traycheck eval --trace FROM:TO`).
+   */
+  trace?: TraceOptions;
 }
 
 export interface EvalRun {
@@ -167,6 +173,7 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
   daemon.bus.on('detections', 'eval', () => {
     framesProcessed++;
   });
+  if (opts.trace) traceRun(daemon, source, opts.trace);
   // Frame time (ms) of the last frame before each time the camera was reported stalled.
   const stalledAt: number[] = [];
   daemon.bus.on('cameraStatus', 'eval', (s) => {
@@ -182,6 +189,7 @@ export async function runScenario(sc: Scenario, opts: EvalOptions): Promise<Eval
     await daemon.evalProbe.drain();
     const verdicts = daemon.evalProbe.verdicts();
     const toS = (ts: number): number => (ts - (source.originMs() ?? 0)) / 1000;
+    if (opts.trace) traceVerdicts(verdicts, toS, opts.trace);
     const evalVerdicts: EvalVerdict[] = verdicts.map((v: Verdict & { id: number }) => {
       // The observation the verdict was made on (a re-verified verdict has none of its time).
       const own = observations.get(`${v.trayId}@${v.ts}`);
