@@ -2,7 +2,16 @@
 // on it, the labels seen near the score threshold, and whether a hand is over it. Items in the
 // zone that no tray box owns may form inferred trays (infer.ts).
 import type { Box, Detection, LabelCounts } from '../types.js';
-import { area, bounds, centre, containsPoint, coveredShare, distance, pointInPolygon } from './geometry.js';
+import {
+  area,
+  bounds,
+  centre,
+  containsPoint,
+  coveredShare,
+  distance,
+  iou,
+  pointInPolygon,
+} from './geometry.js';
 import { groupItems, type InferOptions } from './infer.js';
 
 export interface AssignOptions {
@@ -24,6 +33,18 @@ export interface AssignOptions {
    * visible part of a half-hidden item, mostly clear of the items on top). 1: keep them all.
    */
   faintMaxCover?: number;
+  /**
+   * The trays of the previous frame with their items. An item where two tray boxes overlap stays
+   * on the tray that held it (a tray put down beside another must not take its neighbour's sauce
+   * cup); without a holder the smallest box owns it.
+   */
+  held?: readonly HeldTray[];
+}
+
+export interface HeldTray {
+  box: Box;
+  /** Items counted on it (tray detection excluded or not: only item labels are matched). */
+  items: readonly Detection[];
 }
 
 export interface FrameTray {
@@ -45,6 +66,10 @@ export interface FrameTray {
 
 /** Share of a group of loose items' bounds on a tray box for the group to belong to that tray. */
 const ATTACH_SHARE = 0.2;
+/** An item is the one a tray held on the previous frame (same label) from this IoU up... */
+const HELD_ITEM_IOU = 0.5;
+/** ... and a tray box is that tray's from this IoU up. */
+const HELD_TRAY_IOU = 0.5;
 
 export function assignFrame(
   detections: readonly Detection[],
@@ -77,6 +102,29 @@ export function assignFrame(
     tray.detections.push(d);
   };
 
+  const ownerOf = (d: Detection): FrameTray | undefined => {
+    const p = centre(d.box);
+    const inside = trays.filter((t) => containsPoint(t.box, p));
+    if (inside.length > 1 && opts.held) {
+      const holder = opts.held.find((h) =>
+        h.items.some((i) => i.label === d.label && iou(i.box, d.box) >= HELD_ITEM_IOU),
+      );
+      if (holder) {
+        let kept: FrameTray | undefined;
+        let best = HELD_TRAY_IOU;
+        for (const t of inside) {
+          const v = iou(t.box, holder.box);
+          if (v >= best) {
+            best = v;
+            kept = t;
+          }
+        }
+        if (kept) return kept;
+      }
+    }
+    return owner(inside, p);
+  };
+
   const loose: Detection[] = [];
   const hands: Detection[] = [];
   for (const d of detections) {
@@ -88,7 +136,7 @@ export function assignFrame(
     const isCounted = counted(d);
     const isNear = near(d);
     if (!isCounted && !isNear) continue;
-    const tray = owner(trays, centre(d.box));
+    const tray = ownerOf(d);
     if (!tray) {
       // Items outside every tray box count only if they group into an inferred tray.
       if (isCounted && inZone(d.box)) loose.push(d);
@@ -144,7 +192,7 @@ export function assignFrame(
   const maxCover = opts.faintMaxCover ?? 1;
   for (const d of faint) {
     if (d.label === opts.trayLabel || d.label === opts.handLabel) continue;
-    const tray = owner(trays, centre(d.box));
+    const tray = ownerOf(d);
     if (!tray) continue;
     if (
       maxCover < 1 &&

@@ -291,6 +291,9 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
           uncertainMargin: cfg.uncertainMargin,
           infer: { minItems: cfg.inferMinItems, joinFactor: cfg.inferJoinFactor },
           faintMaxCover: cfg.faintMaxCover,
+          held: [...tracks.values()]
+            .filter((t) => t.missed === 0)
+            .map((t) => ({ box: t.last.box, items: t.last.detections })),
         },
         fd.faint,
       );
