@@ -1,18 +1,22 @@
-// `traycheck eval --trace FROM:TO`: what the pipeline saw and decided in a window of scenario
-// time, one line per frame, tray observation and verdict. A failing tray is explained by reading
+// `traycheck eval --trace FROM:TO[,FROM:TO...]`: what the pipeline saw and decided in windows of
+// scenario time, one line per frame, tray observation and verdict. A failing tray is explained by reading
 // its frames: which detections it got (faint ones apart), when it settled, what the verdict said.
 import type { Daemon } from '../daemon.js';
 import type { ScenarioSource } from '../sim/scenario-camera.js';
 import type { Detection, Verdict } from '../types.js';
 
-export interface TraceOptions {
+export interface TraceWindow {
   fromS: number;
   toS: number;
+}
+
+export interface TraceOptions {
+  windows: TraceWindow[];
   write: (line: string) => void;
 }
 
 /** Parses "FROM:TO" (scenario seconds, FROM < TO). */
-export function parseTraceWindow(text: string): { fromS: number; toS: number } {
+export function parseTraceWindow(text: string): TraceWindow {
   const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
   const fromS = m ? Number(m[1]) : NaN;
   const toS = m ? Number(m[2]) : NaN;
@@ -20,6 +24,14 @@ export function parseTraceWindow(text: string): { fromS: number; toS: number } {
     throw new Error(`--trace expects FROM:TO in scenario seconds with FROM < TO, got "${text}"`);
   return { fromS, toS };
 }
+
+/** Parses "FROM:TO,FROM:TO,..." (one window or several). */
+export function parseTraceWindows(text: string): TraceWindow[] {
+  return text.split(',').map(parseTraceWindow);
+}
+
+const inAny = (windows: readonly TraceWindow[], tS: number): boolean =>
+  windows.some((w) => tS >= w.fromS && tS <= w.toS);
 
 const fmt = (d: Detection): string =>
   `${d.label}${d.uncertain ? '?' : ''} ${d.score.toFixed(2)} [${d.box.map((v) => Math.round(v)).join(',')}]`;
@@ -34,7 +46,7 @@ const at = (tS: number): string => `t=${tS.toFixed(2)}`;
 
 /** Writes every frame's detections and every tray observation made in the window. */
 export function traceRun(daemon: Daemon, source: ScenarioSource, o: TraceOptions): void {
-  const inWindow = (tS: number): boolean => tS >= o.fromS && tS <= o.toS;
+  const inWindow = (tS: number): boolean => inAny(o.windows, tS);
   const toS = (ts: number): number => (ts - (source.originMs() ?? 0)) / 1000;
   daemon.bus.on('detections', 'eval-trace', (fd) => {
     const tS = source.timeS(fd.seq);
@@ -66,7 +78,7 @@ export function traceVerdicts(
 ): void {
   for (const v of verdicts) {
     const tS = toS(v.ts);
-    if (tS < o.fromS || tS > o.toS) continue;
+    if (!inAny(o.windows, tS)) continue;
     o.write(
       `${at(tS)} verdict ${v.trayId} → order ${v.orderId ?? '-'} (${v.link}): ${v.result}` +
         (Object.keys(v.missing).length ? ` missing ${counts(v.missing)}` : '') +

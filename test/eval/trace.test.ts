@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { runScenario } from '../../src/eval/run.js';
-import { parseTraceWindow } from '../../src/eval/trace.js';
+import { parseTraceWindow, parseTraceWindows } from '../../src/eval/trace.js';
 import { silentLogger } from '../../src/log.js';
 import { loadScenario } from '../../src/sim/scenario.js';
 import { ROOT } from '../helpers/daemon.js';
@@ -13,6 +13,11 @@ describe('eval trace window', () => {
   it('parses FROM:TO in scenario seconds', () => {
     expect(parseTraceWindow('11:18.5')).toEqual({ fromS: 11, toS: 18.5 });
     expect(parseTraceWindow(' 0 : 4 ')).toEqual({ fromS: 0, toS: 4 });
+    expect(parseTraceWindows('1:2,30:40.5')).toEqual([
+      { fromS: 1, toS: 2 },
+      { fromS: 30, toS: 40.5 },
+    ]);
+    expect(() => parseTraceWindows('1:2,,3:4')).toThrow(/FROM:TO/);
   });
 
   it.each(['18:11', '5:5', '5', 'a:b', '-1:3', ''])('refuses %j', (text) => {
@@ -27,7 +32,7 @@ describe('eval --trace through the real daemon', () => {
     const run = await runScenario(loadScenario(join(ROOT, 'test', 'scenarios', 'basic.yaml')), {
       base,
       log: silentLogger(),
-      trace: { fromS: 11, toS: 18, write: (l) => lines.push(l) },
+      trace: { windows: [{ fromS: 11, toS: 18 }], write: (l) => lines.push(l) },
     });
     expect(run.report.trays).toBe(4);
     const times = lines.map((l) => Number(/^t=(\d+\.\d+) /.exec(l)?.[1]));

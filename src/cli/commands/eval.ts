@@ -1,7 +1,7 @@
 import { loadConfig } from '../../config/load.js';
 import { formatReport, summarise } from '../../eval/report.js';
 import { runScenario, type EvalRun } from '../../eval/run.js';
-import { parseTraceWindow, type TraceOptions } from '../../eval/trace.js';
+import { parseTraceWindows, type TraceOptions } from '../../eval/trace.js';
 import { createLogger } from '../../log.js';
 import { projectPath } from '../../paths.js';
 import { progressBar } from '../progress.js';
@@ -11,7 +11,7 @@ import { UsageError, type Command } from '../command.js';
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'run scenarios through the real pipeline and report wrong-tray recall, false alerts, latency',
-  usage: 'eval SCENARIO.yaml... [--json] [--config FILE] [--realtime] [--trace FROM:TO]',
+  usage: 'eval SCENARIO.yaml... [--json] [--config FILE] [--realtime] [--trace FROM:TO[,FROM:TO...]]',
   positionals: true,
   options: {
     json: { type: 'boolean', description: 'Print one JSON object (fields in the README).' },
@@ -27,9 +27,9 @@ export const evalCommand: Command = {
     },
     trace: {
       type: 'string',
-      valueName: 'from:to',
+      valueName: 'from:to[,...]',
       description:
-        'Write to stderr what the pipeline saw and decided between these scenario seconds: detections per frame (faint apart), tray observations, verdicts.',
+        'Write to stderr what the pipeline saw and decided between these scenario seconds (several windows: comma-separated): detections per frame (faint apart), tray observations, verdicts.',
     },
   },
   async run(args) {
@@ -41,7 +41,7 @@ export const evalCommand: Command = {
     let trace: TraceOptions | undefined;
     if (traceText !== undefined) {
       try {
-        trace = { ...parseTraceWindow(traceText), write: (line) => process.stderr.write(line + '\n') };
+        trace = { windows: parseTraceWindows(traceText), write: (line) => process.stderr.write(line + '\n') };
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
