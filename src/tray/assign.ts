@@ -12,7 +12,7 @@ import {
   iou,
   pointInPolygon,
 } from './geometry.js';
-import { groupItems, type InferOptions } from './infer.js';
+import { groupItems, neighbours, type InferOptions } from './infer.js';
 
 export interface AssignOptions {
   /** Check zone, 0..1 of the frame. */
@@ -45,6 +45,8 @@ export interface HeldTray {
   box: Box;
   /** Items counted on it (tray detection excluded or not: only item labels are matched). */
   items: readonly Detection[];
+  /** It had no tray box (inferred from its items). */
+  inferred?: boolean;
 }
 
 export interface FrameTray {
@@ -146,9 +148,38 @@ export function assignFrame(
     if (isNear && !tray.nearThreshold.includes(d.label)) tray.nearThreshold.push(d.label);
   }
   if (opts.infer && loose.length > 0) {
+    const joinFactor = opts.infer.joinFactor;
+    const minItems = opts.infer.minItems;
+    const inferredTray = (box: Box): FrameTray => ({
+      box,
+      detections: [],
+      counts: {},
+      flagged: {},
+      nearThreshold: [],
+      handOver: false,
+      hands: [],
+      inferred: true,
+      faint: {},
+    });
     const detected = [...trays];
-    for (const group of groupItems(loose, opts.infer.joinFactor)) {
-      const members = group.members.map((i) => loose[i]).filter((d): d is Detection => Boolean(d));
+    // An inferred tray of the previous frame keeps the loose items it held: a crowded tray put
+    // down beside another, both tray boxes hidden, is a tray of its own, not part of the first.
+    const seeded: FrameTray[] = [];
+    let rest: Detection[] = loose;
+    for (const h of opts.held ?? []) {
+      if (!h.inferred) continue;
+      const mine = rest.filter((d) =>
+        h.items.some((i) => i.label === d.label && iou(i.box, d.box) >= HELD_ITEM_IOU),
+      );
+      if (mine.length === 0) continue;
+      rest = rest.filter((d) => !mine.includes(d));
+      const tray = inferredTray(bounds(mine.map((d) => d.box)));
+      for (const d of mine) countOn(tray, d);
+      seeded.push(tray);
+      trays.push(tray);
+    }
+    for (const group of groupItems(rest, joinFactor)) {
+      const members = group.members.map((i) => rest[i]).filter((d): d is Detection => Boolean(d));
       // Trays do not overlap: items whose group lies partly on a tray box are on that tray, whose
       // box came out too small (its edge hidden under them), not on a tray of their own.
       let host: FrameTray | undefined;
@@ -160,23 +191,19 @@ export function assignFrame(
           host = t;
         }
       }
+      // Fewer than minItems new items beside an inferred tray were put on it (a tray being
+      // assembled); a tray arrives with its items, so minItems or more at once are a new tray.
+      if (!host && members.length < minItems)
+        host = seeded.find((t) =>
+          members.some((m) => t.detections.some((i) => neighbours(m, i, joinFactor))),
+        );
       if (host) {
         for (const d of members) countOn(host, d);
         host.box = bounds([host.box, group.box]);
         continue;
       }
-      if (opts.infer.minItems <= 0 || members.length < opts.infer.minItems) continue;
-      const tray: FrameTray = {
-        box: group.box,
-        detections: [],
-        counts: {},
-        flagged: {},
-        nearThreshold: [],
-        handOver: false,
-        hands: [],
-        inferred: true,
-        faint: {},
-      };
+      if (minItems <= 0 || members.length < minItems) continue;
+      const tray = inferredTray(group.box);
       for (const d of members) countOn(tray, d);
       trays.push(tray);
     }

@@ -25,6 +25,11 @@ export function inferTrays(items: readonly Detection[], opts: InferOptions): Ite
   return groupItems(items, opts.joinFactor).filter((g) => g.members.length >= opts.minItems);
 }
 
+/** Two items are neighbours: centres closer than `joinFactor` times the larger item's diagonal. */
+export function neighbours(a: Detection, b: Detection, joinFactor: number): boolean {
+  return distance(centre(a.box), centre(b.box)) <= joinFactor * Math.max(diagonal(a.box), diagonal(b.box));
+}
+
 /** Every group of items by proximity (single linkage), singletons included, each with its bounds. */
 export function groupItems(items: readonly Detection[], joinFactor: number): ItemGroup[] {
   const parent = items.map((_, i) => i);
@@ -37,9 +42,7 @@ export function groupItems(items: readonly Detection[], joinFactor: number): Ite
     for (let j = i + 1; j < items.length; j++) {
       const a = items[i];
       const b = items[j];
-      if (!a || !b) continue;
-      const reach = joinFactor * Math.max(diagonal(a.box), diagonal(b.box));
-      if (distance(centre(a.box), centre(b.box)) <= reach) parent[root(j)] = root(i);
+      if (a && b && neighbours(a, b, joinFactor)) parent[root(j)] = root(i);
     }
   }
   const groups = new Map<number, number[]>();

@@ -293,7 +293,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
           faintMaxCover: cfg.faintMaxCover,
           held: [...tracks.values()]
             .filter((t) => t.missed === 0)
-            .map((t) => ({ box: t.last.box, items: t.last.detections })),
+            .map((t) => ({ box: t.last.box, items: t.last.detections, inferred: t.last.inferred })),
         },
         fd.faint,
       );

@@ -153,4 +153,30 @@ describe('inferred trays', () => {
       [{ drink: 1, sauce: 1, nuggets: 1 }, true],
     ]);
   });
+  it('a second hidden tray put down against an inferred one is a tray of its own, not part of it', () => {
+    // Hard seed 11 T1105/T1106 (model candidate 3.2): two crowded trays side by side, neither tray
+    // box found; the second's items are within reach of the first's, so proximity alone made one
+    // "tray" of both, with everything doubled on the first order.
+    const a = itemsOnly([60, 80, 300, 300], ['burger', 'fries', 'drink', 'sauce', 'nuggets', 'wrap']);
+    const b = itemsOnly([230, 80, 470, 300], ['salad', 'dessert', 'drink', 'fries']);
+    const t = tracker();
+    const first = run(t, 5, 2000, () => a, 1_000_000).obs;
+    const both = run(t, 5, 3000, () => [...a, ...b], 1_002_200, 20).obs;
+    expect([...first, ...both].map((o) => [o.phase, o.trayId, o.items, o.inferred ?? false])).toEqual([
+      ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1, sauce: 1, nuggets: 1, wrap: 1 }, true],
+      ['settled', 'expo-2', { salad: 1, dessert: 1, drink: 1, fries: 1 }, true],
+    ]);
+  });
+
+  it('an item or two put beside an inferred tray are added to it (a crowded tray being assembled)', () => {
+    const a = itemsOnly([60, 80, 300, 300], ['burger', 'fries', 'drink', 'sauce']);
+    const added = det('nuggets', [250, 90, 300, 140]);
+    const t = tracker();
+    const first = run(t, 5, 2000, () => a, 1_000_000).obs;
+    const more = run(t, 5, 3000, () => [...a, added], 1_002_200, 20).obs;
+    expect([...first, ...more].map((o) => [o.phase, o.trayId, o.items])).toEqual([
+      ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1, sauce: 1 }],
+      ['changed', 'expo-1', { burger: 1, fries: 1, drink: 1, sauce: 1, nuggets: 1 }],
+    ]);
+  });
 });
