@@ -37,8 +37,8 @@ export const isEmpty = (c: LabelCounts): boolean => Object.values(c).every((n) =
 
 /**
  * Every difference lies in a label whose count was in doubt that way (missing: maybe more are on
- * the tray; extra: maybe fewer are). `oneWay` names the labels doubted one way only; other
- * uncertain labels are doubted both ways.
+ * the tray; extra: maybe fewer are), and by no more than the doubt covers. `oneWay` names the
+ * labels doubted one way only; other uncertain labels are doubted both ways.
  */
 export function withinDoubt(
   d: Difference,
@@ -46,10 +46,17 @@ export function withinDoubt(
   oneWay: Readonly<Record<string, 'fewer' | 'more'>> = {},
 ): boolean {
   return (
-    Object.keys(d.missing).every((l) => excused(l, 'more', uncertain, oneWay)) &&
-    Object.keys(d.extra).every((l) => excused(l, 'fewer', uncertain, oneWay))
+    Object.entries(d.missing).every(([l, n]) => unexcused(l, n, 'more', uncertain, oneWay) === 0) &&
+    Object.entries(d.extra).every(([l, n]) => unexcused(l, n, 'fewer', uncertain, oneWay) === 0)
   );
 }
+
+/**
+ * Items one doubt covers. The count evidence doubts one item of a label (its weakest counted item
+ * may be a phantom, the next one almost counted may be real, the count flickers by one), so "2
+ * fries too many" with one weak fries box is still one fries too many.
+ */
+export const DOUBT_COVERS = 1;
 
 /** The count of `label` was in doubt `way` ('more': maybe more are on the tray; 'fewer': maybe fewer). */
 export function excused(
@@ -59,4 +66,15 @@ export function excused(
   oneWay: Readonly<Record<string, 'fewer' | 'more'>> = {},
 ): boolean {
   return uncertain.includes(label) && (oneWay[label] ?? way) === way;
+}
+
+/** Of a difference of `n` items of `label` (`way`: the direction that would explain it), how many no doubt covers. */
+export function unexcused(
+  label: string,
+  n: number,
+  way: 'fewer' | 'more',
+  uncertain: readonly string[],
+  oneWay: Readonly<Record<string, 'fewer' | 'more'>> = {},
+): number {
+  return excused(label, way, uncertain, oneWay) ? Math.max(0, n - DOUBT_COVERS) : n;
 }

@@ -2,7 +2,7 @@
 import type { Menu, Modifiers } from '../config/schema.js';
 import { expandOrder, lineText, unverifiableText } from '../menu/index.js';
 import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict, VerdictResult } from '../types.js';
-import { compare, excused, isEmpty, withinDoubt } from './compare.js';
+import { compare, isEmpty, unexcused, withinDoubt } from './compare.js';
 import { linkTray, selectCandidates } from './link.js';
 
 export interface VerifyOptions {
@@ -76,10 +76,13 @@ export function verifyTray(
     // beyond what the count evidence already doubts, may be them. Uncertain; the missing labels
     // are the doubted ones.
     const doubt = obs.countDoubt ?? {};
-    const short = Object.keys(missing)
-      .filter((l) => !excused(l, 'more', obs.uncertain, doubt))
-      .reduce((a, l) => a + (missing[l] ?? 0), 0);
-    const extraUnexcused = Object.keys(extra).some((l) => !excused(l, 'fewer', obs.uncertain, doubt));
+    const short = Object.entries(missing).reduce(
+      (a, [l, n]) => a + unexcused(l, n, 'more', obs.uncertain, doubt),
+      0,
+    );
+    const extraUnexcused = Object.entries(extra).some(
+      ([l, n]) => unexcused(l, n, 'fewer', obs.uncertain, doubt) > 0,
+    );
     if (!extraUnexcused && short <= unidentified) {
       result = 'uncertain';
       base.uncertain = [...new Set([...base.uncertain, ...Object.keys(missing)])].sort();

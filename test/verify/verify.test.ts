@@ -438,3 +438,31 @@ describe('previous link and order updates', () => {
     });
   });
 });
+
+describe('verifyTray: a doubt covers one item', () => {
+  const fries = (n: number, doubt: 'fewer' | 'more') =>
+    verifyTray(
+      tray({ fries: n }, { uncertain: ['fries'], countDoubt: { fries: doubt } }),
+      [order('1001', [['FRIES', 3]])],
+      MENU,
+      OPTS,
+    );
+
+  it('one fries too many with a weak fries box is uncertain; two too many is a mismatch', () => {
+    // Hard seed 11 T1061: four fries for three, plus a second box on one of them at 0.6.
+    expect(fries(4, 'fewer').result).toBe('uncertain');
+    expect(fries(5, 'fewer')).toMatchObject({ result: 'mismatch', extra: { fries: 2 } });
+  });
+
+  it('one fries short with the next almost counted is uncertain; two short is a mismatch', () => {
+    expect(fries(2, 'more').result).toBe('uncertain');
+    expect(fries(1, 'more')).toMatchObject({ result: 'mismatch', missing: { fries: 2 } });
+  });
+
+  it('an unnamed item covers one more: two short with one doubted and one unidentified is uncertain', () => {
+    const obs = tray({ fries: 1 }, { uncertain: ['fries'], countDoubt: { fries: 'more' }, unidentified: 1 });
+    expect(verifyTray(obs, [order('1001', [['FRIES', 3]])], MENU, OPTS).result).toBe('uncertain');
+    const none = tray({}, { uncertain: ['fries'], countDoubt: { fries: 'more' }, unidentified: 1 });
+    expect(verifyTray(none, [order('1001', [['FRIES', 3]])], MENU, OPTS).result).toBe('mismatch');
+  });
+});
