@@ -193,10 +193,7 @@ export function assignFrame(
       }
       // Fewer than minItems new items beside an inferred tray were put on it (a tray being
       // assembled); a tray arrives with its items, so minItems or more at once are a new tray.
-      if (!host && members.length < minItems)
-        host = seeded.find((t) =>
-          members.some((m) => t.detections.some((i) => neighbours(m, i, joinFactor))),
-        );
+      if (!host && members.length < minItems) host = nearestSeeded(seeded, members, group.box, joinFactor);
       if (host) {
         for (const d of members) countOn(host, d);
         host.box = bounds([host.box, group.box]);
@@ -233,6 +230,38 @@ export function assignFrame(
     for (const list of Object.values(t.faint)) list.sort((a, b) => b - a);
   }
   return trays;
+}
+
+/**
+ * The inferred tray a few new items were put on: the one whose box holds most of them, else the
+ * nearest one with an item within reach (two crowded trays side by side: an item reappearing
+ * from under a hand goes back to its own tray, not to the first in the list).
+ */
+function nearestSeeded(
+  seeded: readonly FrameTray[],
+  members: readonly Detection[],
+  box: Box,
+  joinFactor: number,
+): FrameTray | undefined {
+  let best: FrameTray | undefined;
+  let bestShare = 0;
+  let bestDist = Infinity;
+  for (const t of seeded) {
+    const reach = members.flatMap((m) =>
+      t.detections
+        .filter((i) => neighbours(m, i, joinFactor))
+        .map((i) => distance(centre(m.box), centre(i.box))),
+    );
+    if (reach.length === 0) continue;
+    const share = coveredShare(box, t.box);
+    const dist = Math.min(...reach);
+    if (share > bestShare || (share === bestShare && dist < bestDist)) {
+      best = t;
+      bestShare = share;
+      bestDist = dist;
+    }
+  }
+  return best;
 }
 
 /** The tray whose box contains the point; where boxes overlap, the smallest, then the nearest centre. */

@@ -179,4 +179,24 @@ describe('inferred trays', () => {
       ['changed', 'expo-1', { burger: 1, fries: 1, drink: 1, sauce: 1, nuggets: 1 }],
     ]);
   });
+  it('an item back from under a hand returns to its own inferred tray, not to the neighbour it is near', () => {
+    const a = itemsOnly([60, 80, 300, 300], ['burger', 'fries', 'drink', 'sauce', 'nuggets', 'wrap']);
+    const b = itemsOnly([230, 80, 470, 300], ['salad', 'dessert', 'drink', 'fries', 'sauce', 'nuggets']);
+    // b[3] (bottom left of the second tray, inside its other items' bounds) is within reach of the
+    // first tray's items, and nearer to one of them than to any of its own.
+    const bHidden = b.filter((_, i) => i !== 3);
+    const t = tracker();
+    const obs = [
+      ...run(t, 5, 2000, () => a, 1_000_000).obs,
+      ...run(t, 5, 3000, () => [...a, ...b], 1_002_200, 20).obs,
+      ...run(t, 5, 2000, () => [...a, ...bHidden], 1_005_400, 40).obs,
+      ...run(t, 5, 3000, () => [...a, ...b], 1_007_600, 60).obs,
+    ];
+    expect(obs.map((o) => [o.phase, o.trayId, o.items])).toEqual([
+      ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1, sauce: 1, nuggets: 1, wrap: 1 }],
+      ['settled', 'expo-2', { salad: 1, dessert: 1, drink: 1, fries: 1, sauce: 1, nuggets: 1 }],
+      ['changed', 'expo-2', { salad: 1, dessert: 1, drink: 1, sauce: 1, nuggets: 1 }],
+      ['changed', 'expo-2', { salad: 1, dessert: 1, drink: 1, fries: 1, sauce: 1, nuggets: 1 }],
+    ]);
+  });
 });
