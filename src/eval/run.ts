@@ -25,8 +25,8 @@ export interface EvalOptions {
   /** Called once the daemon runs, before the first order is published (tests attach MQTT listeners). */
   onStarted?: (daemon: Daemon) => Promise<void>;
   /**
-   * Trace a window of scenario time (seconds): every frame's detections, every tray observation
-   * and every verdict made in it, one line each, to `write` (`traycheck eval --trace FROM:TO`).
+   * Trace windows of scenario time (seconds): every frame's detections, every tray observation
+   * and every verdict made in them, one line each, to `write` (`traycheck eval --trace FROM:TO,...`).
    */
   trace?: TraceOptions;
 }

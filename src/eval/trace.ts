@@ -33,8 +33,10 @@ export function parseTraceWindows(text: string): TraceWindow[] {
 const inAny = (windows: readonly TraceWindow[], tS: number): boolean =>
   windows.some((w) => tS >= w.fromS && tS <= w.toS);
 
+const boxText = (b: readonly number[]): string => `[${b.map((v) => Math.round(v)).join(',')}]`;
+
 const fmt = (d: Detection): string =>
-  `${d.label}${d.uncertain ? '?' : ''} ${d.score.toFixed(2)} [${d.box.map((v) => Math.round(v)).join(',')}]`;
+  `${d.label}${d.uncertain ? '?' : ''} ${d.score.toFixed(2)} ${boxText(d.box)}`;
 
 const counts = (c: Record<string, number>): string =>
   Object.entries(c)
@@ -58,7 +60,7 @@ export function traceRun(daemon: Daemon, source: ScenarioSource, o: TraceOptions
     const tS = toS(obs.ts);
     if (!inWindow(tS)) return;
     const doubt = obs.countDoubt ? ` doubt ${JSON.stringify(obs.countDoubt)}` : '';
-    const box = obs.box ? ` box [${obs.box.map((v) => Math.round(v)).join(',')}]` : '';
+    const box = obs.box ? ` box ${boxText(obs.box)}` : '';
     o.write(
       `${at(tS)} tray ${obs.trayId} ${obs.phase}: ${counts(obs.items)}` +
         (obs.uncertain.length ? ` uncertain ${obs.uncertain.join(',')}` : '') +

@@ -87,17 +87,7 @@ export function assignFrame(
 
   const trays: FrameTray[] = detections
     .filter((d) => d.label === opts.trayLabel && counted(d) && inZone(d.box))
-    .map((d) => ({
-      box: d.box,
-      detections: [d],
-      counts: {},
-      flagged: {},
-      nearThreshold: [],
-      handOver: false,
-      hands: [],
-      inferred: false,
-      faint: {},
-    }));
+    .map((d) => emptyTray(d.box, false, [d]));
   const countOn = (tray: FrameTray, d: Detection): void => {
     tray.counts[d.label] = (tray.counts[d.label] ?? 0) + 1;
     if (d.uncertain) tray.flagged[d.label] = (tray.flagged[d.label] ?? 0) + 1;
@@ -108,21 +98,9 @@ export function assignFrame(
     const p = centre(d.box);
     const inside = trays.filter((t) => containsPoint(t.box, p));
     if (inside.length > 1 && opts.held) {
-      const holder = opts.held.find((h) =>
-        h.items.some((i) => i.label === d.label && iou(i.box, d.box) >= HELD_ITEM_IOU),
-      );
-      if (holder) {
-        let kept: FrameTray | undefined;
-        let best = HELD_TRAY_IOU;
-        for (const t of inside) {
-          const v = iou(t.box, holder.box);
-          if (v >= best) {
-            best = v;
-            kept = t;
-          }
-        }
-        if (kept) return kept;
-      }
+      const holder = opts.held.find((h) => held(h, d));
+      const kept = holder && bestFrom(inside, (t) => iou(t.box, holder.box), HELD_TRAY_IOU);
+      if (kept) return kept;
     }
     return owner(inside, p);
   };
@@ -150,17 +128,6 @@ export function assignFrame(
   if (opts.infer && loose.length > 0) {
     const joinFactor = opts.infer.joinFactor;
     const minItems = opts.infer.minItems;
-    const inferredTray = (box: Box): FrameTray => ({
-      box,
-      detections: [],
-      counts: {},
-      flagged: {},
-      nearThreshold: [],
-      handOver: false,
-      hands: [],
-      inferred: true,
-      faint: {},
-    });
     const detected = [...trays];
     // An inferred tray of the previous frame keeps the loose items it held: a crowded tray put
     // down beside another, both tray boxes hidden, is a tray of its own, not part of the first.
@@ -168,12 +135,10 @@ export function assignFrame(
     let rest: Detection[] = loose;
     for (const h of opts.held ?? []) {
       if (!h.inferred) continue;
-      const mine = rest.filter((d) =>
-        h.items.some((i) => i.label === d.label && iou(i.box, d.box) >= HELD_ITEM_IOU),
-      );
+      const mine = rest.filter((d) => held(h, d));
       if (mine.length === 0) continue;
       rest = rest.filter((d) => !mine.includes(d));
-      const tray = inferredTray(bounds(mine.map((d) => d.box)));
+      const tray = emptyTray(bounds(mine.map((d) => d.box)), true);
       for (const d of mine) countOn(tray, d);
       seeded.push(tray);
       trays.push(tray);
@@ -182,15 +147,7 @@ export function assignFrame(
       const members = group.members.map((i) => rest[i]).filter((d): d is Detection => Boolean(d));
       // Trays do not overlap: items whose group lies partly on a tray box are on that tray, whose
       // box came out too small (its edge hidden under them), not on a tray of their own.
-      let host: FrameTray | undefined;
-      let best = ATTACH_SHARE;
-      for (const t of detected) {
-        const share = coveredShare(group.box, t.box);
-        if (share >= best) {
-          best = share;
-          host = t;
-        }
-      }
+      let host = bestFrom(detected, (t) => coveredShare(group.box, t.box), ATTACH_SHARE);
       // Fewer than minItems new items beside an inferred tray were put on it (a tray being
       // assembled); a tray arrives with its items, so minItems or more at once are a new tray.
       if (!host && members.length < minItems) host = nearestSeeded(seeded, members, group.box, joinFactor);
@@ -200,7 +157,7 @@ export function assignFrame(
         continue;
       }
       if (minItems <= 0 || members.length < minItems) continue;
-      const tray = inferredTray(group.box);
+      const tray = emptyTray(group.box, true);
       for (const d of members) countOn(tray, d);
       trays.push(tray);
     }
@@ -230,6 +187,43 @@ export function assignFrame(
     for (const list of Object.values(t.faint)) list.sort((a, b) => b - a);
   }
   return trays;
+}
+
+/** A tray with nothing counted on it yet (`detections`: its own tray detection, if any). */
+function emptyTray(box: Box, inferred: boolean, detections: Detection[] = []): FrameTray {
+  return {
+    box,
+    detections,
+    counts: {},
+    flagged: {},
+    nearThreshold: [],
+    handOver: false,
+    hands: [],
+    inferred,
+    faint: {},
+  };
+}
+
+/** The item `d` is one that tray `h` held on the previous frame (same label, IoU >= HELD_ITEM_IOU). */
+const held = (h: HeldTray, d: Detection): boolean =>
+  h.items.some((i) => i.label === d.label && iou(i.box, d.box) >= HELD_ITEM_IOU);
+
+/** The tray scoring highest by `score`, if any scores at least `min` (ties: the later one). */
+function bestFrom(
+  trays: readonly FrameTray[],
+  score: (t: FrameTray) => number,
+  min: number,
+): FrameTray | undefined {
+  let best: FrameTray | undefined;
+  let top = min;
+  for (const t of trays) {
+    const v = score(t);
+    if (v >= top) {
+      top = v;
+      best = t;
+    }
+  }
+  return best;
 }
 
 /**

@@ -19,12 +19,6 @@ export interface ItemGroup {
   members: number[];
 }
 
-/** Groups of items (indices into `items`) that form inferred trays, each with its bounds. */
-export function inferTrays(items: readonly Detection[], opts: InferOptions): ItemGroup[] {
-  if (opts.minItems <= 0 || items.length < opts.minItems) return [];
-  return groupItems(items, opts.joinFactor).filter((g) => g.members.length >= opts.minItems);
-}
-
 /** Two items are neighbours: centres closer than `joinFactor` times the larger item's diagonal. */
 export function neighbours(a: Detection, b: Detection, joinFactor: number): boolean {
   return distance(centre(a.box), centre(b.box)) <= joinFactor * Math.max(diagonal(a.box), diagonal(b.box));

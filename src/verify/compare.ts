@@ -59,7 +59,7 @@ export function withinDoubt(
 export const DOUBT_COVERS = 1;
 
 /** The count of `label` was in doubt `way` ('more': maybe more are on the tray; 'fewer': maybe fewer). */
-export function excused(
+function excused(
   label: string,
   way: 'fewer' | 'more',
   uncertain: readonly string[],
