@@ -37,6 +37,11 @@ export interface DatasetOptions {
   realShare?: number;
   /** Share of photo-realistic frames seen through a wide-angle lens (default 0; render/lens.ts). */
   lens?: number;
+  /**
+   * Share of photo-realistic frames with nothing to find, half real photos and half bare counters
+   * (default 0.16, as every dataset before the option had).
+   */
+  negatives?: number;
   /** `hard`: scenes as the eval's hard preset shows them (hard-scene.ts); default `normal`. */
   difficulty?: 'normal' | 'hard';
   onProgress?: (done: number, total: number) => void;
@@ -104,6 +109,8 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
         sprites,
         minVisible: MIN_VISIBLE_FRACTION,
         lens: opts.lens,
+        photoNegatives: (opts.negatives ?? 0.16) / 2,
+        counterNegatives: (opts.negatives ?? 0.16) / 2,
       });
       ({ kind, sources } = real);
       frame = real;

@@ -23,12 +23,14 @@ describe('camera reconnect on request', () => {
     const c = createCameras({ cameras: [cfg('expo'), cfg('drive')], bus: rec.bus, log: silentLogger() });
     c.start();
     track(c);
+    // Under load a first attempt can stall (5 s) and then wait out the 20 s backoff once.
     await waitFor(() => c.statuses().every((s) => s.state === 'online'), {
-      timeoutMs: 20_000,
+      timeoutMs: 45_000,
       message: 'both cameras online',
     });
     const expoPid = pidOf(c, 'expo');
     const drivePid = pidOf(c, 'drive');
+    const [expoRestarts, driveRestarts] = c.statuses().map((s) => s.restarts);
     expect(expoPid).not.toBeNull();
 
     const t0 = Date.now();
@@ -48,13 +50,13 @@ describe('camera reconnect on request', () => {
     // The other camera: same ffmpeg, never restarted, still online.
     expect(pidOf(c, 'drive')).toBe(drivePid);
     const [expo, drive] = [c.statuses()[0], c.statuses()[1]];
-    expect(expo).toMatchObject({ cameraId: 'expo', state: 'online', restarts: 1 });
-    expect(drive).toMatchObject({ cameraId: 'drive', state: 'online', restarts: 0 });
+    expect(expo).toMatchObject({ cameraId: 'expo', state: 'online', restarts: (expoRestarts as number) + 1 });
+    expect(drive).toMatchObject({ cameraId: 'drive', state: 'online', restarts: driveRestarts });
     // What the technician sees for the restarted camera is why it restarted.
     expect(rec.statuses.some((s) => s.cameraId === 'expo' && s.lastError?.includes('/tech by admin'))).toBe(
       true,
     );
-  });
+  }, 90_000);
 
   it('is refused for an unknown or stopped camera', () => {
     const rec = recorder();

@@ -16,7 +16,7 @@ export const datasetCommand: Command = {
   name: 'dataset',
   summary: 'render a synthetic training dataset (images, YOLO labels, scenes) from a seed',
   usage:
-    'dataset --out DIR --count N --seed S [--val 0.06] [--test] [--photos DIR] [--sprites DIR] [--new-labels L,...] [--real 0.7] [--lens 0.3] [--difficulty normal|hard]',
+    'dataset --out DIR --count N --seed S [--val 0.06] [--test] [--photos DIR] [--sprites DIR] [--new-labels L,...] [--real 0.7] [--lens 0.3] [--negatives 0.16] [--difficulty normal|hard]',
   options: {
     out: { type: 'string', short: 'o', valueName: 'dir', description: 'Output folder.' },
     count: { type: 'string', short: 'n', valueName: 'N', description: 'Number of images (default 1000).' },
@@ -45,6 +45,12 @@ export const datasetCommand: Command = {
       description:
         'Share of photo-realistic frames seen through a wide-angle lens, barrel distortion (default 0).',
     },
+    negatives: {
+      type: 'string',
+      valueName: 'share',
+      description:
+        'Share of photo-realistic frames with nothing to find: half a real photo, half a bare counter with clutter (default 0.16).',
+    },
     sprites: {
       type: 'string',
       valueName: 'dir',
@@ -68,6 +74,8 @@ export const datasetCommand: Command = {
     const difficulty = (args.values.difficulty as string | undefined) ?? 'normal';
     if (difficulty !== 'normal' && difficulty !== 'hard')
       throw new UsageError('--difficulty must be normal or hard');
+    const negatives = numberOption(args, 'negatives', 0.16);
+    if (negatives < 0 || negatives > 1) throw new UsageError('--negatives must be a share from 0 to 1');
     const summary = await writeDataset({
       outDir: requireString(args, 'out'),
       count: numberOption(args, 'count', 1000),
@@ -79,6 +87,7 @@ export const datasetCommand: Command = {
       newLabels: newLabels(args.values['new-labels']),
       realShare: numberOption(args, 'real', 0.7),
       lens: numberOption(args, 'lens', 0),
+      negatives,
       difficulty,
       onProgress: progressBar('rendering'),
     });
