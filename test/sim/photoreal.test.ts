@@ -157,4 +157,31 @@ describe('photo-realistic renderer', () => {
     expect(s.kinds.drawn).toBeGreaterThan(0);
     expect(12 - (s.kinds.drawn ?? 0)).toBeGreaterThan(0);
   });
+
+  it('writes a dataset of negatives only with negatives 1: no label in any frame', async () => {
+    const out = join(dir, 'neg');
+    const s = await writeDataset({
+      outDir: out,
+      count: 10,
+      seed: 6,
+      valFraction: 0,
+      photos: join(dir, 'lib'),
+      realShare: 1,
+      negatives: 1,
+    });
+    expect((s.kinds.photo ?? 0) + (s.kinds.counter ?? 0)).toBe(10);
+    expect(s.kinds.photo).toBeGreaterThan(0);
+    expect(s.kinds.counter).toBeGreaterThan(0);
+    for (const [label, n] of Object.entries(s.objects)) if (label !== 'hand') expect(n, label).toBe(0);
+    const none = await writeDataset({
+      outDir: join(dir, 'neg0'),
+      count: 10,
+      seed: 6,
+      valFraction: 0,
+      photos: join(dir, 'lib'),
+      realShare: 1,
+      negatives: 0,
+    });
+    expect(none.kinds).toEqual({ scene: 10 });
+  });
 });
