@@ -64,7 +64,7 @@ export interface TrainDeps {
 
 /** train.py --new-class-lr when the store's new labels are trained (see the train phase). */
 const NEW_CLASS_LR = 10;
-const BASE_CKPT = (): string => projectPath('models', 'checkpoints', 'traycheck-det-v3.1.pt');
+const BASE_CKPT = (): string => projectPath('models', 'checkpoints', 'traycheck-det-v3.4.pt');
 const BASE_MODEL = (): string => projectPath('models', 'traycheck-det.onnx');
 const stateFile = (dataDir: string): string => join(teachDir(dataDir), 'train', 'state.json');
 
