@@ -29,19 +29,22 @@ const MB = 1024 * 1024;
  */
 const RSS_FIRST_STREAM_MAX_BYTES = 60 * MB;
 /**
- * RSS growth allowed per stream once the daemon is warm (measured here ~1 MB per stream: the
- * database and the order book grow). Three streams are measured and the median one is held to
- * this: V8 grows its heap in steps, and one step inside the measured streams (seen once at 11 MB
- * over two streams on a loaded box) is not a leak; a leak grows every stream. The test checks
- * that this is below what keeping only the stored, truncated copy of each rejection would cost.
+ * RSS growth allowed per stream of rejections once the daemon is warm, on average over
+ * MEASURED_STREAMS of them (measured here: -1 to +1 MB a stream on a quiet box). A leak grows
+ * every stream; V8 grows and returns its heap in steps, more so on a loaded box (seen: +14 MB
+ * over three streams, then -8 MB in one), so a sum over many streams is held to the bound, not
+ * one stream or a few. The test checks that the bound is below what keeping only the stored,
+ * truncated copy of each rejection would cost.
  */
-const RSS_STEADY_MAX_BYTES = 3 * MB;
+const RSS_STEADY_MAX_BYTES = 2 * MB;
+const MEASURED_STREAMS = 8;
 /**
- * Warm = one unmeasured stream grew RSS by less than the steady bound. A fixed two-stream warm-up
+ * Warm = one unmeasured stream grew RSS by less than RSS_WARM_BYTES. A fixed two-stream warm-up
  * sometimes measured one more heap step (10.6 MB) instead of the steady state (1-3 MB). A leak
  * never gets warm: after this many streams the test fails.
  */
 const WARM_UP_MAX_STREAMS = 6;
+const RSS_WARM_BYTES = 3 * MB;
 
 afterEach(cleanUp);
 
@@ -63,8 +66,8 @@ describe('full daemon under the fuzz stream', () => {
     const { dataDir, configFile, variant } = daemonSetup({
       mqtt: { url: broker.url },
       dashboard: { enabled: true, bind: '127.0.0.1', port }, // loopback, no token: /api/health is open
-      // up to 10 streams of 9,000 rejections must stay untrimmed until the cap check below
-      orders: { rejectedMaxRows: 100_000 },
+      // up to 15 streams of 9,000 rejections must stay untrimmed until the cap check below
+      orders: { rejectedMaxRows: 200_000 },
     });
     const daemon = await startDaemon(configFile);
     const pid = daemon.child.pid as number;
@@ -72,11 +75,22 @@ describe('full daemon under the fuzz stream', () => {
     const store = openStore(join(dataDir, 'traycheck.db'));
     try {
       const pos = await connectPersistent(broker.url, `pos-fuzz-${process.pid}`);
+      // Every rejection is echoed on pos/rejected (QoS 0). On a loaded box the daemon can still
+      // hold echoes it has not written out when the last message is stored: transient memory, not
+      // a leak. So a stream is done when its echoes have arrived too.
+      const echoes = await connectPersistent(broker.url, `echo-fuzz-${process.pid}`);
+      let echoed = 0;
+      echoes.on('message', () => echoed++);
+      await echoes.subscribeAsync(`${topic('pos')}/rejected`, { qos: 0 });
       const orders = (): number => store.count('SELECT COUNT(*) AS n FROM orders');
       const rejected = (): number => store.count('SELECT COUNT(*) AS n FROM rejected_messages');
-      /** Publishes a stream (PUBACKs from mosquitto) and waits until the daemon stored or rejected all of it. */
+      /**
+       * Publishes a stream (PUBACKs from mosquitto) and waits until the daemon stored or rejected
+       * all of it and every rejection's echo has arrived.
+       */
       const send = async (msgs: FuzzMsg[]): Promise<void> => {
         const target = orders() + rejected() + msgs.length;
+        const echoTarget = echoed + msgs.filter((m) => !m.valid).length;
         for (let i = 0; i < msgs.length; i += 500) {
           await Promise.all(
             msgs.slice(i, i + 500).map((m) => pos.publishAsync(topic(m.topic), m.payload, { qos: 1 })),
@@ -86,6 +100,11 @@ describe('full daemon under the fuzz stream', () => {
           timeoutMs: 60_000,
           intervalMs: 100,
           message: 'every message stored or rejected',
+        });
+        await waitFor(() => echoed >= echoTarget, {
+          timeoutMs: 60_000,
+          intervalMs: 100,
+          message: 'every rejection echoed on pos/rejected',
         });
       };
       const stream = (k: number): FuzzMsg[] =>
@@ -116,26 +135,29 @@ describe('full daemon under the fuzz stream', () => {
       for (const key of FUZZ_REASON_KEYS) expect(health.rejected.byReason[key], key).toBeGreaterThan(0);
       expect(rssAfter - rssBefore).toBeLessThan(RSS_FIRST_STREAM_MAX_BYTES);
 
-      // Warm up, then three more streams with new order ids: a warm daemon must not grow with them.
+      // Warm up, then three more streams: a warm daemon must not grow with what it rejects. These
+      // streams are the rejections alone: the valid orders of a stream stay in the order book
+      // until their TTL (~1 MB a stream), which is memory for orders, not for rejections.
+      const rejections = (k: number): FuzzMsg[] => stream(k).filter((m) => !m.valid);
       let k = 1;
-      for (let grew = Infinity; grew >= RSS_STEADY_MAX_BYTES; k++) {
+      for (let grew = Infinity; grew >= RSS_WARM_BYTES; k++) {
         expect(k, 'RSS still growing after the warm-up streams').toBeLessThanOrEqual(WARM_UP_MAX_STREAMS);
         const rss0 = rssBytes(pid);
-        await send(stream(k));
+        await send(rejections(k));
         grew = rssBytes(pid) - rss0;
       }
-      const measured = 3;
+      const measured = MEASURED_STREAMS;
       const streams = k + measured; // the first, the warm-up ones, and the measured
       const lastIdBefore = store.count('SELECT MAX(id) AS n FROM rejected_messages');
       const rssWarm = rssBytes(pid);
       const growth: number[] = [];
       for (let j = 0; j < measured; j++) {
         const rss0 = rssBytes(pid);
-        await send(stream(k + j));
+        await send(rejections(k + j));
         growth.push(rssBytes(pid) - rss0);
       }
       const rssSteady = rssBytes(pid);
-      const median = [...growth].sort((a, b) => a - b)[1] as number;
+      const grewTotal = rssSteady - rssWarm;
       const keptIfLeaking =
         store.count(
           'SELECT SUM(length(payload) + length(reason)) AS n FROM rejected_messages WHERE id > ?',
@@ -144,7 +166,7 @@ describe('full daemon under the fuzz stream', () => {
 
       expect(daemon.child.exitCode).toBe(null);
       expect(daemon.lines.filter((l) => l.level >= 50)).toEqual([]);
-      expect(orders()).toBe(streams * validCount);
+      expect(orders()).toBe(validCount);
       expect(rejected()).toBe(streams * invalidCount); // below orders.rejectedMaxRows: nothing trimmed yet
       const healthAfter = await brokerHealth(base);
       expect(healthAfter.rejected.total).toBe(streams * invalidCount);
@@ -157,12 +179,12 @@ describe('full daemon under the fuzz stream', () => {
       const mb = (b: number): string => (b / MB).toFixed(1);
       console.info(
         `fuzz-memory: first ${TOTAL} messages in ${firstMs} ms; RSS ${mb(rssBefore)} → ${mb(rssAfter)} MB, ` +
-          `warm (after ${k - 1} warm-up streams) ${mb(rssWarm)} → ${mb(rssSteady)} MB over ${measured} × ${TOTAL} more, ` +
-          `per stream ${growth.map(mb).join(' / ')} MB (median bound ${mb(RSS_STEADY_MAX_BYTES)} MB; ` +
+          `warm (after ${k - 1} warm-up streams) ${mb(rssWarm)} → ${mb(rssSteady)} MB over ${measured} × ${invalidCount} more rejections, ` +
+          `per stream ${growth.map(mb).join(' / ')} MB (bound ${mb(measured * RSS_STEADY_MAX_BYTES)} MB in all; ` +
           `one stream's rejections alone: ${mb(keptIfLeaking)} MB of text)`,
       );
       expect(RSS_STEADY_MAX_BYTES).toBeLessThan(keptIfLeaking);
-      expect(median).toBeLessThan(RSS_STEADY_MAX_BYTES);
+      expect(grewTotal).toBeLessThan(measured * RSS_STEADY_MAX_BYTES);
 
       const { code } = await daemon.stop('SIGTERM');
       expect(code).toBe(0);
