@@ -4,8 +4,8 @@
 // - frame share: the voted count is seen on at least `countShare` of the frames (one odd frame
 //   out of six does not make a label uncertain; two do);
 // - score mass: the weakest counted item (the n-th best score, 0 on a frame without it) averages
-//   at least `countMargin` above the threshold (a phantom sauce cup among clutter scores ~0.6
-//   on every frame, real items 0.8 and more), and the next one (n+1-th) averages below
+//   at least `countMargin` above the threshold (a phantom among clutter scores ~0.45-0.6 on
+//   every frame, most real items 0.8 and more), and the next one (n+1-th) averages below
 //   threshold − margin (an item almost counted on most frames);
 // - near the threshold on any frame (within `margin`), as the single-frame rule always did;
 // - the detector's own doubt: at least half of the label's counted detections were flagged
