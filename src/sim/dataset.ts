@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES, encodeJpeg, MIN_VISIBLE_FRACTION, randomScene, renderScene } from './render/index.js';
 import { loadPhotoLibrary, loadSprites, type PhotoLibrary, type SpriteSet } from './render/photolib.js';
-import { renderPhotoreal, type RealKind } from './render/photoreal.js';
+import { NEGATIVE_SHARE, renderPhotoreal, type RealKind } from './render/photoreal.js';
 import { rngFor } from './render/random.js';
 import { classList, withNewLabels } from './new-labels.js';
 import { hardScene } from './hard-scene.js';
@@ -39,7 +39,7 @@ export interface DatasetOptions {
   lens?: number;
   /**
    * Share of photo-realistic frames with nothing to find, half real photos and half bare counters
-   * (default 0.16, as every dataset before the option had).
+   * (default NEGATIVE_SHARE, as every dataset before the option had).
    */
   negatives?: number;
   /** `hard`: scenes as the eval's hard preset shows them (hard-scene.ts); default `normal`. */
@@ -91,6 +91,7 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
       : undefined;
   const sprites: SpriteSet | undefined = opts.sprites ? await loadSprites(opts.sprites, classes) : undefined;
   const realShare = opts.realShare ?? 0.7;
+  const negativeHalf = (opts.negatives ?? NEGATIVE_SHARE) / 2;
   for (const s of split === 'test' ? ['test'] : ['train', 'val']) {
     for (const kind of ['images', 'labels', 'scenes'])
       mkdirSync(join(opts.outDir, kind, s), { recursive: true });
@@ -109,8 +110,8 @@ export async function writeDataset(opts: DatasetOptions): Promise<DatasetSummary
         sprites,
         minVisible: MIN_VISIBLE_FRACTION,
         lens: opts.lens,
-        photoNegatives: (opts.negatives ?? 0.16) / 2,
-        counterNegatives: (opts.negatives ?? 0.16) / 2,
+        photoNegatives: negativeHalf,
+        counterNegatives: negativeHalf,
       });
       ({ kind, sources } = real);
       frame = real;

@@ -56,7 +56,7 @@ export function withinDoubt(
  * may be a phantom, the next one almost counted may be real, the count flickers by one), so "2
  * fries too many" with one weak fries box is still one fries too many.
  */
-export const DOUBT_COVERS = 1;
+const DOUBT_COVERS = 1;
 
 /** The count of `label` was in doubt `way` ('more': maybe more are on the tray; 'fewer': maybe fewer). */
 function excused(

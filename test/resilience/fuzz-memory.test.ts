@@ -135,7 +135,7 @@ describe('full daemon under the fuzz stream', () => {
       for (const key of FUZZ_REASON_KEYS) expect(health.rejected.byReason[key], key).toBeGreaterThan(0);
       expect(rssAfter - rssBefore).toBeLessThan(RSS_FIRST_STREAM_MAX_BYTES);
 
-      // Warm up, then three more streams: a warm daemon must not grow with what it rejects. These
+      // Warm up, then MEASURED_STREAMS more: a warm daemon must not grow with what it rejects. These
       // streams are the rejections alone: the valid orders of a stream stay in the order book
       // until their TTL (~1 MB a stream), which is memory for orders, not for rejections.
       const rejections = (k: number): FuzzMsg[] => stream(k).filter((m) => !m.valid);
@@ -146,12 +146,11 @@ describe('full daemon under the fuzz stream', () => {
         await send(rejections(k));
         grew = rssBytes(pid) - rss0;
       }
-      const measured = MEASURED_STREAMS;
-      const streams = k + measured; // the first, the warm-up ones, and the measured
+      const streams = k + MEASURED_STREAMS; // the first, the warm-up ones, and the measured
       const lastIdBefore = store.count('SELECT MAX(id) AS n FROM rejected_messages');
       const rssWarm = rssBytes(pid);
       const growth: number[] = [];
-      for (let j = 0; j < measured; j++) {
+      for (let j = 0; j < MEASURED_STREAMS; j++) {
         const rss0 = rssBytes(pid);
         await send(rejections(k + j));
         growth.push(rssBytes(pid) - rss0);
@@ -162,7 +161,7 @@ describe('full daemon under the fuzz stream', () => {
         store.count(
           'SELECT SUM(length(payload) + length(reason)) AS n FROM rejected_messages WHERE id > ?',
           lastIdBefore,
-        ) / measured;
+        ) / MEASURED_STREAMS;
 
       expect(daemon.child.exitCode).toBe(null);
       expect(daemon.lines.filter((l) => l.level >= 50)).toEqual([]);
@@ -179,12 +178,12 @@ describe('full daemon under the fuzz stream', () => {
       const mb = (b: number): string => (b / MB).toFixed(1);
       console.info(
         `fuzz-memory: first ${TOTAL} messages in ${firstMs} ms; RSS ${mb(rssBefore)} → ${mb(rssAfter)} MB, ` +
-          `warm (after ${k - 1} warm-up streams) ${mb(rssWarm)} → ${mb(rssSteady)} MB over ${measured} × ${invalidCount} more rejections, ` +
-          `per stream ${growth.map(mb).join(' / ')} MB (bound ${mb(measured * RSS_STEADY_MAX_BYTES)} MB in all; ` +
+          `warm (after ${k - 1} warm-up streams) ${mb(rssWarm)} → ${mb(rssSteady)} MB over ${MEASURED_STREAMS} × ${invalidCount} more rejections, ` +
+          `per stream ${growth.map(mb).join(' / ')} MB (bound ${mb(MEASURED_STREAMS * RSS_STEADY_MAX_BYTES)} MB in all; ` +
           `one stream's rejections alone: ${mb(keptIfLeaking)} MB of text)`,
       );
       expect(RSS_STEADY_MAX_BYTES).toBeLessThan(keptIfLeaking);
-      expect(grewTotal).toBeLessThan(measured * RSS_STEADY_MAX_BYTES);
+      expect(grewTotal).toBeLessThan(MEASURED_STREAMS * RSS_STEADY_MAX_BYTES);
 
       const { code } = await daemon.stop('SIGTERM');
       expect(code).toBe(0);

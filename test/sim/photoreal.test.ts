@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDataset } from '../../src/sim/dataset.js';
+import { writeDataset, type DatasetOptions } from '../../src/sim/dataset.js';
 import { CLASSES, MIN_VISIBLE_FRACTION, sceneForTray } from '../../src/sim/render/index.js';
 import {
   loadPhotoLibrary,
@@ -139,17 +139,12 @@ describe('photo-realistic renderer', () => {
     expect(c.labels.filter((l) => l.label !== 'hand')).toEqual([]);
   });
 
+  /** A training-split dataset on the small library, in its own folder under `dir`. */
+  const dataset = (name: string, o: Omit<DatasetOptions, 'outDir' | 'photos' | 'valFraction'>) =>
+    writeDataset({ outDir: join(dir, name), valFraction: 0, photos: join(dir, 'lib'), ...o });
+
   it('writes a dataset mixing drawn and real frames, and says which', async () => {
-    const out = join(dir, 'ds');
-    const s = await writeDataset({
-      outDir: out,
-      count: 12,
-      seed: 5,
-      valFraction: 0,
-      photos: join(dir, 'lib'),
-      sprites: join(dir, 'sprites'),
-      realShare: 0.5,
-    });
+    const s = await dataset('ds', { count: 12, seed: 5, sprites: join(dir, 'sprites'), realShare: 0.5 });
     expect(s.splits.train).toBe(12);
     expect((s.kinds.drawn ?? 0) + (s.kinds.scene ?? 0) + (s.kinds.counter ?? 0) + (s.kinds.photo ?? 0)).toBe(
       12,
@@ -159,29 +154,12 @@ describe('photo-realistic renderer', () => {
   });
 
   it('writes a dataset of negatives only with negatives 1: no label in any frame', async () => {
-    const out = join(dir, 'neg');
-    const s = await writeDataset({
-      outDir: out,
-      count: 10,
-      seed: 6,
-      valFraction: 0,
-      photos: join(dir, 'lib'),
-      realShare: 1,
-      negatives: 1,
-    });
+    const s = await dataset('neg', { count: 10, seed: 6, realShare: 1, negatives: 1 });
     expect((s.kinds.photo ?? 0) + (s.kinds.counter ?? 0)).toBe(10);
     expect(s.kinds.photo).toBeGreaterThan(0);
     expect(s.kinds.counter).toBeGreaterThan(0);
     for (const [label, n] of Object.entries(s.objects)) if (label !== 'hand') expect(n, label).toBe(0);
-    const none = await writeDataset({
-      outDir: join(dir, 'neg0'),
-      count: 10,
-      seed: 6,
-      valFraction: 0,
-      photos: join(dir, 'lib'),
-      realShare: 1,
-      negatives: 0,
-    });
+    const none = await dataset('neg0', { count: 10, seed: 6, realShare: 1, negatives: 0 });
     expect(none.kinds).toEqual({ scene: 10 });
   });
 });

@@ -1,4 +1,5 @@
 import { writeDataset } from '../../sim/dataset.js';
+import { NEGATIVE_SHARE } from '../../sim/render/photoreal.js';
 import { progressBar } from '../progress.js';
 import { NEW_LABEL_PATTERN } from '../../teach/labels.js';
 import { numberOption, requireString, UsageError, type Command } from '../command.js';
@@ -74,7 +75,7 @@ export const datasetCommand: Command = {
     const difficulty = (args.values.difficulty as string | undefined) ?? 'normal';
     if (difficulty !== 'normal' && difficulty !== 'hard')
       throw new UsageError('--difficulty must be normal or hard');
-    const negatives = numberOption(args, 'negatives', 0.16);
+    const negatives = numberOption(args, 'negatives', NEGATIVE_SHARE);
     if (negatives < 0 || negatives > 1) throw new UsageError('--negatives must be a share from 0 to 1');
     const summary = await writeDataset({
       outDir: requireString(args, 'out'),

@@ -27,14 +27,20 @@ export interface RealFrame {
   sources: string[];
 }
 
+/**
+ * Share of photo-realistic frames with nothing to find when not told otherwise: half real photos,
+ * half bare counters (`photoNegatives`, `counterNegatives`; `traycheck dataset --negatives`).
+ */
+export const NEGATIVE_SHARE = 0.16;
+
 export interface RealismOptions {
   lib: PhotoLibrary;
   sprites?: SpriteSet;
   /** Share of items drawn as a sprite when sprites of their label exist (default 0.6). */
   spriteShare?: number;
-  /** Share of frames that are a real photo with no label (default 0.08). */
+  /** Share of frames that are a real photo with no label (default NEGATIVE_SHARE / 2). */
   photoNegatives?: number;
-  /** Share of frames that are a counter with clutter only (default 0.08). */
+  /** Share of frames that are a counter with clutter only (default NEGATIVE_SHARE / 2). */
   counterNegatives?: number;
   /** Share of frames seen by a camera that is not straight overhead (default 0.3). */
   oblique?: number;
@@ -239,14 +245,14 @@ export async function renderPhotoreal(scene: Scene, opts: RealismOptions): Promi
   const k = (W / 640) * (scene.zoom ?? 1);
   const sources: string[] = [];
   const r = rng();
-  const photoNeg = opts.photoNegatives ?? 0.08;
+  const photoNeg = opts.photoNegatives ?? NEGATIVE_SHARE / 2;
   const hasPhotos = lib.photos.length > 0;
   const kind: RealKind =
     r < photoNeg
       ? hasPhotos
         ? 'photo'
         : 'counter'
-      : r < photoNeg + (opts.counterNegatives ?? 0.08)
+      : r < photoNeg + (opts.counterNegatives ?? NEGATIVE_SHARE / 2)
         ? 'counter'
         : 'scene';
 
