@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import { createBrokerAccess } from './broker-access.js';
 import { createListeners, type LimitBroken, type Listeners } from './listeners.js';
 import { SqliteBrokerPersistence } from './broker-persistence.js';
+import { primeLengthCache } from './packet-cache.js';
 
 export interface EmbeddedBrokerDeps {
   /** mqtt.embedded: listeners and limits. */
@@ -127,6 +128,7 @@ export function createEmbeddedBroker(deps: EmbeddedBrokerDeps): EmbeddedBroker {
   return {
     async start() {
       if (aedes) return;
+      primeLengthCache();
       const tls = config.tls ? readTls(config.tls) : null;
       const p = new SqliteBrokerPersistence(join(deps.dir, 'broker.db'));
       persistence = p;

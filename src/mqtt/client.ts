@@ -12,6 +12,7 @@ import type { EventBus } from '../events.js';
 import type { ComponentHealth } from '../health/types.js';
 import { redactUrl, type Logger } from '../log.js';
 import { buildClientOptions, nextBackoffMs, type ConnectTarget } from './options.js';
+import { primeLengthCache } from './packet-cache.js';
 import { createProbes, type ProbeResult } from './probe.js';
 import { topicMatches, topics as makeTopics } from './topics.js';
 
@@ -270,6 +271,7 @@ export function createMqtt(deps: MqttDeps): Mqtt {
     async start() {
       if (client) return;
       stopping = false;
+      primeLengthCache();
       target = config.url
         ? { url: config.url, protocolVersion: config.protocolVersion }
         : { url: deps.embeddedUrl?.() ?? 'mqtt://127.0.0.1:1883', protocolVersion: 4 };

@@ -6,9 +6,11 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
+import WebSocket from 'ws';
 import { assertBuilt } from '../helpers/built.js';
 import { CLI, ROOT, runCli, tempDir, writeConfig, type DaemonProc } from '../helpers/daemon.js';
 import { stopAllMosquittos } from '../helpers/mosquitto.js';
+import { waitFor } from '../helpers/wait.js';
 
 export const MODEL = join(ROOT, 'models', 'traycheck-det.onnx');
 export const STORE_ID = 's1';
@@ -78,9 +80,13 @@ export function daemonSetup(over: Record<string, unknown> = {}): DaemonSetup {
 }
 
 /** `traycheck run --config <file>`; resolves once it logged "traycheck ready" with MQTT subscribed. */
-export async function startDaemon(configFile: string, readyTimeoutMs = 30_000): Promise<DaemonProc> {
+export async function startDaemon(
+  configFile: string,
+  readyTimeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<DaemonProc> {
   assertBuilt(CLI);
-  const d = runCli(['run', '--config', configFile]);
+  const d = runCli(['run', '--config', configFile], env);
   daemons.push(d);
   const exitedEarly = d.exited.then(({ code, signal }) => {
     throw new Error(`daemon exited before ready (${code ?? signal}): ${d.stderr.join('').slice(-1000)}`);
@@ -102,6 +108,69 @@ export async function killDaemon(d: DaemonProc): Promise<void> {
   const { signal } = await d.stop('SIGKILL');
   if (signal !== 'SIGKILL')
     throw new Error(`daemon had already exited before the kill (${signal ?? 'code'})`);
+}
+
+/** Starts the daemon's V8 inspector on a free loopback port (pass to startDaemon's `env`). */
+export const INSPECTOR_ENV: NodeJS.ProcessEnv = { NODE_OPTIONS: '--inspect=127.0.0.1:0' };
+
+/** process.memoryUsage() of the daemon, in bytes. */
+export interface DaemonMemory {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+export interface DaemonInspector {
+  /** A full garbage collection in the daemon, then its memory: what it holds, not what it has yet to free. */
+  memoryAfterGc(): Promise<DaemonMemory>;
+  /** Disconnects (a daemon with a debugger attached waits for it before it exits). */
+  close(): Promise<void>;
+}
+
+/** Connects to a daemon started with INSPECTOR_ENV (Chrome DevTools protocol over WebSocket). */
+export async function inspectDaemon(d: DaemonProc): Promise<DaemonInspector> {
+  const url = await waitFor(() => /Debugger listening on (ws:\/\/\S+)/.exec(d.stderr.join(''))?.[1], {
+    timeoutMs: 10_000,
+    message: 'the daemon started with its inspector',
+  });
+  const ws = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  let nextId = 1;
+  const pending = new Map<number, (msg: { result?: unknown; error?: unknown }) => void>();
+  ws.on('message', (data: Buffer) => {
+    const msg = JSON.parse(data.toString('utf8')) as { id?: number; result?: unknown; error?: unknown };
+    if (msg.id !== undefined) pending.get(msg.id)?.(msg);
+  });
+  const call = (method: string, params: Record<string, unknown> = {}): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, (msg) => {
+        pending.delete(id);
+        if (msg.error) reject(new Error(`${method}: ${JSON.stringify(msg.error)}`));
+        else resolve(msg.result);
+      });
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  return {
+    async memoryAfterGc() {
+      await call('HeapProfiler.collectGarbage');
+      const r = (await call('Runtime.evaluate', {
+        expression: 'JSON.stringify(process.memoryUsage())',
+        returnByValue: true,
+      })) as { result: { value: string } };
+      return JSON.parse(r.result.value) as DaemonMemory;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (ws.readyState === WebSocket.CLOSED) return resolve();
+        ws.once('close', () => resolve());
+        ws.close();
+      }),
+  };
 }
 
 /** Resident set size of a live process (Linux /proc), in bytes. */
