@@ -1,6 +1,7 @@
 // Detector latency: median and p95 of session.run alone and of the whole detect stage
 // (letterbox + run + decode + NMS) on a 640x360 rendered tray frame, at 1 and 2 threads,
-// for the shipped model and for YOLOX-nano from ../shared/interop when present.
+// for the shipped model (with detector.flipTest off and on) and for YOLOX-nano from
+// ../shared/interop when present.
 //   node dist/bench/detect.js [--json] [--iterations N] [--threads 1,2] [--model PATH]
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -15,6 +16,8 @@ interface Target {
   name: string;
   path: string;
   family?: 'yolox';
+  /** detector.flipTest: the mirrored look as well (about twice the run time). */
+  flipTest?: boolean;
 }
 
 interface Row {
@@ -39,7 +42,7 @@ const r2 = (v: number): number => Math.round(v * 100) / 100;
 
 async function benchOne(t: Target, threads: number, frame: Frame, iterations: number): Promise<Row> {
   const detector = createDetector({
-    config: detectorConfig({ model: t.path, threads, family: t.family }),
+    config: detectorConfig({ model: t.path, threads, family: t.family, flipTest: t.flipTest ?? false }),
     log: silentLogger(),
   });
   await detector.start();
@@ -119,7 +122,12 @@ async function main(): Promise<void> {
   const candidates: Target[] = values.model?.length
     ? values.model.map((p) => ({ name: p.split('/').pop() ?? p, path: p }))
     : [
-        { name: 'traycheck-det', path: projectPath('models', 'traycheck-det.onnx') },
+        { name: 'traycheck-det', path: projectPath('models', 'traycheck-det.onnx'), flipTest: false },
+        {
+          name: 'traycheck-det, flipTest',
+          path: projectPath('models', 'traycheck-det.onnx'),
+          flipTest: true,
+        },
         {
           name: 'yolox-nano',
           path: projectPath('..', 'shared', 'interop', 'yolox-nano', 'yolox_nano.onnx'),

@@ -6,6 +6,7 @@ import * as ort from 'onnxruntime-node';
 import type { DetectorConfig } from '../config/schema.js';
 import type { Detection } from '../types.js';
 import type { LetterboxGeometry } from './letterbox.js';
+import { averageMirrored, mirrorIndex, mirrorInput } from './flip.js';
 import { SECOND_OPINION_OUTPUT, type LoadedModel } from './model.js';
 import { postprocessAll } from './postprocess.js';
 import { applySecondOpinion, decodeCoco } from './second-opinion.js';
@@ -51,15 +52,31 @@ export function createEngine(config: DetectorConfig, model: LoadedModel): Engine
     return i >= 0 ? (info.labels[i] ?? null) : null;
   };
 
+  const mirrored = info.flipTest ? new Float32Array(3 * inputH * inputW) : null;
+  let flipMap: Int32Array | null = null;
+
   return {
     async run(input, geometry) {
       const t0 = performance.now();
       const tensor = new ort.Tensor('float32', input, [1, 3, inputH, inputW]);
       const result = await session.run({ [info.inputName]: tensor });
       const out = result[info.outputName] as ort.Tensor;
+      let data = out.data as Float32Array;
+      if (mirrored) {
+        // loadModel refused flipTest for any other layout, so the map exists
+        flipMap ??= mirrorIndex(inputW, inputH, out.dims[1] as number) as Int32Array;
+        const flipped = new ort.Tensor('float32', mirrorInput(input, inputH, inputW, mirrored), [
+          1,
+          3,
+          inputH,
+          inputW,
+        ]);
+        const second = (await session.run({ [info.inputName]: flipped }))[info.outputName] as ort.Tensor;
+        data = averageMirrored(data, second.data as Float32Array, out.dims[2] as number, inputW, flipMap);
+      }
       const t1 = performance.now();
       const candidates = decoder.decode({
-        data: out.data as Float32Array,
+        data,
         dims: out.dims,
         inputW,
         inputH,

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { DetectorConfig } from '../config/schema.js';
 import { DECODERS, resolveFamily, type Decoder, type Family } from './decoders/index.js';
+import { FLIP_STRIDE, mirrorIndex } from './flip.js';
 import { ModelError } from './errors.js';
 import { parseImgsz, parseNames, readLabelsFile, applyAliases } from './labels.js';
 import type { PreprocessSpec } from './letterbox.js';
@@ -32,6 +33,8 @@ export interface ModelInfo {
   preprocess: PreprocessSpec;
   threads: number;
   producer: string;
+  /** detector.flipTest as applied to this model: the mirrored look averaged in. */
+  flipTest: boolean;
 }
 
 /** What model loading logs: one warning (no labels). A pino logger is one. */
@@ -223,6 +226,15 @@ async function inspect(
   const decoder = DECODERS[family];
   const nc = decoder.classesFromShape(outputDims, modelLabels?.length ?? null, inputW, inputH);
   if (typeof nc === 'string') throw new ModelError(file, `${family} decoder: ${nc}`);
+  // flipTest 'auto': on for our own model's layout, off for any other; true: refused for any other.
+  const flippable = family === 'traycheck' && mirrorIndex(inputW, inputH, outputDims[1] ?? 0) !== null;
+  if (config.flipTest === true && !flippable)
+    throw new ModelError(
+      file,
+      `detector.flipTest needs our own model (family traycheck, one stride-${FLIP_STRIDE} grid); ` +
+        `this one is ${family} with output [${outputDims.join(', ')}] for a ${inputW}x${inputH} input. ` +
+        "Set detector.flipTest to 'auto' or false for it.",
+    );
   if (!modelLabels) {
     log.warn(
       { model: file, classes: nc },
@@ -247,6 +259,7 @@ async function inspect(
     preprocess: preprocessFromMetadata(file, decoder.preprocess, md),
     threads: config.threads,
     producer: [meta.producerName, meta.producerVersion].filter(Boolean).join(' '),
+    flipTest: config.flipTest !== false && flippable,
   };
   return { info, session, decoder, secondOpinion };
 }

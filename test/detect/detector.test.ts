@@ -222,6 +222,12 @@ describe('ModelError', () => {
 
   it('missing file', () => expectError({ model: join(dir, 'nope.onnx') }, /file not found/));
 
+  it('detector.flipTest on a model whose output is not one grid of candidates', async () => {
+    // two rows for a 64 x 64 input: not a whole number of candidates per stride-8 cell
+    await expectError({ model: modelFile(ours), flipTest: true }, /detector\.flipTest needs our own model/);
+    await expect(start({ model: modelFile(ours), flipTest: false })).resolves.toBeDefined();
+  });
+
   it('not an ONNX file (text, JPEG header, truncated model)', async () => {
     const text = join(dir, 'text.onnx');
     writeFileSync(text, 'this is not a model\n');

@@ -125,6 +125,58 @@ describe.skipIf(!available)('shipped traycheck model', () => {
     expect(turns).toBeGreaterThanOrEqual(3);
   });
 
+  it('detector.flipTest: a mirrored frame gives the mirrored detections, each look averaged in', async () => {
+    const flip = createDetector({
+      config: detectorConfig({ model: TRAYCHECK_MODEL, threads: 1, flipTest: true }),
+      log: silentLogger(),
+    });
+    const plainLook = createDetector({
+      config: detectorConfig({ model: TRAYCHECK_MODEL, threads: 1, flipTest: false }),
+      log: silentLogger(),
+    });
+    await flip.start();
+    await plainLook.start();
+    try {
+      expect(flip.info().flipTest).toBe(true);
+      expect(plainLook.info().flipTest).toBe(false);
+      expect(detector.info().flipTest, "the default, 'auto', is on for our own model").toBe(true);
+      for (const seed of [61, 62]) {
+        const r = await renderScene(
+          sceneForTray({ burger: 2, fries: 2, wrap: 1, nuggets: 1, drink: 1, sauce: 2 }, seed),
+        );
+        const { width: w, height: h } = r;
+        const mirrored = Buffer.alloc(r.rgb.length);
+        for (let y = 0; y < h; y++)
+          for (let x = 0; x < w; x++)
+            r.rgb.copy(mirrored, (y * w + x) * 3, (y * w + w - 1 - x) * 3, (y * w + w - x) * 3);
+        const frame = { cameraId: 'sim', seq: seed, ts: seed, width: w, height: h, data: r.rgb };
+        const a = (await flip.detect(frame)).detections;
+        const b = (await flip.detect({ ...frame, data: mirrored })).detections;
+        const plain = (await plainLook.detect(frame)).detections;
+        expect(a.length, `seed ${seed}`).toBeGreaterThanOrEqual(8);
+        expect(b).toHaveLength(a.length);
+        for (const d of a) {
+          const back: typeof d.box = [w - d.box[2], d.box[1], w - d.box[0], d.box[3]];
+          const twin = b.find((e) => e.label === d.label && iou(e.box, back) >= 0.95);
+          expect(
+            twin,
+            `seed ${seed}: ${d.label} ${d.score} at [${d.box.map(Math.round).join(', ')}]`,
+          ).toBeDefined();
+          expect(Math.abs((twin?.score ?? 0) - d.score)).toBeLessThan(0.01);
+        }
+        // the scores are the two looks' mean, not the plain look's
+        const moved = a.filter((d) => {
+          const p = plain.find((e) => e.label === d.label && iou(e.box, d.box) >= 0.5);
+          return !p || Math.abs(p.score - d.score) > 0.005;
+        });
+        expect(moved.length, `seed ${seed}`).toBeGreaterThan(0);
+      }
+    } finally {
+      await flip.stop();
+      await plainLook.stop();
+    }
+  });
+
   it('passes faint candidates apart (detector.faintScore): never counted, the counted ones unchanged', async () => {
     const off = createDetector({
       config: detectorConfig({ model: TRAYCHECK_MODEL, threads: 1, faintScore: 0 }),

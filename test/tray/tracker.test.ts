@@ -95,7 +95,7 @@ describe('uncertain labels', () => {
     { score: 0.9, counted: true, uncertain: false },
     { score: 0.7, counted: true, uncertain: false },
     { score: 0.6, counted: true, uncertain: false },
-    { score: 0.52, counted: true, uncertain: true }, // weakest item below threshold + countMargin 0.15
+    { score: 0.52, counted: true, uncertain: false }, // at or over threshold + countMargin 0.1
     { score: 0.49, counted: true, uncertain: true },
     { score: 0.4, counted: true, uncertain: true },
     { score: 0.35, counted: false, uncertain: true },

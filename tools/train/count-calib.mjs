@@ -7,7 +7,8 @@
 //     label, split by whether one counted item covers half of it (tray.faintMaxCover).
 // Usage (after `npx tsc`), on frames no model trained on:
 //   node dist/src/cli/main.js dataset --out /tmp/hard-cal --count 800 --seed 700001 --val 0 --difficulty hard
-//   node tools/train/count-calib.mjs --data /tmp/hard-cal [--split train] [--model M] [--json]
+//   node tools/train/count-calib.mjs --data /tmp/hard-cal [--split train] [--model M] [--no-flip] [--bands 0.4,0.5,...] [--json]
+// --no-flip: detector.flipTest off (the plain look only; the default 'auto' averages the mirrored look in).
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -35,11 +36,12 @@ if (!dataDir) {
 const split = arg('--split', 'train');
 const modelPath = resolve(arg('--model', join(root, 'models/traycheck-det.onnx')));
 const COVER = 0.5; // tray.faintMaxCover (example config)
-const BANDS = [0.4, 0.5, 0.6, 0.7, 0.8, 1.01];
+const BANDS = arg('--bands', '0.4,0.5,0.6,0.7,0.8').split(',').map(Number).concat(1.01);
 const FAINT_BANDS = [0.1, 0.2, 0.3, 0.4];
 const notItem = (label) => label === 'tray' || label === 'hand';
 
-const det = createDetector({ config: detectorConfig({ model: modelPath }), log: silentLogger() });
+const flipTest = process.argv.includes('--no-flip') ? false : 'auto';
+const det = createDetector({ config: detectorConfig({ model: modelPath, flipTest }), log: silentLogger() });
 await det.start();
 const names = readFileSync(join(dataDir, 'classes.txt'), 'utf8').trim().split('\n');
 const files = readdirSync(join(dataDir, 'images', split))
@@ -121,7 +123,7 @@ if (process.argv.includes('--json')) {
     `counted boxes: ${report.counted.real} real, ${report.counted.notAnItem} on nothing / a duplicate / another item; items not found: ${report.missed.total}`,
   );
   const head = BANDS.slice(0, -1).map(
-    (b, i) => `${b.toFixed(1)}-${(BANDS[i + 1] >= 1 ? 1 : BANDS[i + 1]).toFixed(1)}`,
+    (b, i) => `${b.toFixed(2)}-${(BANDS[i + 1] >= 1 ? 1 : BANDS[i + 1]).toFixed(2)}`,
   );
   console.log(`counted, real/not by score: ${head.join('  ')}`);
   for (const label of Object.keys(counted).sort())

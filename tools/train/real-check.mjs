@@ -6,7 +6,8 @@
 //     label on each real item right, and is food that is not on the menu left alone;
 //   - the meal-table photos (CC BY 4.0, "meal-detection-zpryj" v7 by catsaicompanion, Roboflow
 //     Universe): salads and drinks found, steak / soup / flatbread not named as menu items.
-// Usage (after `npx tsc`): node tools/train/real-check.mjs [--model M] [--photolib DIR] [--json]
+// Usage (after `npx tsc`): node tools/train/real-check.mjs [--model M] [--photolib DIR] [--no-flip] [--json]
+// --no-flip: detector.flipTest off (the plain look only; the default 'auto' averages the mirrored look in).
 // Photos live in ../shared (never committed); a missing folder is reported and skipped.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -47,6 +48,7 @@ const detector = createDetector({
     aliases,
     family,
     labelsFile: modelLabels,
+    flipTest: process.argv.includes('--no-flip') ? false : 'auto',
   }),
   log: {
     info() {},
