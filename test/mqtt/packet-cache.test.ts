@@ -41,7 +41,7 @@ function run(prime: boolean): { grewBytes: number; poolSize: number; primed: str
         keep = Array.from({ length: 5 }, () => Buffer.allocUnsafe(Buffer.poolSize >>> 2));
       }
       keep = [];
-      console.log(JSON.stringify({ grewBytes: held() - before, poolSize: Buffer.poolSize, primed }));
+      process.stdout.write(JSON.stringify({ grewBytes: held() - before, poolSize: Buffer.poolSize, primed }) + '\\n');
     });`;
   const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr}`);
