@@ -129,12 +129,14 @@ export function assignFrame(
     const joinFactor = opts.infer.joinFactor;
     const minItems = opts.infer.minItems;
     const detected = [...trays];
-    // An inferred tray of the previous frame keeps the loose items it held: a crowded tray put
-    // down beside another, both tray boxes hidden, is a tray of its own, not part of the first.
+    // A tray of the previous frame that has no tray box now keeps the loose items it held: a
+    // crowded tray put down beside another, both tray boxes hidden, is a tray of its own, not part
+    // of the first; and a tray whose box is no longer found (a hand passed over it) stays one tray,
+    // not its items regrouped by proximity (two clusters at either end of it made two trays).
     const seeded: FrameTray[] = [];
     let rest: Detection[] = loose;
     for (const h of opts.held ?? []) {
-      if (!h.inferred) continue;
+      if (!h.inferred && detected.some((t) => iou(t.box, h.box) >= HELD_TRAY_IOU)) continue;
       const mine = rest.filter((d) => held(h, d));
       if (mine.length === 0) continue;
       rest = rest.filter((d) => !mine.includes(d));

@@ -168,6 +168,29 @@ describe('inferred trays', () => {
     ]);
   });
 
+  it('a tray whose box goes unseen keeps every item it held, however far apart they lie', () => {
+    // Hard seed 13 T1027 (flip test): a correct eight-item tray settled with its box; after a hand
+    // passed over it the box was not found again, and its items, in two clusters at either end of
+    // the tray, were grouped afresh: one inferred tray of five ("Missing: 1 burger, 1 sauce,
+    // 1 wrap" on its order) and a new tray of three beside it.
+    const tray = det('tray', [40, 60, 320, 300]);
+    const items = [
+      det('burger', [60, 80, 110, 130]),
+      det('fries', [60, 140, 110, 190]),
+      det('drink', [60, 200, 110, 250]),
+      det('sauce', [260, 80, 300, 120]),
+      det('wrap', [250, 180, 300, 230]),
+    ];
+    const t = tracker();
+    const obs = [
+      ...run(t, 5, 2000, () => [tray, ...items], 1_000_000).obs,
+      ...run(t, 5, 3000, () => items, 1_002_200, 20).obs,
+    ];
+    expect(obs.map((o) => [o.phase, o.trayId, o.items])).toEqual([
+      ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1, sauce: 1, wrap: 1 }],
+    ]);
+  });
+
   it('an item or two put beside an inferred tray are added to it (a crowded tray being assembled)', () => {
     const a = itemsOnly([60, 80, 300, 300], ['burger', 'fries', 'drink', 'sauce']);
     const added = det('nuggets', [250, 90, 300, 140]);
