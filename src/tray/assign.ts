@@ -68,6 +68,11 @@ export interface FrameTray {
 
 /** Share of a group of loose items' bounds on a tray box for the group to belong to that tray. */
 const ATTACH_SHARE = 0.2;
+/**
+ * ... and on where a tray without a box stood on the previous frame (its bounds are its items',
+ * not the tray's: a second tray put down against it overlaps them by a fifth or more).
+ */
+const STOOD_SHARE = 0.5;
 /** An item is the one a tray held on the previous frame (same label) from this IoU up... */
 const HELD_ITEM_IOU = 0.5;
 /** ... and a tray box is that tray's from this IoU up. */
@@ -134,6 +139,8 @@ export function assignFrame(
     // of the first; and a tray whose box is no longer found (a hand passed over it) stays one tray,
     // not its items regrouped by proximity (two clusters at either end of it made two trays).
     const seeded: FrameTray[] = [];
+    /** Where each seeded tray stood on the previous frame. */
+    const stood = new Map<FrameTray, Box>();
     let rest: Detection[] = loose;
     for (const h of opts.held ?? []) {
       if (!h.inferred && detected.some((t) => iou(t.box, h.box) >= HELD_TRAY_IOU)) continue;
@@ -143,6 +150,7 @@ export function assignFrame(
       const tray = emptyTray(bounds(mine.map((d) => d.box)), true);
       for (const d of mine) countOn(tray, d);
       seeded.push(tray);
+      stood.set(tray, h.box);
       trays.push(tray);
     }
     for (const group of groupItems(rest, joinFactor)) {
@@ -150,6 +158,10 @@ export function assignFrame(
       // Trays do not overlap: items whose group lies partly on a tray box are on that tray, whose
       // box came out too small (its edge hidden under them), not on a tray of their own.
       let host = bestFrom(detected, (t) => coveredShare(group.box, t.box), ATTACH_SHARE);
+      // Items lying mostly where a tray without a box stood on the previous frame are that tray's,
+      // back in view (from under a hand): trays do not overlap. Hard seed 13 T1027: three items
+      // back from under a hand made a new tray, and "Missing" all three on a correct one.
+      host ??= bestFrom(seeded, (t) => coveredShare(group.box, stood.get(t) ?? t.box), STOOD_SHARE);
       // Fewer than minItems new items beside an inferred tray were put on it (a tray being
       // assembled); a tray arrives with its items, so minItems or more at once are a new tray.
       if (!host && members.length < minItems) host = nearestSeeded(seeded, members, group.box, joinFactor);

@@ -191,6 +191,35 @@ describe('inferred trays', () => {
     ]);
   });
 
+  it('items back from under a hand lie where their tray stood: they are its own, not a new tray', () => {
+    // Hard seed 13 T1027 (flip test): a crowded tray with no tray box; a hand over its middle for
+    // a second hid three of its items. Back in view they were not among the items it held on the
+    // last frame, and three together make a tray: a new, unlinked one, and "Missing: 1 burger,
+    // 1 sauce, 1 wrap" on the correct one.
+    const edge = [
+      det('dessert', [40, 70, 110, 145]),
+      det('fries', [95, 70, 185, 142]),
+      det('nuggets', [190, 55, 300, 160]),
+      det('fries', [230, 145, 325, 222]),
+      det('drink', [60, 200, 135, 275]),
+    ];
+    const middle = [
+      det('wrap', [112, 122, 168, 234]),
+      det('burger', [170, 148, 258, 238]),
+      det('sauce', [141, 210, 178, 246]),
+    ];
+    const hand = det('hand', [130, 95, 220, 215]);
+    const t = tracker();
+    const obs = [
+      ...run(t, 5, 2000, () => [...edge, ...middle], 1_000_000).obs,
+      ...run(t, 5, 1000, () => [...edge, hand], 1_002_200, 20).obs,
+      ...run(t, 5, 3000, () => [...edge, ...middle], 1_003_400, 40).obs,
+    ];
+    expect(obs.map((o) => [o.phase, o.trayId, o.items])).toEqual([
+      ['settled', 'expo-1', { dessert: 1, fries: 2, nuggets: 1, drink: 1, wrap: 1, burger: 1, sauce: 1 }],
+    ]);
+  });
+
   it('an item or two put beside an inferred tray are added to it (a crowded tray being assembled)', () => {
     const a = itemsOnly([60, 80, 300, 300], ['burger', 'fries', 'drink', 'sauce']);
     const added = det('nuggets', [250, 90, 300, 140]);
