@@ -52,8 +52,9 @@ export function createEngine(config: DetectorConfig, model: LoadedModel): Engine
     return i >= 0 ? (info.labels[i] ?? null) : null;
   };
 
-  const mirrored = info.flipTest ? new Float32Array(3 * inputH * inputW) : null;
-  let flipMap: Int32Array | null = null;
+  // loadModel applies flipTest only where the output maps onto its mirror, so the map exists then
+  const flipMap = info.flipTest ? mirrorIndex(inputW, inputH, info.outputDims[1] ?? 0) : null;
+  const mirrored = flipMap ? new Float32Array(3 * inputH * inputW) : null;
 
   return {
     async run(input, geometry) {
@@ -62,9 +63,7 @@ export function createEngine(config: DetectorConfig, model: LoadedModel): Engine
       const result = await session.run({ [info.inputName]: tensor });
       const out = result[info.outputName] as ort.Tensor;
       let data = out.data as Float32Array;
-      if (mirrored) {
-        // loadModel refused flipTest for any other layout, so the map exists
-        flipMap ??= mirrorIndex(inputW, inputH, out.dims[1] as number) as Int32Array;
+      if (flipMap && mirrored) {
         const flipped = new ort.Tensor('float32', mirrorInput(input, inputH, inputW, mirrored), [
           1,
           3,

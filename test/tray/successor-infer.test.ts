@@ -169,10 +169,9 @@ describe('inferred trays', () => {
   });
 
   it('a tray whose box goes unseen keeps every item it held, however far apart they lie', () => {
-    // Hard seed 13 T1027 (flip test): a correct eight-item tray settled with its box; after a hand
-    // passed over it the box was not found again, and its items, in two clusters at either end of
-    // the tray, were grouped afresh: one inferred tray of five ("Missing: 1 burger, 1 sauce,
-    // 1 wrap" on its order) and a new tray of three beside it.
+    // The boxed kin of hard seed 13 T1027 (next test): the tray box is no longer found, and the
+    // items it held, in two clusters at either end of the tray, were grouped afresh by proximity:
+    // one inferred tray of three ("Missing: 1 sauce, 1 wrap" on its order), the other two dropped.
     const tray = det('tray', [40, 60, 320, 300]);
     const items = [
       det('burger', [60, 80, 110, 130]),
