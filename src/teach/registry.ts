@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseNames } from '../detect/labels.js';
+import { parseImgsz, parseNames } from '../detect/labels.js';
 import { readOnnxMeta } from '../detect/onnx-meta.js';
 
 export interface ModelCard {
@@ -127,12 +127,19 @@ export function modelChanges(
 }
 
 /** Labels and version from a model's metadata, without loading it into onnxruntime. */
-export function modelMeta(file: string): { labels: string[]; version: string | null; sha256: string } {
+export function modelMeta(file: string): {
+  labels: string[];
+  version: string | null;
+  /** The input [height, width] the model was exported at, when its metadata says. */
+  imgsz: [number, number] | null;
+  sha256: string;
+} {
   const bytes = readFileSync(file);
   const md = readOnnxMeta(bytes).metadata;
   return {
     labels: (md.names !== undefined ? parseNames(md.names) : null) ?? [],
     version: md.version ?? null,
+    imgsz: parseImgsz(md.imgsz),
     sha256: createHash('sha256').update(bytes).digest('hex'),
   };
 }

@@ -66,6 +66,11 @@ export interface TrainDeps {
 const NEW_CLASS_LR = 10;
 const BASE_CKPT = (): string => projectPath('models', 'checkpoints', 'traycheck-det-v3.4.pt');
 const BASE_MODEL = (): string => projectPath('models', 'traycheck-det.onnx');
+/** pack.mjs's --imgsz for a model's input size (its default, 224x384, when the model does not say). */
+export function packSize(model: string): string[] {
+  const size = modelMeta(model).imgsz;
+  return size ? ['--imgsz', `${size[0]}x${size[1]}`] : [];
+}
 const stateFile = (dataDir: string): string => join(teachDir(dataDir), 'train', 'state.json');
 
 export function readTrainState(dataDir: string): TrainState | null {
@@ -159,6 +164,8 @@ export async function train(
           join(ws, 'pack'),
           '--splits',
           'train,val',
+          // At the running model's input size: a candidate of another size is refused at promotion.
+          ...packSize(BASE_MODEL()),
         ],
         () => undefined,
       ),

@@ -117,6 +117,12 @@ describe('traycheck train', () => {
       warn: () => undefined,
     });
     expect(m.info.labels).toEqual(SHIPPED_LABELS);
+    // ... at the running model's input size (promotion refuses another): packed at that size.
+    const shipped = await loadModel(detectorConfig({ model: SHIPPED, threads: 1 }), SHIPPED, {
+      warn: () => undefined,
+    });
+    expect(m.info.imgsz).toEqual(shipped.info.imgsz);
     await m.session.release();
+    await shipped.session.release();
   }, 300_000);
 });

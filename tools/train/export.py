@@ -68,10 +68,15 @@ def main():
     ap.add_argument("--out", default="models/traycheck-det.onnx")
     ap.add_argument("--version", default=None)
     ap.add_argument("--coco", default=None, help="the released yolox_nano.onnx: ship its COCO head as a second opinion")
+    ap.add_argument("--imgsz", default=None, help="HxW input to export at, multiples of 32 (default: the size it was trained at)")
     args = ap.parse_args()
     ck = torch.load(args.ckpt, map_location="cpu")
     names = ck["names"]
     h, w = ck["imgsz"]
+    if args.imgsz:
+        h, w = (int(x) for x in args.imgsz.split("x"))
+        if h % 32 or w % 32:
+            raise SystemExit(f"--imgsz {args.imgsz}: height and width must be multiples of 32")
     model = TrayDet(len(names), arch=ck.get("arch", "plain"))
     model.load_state_dict(ck["ema"])
     model.eval()
