@@ -68,6 +68,28 @@ describe('same-spot successors', () => {
     expect(asked).toEqual([]);
   });
 
+  it('after a camera outage, a weak second box flickering on one item is still the same tray', () => {
+    // Seed 15's T1144 (model 3.7 candidate): back from a 2.1 s stall, the frame its tray settled on
+    // again had a fourth fries box at 0.42 beside the voted three; the layouts, one box apart, were
+    // taken for different trays, and the same tray was verdicted a second time as a new one.
+    const ghost = (tray: Detection[]): Detection => {
+      const fries = tray.find((d) => d.label === 'fries') as Detection;
+      const [x1, y1, x2, y2] = fries.box;
+      return { label: 'fries', score: 0.42, box: [x1 + 6, y1 + 4, x2 + 6, y2 + 4] };
+    };
+    for (let phase = 0; phase < 3; phase++) {
+      const t = tracker();
+      const meal = trayWith(LEFT, MEAL);
+      const a = run(t, 5, 3000, () => meal, T0);
+      // One frame in three carries the ghost: the vote stays at one fries.
+      const b = run(t, 5, 3000, (_, i) => (i % 3 === phase ? [...meal, ghost(meal)] : meal), T0 + 6000, 100);
+      expect(
+        [...a.obs, ...b.obs].map((o) => [o.phase, o.trayId, o.items]),
+        `ghost on frames i % 3 === ${phase}`,
+      ).toEqual([['settled', 'expo-1', { burger: 1, fries: 1, drink: 1 }]]);
+    }
+  });
+
   it('a gap too short to be a swap (under swapMissedFrames) is the same tray', () => {
     expect(successor(trayWith(LEFT, MEAL), trayWith(LEFT, ['drink', 'burger', 'fries']), 300)).toEqual([
       ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1 }],
