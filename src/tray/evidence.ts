@@ -11,7 +11,9 @@
 // - the detector's own doubt: at least half of the label's counted detections were flagged
 //   `uncertain` (two labels competing for the same object);
 // - faint evidence (FrameDetections.faint, under the threshold): the next item seen on at least
-//   half the frames and averaging `faintDoubt` may be real (an item half hidden under others).
+//   half the frames and averaging `faintDoubt` may be real (an item half hidden under others);
+// - a counted item across two stronger ones of its label on at least half the frames
+//   (VoteFrame.straddled, tray.straddleCover) may be a second box on them: fewer.
 // Score mass doubts one way: a weak counted item may be a phantom (fewer), an almost-counted
 // next one may be real (more). The verifier excuses a difference only in the doubted direction:
 // "missing" because the weakest of two sauce cups scored 0.64 is no reason to doubt the shortage.
@@ -88,7 +90,12 @@ export function countEvidence(
     const th = opts.threshold(label);
     const share = frames.filter((f) => (f.counts[label] ?? 0) === n).length / frames.length;
     const near = frames.some((f) => f.nearThreshold.includes(label));
-    const weakest = n > 0 && mean(frames.map((f) => kthScore(f, label, n))) < th + opts.countMargin;
+    // A counted item lying across two stronger ones of its label on at least half the frames
+    // (straddle.ts) may be a second box on them: the count may be lower, as for a weak item.
+    const straddled = frames.filter((f) => (f.straddled?.[label] ?? 0) > 0).length * 2 >= frames.length;
+    const weakest =
+      (n > 0 && mean(frames.map((f) => kthScore(f, label, n))) < th + opts.countMargin) ||
+      (n > 0 && straddled);
     const nextSeen = frames.map((f) => kthEvidence(f, label, n + 1));
     const faintNext =
       (opts.faintDoubt ?? 0) > 0 &&

@@ -8,6 +8,7 @@ import type { Box, Detection, FrameDetections, LabelCounts, TrayObservation } fr
 import { assignFrame, type FrameTray } from './assign.js';
 import { stillHand, type StillHand } from './hands.js';
 import { layoutShift } from './layout.js';
+import { straddledCounts } from './straddle.js';
 import { matchBoxes } from './match.js';
 import { countEvidence, type CountEvidence } from './evidence.js';
 import { sameCounts, voteCounts, type VoteFrame } from './vote.js';
@@ -200,6 +201,10 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       inferred: ft.inferred,
       scores: scoresOf(ft),
       faint: ft.faint,
+      straddled: straddledCounts(
+        ft.detections.filter((d) => d.label !== cfg.trayLabel),
+        cfg.straddleCover,
+      ),
       ...(ft.handOver && hand.still ? { misread: true } : {}),
     });
     t.window = t.window.filter((f) => f.ts >= ts - cfg.settleWindowMs);

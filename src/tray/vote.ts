@@ -19,6 +19,8 @@ export interface VoteFrame {
   faint?: Record<string, number[]>;
   /** A "hand" still over the tray for handStillMs on this frame: an item the model misreads. */
   misread?: boolean;
+  /** Per label, counted items lying across two stronger ones of their label (straddle.ts). */
+  straddled?: LabelCounts;
 }
 
 const labelsOf = (frames: readonly VoteFrame[]): string[] => {

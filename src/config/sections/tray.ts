@@ -54,6 +54,13 @@ export const TraySection = Type.Object(
       description:
         "A faint candidate is not evidence when one counted item on its tray covers at least this share of its box: it is that item's runner-up label or a second box on it (the model boxes the visible part of a half-hidden item, mostly clear of what lies on it). 1: every faint candidate counts as evidence.",
     }),
+    straddleCover: Type.Number({
+      default: 0.8,
+      minimum: 0,
+      maximum: 1,
+      description:
+        "A counted item lying at least this share within two or more higher-scoring items of its own label, on at least half of a tray's settle frames, may be a second box across them (two fries boxes side by side, one lying on its side): an extra of that label is uncertain (no alert), a shortage is not excused. 0 = off.",
+    }),
     trayLabel: Type.String({ default: 'tray', description: 'Model label of the tray itself.' }),
     handLabel: Type.String({
       default: 'hand',
