@@ -64,7 +64,7 @@ export interface TrainDeps {
 
 /** train.py --new-class-lr when the store's new labels are trained (see the train phase). */
 const NEW_CLASS_LR = 10;
-const BASE_CKPT = (): string => projectPath('models', 'checkpoints', 'traycheck-det-v3.4.pt');
+const BASE_CKPT = (): string => projectPath('models', 'checkpoints', 'traycheck-det-v3.7.pt');
 const BASE_MODEL = (): string => projectPath('models', 'traycheck-det.onnx');
 /** pack.mjs's --imgsz for a model's input size (its default, 224x384, when the model does not say). */
 export function packSize(model: string): string[] {

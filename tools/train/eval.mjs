@@ -1,7 +1,7 @@
 // Evaluates an ONNX detector (our output contract: [1,N,4+nc], boxes in input pixels,
 // sigmoid scores) on a YOLO-txt split: per-class AP@0.5, recall at --conf, and latency.
 // Usage: node tools/train/eval.mjs --model models/traycheck-det.onnx --data DIR [--split test]
-//        [--conf 0.25] [--nms 0.5] [--threads 2] [--limit N] [--json out.json]
+//        [--conf 0.25] [--nms 0.5] [--threads 2] [--limit N] [--json out.json] [--imgsz HxW]
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -29,7 +29,14 @@ const session = await ort.InferenceSession.create(modelPath, {
   interOpNumThreads: 1,
   graphOptimizationLevel: 'all',
 });
-const [H, W] = arg('--imgsz', '224x384').split('x').map(Number);
+// The input size: --imgsz HxW, else the model's own imgsz metadata (npx tsc first), else 224x384.
+const { readOnnxMeta } = await import(new URL('../../dist/src/detect/onnx-meta.js', import.meta.url).href);
+const metaSize = readOnnxMeta(readFileSync(modelPath)).metadata.imgsz;
+const [H, W] = arg('--imgsz')
+  ? arg('--imgsz').split('x').map(Number)
+  : metaSize
+    ? JSON.parse(metaSize)
+    : [224, 384];
 
 const iou = (a, b) => {
   const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
