@@ -44,8 +44,9 @@ describe('RTSP camera recovery', () => {
       },
     );
     expect(down.since - killedAt).toBeLessThanOrEqual(fast.stallTimeoutMs);
-    // ffmpeg 5.1 exits 0 when the server goes away: still a lost stream.
-    expect(down.lastError).toBe('ended (exit 0)');
+    // ffmpeg 5.1 exits 0 when the server goes away, or, when the kill tears a packet in half,
+    // reports the torn packet as invalid data (seen once in CI): either way a lost stream.
+    expect(['ended (exit 0)', 'invalid data (not a readable video stream)']).toContain(down.lastError);
     await waitFor(() => cams.statuses()[0]?.lastError === 'connection refused', {
       timeoutMs: 5000,
       message: 'refused',
