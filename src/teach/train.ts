@@ -67,7 +67,7 @@ const NEW_CLASS_LR = 10;
 const BASE_CKPT = (): string => projectPath('models', 'checkpoints', 'traycheck-det-v3.7.pt');
 const BASE_MODEL = (): string => projectPath('models', 'traycheck-det.onnx');
 /** pack.mjs's --imgsz for a model's input size (its default, 224x384, when the model does not say). */
-export function packSize(model: string): string[] {
+function packSize(model: string): string[] {
   const size = modelMeta(model).imgsz;
   return size ? ['--imgsz', `${size[0]}x${size[1]}`] : [];
 }

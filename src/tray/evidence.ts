@@ -94,8 +94,7 @@ export function countEvidence(
     // (straddle.ts) may be a second box on them: the count may be lower, as for a weak item.
     const straddled = frames.filter((f) => (f.straddled?.[label] ?? 0) > 0).length * 2 >= frames.length;
     const weakest =
-      (n > 0 && mean(frames.map((f) => kthScore(f, label, n))) < th + opts.countMargin) ||
-      (n > 0 && straddled);
+      n > 0 && (mean(frames.map((f) => kthScore(f, label, n))) < th + opts.countMargin || straddled);
     const nextSeen = frames.map((f) => kthEvidence(f, label, n + 1));
     const faintNext =
       (opts.faintDoubt ?? 0) > 0 &&

@@ -4,26 +4,20 @@
 // 1 fries"). A real item hidden between two of its kind looks the same, but the model barely
 // counts those (1,800 synthetic frames, count-calib: two boxes this covered, neither real), so such
 // a box only doubts a count downwards: an extra of its label is `uncertain`, never an alert.
-import type { Detection } from '../types.js';
+import type { Box, Detection } from '../types.js';
+import { containsPoint, type Point } from './geometry.js';
 
 const GRID = 16;
 
 /** Share of `box` inside the union of `others` (sampled on a GRID x GRID lattice). */
-export function unionCover(box: readonly number[], others: readonly (readonly number[])[]): number {
-  const [x1, y1, x2, y2] = box as [number, number, number, number];
+export function unionCover(box: Box, others: readonly Box[]): number {
+  const [x1, y1, x2, y2] = box;
   if (x2 <= x1 || y2 <= y1 || others.length === 0) return 0;
   let inside = 0;
   for (let i = 0; i < GRID; i++) {
-    const x = x1 + ((i + 0.5) / GRID) * (x2 - x1);
     for (let j = 0; j < GRID; j++) {
-      const y = y1 + ((j + 0.5) / GRID) * (y2 - y1);
-      if (
-        others.some(
-          (o) =>
-            x >= (o[0] as number) && x <= (o[2] as number) && y >= (o[1] as number) && y <= (o[3] as number),
-        )
-      )
-        inside++;
+      const p: Point = [x1 + ((i + 0.5) / GRID) * (x2 - x1), y1 + ((j + 0.5) / GRID) * (y2 - y1)];
+      if (others.some((o) => containsPoint(o, p))) inside++;
     }
   }
   return inside / (GRID * GRID);
@@ -39,13 +33,11 @@ export function straddledCounts(items: readonly Detection[], minCover: number): 
   for (const d of items) {
     const stronger = items.filter((o) => o !== d && o.label === d.label && o.score > d.score);
     if (stronger.length < 2) continue;
-    if (
-      unionCover(
-        d.box,
-        stronger.map((o) => o.box),
-      ) >= minCover
-    )
-      out[d.label] = (out[d.label] ?? 0) + 1;
+    const cover = unionCover(
+      d.box,
+      stronger.map((o) => o.box),
+    );
+    if (cover >= minCover) out[d.label] = (out[d.label] ?? 0) + 1;
   }
   return out;
 }

@@ -113,10 +113,12 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       faintDoubt: cfg.faintDoubt,
     });
   const uncertainOf = (t: Track): string[] => evidenceOf(t).uncertain;
+  /** A tray's detections other than its own tray box: its items. */
+  const itemsOf = (ft: FrameTray): Detection[] => ft.detections.filter((d) => d.label !== cfg.trayLabel);
   /** Scores of the counted items per label, best first. */
   const scoresOf = (ft: FrameTray): Record<string, number[]> => {
     const out: Record<string, number[]> = {};
-    for (const d of ft.detections) if (d.label !== cfg.trayLabel) (out[d.label] ??= []).push(d.score);
+    for (const d of itemsOf(ft)) (out[d.label] ??= []).push(d.score);
     for (const list of Object.values(out)) list.sort((a, b) => b - a);
     return out;
   };
@@ -201,10 +203,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       inferred: ft.inferred,
       scores: scoresOf(ft),
       faint: ft.faint,
-      straddled: straddledCounts(
-        ft.detections.filter((d) => d.label !== cfg.trayLabel),
-        cfg.straddleCover,
-      ),
+      straddled: straddledCounts(itemsOf(ft), cfg.straddleCover),
       ...(ft.handOver && hand.still ? { misread: true } : {}),
     });
     t.window = t.window.filter((f) => f.ts >= ts - cfg.settleWindowMs);
@@ -221,12 +220,11 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       return [];
     t.settled = true;
     const out: TrayObservation[] = [];
-    const items = (d: Detection): boolean => d.label !== cfg.trayLabel;
     if (
       t.returned &&
       t.reported &&
       (!sameCounts(t.reported, t.candidate) ||
-        layoutShift(t.reportedLayout, ft.detections.filter(items), t.reportedBox) > cfg.sameSpotLayoutShift ||
+        layoutShift(t.reportedLayout, itemsOf(ft), t.reportedBox) > cfg.sameSpotLayoutShift ||
         (t.seenGone &&
           opts.successorBumped?.({
             trayId: t.id,
@@ -250,7 +248,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     t.seenGone = false;
     const report = (): void => {
       t.reported = { ...(t.candidate ?? {}) };
-      t.reportedLayout = ft.detections.filter(items);
+      t.reportedLayout = itemsOf(ft);
       t.reportedBox = [...ft.box];
     };
     if (!t.reported) {

@@ -12,6 +12,12 @@ const BOTTOM: Box = [150, 160, 215, 250];
 const ACROSS: Box = [152, 120, 210, 210];
 const APART: Box = [230, 200, 290, 280];
 
+/** The order: two fries and a drink, as [sku, qty] lines. */
+const ORDER: [string, number][] = [
+  ['FRIES', 2],
+  ['DRINK', 1],
+];
+
 const tray = (third: Box | null, thirdScore = 0.7): Detection[] => [
   det('tray', LEFT),
   det('fries', TOP, 0.95),
@@ -55,34 +61,19 @@ describe('a box across two of its kind doubts an extra, not a shortage', () => {
       uncertain: ['fries'],
       countDoubt: { fries: 'fewer' },
     });
-    expect(
-      judge(o, [
-        ['FRIES', 2],
-        ['DRINK', 1],
-      ]),
-    ).toMatchObject({ result: 'uncertain', extra: { fries: 1 } });
+    expect(judge(o, ORDER)).toMatchObject({ result: 'uncertain', extra: { fries: 1 } });
   });
 
   it('with the rule off (straddleCover 0), the same tray alerts "Extra: 1 fries"', () => {
     const o = settle(() => tray(ACROSS), 0);
     expect(o.uncertain).toEqual([]);
-    expect(
-      judge(o, [
-        ['FRIES', 2],
-        ['DRINK', 1],
-      ]),
-    ).toMatchObject({ result: 'mismatch', extra: { fries: 1 } });
+    expect(judge(o, ORDER)).toMatchObject({ result: 'mismatch', extra: { fries: 1 } });
   });
 
   it('a real third fries box lying apart still alerts', () => {
     const o = settle(() => tray(APART));
     expect(o.uncertain).toEqual([]);
-    expect(
-      judge(o, [
-        ['FRIES', 2],
-        ['DRINK', 1],
-      ]),
-    ).toMatchObject({ result: 'mismatch', extra: { fries: 1 } });
+    expect(judge(o, ORDER)).toMatchObject({ result: 'mismatch', extra: { fries: 1 } });
   });
 
   it('the doubt is one way: three fries ordered, the third across the others, a fourth missing is not excused', () => {

@@ -30,13 +30,11 @@ const session = await ort.InferenceSession.create(modelPath, {
   graphOptimizationLevel: 'all',
 });
 // The input size: --imgsz HxW, else the model's own imgsz metadata (npx tsc first), else 224x384.
-const { readOnnxMeta } = await import(new URL('../../dist/src/detect/onnx-meta.js', import.meta.url).href);
-const metaSize = readOnnxMeta(readFileSync(modelPath)).metadata.imgsz;
-const [H, W] = arg('--imgsz')
-  ? arg('--imgsz').split('x').map(Number)
-  : metaSize
-    ? JSON.parse(metaSize)
-    : [224, 384];
+const dist = (f) => new URL(`../../dist/src/detect/${f}`, import.meta.url).href;
+const { readOnnxMeta } = await import(dist('onnx-meta.js'));
+const { parseImgsz } = await import(dist('labels.js'));
+const [H, W] = arg('--imgsz')?.split('x').map(Number) ??
+  parseImgsz(readOnnxMeta(readFileSync(modelPath)).metadata.imgsz) ?? [224, 384];
 
 const iou = (a, b) => {
   const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
