@@ -28,6 +28,11 @@ export interface Detection {
   box: Box;
   /** Set by the detect stage when two item labels compete for this object (class scores close): the label is not to be trusted. */
   uncertain?: boolean;
+  /**
+   * With `uncertain`: the menu label it may be instead (the rival that made it uncertain). Absent
+   * when the rival is food not on the menu: then it may be no item of ours at all.
+   */
+  rival?: string;
   /** 'second-opinion': added by the model's second head where its main head saw nothing (src/detect/second-opinion.ts). */
   source?: 'second-opinion';
 }
@@ -64,6 +69,12 @@ export interface TrayObservation {
    * phantom) or 'more' (an item almost counted). Absent: every uncertain label may be off either way.
    */
   countDoubt?: Record<string, 'fewer' | 'more'>;
+  /**
+   * Of the labels doubted 'fewer', those doubted only because the detector flagged their items:
+   * the rival label they may be instead, or null (food not on the menu, or rivals that differ).
+   * The item is there either way (src/verify/compare.ts, relabelled).
+   */
+  relabel?: Record<string, string | null>;
   /** Time the observation was made (epoch ms, taken from frame timestamps). */
   ts: number;
   /** Time the counts became stable (start of the settle window), epoch ms. */

@@ -44,7 +44,10 @@ export function resolveRivals(dets: Detection[], o: { iou: number; scoreRatio: n
       kept.push(d);
       continue;
     }
-    if (d.score >= o.scoreRatio * rival.score) rival.uncertain = true;
+    if (d.score >= o.scoreRatio * rival.score) {
+      rival.uncertain = true;
+      rival.rival ??= d.label;
+    }
   }
   return kept;
 }

@@ -117,6 +117,12 @@ export function decodeCoco(
   return out;
 }
 
+/** Food not on the menu doubts an item outright: it may be no item of ours at all. */
+const withoutRival = (d: Detection): Detection => {
+  const { rival: _, ...rest } = d;
+  return rest;
+};
+
 /**
  * Applies the second opinion to our detections (frame pixels). `aliases` maps a model label to
  * the label the detector reports (detector.aliases); `labels` are the reported labels that exist.
@@ -148,7 +154,13 @@ export function applySecondOpinion(
     if (named === d.label) out.push(d);
     else if (named !== null || otherFood.has(top.name))
       // A rival label, as in postprocess: close enough to ours, and ours is not to be trusted.
-      out.push(top.score >= o.scoreRatio * d.score ? { ...d, uncertain: true } : d);
+      out.push(
+        top.score < o.scoreRatio * d.score
+          ? d
+          : named !== null
+            ? { ...d, uncertain: true, rival: d.rival ?? named }
+            : withoutRival({ ...d, uncertain: true }),
+      );
     else if (neutral.has(top.name) || top.score < o.minScore || top.score < d.score) out.push(d);
     // else: more surely a clock, a phone, a ball than ours is an item: not an item, dropped.
   }

@@ -36,7 +36,7 @@ const inAny = (windows: readonly TraceWindow[], tS: number): boolean =>
 const boxText = (b: readonly number[]): string => `[${b.map((v) => Math.round(v)).join(',')}]`;
 
 const fmt = (d: Detection): string =>
-  `${d.label}${d.uncertain ? '?' : ''} ${d.score.toFixed(2)} ${boxText(d.box)}`;
+  `${d.label}${d.uncertain ? `?${d.rival ? `(${d.rival})` : ''}` : ''} ${d.score.toFixed(2)} ${boxText(d.box)}`;
 
 const counts = (c: Record<string, number>): string =>
   Object.entries(c)
@@ -59,7 +59,9 @@ export function traceRun(daemon: Daemon, source: ScenarioSource, o: TraceOptions
   daemon.bus.on('tray', 'eval-trace', (obs) => {
     const tS = toS(obs.ts);
     if (!inWindow(tS)) return;
-    const doubt = obs.countDoubt ? ` doubt ${JSON.stringify(obs.countDoubt)}` : '';
+    const doubt =
+      (obs.countDoubt ? ` doubt ${JSON.stringify(obs.countDoubt)}` : '') +
+      (obs.relabel ? ` relabel ${JSON.stringify(obs.relabel)}` : '');
     const box = obs.box ? ` box ${boxText(obs.box)}` : '';
     o.write(
       `${at(tS)} tray ${obs.trayId} ${obs.phase}: ${counts(obs.items)}` +

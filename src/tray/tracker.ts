@@ -123,12 +123,21 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     return out;
   };
 
-  const doubtOf = (e: CountEvidence | null): Pick<TrayObservation, 'uncertain' | 'countDoubt'> =>
+  /** The rival of each flagged item per label (null: food not on the menu). */
+  const rivalsOf = (ft: FrameTray): Record<string, (string | null)[]> => {
+    const out: Record<string, (string | null)[]> = {};
+    for (const d of itemsOf(ft)) if (d.uncertain) (out[d.label] ??= []).push(d.rival ?? null);
+    return out;
+  };
+
+  const doubtOf = (e: CountEvidence | null): Pick<TrayObservation, 'uncertain' | 'countDoubt' | 'relabel'> =>
     !e
       ? { uncertain: [] }
-      : Object.keys(e.oneWay).length > 0
-        ? { uncertain: e.uncertain, countDoubt: e.oneWay }
-        : { uncertain: e.uncertain };
+      : {
+          uncertain: e.uncertain,
+          ...(Object.keys(e.oneWay).length > 0 ? { countDoubt: e.oneWay } : {}),
+          ...(Object.keys(e.relabel).length > 0 ? { relabel: e.relabel } : {}),
+        };
 
   const byNumber = (): Track[] => [...tracks.values()].sort((a, b) => a.n - b.n);
 
@@ -200,6 +209,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       counts: ft.counts,
       nearThreshold: ft.nearThreshold,
       flagged: ft.flagged,
+      rivals: rivalsOf(ft),
       inferred: ft.inferred,
       scores: scoresOf(ft),
       faint: ft.faint,

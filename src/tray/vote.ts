@@ -11,6 +11,8 @@ export interface VoteFrame {
   nearThreshold: string[];
   /** Per label, counted detections the detector flagged `uncertain` (two labels competing). */
   flagged?: LabelCounts;
+  /** Per label, the rival of each flagged detection (Detection.rival; null: food not on the menu). */
+  rivals?: Record<string, (string | null)[]>;
   /** The tray box was not seen on this frame (inferred from its items). */
   inferred?: boolean;
   /** Per label, the scores of its counted detections, best first. */

@@ -1,6 +1,7 @@
 // Expected vs observed counts: what is missing from the tray and what is on it that should not be.
 // `allowance` (lines with an unknown modifier, see src/menu/expand.ts) may be on the tray or not.
-import type { LabelCounts } from '../types.js';
+import type { Expansion } from '../menu/index.js';
+import type { LabelCounts, TrayObservation } from '../types.js';
 
 export interface Difference {
   missing: LabelCounts;
@@ -35,19 +36,81 @@ export function diffSize(expected: LabelCounts, observed: LabelCounts, allowance
 
 export const isEmpty = (c: LabelCounts): boolean => Object.values(c).every((n) => n <= 0);
 
+/** What the count evidence doubts about a tray (TrayObservation's uncertain, countDoubt, relabel). */
+export interface Doubt {
+  uncertain: readonly string[];
+  /** Labels doubted one way only; other uncertain labels are doubted both ways. */
+  oneWay?: Readonly<Record<string, 'fewer' | 'more'>>;
+  /**
+   * Labels doubted downwards only because the detector flagged their items (another label, or
+   * food not on the menu): the item is on the tray, its label is what is in doubt.
+   */
+  relabel?: Readonly<Record<string, string | null>>;
+}
+
+/** The observation's count doubt. */
+export const doubtOf = (obs: TrayObservation): Doubt => ({
+  uncertain: obs.uncertain,
+  oneWay: obs.countDoubt ?? {},
+  relabel: obs.relabel ?? {},
+});
+
+/**
+ * Order lines a flagged item the camera cannot name may be: unknown SKUs and items not verified
+ * by camera (a line with an unknown modifier is in `allowance` already).
+ */
+export const spareOf = (e: Pick<Expansion, 'unverifiable'>): number =>
+  e.unverifiable.filter((u) => u.reason !== 'unknown-modifier').reduce((a, u) => a + u.qty, 0);
+
+/**
+ * The difference that is left, and the doubt that may still excuse it, once flagged labels are
+ * read as the detector's other reading. A flagged item is an item either way: an extra of its
+ * label is explained only as a swap with a missing item of its rival label (both leave the
+ * difference), or, the rival not a menu label, as one of `unverifiable` order lines the camera
+ * cannot name. Otherwise it stays an extra: "Extra: 1 burger" whether it is a burger or a donut.
+ */
+export function relabelled(
+  d: Difference,
+  doubt: Doubt,
+  unverifiable = 0,
+): { diff: Difference; uncertain: string[]; oneWay: Record<string, 'fewer' | 'more'> } {
+  const missing = { ...d.missing };
+  const extra = { ...d.extra };
+  let uncertain = [...doubt.uncertain];
+  const oneWay = { ...(doubt.oneWay ?? {}) };
+  let spare = unverifiable;
+  for (const [label, rival] of Object.entries(doubt.relabel ?? {})) {
+    // The flag's doubt is not a doubt about the count: only the other ways stay.
+    if (oneWay[label] === 'fewer') {
+      uncertain = uncertain.filter((l) => l !== label);
+      delete oneWay[label];
+    } else if (uncertain.includes(label) && !oneWay[label]) oneWay[label] = 'more';
+    if ((extra[label] ?? 0) < 1) continue;
+    if (rival !== null && (missing[rival] ?? 0) >= 1) {
+      missing[rival] = (missing[rival] ?? 0) - 1;
+      if (missing[rival] === 0) delete missing[rival];
+    } else if (rival === null && spare >= 1) spare -= 1;
+    else continue;
+    extra[label] = (extra[label] ?? 0) - 1;
+    if (extra[label] === 0) delete extra[label];
+  }
+  return { diff: { missing, extra }, uncertain, oneWay };
+}
+
 /**
  * Every difference lies in a label whose count was in doubt that way (missing: maybe more are on
- * the tray; extra: maybe fewer are), and by no more than the doubt covers. `oneWay` names the
- * labels doubted one way only; other uncertain labels are doubted both ways.
+ * the tray; extra: maybe fewer are), and by no more than the doubt covers, once flagged labels
+ * are read as their rivals (`relabelled`).
  */
-export function withinDoubt(
-  d: Difference,
-  uncertain: readonly string[],
-  oneWay: Readonly<Record<string, 'fewer' | 'more'>> = {},
-): boolean {
+export function withinDoubt(d: Difference, doubt: Doubt, unverifiable = 0): boolean {
+  return differenceLeft(relabelled(d, doubt, unverifiable)) === false;
+}
+
+/** Some difference is left that no doubt covers. */
+export function differenceLeft(r: ReturnType<typeof relabelled>): boolean {
   return (
-    Object.entries(d.missing).every(([l, n]) => unexcused(l, n, 'more', uncertain, oneWay) === 0) &&
-    Object.entries(d.extra).every(([l, n]) => unexcused(l, n, 'fewer', uncertain, oneWay) === 0)
+    Object.entries(r.diff.missing).some(([l, n]) => unexcused(l, n, 'more', r.uncertain, r.oneWay) > 0) ||
+    Object.entries(r.diff.extra).some(([l, n]) => unexcused(l, n, 'fewer', r.uncertain, r.oneWay) > 0)
   );
 }
 

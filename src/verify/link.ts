@@ -5,7 +5,7 @@
 import type { Menu, Modifiers } from '../config/schema.js';
 import { expandOrder } from '../menu/index.js';
 import type { LinkMethod, Order, TrayObservation } from '../types.js';
-import { compare, diffSize, isEmpty, withinDoubt } from './compare.js';
+import { compare, diffSize, doubtOf, isEmpty, spareOf, withinDoubt } from './compare.js';
 
 export interface LinkCandidates {
   /** Orders bumped ready at this station and not yet verified. */
@@ -58,8 +58,8 @@ function rank(
         since: since(c.order),
         fitsUpToDoubt: withinDoubt(
           compare(c.expansion.expected, obs.items, c.expansion.allowance),
-          obs.uncertain,
-          obs.countDoubt,
+          doubtOf(obs),
+          spareOf(c.expansion),
         ),
       }))
       .sort(byDiffThenOldest)

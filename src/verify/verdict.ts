@@ -1,8 +1,17 @@
 // One verdict for one settled (or changed) tray: link it to an order, compare, decide.
 import type { Menu, Modifiers } from '../config/schema.js';
 import { expandOrder, lineText, unverifiableText } from '../menu/index.js';
-import type { LabelCounts, LinkMethod, Order, TrayObservation, Verdict, VerdictResult } from '../types.js';
-import { compare, isEmpty, unexcused, withinDoubt } from './compare.js';
+import type { LinkMethod, Order, TrayObservation, Verdict, VerdictResult } from '../types.js';
+import {
+  compare,
+  type Difference,
+  differenceLeft,
+  doubtOf,
+  isEmpty,
+  relabelled,
+  spareOf,
+  unexcused,
+} from './compare.js';
 import { linkTray, selectCandidates } from './link.js';
 
 export interface VerifyOptions {
@@ -69,19 +78,19 @@ export function verifyTray(
   }
   const expansion = expandOrder(order, menu, opts.modifiers);
   const { missing, extra } = compare(expansion.expected, obs.items, expansion.allowance);
-  let result = decide(missing, extra, obs.uncertain, obs.countDoubt ?? {});
+  const r = relabelled({ missing, extra }, doubtOf(obs), spareOf(expansion));
+  let result = decide({ missing, extra }, r);
   const unidentified = obs.unidentified ?? 0;
   if (result === 'mismatch' && unidentified > 0) {
     // The tray holds items the model cannot name (a still "hand"): a shortage of up to that many,
     // beyond what the count evidence already doubts, may be them. Uncertain; the missing labels
     // are the doubted ones.
-    const doubt = obs.countDoubt ?? {};
-    const short = Object.entries(missing).reduce(
-      (a, [l, n]) => a + unexcused(l, n, 'more', obs.uncertain, doubt),
+    const short = Object.entries(r.diff.missing).reduce(
+      (a, [l, n]) => a + unexcused(l, n, 'more', r.uncertain, r.oneWay),
       0,
     );
-    const extraUnexcused = Object.entries(extra).some(
-      ([l, n]) => unexcused(l, n, 'fewer', obs.uncertain, doubt) > 0,
+    const extraUnexcused = Object.entries(r.diff.extra).some(
+      ([l, n]) => unexcused(l, n, 'fewer', r.uncertain, r.oneWay) > 0,
     );
     if (!extraUnexcused && short <= unidentified) {
       result = 'uncertain';
@@ -104,14 +113,10 @@ export function verifyTray(
 
 /**
  * ok when nothing differs; uncertain when every difference lies in a label whose count was in
- * doubt that way (missing: maybe more are there; extra: maybe fewer are), else mismatch.
+ * doubt that way (missing: maybe more are there; extra: maybe fewer are), or was explained by
+ * reading a flagged item as its rival (`relabelled`), else mismatch.
  */
-function decide(
-  missing: LabelCounts,
-  extra: LabelCounts,
-  uncertain: readonly string[],
-  oneWay: Readonly<Record<string, 'fewer' | 'more'>>,
-): VerdictResult {
-  if (Object.keys(missing).length === 0 && Object.keys(extra).length === 0) return 'ok';
-  return withinDoubt({ missing, extra }, uncertain, oneWay) ? 'uncertain' : 'mismatch';
+function decide(d: Difference, r: ReturnType<typeof relabelled>): VerdictResult {
+  if (isEmpty(d.missing) && isEmpty(d.extra)) return 'ok';
+  return differenceLeft(r) ? 'mismatch' : 'uncertain';
 }

@@ -6,12 +6,14 @@ const det = (label: string, score: number, box: Detection['box']): Detection => 
 const opts = { iou: 0.6, scoreRatio: 0.7 };
 
 describe('resolveRivals: one object, two labels', () => {
-  it('keeps the stronger label and flags it uncertain when the weaker one was close', () => {
+  it('keeps the stronger label and flags it uncertain, naming its rival, when the weaker one was close', () => {
     const out = resolveRivals(
       [det('burger', 0.8, [10, 10, 60, 60]), det('fries', 0.7, [12, 11, 61, 62])],
       opts,
     );
-    expect(out).toEqual([{ label: 'burger', score: 0.8, box: [10, 10, 60, 60], uncertain: true }]);
+    expect(out).toEqual([
+      { label: 'burger', score: 0.8, box: [10, 10, 60, 60], uncertain: true, rival: 'fries' },
+    ]);
   });
 
   it('drops a clearly weaker rival without flagging the winner', () => {

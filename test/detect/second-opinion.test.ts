@@ -33,7 +33,7 @@ describe('applySecondOpinion', () => {
     expect(out).toEqual([det('tray', 0.3, [0, 0, 200, 100])]);
   });
 
-  it('makes an item uncertain that it sees as food not on the menu, or as another menu item', () => {
+  it('makes an item uncertain that it sees as food not on the menu (no rival), or as another menu item (its rival)', () => {
     const out = applySecondOpinion(
       [det('dessert', 0.46, [10, 10, 90, 90]), det('fries', 0.7, [200, 10, 260, 60])],
       [coco('pizza', 0.8, [12, 10, 92, 88]), coco('sandwich', 0.6, [201, 12, 258, 61])],
@@ -41,7 +41,7 @@ describe('applySecondOpinion', () => {
       opts,
     );
     expect(out).toEqual([
-      { ...det('fries', 0.7, [200, 10, 260, 60]), uncertain: true },
+      { ...det('fries', 0.7, [200, 10, 260, 60]), uncertain: true, rival: 'burger' },
       { ...det('dessert', 0.46, [10, 10, 90, 90]), uncertain: true },
     ]);
   });

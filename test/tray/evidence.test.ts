@@ -28,16 +28,60 @@ describe('the detector flags a competing label (Detection.uncertain)', () => {
     },
   );
 
-  it('the verifier yields uncertain, not an alert, when the doubted label is what differs', () => {
-    const { obs } = run(tracker(), 5, 1500, () => meal(0.9, true));
+  // A flag doubts the label, not the item: the fries may be nuggets (rival) or food not on the
+  // menu (no rival), but something is on the tray either way.
+  const flaggedMeal = (rival?: string): TrayObservation => {
+    const { obs } = run(tracker(), 5, 1500, () => [
+      det('tray', LEFT),
+      item('burger', LEFT, 0),
+      item('drink', LEFT, 1),
+      { ...item('fries', LEFT, 2, 0.9), uncertain: true, ...(rival ? { rival } : {}) },
+    ]);
     const o = obs[0];
     if (!o) throw new Error('no observation');
-    // The order is a burger and a drink: the fries (maybe nuggets) are what differs.
-    const v = judge(o, [
+    return o;
+  };
+
+  it('the flag is a doubt about the label: relabel names the rival', () => {
+    expect(flaggedMeal('nuggets')).toMatchObject({
+      uncertain: ['fries'],
+      countDoubt: { fries: 'fewer' },
+      relabel: { fries: 'nuggets' },
+    });
+    expect(flaggedMeal()).toMatchObject({ relabel: { fries: null } });
+  });
+
+  it('fries that may be nuggets where nuggets were ordered: uncertain, no alert', () => {
+    const v = judge(flaggedMeal('nuggets'), [
+      ['BURGER', 1],
+      ['DRINK', 1],
+      ['NUGGETS6', 1],
+    ]);
+    expect(v).toMatchObject({ result: 'uncertain', extra: { fries: 1 }, missing: { nuggets: 1 } });
+  });
+
+  it('fries that may be nuggets, neither ordered: an extra item either way, alert', () => {
+    const v = judge(flaggedMeal('nuggets'), [
       ['BURGER', 1],
       ['DRINK', 1],
     ]);
-    expect(v).toMatchObject({ orderId: '1001', result: 'uncertain', extra: { fries: 1 } });
+    expect(v).toMatchObject({ result: 'mismatch', extra: { fries: 1 } });
+  });
+
+  it('fries that may be food not on the menu: uncertain only when the order has a line the camera cannot check', () => {
+    expect(
+      judge(flaggedMeal(), [
+        ['BURGER', 1],
+        ['DRINK', 1],
+      ]),
+    ).toMatchObject({ result: 'mismatch' });
+    expect(
+      judge(flaggedMeal(), [
+        ['BURGER', 1],
+        ['DRINK', 1],
+        ['BAGGED_DIP', 1],
+      ]),
+    ).toMatchObject({ result: 'uncertain', extra: { fries: 1 } });
   });
 });
 
@@ -98,9 +142,8 @@ describe('which way a weak count is in doubt', () => {
 
   it('a weak counted item may be a phantom: the count may be lower, not higher', () => {
     expect(settled(0.53)).toMatchObject({ uncertain: ['sauce'], countDoubt: { sauce: 'fewer' } });
-    // A score near the threshold (within uncertainMargin) is doubted both ways.
-    expect(settled(0.45).uncertain).toEqual(['sauce']);
-    expect(settled(0.45).countDoubt).toBeUndefined();
+    // A counted item scoring near the threshold (within uncertainMargin): the same way.
+    expect(settled(0.45)).toMatchObject({ uncertain: ['sauce'], countDoubt: { sauce: 'fewer' } });
   });
 
   it('one weak sauce cup where two were ordered is still a missing sauce: alert, not uncertain', () => {
@@ -120,13 +163,13 @@ describe('which way a weak count is in doubt', () => {
     expect(v).toMatchObject({ result: 'uncertain', extra: { sauce: 1 } });
   });
 
-  it('a near-threshold sauce cup excuses a difference either way', () => {
+  it('a near-threshold sauce cup where two were ordered is still a missing sauce', () => {
     const two = judge(settled(0.45), [
       ['BURGER', 1],
       ['DRINK', 1],
       ['DIP', 2],
     ]);
-    expect(two).toMatchObject({ result: 'uncertain', missing: { sauce: 1 } });
+    expect(two).toMatchObject({ result: 'mismatch', missing: { sauce: 1 } });
   });
 });
 
@@ -211,5 +254,64 @@ describe('faint candidates (FrameDetections.faint): an item half hidden under ot
       faint: [item('burger', RIGHT, 0, 0.3)],
     }));
     expect(obs[0]?.uncertain).toEqual([]);
+  });
+});
+
+describe('a second item near the threshold doubts the count upwards only', () => {
+  /** A strong wrap, and a second wrap scoring `second` (counted on every other frame at 0.45). */
+  const twoWraps = (second: (i: number) => number): TrayObservation => {
+    const { obs } = run(tracker(), 5, 1500, (_ts, i) => [
+      det('tray', LEFT),
+      item('burger', LEFT, 0),
+      item('wrap', LEFT, 1, 0.9),
+      ...(second(i) > 0 ? [item('wrap', LEFT, 2, second(i))] : []),
+    ]);
+    const o = obs[0];
+    if (!o) throw new Error('no observation');
+    return o;
+  };
+  const flickering = (i: number): number => (i % 3 === 0 ? 0.45 : 0);
+
+  it('the count is one wrap, doubted towards two', () => {
+    expect(twoWraps(flickering)).toMatchObject({
+      items: { burger: 1, wrap: 1 },
+      uncertain: ['wrap'],
+      countDoubt: { wrap: 'more' },
+    });
+  });
+
+  it('an extra wrap stands whichever way the second one goes: alert', () => {
+    const v = judge(twoWraps(flickering), [['BURGER', 1]]);
+    expect(v).toMatchObject({ result: 'mismatch', extra: { wrap: 1 } });
+  });
+
+  it('a second wrap ordered and almost seen: uncertain, no alert', () => {
+    const v = judge(twoWraps(flickering), [
+      ['BURGER', 1],
+      ['WRAP', 2],
+    ]);
+    expect(v).toMatchObject({ result: 'uncertain', missing: { wrap: 1 } });
+  });
+});
+
+describe('a counted item near the threshold on one frame is judged by its mean', () => {
+  /** Burger, and a wrap at 0.56 on every frame but one (0.46): it averages 0.54, over 0.4 + 0.1. */
+  const paleWrap = (): TrayObservation => {
+    const { obs } = run(tracker(), 5, 1500, (_ts, i) => [
+      det('tray', LEFT),
+      item('burger', LEFT, 0),
+      item('wrap', LEFT, 1, i === 2 ? 0.46 : 0.56),
+    ]);
+    const o = obs[0];
+    if (!o) throw new Error('no observation');
+    return o;
+  };
+
+  it('the wrap is counted and not doubted', () => {
+    expect(paleWrap()).toMatchObject({ items: { burger: 1, wrap: 1 }, uncertain: [] });
+  });
+
+  it('a wrap on the tray where none was ordered: alert', () => {
+    expect(judge(paleWrap(), [['BURGER', 1]])).toMatchObject({ result: 'mismatch', extra: { wrap: 1 } });
   });
 });

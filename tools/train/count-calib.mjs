@@ -51,6 +51,7 @@ const files = readdirSync(join(dataDir, 'images', split))
 const counted = {}; // label -> band -> { real, not }
 const missed = {}; // label -> n
 const faint = { covered: {}, clear: {} }; // band -> { hidden, other }
+const flagged = {}; // band -> { same, rival, otherItem, nothing, noRival }
 let items = 0;
 for (const f of files) {
   const { data, info } = await sharp(join(dataDir, 'images', split, f))
@@ -89,6 +90,15 @@ for (const f of files) {
     const band = BANDS.findIndex((b, i) => d.score >= b && d.score < (BANDS[i + 1] ?? Infinity));
     const cell = ((counted[d.label] ??= {})[band] ??= { real: 0, not: 0 });
     cell[real ? 'real' : 'not']++;
+    if (d.uncertain) {
+      const f = (flagged[band] ??= { same: 0, rival: 0, otherItem: 0, nothing: 0, noRival: 0 });
+      if (!d.rival) f.noRival++;
+      const other = truth.filter((t) => t.label !== d.label && iou(t.box, d.box) >= 0.5);
+      if (real) f.same++;
+      else if (other.some((t) => t.label === d.rival)) f.rival++;
+      else if (other.length) f.otherItem++;
+      else f.nothing++;
+    }
   }
   for (const t of truth) if (!t.found) missed[t.label] = (missed[t.label] ?? 0) + 1;
   for (const d of fd.faint ?? []) {
@@ -112,6 +122,7 @@ const report = {
   counted: { real: sum(counted, 'real'), notAnItem: sum(counted, 'not'), byLabelAndBand: counted },
   missed: { total: Object.values(missed).reduce((a, b) => a + b, 0), byLabel: missed },
   faint,
+  flagged,
   bands: { counted: BANDS, faint: FAINT_BANDS, faintCover: COVER },
 };
 if (process.argv.includes('--json')) {
@@ -141,4 +152,11 @@ if (process.argv.includes('--json')) {
           )
           .join('  '),
     );
+  console.log(
+    'flagged uncertain (counted): the item named / its rival / another item / nothing [no rival named] by score:',
+  );
+  for (const [i, h] of head.entries()) {
+    const f = flagged[i];
+    if (f) console.log(`  ${h}: ${f.same} / ${f.rival} / ${f.otherItem} / ${f.nothing} [${f.noRival}]`);
+  }
 }
