@@ -24,7 +24,8 @@ export const TraySection = Type.Object(
       default: 0.1,
       minimum: 0,
       maximum: 0.5,
-      description: 'Scores within this of the threshold make a label uncertain.',
+      description:
+        'An item after the counted ones scoring within this of the threshold on any settle frame may be real: a shortage of its label is uncertain (no alert). A counted item near the threshold is judged by its mean (countMargin).',
     }),
     countShare: Type.Number({
       default: 0.75,
