@@ -143,10 +143,19 @@ export function assignFrame(
     const stood = new Map<FrameTray, Box>();
     let rest: Detection[] = loose;
     for (const h of opts.held ?? []) {
-      if (!h.inferred && detected.some((t) => iou(t.box, h.box) >= HELD_TRAY_IOU)) continue;
+      const boxed = bestFrom(detected, (t) => iou(t.box, h.box), HELD_TRAY_IOU);
+      if (!h.inferred && boxed) continue;
       const mine = rest.filter((d) => held(h, d));
       if (mine.length === 0) continue;
       rest = rest.filter((d) => !mine.includes(d));
+      if (boxed) {
+        // A tray without a box whose box is found again where it stood: the items it held that
+        // lie over the box's edge are still its own, not a tray of their own (hard seed 13
+        // T1011: a drink half over the top edge of a crowded tray became a one-item tray, and
+        // "Missing: 1 drink" on a correct one).
+        for (const d of mine) countOn(boxed, d);
+        continue;
+      }
       const tray = emptyTray(bounds(mine.map((d) => d.box)), true);
       for (const d of mine) countOn(tray, d);
       seeded.push(tray);
