@@ -54,8 +54,11 @@ export interface FrameTray {
   /** The tray detection itself (none when inferred) followed by the items counted on it. */
   detections: Detection[];
   counts: LabelCounts;
-  /** Per label, how many of the counted detections the detector flagged `uncertain`. */
-  flagged: LabelCounts;
+  /**
+   * Per label, one entry per counted detection the detector flagged `uncertain`: its rival label
+   * (Detection.rival), null for food not on the menu.
+   */
+  flagged: Record<string, (string | null)[]>;
   nearThreshold: string[];
   handOver: boolean;
   /** The boxes of the hands over it. */
@@ -95,7 +98,7 @@ export function assignFrame(
     .map((d) => emptyTray(d.box, false, [d]));
   const countOn = (tray: FrameTray, d: Detection): void => {
     tray.counts[d.label] = (tray.counts[d.label] ?? 0) + 1;
-    if (d.uncertain) tray.flagged[d.label] = (tray.flagged[d.label] ?? 0) + 1;
+    if (d.uncertain) (tray.flagged[d.label] ??= []).push(d.rival ?? null);
     tray.detections.push(d);
   };
 

@@ -146,16 +146,14 @@ export function countEvidence(
     const nextAlmost = mean(frames.map((f) => kthScore(f, label, n + 1))) > th - opts.margin || faintNext;
     // The detector's own doubt (two labels for one object): its items may be something else.
     const seen = frames.reduce((a, f) => a + (f.counts[label] ?? 0), 0);
-    const flagged = frames.reduce((a, f) => a + (f.flagged?.[label] ?? 0), 0);
+    const rivals = frames.flatMap((f) => f.flagged?.[label] ?? []);
     doubt({ fewer: weakest, more: nextAlmost });
-    const flaggedOnly = seen > 0 && flagged * 2 >= seen && !way.fewer;
+    const flaggedOnly = seen > 0 && rivals.length * 2 >= seen && !way.fewer;
     if (flaggedOnly) {
       way.fewer = true;
-      const rivals = new Set(
-        frames.filter((f) => (f.flagged?.[label] ?? 0) > 0).flatMap((f) => f.rivals?.[label] ?? [null]),
-      );
-      const [rival] = rivals;
-      out.relabel[label] = rivals.size === 1 && rival !== undefined ? rival : null;
+      const distinct = new Set(rivals);
+      const [rival] = distinct;
+      out.relabel[label] = distinct.size === 1 && rival !== undefined ? rival : null;
     }
     if (!way.fewer && !way.more) continue;
     out.uncertain.push(label);

@@ -123,13 +123,6 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     return out;
   };
 
-  /** The rival of each flagged item per label (null: food not on the menu). */
-  const rivalsOf = (ft: FrameTray): Record<string, (string | null)[]> => {
-    const out: Record<string, (string | null)[]> = {};
-    for (const d of itemsOf(ft)) if (d.uncertain) (out[d.label] ??= []).push(d.rival ?? null);
-    return out;
-  };
-
   const doubtOf = (e: CountEvidence | null): Pick<TrayObservation, 'uncertain' | 'countDoubt' | 'relabel'> =>
     !e
       ? { uncertain: [] }
@@ -209,7 +202,6 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       counts: ft.counts,
       nearThreshold: ft.nearThreshold,
       flagged: ft.flagged,
-      rivals: rivalsOf(ft),
       inferred: ft.inferred,
       scores: scoresOf(ft),
       faint: ft.faint,

@@ -9,10 +9,11 @@ export interface VoteFrame {
   counts: LabelCounts;
   /** Labels with a detection on this tray whose score sat within the uncertain margin of the threshold. */
   nearThreshold: string[];
-  /** Per label, counted detections the detector flagged `uncertain` (two labels competing). */
-  flagged?: LabelCounts;
-  /** Per label, the rival of each flagged detection (Detection.rival; null: food not on the menu). */
-  rivals?: Record<string, (string | null)[]>;
+  /**
+   * Per label, one entry per counted detection the detector flagged `uncertain` (two labels
+   * competing): its rival label (Detection.rival), null for food not on the menu.
+   */
+  flagged?: Record<string, (string | null)[]>;
   /** The tray box was not seen on this frame (inferred from its items). */
   inferred?: boolean;
   /** Per label, the scores of its counted detections, best first. */

@@ -62,6 +62,13 @@ export const doubtOf = (obs: TrayObservation): Doubt => ({
 export const spareOf = (e: Pick<Expansion, 'unverifiable'>): number =>
   e.unverifiable.filter((u) => u.reason !== 'unknown-modifier').reduce((a, u) => a + u.qty, 0);
 
+/** A difference and the doubt left to excuse it (`relabelled`). */
+export interface Relabelled {
+  diff: Difference;
+  uncertain: string[];
+  oneWay: Record<string, 'fewer' | 'more'>;
+}
+
 /**
  * The difference that is left, and the doubt that may still excuse it, once flagged labels are
  * read as the detector's other reading. A flagged item is an item either way: an extra of its
@@ -69,11 +76,7 @@ export const spareOf = (e: Pick<Expansion, 'unverifiable'>): number =>
  * difference), or, the rival not a menu label, as one of `unverifiable` order lines the camera
  * cannot name. Otherwise it stays an extra: "Extra: 1 burger" whether it is a burger or a donut.
  */
-export function relabelled(
-  d: Difference,
-  doubt: Doubt,
-  unverifiable = 0,
-): { diff: Difference; uncertain: string[]; oneWay: Record<string, 'fewer' | 'more'> } {
+export function relabelled(d: Difference, doubt: Doubt, unverifiable = 0): Relabelled {
   const missing = { ...d.missing };
   const extra = { ...d.extra };
   let uncertain = [...doubt.uncertain];
@@ -107,7 +110,7 @@ export function withinDoubt(d: Difference, doubt: Doubt, unverifiable = 0): bool
 }
 
 /** Some difference is left that no doubt covers. */
-export function differenceLeft(r: ReturnType<typeof relabelled>): boolean {
+export function differenceLeft(r: Relabelled): boolean {
   return (
     Object.entries(r.diff.missing).some(([l, n]) => unexcused(l, n, 'more', r.uncertain, r.oneWay) > 0) ||
     Object.entries(r.diff.extra).some(([l, n]) => unexcused(l, n, 'fewer', r.uncertain, r.oneWay) > 0)

@@ -8,6 +8,7 @@ import {
   differenceLeft,
   doubtOf,
   isEmpty,
+  type Relabelled,
   relabelled,
   spareOf,
   unexcused,
@@ -116,7 +117,7 @@ export function verifyTray(
  * doubt that way (missing: maybe more are there; extra: maybe fewer are), or was explained by
  * reading a flagged item as its rival (`relabelled`), else mismatch.
  */
-function decide(d: Difference, r: ReturnType<typeof relabelled>): VerdictResult {
+function decide(d: Difference, r: Relabelled): VerdictResult {
   if (isEmpty(d.missing) && isEmpty(d.extra)) return 'ok';
   return differenceLeft(r) ? 'mismatch' : 'uncertain';
 }
