@@ -115,19 +115,40 @@ export function trackCameras(): (cams: Cameras) => Cameras {
 /**
  * One RTSP server for all tests of a file: started before the first, and after the last every
  * server the file started is stopped and this one checked gone. Call the result inside a test.
+ *
+ * The server is test equipment, not the product: if it dies on its own (it once did under a full
+ * suite, every camera then refused for 45 s), it is started again on the same port, so the
+ * cameras under test reconnect as they would to a rebooted camera, and the death is printed with
+ * its cause and output (`respawns()` counts them).
  */
-export function rtspServerForFile(opts: RtspServerOptions): () => RtspServer {
+export function rtspServerForFile(opts: RtspServerOptions): (() => RtspServer) & { respawns(): number } {
   let server: RtspServer | null = null;
+  let stopping = false;
+  let respawns = 0;
+  const watch = (s: RtspServer): void => {
+    void s.exited.then(async () => {
+      if (stopping || s !== server) return;
+      respawns += 1;
+      process.stderr.write(
+        `test RTSP server ${s.pid} died (${s.exitReason() ?? '?'}); output: ${s.output()}; starting it again on port ${s.port}\n`,
+      );
+      server = await startRtspServer({ ...opts, port: s.port });
+      watch(server);
+    });
+  };
   beforeAll(async () => {
     server = await startRtspServer(opts);
+    watch(server);
   });
   afterAll(async () => {
+    stopping = true;
     const pid = server?.pid;
     await stopAllRtspServers();
     if (pid !== undefined) expect(processAlive(pid), `rtsp server ${pid} still running`).toBe(false);
   });
-  return () => {
+  const get = (): RtspServer => {
     if (server === null) throw new Error('the RTSP server starts in beforeAll; use it inside a test');
     return server;
   };
+  return Object.assign(get, { respawns: () => respawns });
 }

@@ -45,7 +45,8 @@ describe('camera decoder', () => {
         const where = Object.values(s).map(
           (c) => `${c.cameraId} ${c.state} restarts ${c.restarts} (${c.lastError ?? 'no error'})`,
         );
-        throw new Error(`${where.join('; ')}; software frames ${rec.framesOf('software').length}`);
+        const srv = `rtsp server ${server().exitReason() ?? 'running'}, respawned ${server.respawns()}`;
+        throw new Error(`${where.join('; ')}; software frames ${rec.framesOf('software').length}; ${srv}`);
       },
       { timeoutMs: 45_000, message: 'the software camera online and both others retried twice' },
     );

@@ -40,6 +40,8 @@ export interface RtspServer {
   exited: Promise<void>;
   /** Everything the server printed (stdout and stderr). */
   output(): string;
+  /** null while running; else how it ended ("exit code 2", "signal SIGSEGV"). */
+  exitReason(): string | null;
 }
 
 const live = new Set<RtspServer>();
@@ -66,7 +68,13 @@ function launch(opts: RtspServerOptions, port: number): Promise<RtspServer> {
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   child.stdin?.on('error', () => undefined);
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  let ended: string | null = null;
+  const exited = new Promise<void>((resolve) =>
+    child.on('close', (code, signal) => {
+      ended = signal !== null ? `signal ${signal}` : `exit code ${String(code)}`;
+      resolve();
+    }),
+  );
   const waitOutput = (re: RegExp, ms: number): Promise<void> =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(
@@ -98,6 +106,7 @@ function launch(opts: RtspServerOptions, port: number): Promise<RtspServer> {
           pid: child.pid as number,
           exited,
           output: () => out,
+          exitReason: () => ended,
           async stop() {
             if (alive()) {
               child.kill('SIGTERM');
