@@ -1,21 +1,54 @@
 // Is the tray back at its spot the same tray? A tray lifted out of view and put back keeps its
-// items where they were; the next tray for an identical order, put on the same spot, has them
-// elsewhere. The shift is the mean distance between the items of the two layouts paired label by
-// label, nearest pairs first, as a fraction of the tray's diagonal. The layouts are single frames:
-// a box that flickers in or out on one of them (a weak second box on an item, an item half hidden
-// for a frame) is left unpaired rather than making the layouts incomparable; the voted contents
-// were already found the same.
+// items where they were on it; the next tray for an identical order, put on the same spot, has
+// them elsewhere. The shift is the mean distance between the items of the two layouts paired label
+// by label, nearest pairs first, as a fraction of the tray's diagonal. The layouts are single
+// frames: a box that flickers in or out on one of them (a weak second box on an item, an item half
+// hidden for a frame) is left unpaired rather than making the layouts incomparable; the voted
+// contents were already found the same.
+//
+// Where is an item? With the tray box seen on both frames, and about the same size on both (not
+// half hidden on one), an item's place is its offset from the tray's centre: the next tray put
+// down 50 px from where the last one stood, its burger 19 px from the last burger, has that burger
+// elsewhere on the tray. Without two such boxes (an inferred tray is its items' bounds) it is its
+// place in the frame.
 import type { Box, Detection } from '../types.js';
-import { centre, diagonal, distance } from './geometry.js';
+import { centre, diagonal, distance, type Point } from './geometry.js';
 
-export function layoutShift(before: readonly Detection[], after: readonly Detection[], trayBox: Box): number {
-  const diag = diagonal(trayBox);
+/** Tray boxes whose sides differ by more than this factor are not the same view of a tray. */
+const SAME_SIZE = 1.25;
+
+export interface LayoutFrame {
+  items: readonly Detection[];
+  /** The tray box on that frame. */
+  box: Box;
+  /** The box is the items' bounds, not a detected tray. */
+  inferred: boolean;
+}
+
+function comparableBoxes(a: LayoutFrame, b: LayoutFrame): boolean {
+  if (a.inferred || b.inferred) return false;
+  const ratio = (x: number, y: number): number => (x > 0 && y > 0 ? Math.max(x / y, y / x) : Infinity);
+  return (
+    ratio(a.box[2] - a.box[0], b.box[2] - b.box[0]) <= SAME_SIZE &&
+    ratio(a.box[3] - a.box[1], b.box[3] - b.box[1]) <= SAME_SIZE
+  );
+}
+
+export function layoutShift(before: LayoutFrame, after: LayoutFrame): number {
+  const diag = diagonal(before.box);
   if (diag <= 0) return Infinity;
-  if (before.length === 0 && after.length === 0) return 0;
+  if (before.items.length === 0 && after.items.length === 0) return 0;
+  const onTray = comparableBoxes(before, after);
+  const place = (d: Detection, f: LayoutFrame): Point => {
+    const [x, y] = centre(d.box);
+    if (!onTray) return [x, y];
+    const [cx, cy] = centre(f.box);
+    return [x - cx, y - cy];
+  };
   const pairs: Array<{ dist: number; b: number; a: number }> = [];
-  after.forEach((d, a) =>
-    before.forEach((e, b) => {
-      if (e.label === d.label) pairs.push({ dist: distance(centre(e.box), centre(d.box)), b, a });
+  after.items.forEach((d, a) =>
+    before.items.forEach((e, b) => {
+      if (e.label === d.label) pairs.push({ dist: distance(place(e, before), place(d, after)), b, a });
     }),
   );
   pairs.sort((x, y) => x.dist - y.dist);

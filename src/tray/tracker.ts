@@ -7,7 +7,7 @@ import type { TrayConfig } from '../config/schema.js';
 import type { Box, Detection, FrameDetections, LabelCounts, TrayObservation } from '../types.js';
 import { assignFrame, type FrameTray } from './assign.js';
 import { stillHand, type StillHand } from './hands.js';
-import { layoutShift } from './layout.js';
+import { layoutShift, type LayoutFrame } from './layout.js';
 import { straddledCounts } from './straddle.js';
 import { matchBoxes } from './match.js';
 import { countEvidence, type CountEvidence } from './evidence.js';
@@ -85,8 +85,7 @@ interface Track {
   settled: boolean;
   reported: LabelCounts | null;
   /** Items and tray box at the last report: a tray back after a gap with another layout is another tray. */
-  reportedLayout: Detection[];
-  reportedBox: Box;
+  reportedLayout: LayoutFrame;
   reportedTs: number;
   /** Consecutive frames this tray was not seen on. */
   missed: number;
@@ -115,6 +114,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
   const uncertainOf = (t: Track): string[] => evidenceOf(t).uncertain;
   /** A tray's detections other than its own tray box: its items. */
   const itemsOf = (ft: FrameTray): Detection[] => ft.detections.filter((d) => d.label !== cfg.trayLabel);
+  const layoutOf = (ft: FrameTray): LayoutFrame => ({ items: itemsOf(ft), box: [...ft.box], inferred: ft.inferred });
   /** Scores of the counted items per label, best first. */
   const scoresOf = (ft: FrameTray): Record<string, number[]> => {
     const out: Record<string, number[]> = {};
@@ -226,7 +226,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       t.returned &&
       t.reported &&
       (!sameCounts(t.reported, t.candidate) ||
-        layoutShift(t.reportedLayout, itemsOf(ft), t.reportedBox) > cfg.sameSpotLayoutShift ||
+        layoutShift(t.reportedLayout, layoutOf(ft)) > cfg.sameSpotLayoutShift ||
         (t.seenGone &&
           opts.successorBumped?.({
             trayId: t.id,
@@ -250,8 +250,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     t.seenGone = false;
     const report = (): void => {
       t.reported = { ...(t.candidate ?? {}) };
-      t.reportedLayout = itemsOf(ft);
-      t.reportedBox = [...ft.box];
+      t.reportedLayout = layoutOf(ft);
     };
     if (!t.reported) {
       report();
@@ -335,8 +334,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
           candidateFrames: 0,
           settled: false,
           reported: null,
-          reportedLayout: [],
-          reportedBox: ft.box,
+          reportedLayout: { items: [], box: ft.box, inferred: ft.inferred },
           reportedTs: fd.ts,
           missed: 0,
           returned: false,

@@ -90,6 +90,40 @@ describe('same-spot successors', () => {
     }
   });
 
+  it('the next identical order put down beside the last spot is a new tray: its items are elsewhere on it', () => {
+    // Seed 16's T1002: the next one-burger tray put down 1 s after the last left, its box 50 px
+    // higher, its burger 19 px from the last burger in the frame (0.06 of the diagonal, under
+    // sameSpotLayoutShift) but 43 px from where that burger sat on its tray (0.13).
+    const first = [det('tray', [24, 108, 288, 313]), det('burger', [186, 172, 259, 244])];
+    const second = [det('tray', [27, 57, 301, 277]), det('burger', [199, 165, 284, 248])];
+    expect(successor(first, second)).toEqual([
+      ['settled', 'expo-1', { burger: 1 }],
+      ['departed', 'expo-1', { burger: 1 }],
+      ['settled', 'expo-2', { burger: 1 }],
+    ]);
+  });
+
+  it('a tray put back 40 px from where it stood, its items moved with it, stays one tray', () => {
+    const moved = trayWith(LEFT, MEAL).map((d) =>
+      det(d.label, [d.box[0] + 30, d.box[1] + 28, d.box[2] + 30, d.box[3] + 28]),
+    );
+    expect(successor(trayWith(LEFT, MEAL), moved)).toEqual([
+      ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1 }],
+    ]);
+  });
+
+  it('a tray back in place with its box partly hidden is compared by where its items are in the frame', () => {
+    // The box's lower third hidden moves its centre 33 px (0.10 of the diagonal): measured from
+    // it, items that never moved would seem to have.
+    const cut = (LEFT[3] - LEFT[1]) * 0.3;
+    const partly = trayWith(LEFT, MEAL).map((d) =>
+      d.label === 'tray' ? det('tray', [LEFT[0], LEFT[1], LEFT[2], LEFT[3] - cut]) : d,
+    );
+    expect(successor(trayWith(LEFT, MEAL), partly)).toEqual([
+      ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1 }],
+    ]);
+  });
+
   it('a gap too short to be a swap (under swapMissedFrames) is the same tray', () => {
     expect(successor(trayWith(LEFT, MEAL), trayWith(LEFT, ['drink', 'burger', 'fries']), 300)).toEqual([
       ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1 }],
