@@ -114,7 +114,11 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
   const uncertainOf = (t: Track): string[] => evidenceOf(t).uncertain;
   /** A tray's detections other than its own tray box: its items. */
   const itemsOf = (ft: FrameTray): Detection[] => ft.detections.filter((d) => d.label !== cfg.trayLabel);
-  const layoutOf = (ft: FrameTray): LayoutFrame => ({ items: itemsOf(ft), box: [...ft.box], inferred: ft.inferred });
+  const layoutOf = (ft: FrameTray): LayoutFrame => ({
+    items: itemsOf(ft),
+    box: [...ft.box],
+    inferred: ft.inferred,
+  });
   /** Scores of the counted items per label, best first. */
   const scoresOf = (ft: FrameTray): Record<string, number[]> => {
     const out: Record<string, number[]> = {};
