@@ -93,6 +93,10 @@ interface Track {
   returned: boolean;
   /** ... and the camera saw the spot without it during the gap (not a camera outage). */
   seenGone: boolean;
+  /** A moving hand was over the tray since its last report: items may have been taken. */
+  handSinceReport: boolean;
+  /** Since when items have been missing from the report while hands were only elsewhere (or null). */
+  hiddenSinceTs: number | null;
 }
 
 export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
@@ -181,7 +185,18 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     t.settled = false;
   };
 
-  const step = (t: Track, ft: FrameTray, ts: number, seq: number): TrayObservation[] => {
+  /**
+   * Fewer of some item than last reported, no hand over the tray since, and a hand over the
+   * counter elsewhere: an arm reaching across to another tray hides items (items leave a tray in
+   * a hand over it). Such frames are left out of the vote for up to `hiddenHoldMs`.
+   */
+  const hiddenByArm = (t: Track, ft: FrameTray, handsElsewhere: boolean): boolean =>
+    handsElsewhere &&
+    t.reported !== null &&
+    !t.handSinceReport &&
+    Object.entries(t.reported).some(([label, n]) => (ft.counts[label] ?? 0) < n);
+
+  const step = (t: Track, ft: FrameTray, ts: number, seq: number, handsInView: number): TrayObservation[] => {
     if (t.missed >= cfg.swapMissedFrames) {
       // Gone for a while and back at the same spot: maybe the next tray put down in its place.
       restartVote(t);
@@ -197,8 +212,16 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     t.handOver = ft.handOver && !hand.still;
     if (t.handOver) {
       // Hands add and take items and hide what is under them: start the vote afresh once they leave.
+      t.handSinceReport = true;
+      t.hiddenSinceTs = null;
       restartVote(t);
       return [];
+    }
+    if (hiddenByArm(t, ft, handsInView > ft.hands.length)) {
+      t.hiddenSinceTs ??= ts;
+      if (ts - t.hiddenSinceTs < cfg.hiddenHoldMs) return [];
+    } else {
+      t.hiddenSinceTs = null;
     }
     t.window.push({
       ts,
@@ -254,6 +277,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
     t.seenGone = false;
     const report = (): void => {
       t.reported = { ...(t.candidate ?? {}) };
+      t.handSinceReport = false;
       t.reportedLayout = layoutOf(ft);
     };
     if (!t.reported) {
@@ -343,14 +367,19 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
           missed: 0,
           returned: false,
           seenGone: false,
+          handSinceReport: false,
+          hiddenSinceTs: null,
         };
         tracks.set(t.id, t);
         assigned.push([t, ft]);
       }
       assigned.sort((a, b) => a[0].n - b[0].n);
+      const handsInView = fd.detections.filter(
+        (d) => d.label === cfg.handLabel && d.score >= threshold(d.label),
+      ).length;
       for (const [t, ft] of assigned) {
         seen.add(t);
-        settledNow.push(...step(t, ft, fd.ts, fd.seq));
+        settledNow.push(...step(t, ft, fd.ts, fd.seq, handsInView));
       }
       for (const t of tracks.values()) if (!seen.has(t)) t.missed += 1;
       return [...departures(fd.ts, fd.seq, seen), ...settledNow];

@@ -81,6 +81,13 @@ export const TraySection = Type.Object(
       description:
         'A "hand" that stays in the same place over a tray this long is not a hand (hands move; the model misreads an item in dim light): the tray is counted as it is. 0: a hand always keeps the tray from settling.',
     }),
+    hiddenHoldMs: Type.Integer({
+      default: 3000,
+      minimum: 0,
+      maximum: 60000,
+      description:
+        'A tray that shows fewer items than it settled with, with no hand over it since and a hand over the counter elsewhere (an arm reaching across to another tray hides items), keeps its settled contents this long before its frames count again. 0: every frame counts at once.',
+    }),
     swapMissedFrames: Type.Integer({
       default: 3,
       minimum: 1,
