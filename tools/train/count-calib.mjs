@@ -4,7 +4,9 @@
 //     the renderer's items that no counted box found;
 //   - faint candidates (detector.faintScore up to the threshold): how often one is an item that
 //     no counted box found (a hidden item, IoU ≥ 0.3 with it) against another item's runner-up
-//     label, split by whether one counted item covers half of it (tray.faintMaxCover).
+//     label, split by whether one counted item covers half of it (tray.faintMaxCover);
+//   - straddling boxes (tray.straddleCover): a counted box with two or more stronger counted boxes
+//     of its label, by how much of it their union covers, real items against the rest.
 // Usage (after `npx tsc`), on frames no model trained on:
 //   node dist/src/cli/main.js dataset --out /tmp/hard-cal --count 800 --seed 700001 --val 0 --difficulty hard
 //   node tools/train/count-calib.mjs --data /tmp/hard-cal [--split train] [--model M] [--no-flip] [--bands 0.4,0.5,...] [--json]
@@ -20,6 +22,7 @@ const { createDetector } = await import(join(root, 'dist/src/detect/detector.js'
 const { detectorConfig } = await import(join(root, 'dist/src/detect/defaults.js'));
 const { iou } = await import(join(root, 'dist/src/detect/nms.js'));
 const { coveredShare } = await import(join(root, 'dist/src/tray/geometry.js'));
+const { unionCover } = await import(join(root, 'dist/src/tray/straddle.js'));
 const { silentLogger } = await import(join(root, 'dist/src/log.js'));
 
 const arg = (name, dflt) => {
@@ -38,6 +41,7 @@ const modelPath = resolve(arg('--model', join(root, 'models/traycheck-det.onnx')
 const COVER = 0.5; // tray.faintMaxCover (example config)
 const BANDS = arg('--bands', '0.4,0.5,0.6,0.7,0.8').split(',').map(Number).concat(1.01);
 const FAINT_BANDS = [0.1, 0.2, 0.3, 0.4];
+const STRADDLE_BANDS = [0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.01];
 const notItem = (label) => label === 'tray' || label === 'hand';
 
 const flipTest = process.argv.includes('--no-flip') ? false : 'auto';
@@ -52,6 +56,7 @@ const counted = {}; // label -> band -> { real, not }
 const missed = {}; // label -> n
 const faint = { covered: {}, clear: {} }; // band -> { hidden, other }
 const flagged = {}; // band -> { same, rival, otherItem, nothing, noRival }
+const straddle = {}; // cover band -> { real, not }
 let items = 0;
 for (const f of files) {
   const { data, info } = await sharp(join(dataDir, 'images', split, f))
@@ -90,6 +95,17 @@ for (const f of files) {
     const band = BANDS.findIndex((b, i) => d.score >= b && d.score < (BANDS[i + 1] ?? Infinity));
     const cell = ((counted[d.label] ??= {})[band] ??= { real: 0, not: 0 });
     cell[real ? 'real' : 'not']++;
+    const stronger = mine.filter((o) => o !== d && o.label === d.label && o.score > d.score);
+    if (stronger.length >= 2) {
+      const cover = unionCover(
+        d.box,
+        stronger.map((o) => o.box),
+      );
+      const sb = STRADDLE_BANDS.findIndex(
+        (b, i) => cover >= b && cover < (STRADDLE_BANDS[i + 1] ?? Infinity),
+      );
+      (straddle[sb] ??= { real: 0, not: 0 })[real ? 'real' : 'not']++;
+    }
     if (d.uncertain) {
       const f = (flagged[band] ??= { same: 0, rival: 0, otherItem: 0, nothing: 0, noRival: 0 });
       if (!d.rival) f.noRival++;
@@ -123,7 +139,8 @@ const report = {
   missed: { total: Object.values(missed).reduce((a, b) => a + b, 0), byLabel: missed },
   faint,
   flagged,
-  bands: { counted: BANDS, faint: FAINT_BANDS, faintCover: COVER },
+  straddle,
+  bands: { counted: BANDS, faint: FAINT_BANDS, faintCover: COVER, straddleCover: STRADDLE_BANDS },
 };
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify(report, null, 2));
@@ -159,4 +176,13 @@ if (process.argv.includes('--json')) {
     const f = flagged[i];
     if (f) console.log(`  ${h}: ${f.same} / ${f.rival} / ${f.otherItem} / ${f.nothing} [${f.noRival}]`);
   }
+  console.log(
+    'straddling (two or more stronger boxes of its label), real/not by the share of it they cover: ' +
+      STRADDLE_BANDS.slice(0, -1)
+        .map(
+          (b, i) =>
+            `${b}-${Math.min(1, STRADDLE_BANDS[i + 1])}: ${straddle[i]?.real ?? 0}/${straddle[i]?.not ?? 0}`,
+        )
+        .join('  '),
+  );
 }
