@@ -186,13 +186,15 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
   };
 
   /**
-   * Fewer of some item than last reported, no hand over the tray since, and a hand over the
-   * counter elsewhere: an arm reaching across to another tray hides items (items leave a tray in
+   * Fewer of some item than last reported, no hand over the tray since, the tray seen all along,
+   * and a hand over the counter elsewhere: an arm reaching across to another tray hides items (items leave a tray in
    * a hand over it). Such frames are left out of the vote for up to `hiddenHoldMs`.
    */
   const hiddenByArm = (t: Track, ft: FrameTray, handsElsewhere: boolean): boolean =>
     handsElsewhere &&
     t.reported !== null &&
+    // Back after a gap, the whole tray was away (maybe the next one is there now): nothing to hold.
+    !t.returned &&
     !t.handSinceReport &&
     Object.entries(t.reported).some(([label, n]) => (ft.counts[label] ?? 0) < n);
 

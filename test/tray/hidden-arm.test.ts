@@ -77,4 +77,17 @@ describe('items hidden by an arm over the tray beside', () => {
       ['changed', { burger: 1, fries: 1, drink: 1, sauce: 1 }, 4800],
     ]);
   });
+
+  it('a tray back at its spot after a gap with fewer items is judged at once (the next tray), a hand elsewhere or not', () => {
+    const t = tracker();
+    const a = run(t, 5, 3000, () => [...trayWith(LEFT, MEAL), ...right], T0);
+    const gap = run(t, 5, 800, () => [...right, over(RIGHT)], T0 + 3200, 100);
+    const b = run(t, 5, 2000, () => [...leftOnlyBurger, ...right, over(RIGHT)], T0 + 4200, 200);
+    const left = [...a.obs, ...gap.obs, ...b.obs].filter((o) => o.trayId !== 'expo-2');
+    expect(left.map((o) => [o.phase, o.trayId, o.items, o.ts - T0])).toEqual([
+      ['settled', 'expo-1', { burger: 1, fries: 1, drink: 1 }, 1000],
+      ['departed', 'expo-1', { burger: 1, fries: 1, drink: 1 }, 5200],
+      ['settled', 'expo-3', { burger: 1 }, 5200],
+    ]);
+  });
 });
