@@ -38,17 +38,21 @@ export function layoutShift(before: LayoutFrame, after: LayoutFrame): number {
   const diag = diagonal(before.box);
   if (diag <= 0) return Infinity;
   if (before.items.length === 0 && after.items.length === 0) return 0;
+  // Each item's place once: its centre, less the tray box's centre when measured on the tray.
   const onTray = comparableBoxes(before, after);
-  const place = (d: Detection, f: LayoutFrame): Point => {
-    const [x, y] = centre(d.box);
-    if (!onTray) return [x, y];
-    const [cx, cy] = centre(f.box);
-    return [x - cx, y - cy];
+  const places = (f: LayoutFrame): Point[] => {
+    const [cx, cy] = onTray ? centre(f.box) : [0, 0];
+    return f.items.map((d): Point => {
+      const [x, y] = centre(d.box);
+      return [x - cx, y - cy];
+    });
   };
+  const was = places(before);
+  const now = places(after);
   const pairs: Array<{ dist: number; b: number; a: number }> = [];
   after.items.forEach((d, a) =>
     before.items.forEach((e, b) => {
-      if (e.label === d.label) pairs.push({ dist: distance(place(e, before), place(d, after)), b, a });
+      if (e.label === d.label) pairs.push({ dist: distance(was[b] as Point, now[a] as Point), b, a });
     }),
   );
   pairs.sort((x, y) => x.dist - y.dist);
