@@ -26,6 +26,20 @@ export function unionCover(box: Box, others: readonly Box[]): number {
 }
 
 /**
+ * How much of `d` the union of the items of its label scoring higher covers, when there are two
+ * or more of them (a box across two of its kind); null with fewer.
+ */
+export function straddleCover(d: Detection, items: readonly Detection[]): number | null {
+  const stronger = items.filter((o) => o !== d && o.label === d.label && o.score > d.score);
+  return stronger.length < 2
+    ? null
+    : unionCover(
+        d.box,
+        stronger.map((o) => o.box),
+      );
+}
+
+/**
  * Per label, how many of a tray's counted items lie at least `minCover` within the union of two
  * or more higher-scoring items of the same label. 0 = off.
  */
@@ -33,13 +47,8 @@ export function straddledCounts(items: readonly Detection[], minCover: number): 
   const out: Record<string, number> = {};
   if (minCover <= 0) return out;
   for (const d of items) {
-    const stronger = items.filter((o) => o !== d && o.label === d.label && o.score > d.score);
-    if (stronger.length < 2) continue;
-    const cover = unionCover(
-      d.box,
-      stronger.map((o) => o.box),
-    );
-    if (cover >= minCover) out[d.label] = (out[d.label] ?? 0) + 1;
+    const cover = straddleCover(d, items);
+    if (cover !== null && cover >= minCover) out[d.label] = (out[d.label] ?? 0) + 1;
   }
   return out;
 }

@@ -22,7 +22,7 @@ const { createDetector } = await import(join(root, 'dist/src/detect/detector.js'
 const { detectorConfig } = await import(join(root, 'dist/src/detect/defaults.js'));
 const { iou } = await import(join(root, 'dist/src/detect/nms.js'));
 const { coveredShare } = await import(join(root, 'dist/src/tray/geometry.js'));
-const { unionCover } = await import(join(root, 'dist/src/tray/straddle.js'));
+const { straddleCover } = await import(join(root, 'dist/src/tray/straddle.js'));
 const { silentLogger } = await import(join(root, 'dist/src/log.js'));
 
 const arg = (name, dflt) => {
@@ -43,6 +43,8 @@ const BANDS = arg('--bands', '0.4,0.5,0.6,0.7,0.8').split(',').map(Number).conca
 const FAINT_BANDS = [0.1, 0.2, 0.3, 0.4];
 const STRADDLE_BANDS = [0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.01];
 const notItem = (label) => label === 'tray' || label === 'hand';
+/** Index of the band [bands[i], bands[i + 1]) holding v (the last band is open above). */
+const bandOf = (bands, v) => bands.findIndex((b, i) => v >= b && v < (bands[i + 1] ?? Infinity));
 
 const flipTest = process.argv.includes('--no-flip') ? false : 'auto';
 const det = createDetector({ config: detectorConfig({ model: modelPath, flipTest }), log: silentLogger() });
@@ -92,20 +94,12 @@ for (const f of files) {
       .sort((a, b) => b.v - a.v)[0];
     const real = Boolean(m && m.v >= 0.5);
     if (real) m.t.found = true;
-    const band = BANDS.findIndex((b, i) => d.score >= b && d.score < (BANDS[i + 1] ?? Infinity));
+    const band = bandOf(BANDS, d.score);
     const cell = ((counted[d.label] ??= {})[band] ??= { real: 0, not: 0 });
     cell[real ? 'real' : 'not']++;
-    const stronger = mine.filter((o) => o !== d && o.label === d.label && o.score > d.score);
-    if (stronger.length >= 2) {
-      const cover = unionCover(
-        d.box,
-        stronger.map((o) => o.box),
-      );
-      const sb = STRADDLE_BANDS.findIndex(
-        (b, i) => cover >= b && cover < (STRADDLE_BANDS[i + 1] ?? Infinity),
-      );
-      (straddle[sb] ??= { real: 0, not: 0 })[real ? 'real' : 'not']++;
-    }
+    const cover = straddleCover(d, mine);
+    if (cover !== null)
+      (straddle[bandOf(STRADDLE_BANDS, cover)] ??= { real: 0, not: 0 })[real ? 'real' : 'not']++;
     if (d.uncertain) {
       const f = (flagged[band] ??= { same: 0, rival: 0, otherItem: 0, nothing: 0, noRival: 0 });
       if (!d.rival) f.noRival++;
@@ -121,7 +115,7 @@ for (const f of files) {
     if (notItem(d.label)) continue;
     const hidden = truth.some((t) => !t.found && t.label === d.label && iou(t.box, d.box) >= 0.3);
     const covered = mine.some((c) => coveredShare(d.box, c.box) >= COVER);
-    const band = FAINT_BANDS.findIndex((b, i) => d.score >= b && d.score < (FAINT_BANDS[i + 1] ?? Infinity));
+    const band = bandOf(FAINT_BANDS, d.score);
     const cell = ((covered ? faint.covered : faint.clear)[band] ??= { hidden: 0, other: 0 });
     cell[hidden ? 'hidden' : 'other']++;
   }
