@@ -11,6 +11,13 @@
 // down 50 px from where the last one stood, its burger 19 px from the last burger, has that burger
 // elsewhere on the tray. Without two such boxes (an inferred tray is its items' bounds) it is its
 // place in the frame.
+//
+// With both measures, the tray is the same when its items stayed put on it (the on-tray shift
+// within half the limit: a tray put back 40 px off, its items moved with it), and new when they
+// moved on it by more than the limit. Between the two the on-tray measure is not sure (the tray
+// box's own jitter and a half-hidden item move it) and the frame decides: seed 21's T1153, the
+// next one-drink tray put down 26 px from the last, had its drink 0.07 of the diagonal from the
+// last drink on the tray but 0.12 in the frame.
 import type { Box, Detection } from '../types.js';
 import { centre, diagonal, distance, type Point } from './geometry.js';
 
@@ -34,12 +41,32 @@ function comparableBoxes(a: LayoutFrame, b: LayoutFrame): boolean {
   );
 }
 
-export function layoutShift(before: LayoutFrame, after: LayoutFrame): number {
+/** How far the items moved, as fractions of the tray diagonal; `onTray` null without two comparable boxes. */
+export interface LayoutShift {
+  frame: number;
+  onTray: number | null;
+}
+
+export function layoutShift(before: LayoutFrame, after: LayoutFrame): LayoutShift {
+  return {
+    frame: meanShift(before, after, false),
+    onTray: comparableBoxes(before, after) ? meanShift(before, after, true) : null,
+  };
+}
+
+/** Is the tray back at its spot laid out as before (the same tray), given the limit on its shift? */
+export function sameLayout(before: LayoutFrame, after: LayoutFrame, limit: number): boolean {
+  const { frame, onTray } = layoutShift(before, after);
+  if (onTray === null) return frame <= limit;
+  if (onTray <= limit / 2) return true;
+  return onTray <= limit && frame <= limit;
+}
+
+function meanShift(before: LayoutFrame, after: LayoutFrame, onTray: boolean): number {
   const diag = diagonal(before.box);
   if (diag <= 0) return Infinity;
   if (before.items.length === 0 && after.items.length === 0) return 0;
   // Each item's place once: its centre, less the tray box's centre when measured on the tray.
-  const onTray = comparableBoxes(before, after);
   const places = (f: LayoutFrame): Point[] => {
     const [cx, cy] = onTray ? centre(f.box) : [0, 0];
     return f.items.map((d): Point => {

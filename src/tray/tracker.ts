@@ -7,7 +7,7 @@ import type { TrayConfig } from '../config/schema.js';
 import type { Box, Detection, FrameDetections, LabelCounts, TrayObservation } from '../types.js';
 import { assignFrame, type FrameTray } from './assign.js';
 import { stillHand, type StillHand } from './hands.js';
-import { layoutShift, type LayoutFrame } from './layout.js';
+import { sameLayout, type LayoutFrame } from './layout.js';
 import { straddledCounts } from './straddle.js';
 import { matchBoxes } from './match.js';
 import { countEvidence, type CountEvidence } from './evidence.js';
@@ -255,7 +255,7 @@ export function createTrayTracker(opts: TrayTrackerOptions): TrayTracker {
       t.returned &&
       t.reported &&
       (!sameCounts(t.reported, t.candidate) ||
-        layoutShift(t.reportedLayout, layoutOf(ft)) > cfg.sameSpotLayoutShift ||
+        !sameLayout(t.reportedLayout, layoutOf(ft), cfg.sameSpotLayoutShift) ||
         (t.seenGone &&
           opts.successorBumped?.({
             trayId: t.id,

@@ -65,6 +65,16 @@ const readyIds = (orders: readonly Order[]): Set<string> =>
 
 const total = (c: LabelCounts): number => Object.values(c).reduce((a, n) => a + n, 0);
 
+/**
+ * Tray a holds order `mine`, tray b order `theirs`, both bumped ready: would exchanging them give
+ * the tray that settled first the order bumped first (and it does not hold it now)?
+ */
+function bumpOrderAfterExchange(a: TrayObservation, mine: Order, b: TrayObservation, theirs: Order): boolean {
+  if (mine.readyAt == null || theirs.readyAt == null || mine.readyAt === theirs.readyAt || a.ts === b.ts)
+    return false;
+  return a.ts < b.ts === theirs.readyAt < mine.readyAt;
+}
+
 export function createVerifier(opts: VerifierOptions): Verifier {
   const memory = new Map<string, Memory>();
 
@@ -154,23 +164,31 @@ export function createVerifier(opts: VerifierOptions): Verifier {
    * order exactly, may each have been linked to the other's order (both wrong, each looking more
    * like the other's order). When exchanging their orders lowers the total number of differing
    * items, they are exchanged; the other tray gets a new verdict through `onRelinked`.
+   *
+   * A tie (both pairings differ by as many items) goes to the KDS bump order, also when one of the
+   * trays matches its order exactly: trays follow their bumps, so the tray that settled first holds
+   * the order bumped first. Seed 20's T1170: the one-drink tray for order 1170 (a burger) settled
+   * just after 1171 (a drink) was bumped and matched it exactly; the next tray, 1171's drink with an
+   * extra nuggets, then took 1170. Both pairings differ by 3 items; by the bump order the wrong
+   * drink is caught on its own tray.
    */
   const exchange = (obs: TrayObservation, verdict: Verdict, now: number): Verdict => {
     const mine = memory.get(obs.trayId)?.order;
-    if (!mine || verdict.result === 'ok') return verdict;
+    if (!mine) return verdict;
     let best: { verdict: Verdict; other: Memory; otherVerdict: Verdict; gain: number } | null = null;
     const others = [...memory.entries()]
       .filter(
         ([trayId, m]) =>
           trayId !== obs.trayId &&
           m.order &&
-          m.verdict.result !== 'ok' &&
+          !(m.verdict.result === 'ok' && verdict.result === 'ok') &&
           m.obs.cameraId === obs.cameraId &&
           Math.abs(obs.ts - m.obs.ts) <= opts.config.jointLinkWindowMs,
       )
       .sort((a, b) => (a[0] < b[0] ? -1 : 1));
     for (const [, other] of others) {
       const theirs = other.order as Order;
+      const exact = verdict.result === 'ok' || other.verdict.result === 'ok';
       const took = judge(
         obs,
         [theirs],
@@ -181,7 +199,10 @@ export function createVerifier(opts: VerifierOptions): Verifier {
       const gave = judge(other.obs, [mine], now, { orderId: mine.orderId, link: verdict.link }, new Set());
       if (!took?.orderId || !gave?.orderId) continue;
       const gain = cost(verdict) + cost(other.verdict) - (cost(took) + cost(gave));
-      if (gain > 0 && (!best || gain > best.gain)) best = { verdict: took, other, otherVerdict: gave, gain };
+      const better = gain > 0 && !exact;
+      const tieToBumpOrder = gain === 0 && bumpOrderAfterExchange(obs, mine, other.obs, theirs);
+      if ((better || tieToBumpOrder) && (!best || gain > best.gain))
+        best = { verdict: took, other, otherVerdict: gave, gain };
     }
     if (!best) return verdict;
     memory.set(best.other.obs.trayId, { ...best.other, verdict: best.otherVerdict, order: mine });

@@ -103,6 +103,28 @@ describe('same-spot successors', () => {
     ]);
   });
 
+  it('the next identical order put down a little off the last spot, its item a little elsewhere on it, is a new tray', () => {
+    // Seed 21's T1153: the next one-drink tray put down 26 px from where the last stood, its drink
+    // 0.07 of the diagonal from the last drink on the tray (under sameSpotLayoutShift 0.08, which
+    // the box's own jitter can reach) but 0.12 in the frame: it was taken for the last tray back
+    // and never verdicted.
+    const first = [det('tray', [28, 110, 285, 310]), det('drink', [45, 197, 111, 264])];
+    const second = [det('tray', [53, 102, 308, 304]), det('drink', [65, 165, 138, 236])];
+    expect(successor(first, second)).toEqual([
+      ['settled', 'expo-1', { drink: 1 }],
+      ['departed', 'expo-1', { drink: 1 }],
+      ['settled', 'expo-2', { drink: 1 }],
+    ]);
+  });
+
+  it('a tray put back where it stood, an item nudged on it, stays one tray', () => {
+    // The drink 18 px off on the tray and in the frame (0.06 of the diagonal): within the limit on
+    // both measures.
+    const first = [det('tray', [28, 110, 285, 310]), det('drink', [45, 197, 111, 264])];
+    const second = [det('tray', [28, 110, 285, 310]), det('drink', [59, 186, 125, 253])];
+    expect(successor(first, second)).toEqual([['settled', 'expo-1', { drink: 1 }]]);
+  });
+
   it('a tray put back 40 px from where it stood, its items moved with it, stays one tray', () => {
     const moved = trayWith(LEFT, MEAL).map((d) =>
       det(d.label, [d.box[0] + 30, d.box[1] + 28, d.box[2] + 30, d.box[3] + 28]),

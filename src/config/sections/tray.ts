@@ -100,7 +100,7 @@ export const TraySection = Type.Object(
       minimum: 0,
       maximum: 1,
       description:
-        "A tray back at its spot after swapMissedFrames with the same contents is a new tray (the next identical order) when its items moved by more than this fraction of the tray diagonal on average (on the tray, from its box's centre, when the box is seen both times at about the same size; else in the frame); a tray lifted and put back keeps its layout. 0: always a new tray.",
+        "A tray back at its spot after swapMissedFrames with the same contents is a new tray (the next identical order) when its items moved by more than this fraction of the tray diagonal on average (on the tray, from its box's centre, when the box is seen both times at about the same size; else in the frame); with the box seen both times, items within half of it on the tray are the same tray wherever it stands, and between half and all of it the frame shift must be within it too; a tray lifted and put back keeps its layout. 0: always a new tray.",
     }),
     inferMinItems: Type.Integer({
       default: 3,
