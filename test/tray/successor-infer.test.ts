@@ -330,6 +330,50 @@ describe('inferred trays', () => {
       ['changed', 'expo-1', { burger: 1, fries: 1, drink: 1, sauce: 1, nuggets: 1 }],
     ]);
   });
+  it('items of two crowded trays back from under hands on the same frame each return to their own tray', () => {
+    // Hard seed 22 T1070 and T1071 (model 3.7's boxes): both trays hid their tray boxes; a hand
+    // over each hid a drink and a sauce of the left one and three items of the right one. The five
+    // came back on one frame, one group within reach of each other across the two trays, and the
+    // group went whole to the right tray, where most of it had stood: "Missing: 1 sauce" on the
+    // left, a correct tray.
+    const left = [
+      det('drink', [57, 218, 119, 281]),
+      det('burger', [78, 143, 160, 226]),
+      det('drink', [156, 105, 214, 163]),
+      det('dessert', [201, 233, 287, 313]),
+      det('fries', [203, 115, 272, 204]),
+      det('sauce', [121, 112, 156, 147]),
+      det('sauce', [138, 142, 176, 179]),
+      det('salad', [114, 184, 215, 285]),
+    ];
+    const leftUnder = [det('drink', [212, 177, 279, 245]), det('sauce', [168, 170, 206, 208])];
+    const right = [
+      det('burger', [456, 96, 541, 184]),
+      det('fries', [308, 96, 406, 169]),
+      det('wrap', [393, 90, 470, 184]),
+      det('drink', [509, 132, 574, 197]),
+      det('fries', [484, 210, 571, 306]),
+    ];
+    const rightUnder = [
+      det('salad', [416, 173, 524, 281]),
+      det('sauce', [535, 186, 568, 219]),
+      det('fries', [321, 177, 427, 273]),
+    ];
+    const hands = [det('hand', [140, 168, 256, 249]), det('hand', [400, 151, 512, 231])];
+    const all = [...left, ...leftUnder, ...right, ...rightUnder];
+    const t = tracker();
+    const obs = [
+      ...run(t, 5, 2000, () => [...left, ...leftUnder], 1_000_000).obs,
+      ...run(t, 5, 3000, () => all, 1_002_200, 20).obs,
+      ...run(t, 5, 1000, () => [...left, ...right, ...hands], 1_005_400, 40).obs,
+      ...run(t, 5, 3000, () => all, 1_006_600, 60).obs,
+    ];
+    expect(obs.map((o) => [o.phase, o.trayId, o.items])).toEqual([
+      ['settled', 'expo-1', { drink: 3, burger: 1, dessert: 1, fries: 1, sauce: 3, salad: 1 }],
+      ['settled', 'expo-2', { burger: 1, fries: 3, wrap: 1, drink: 1, salad: 1, sauce: 1 }],
+    ]);
+  });
+
   it('an item back from under a hand returns to its own inferred tray, not to the neighbour it is near', () => {
     const a = itemsOnly([60, 80, 300, 300], ['burger', 'fries', 'drink', 'sauce', 'nuggets', 'wrap']);
     const b = itemsOnly([230, 80, 470, 300], ['salad', 'dessert', 'drink', 'fries', 'sauce', 'nuggets']);
